@@ -1,0 +1,124 @@
+import type { KubernetesObject, V1PersistentVolume, V1Pod } from "@kubernetes/client-node";
+import type { Logger } from "../../telemetry/log.ts";
+import { backoffMs } from "../../bus/backoff.ts";
+import type { Informer } from "./kube.ts";
+import { podMetaOf, type PodMeta } from "./pod-meta.ts";
+import { parseQuantity } from "../../model/quantity.ts";
+import type { ClaimedVolume } from "./snapshots.ts";
+
+/** Keeps an informer running: it stops on errors, so restart it with backoff. */
+function keepRunning<T extends KubernetesObject>(informer: Informer<T>, what: string, log: Logger, stopped: () => boolean): void {
+  let failures = 0;
+  informer.on("connect", () => {
+    failures = 0;
+  });
+  informer.on("error", (error: unknown) => {
+    if (stopped()) return;
+    failures += 1;
+    const delay = backoffMs(failures, { baseMs: 500, maxMs: 30_000 });
+    log.warn(`${what} watch failed; restarting`, { error: error instanceof Error ? error.message : String(error), inMs: delay });
+    setTimeout(() => {
+      if (!stopped()) informer.start().catch((e: unknown) => log.warn(`${what} watch restart failed`, { error: e }));
+    }, delay).unref();
+  });
+}
+
+/**
+ * The pods bound to this node, from a list+watch. Deleted pods are kept (with their deletion
+ * time) until the windows they ran in have been published.
+ */
+export class PodCache {
+  private readonly live = new Map<string, PodMeta>();
+  private readonly ended = new Map<string, PodMeta>();
+  private readonly informer: Informer<V1Pod>;
+  private stopped = false;
+  private synced = false;
+
+  constructor(informer: Informer<V1Pod>, log: Logger, now: () => number = Date.now) {
+    this.informer = informer;
+    const upsert = (pod: V1Pod) => {
+      const meta = podMetaOf(pod);
+      if (meta.uid !== "") this.live.set(meta.uid, meta);
+    };
+    informer.on("add", upsert);
+    informer.on("update", upsert);
+    informer.on("delete", (pod: V1Pod) => {
+      const meta = podMetaOf(pod, now());
+      this.live.delete(meta.uid);
+      this.ended.set(meta.uid, meta);
+    });
+    informer.on("connect", () => {
+      this.synced = true;
+    });
+    keepRunning(informer, "pod", log, () => this.stopped);
+  }
+
+  async start(): Promise<void> {
+    await this.informer.start();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.informer.stop();
+  }
+
+  get isSynced(): boolean {
+    return this.synced;
+  }
+
+  /** Running and recently ended pods. */
+  all(): PodMeta[] {
+    return [...this.live.values(), ...this.ended.values()];
+  }
+
+  /** UIDs of pods still alive (their counter tracks are kept). */
+  liveUids(): Set<string> {
+    return new Set(this.live.keys());
+  }
+
+  /** Forgets ended pods that stopped before `beforeMs` (already published). */
+  prune(beforeMs: number): void {
+    for (const [uid, pod] of this.ended) if ((pod.endMs ?? 0) < beforeMs) this.ended.delete(uid);
+  }
+}
+
+/** PersistentVolumes by the claim bound to them (`namespace/claim`). */
+export class VolumeCache {
+  private readonly byClaim = new Map<string, ClaimedVolume>();
+  private readonly informer: Informer<V1PersistentVolume>;
+  private stopped = false;
+
+  constructor(informer: Informer<V1PersistentVolume>, log: Logger) {
+    this.informer = informer;
+    const upsert = (pv: V1PersistentVolume) => {
+      const ref = pv.spec?.claimRef;
+      if (ref?.namespace === undefined || ref.name === undefined) return;
+      const storage = pv.spec?.capacity?.["storage"];
+      this.byClaim.set(`${ref.namespace}/${ref.name}`, {
+        pvName: pv.metadata?.name ?? "",
+        storageClass: pv.spec?.storageClassName ?? "",
+        capacityBytes: storage === undefined ? 0 : Math.round(parseQuantity(storage)),
+      });
+    };
+    informer.on("add", upsert);
+    informer.on("update", upsert);
+    informer.on("delete", (pv: V1PersistentVolume) => {
+      const ref = pv.spec?.claimRef;
+      if (ref?.namespace !== undefined && ref.name !== undefined) this.byClaim.delete(`${ref.namespace}/${ref.name}`);
+    });
+    keepRunning(informer, "persistentvolume", log, () => this.stopped);
+  }
+
+  async start(): Promise<void> {
+    await this.informer.start();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.informer.stop();
+  }
+
+  lookup(namespace: string, claim: string): ClaimedVolume | undefined {
+    return this.byClaim.get(`${namespace}/${claim}`);
+  }
+}

@@ -1,0 +1,73 @@
+import { freePort, portAvailable } from "../../local/ports.ts";
+import { builtinScenario, loadScenario } from "../../sim/scenario.ts";
+import { numberOption, stringOption } from "../args.ts";
+import { COMMON_OPTIONS, type Command } from "../command.ts";
+import { renderLiveTable } from "../demo/live-table.ts";
+import { startDemo } from "../demo/run-demo.ts";
+import { configFor, loggerFor, waitForSignal } from "../lifecycle.ts";
+
+const CLEAR = "\x1b[H\x1b[2J";
+
+export const demoCommand: Command = {
+  name: "demo",
+  summary: "run a simulated cluster through the real pipeline on a private NATS server, with live costs",
+  usage: "kce demo [options]",
+  details:
+    "Starts nats-server (JetStream, temp store, free port), the Kubernetes API simulator with a\n" +
+    "scenario, one agent per simulated node and every central stage, serves /metrics and shows a\n" +
+    "live cost table. Ctrl-C stops everything and removes the temporary store.\n\n" +
+    "Examples:\n  kce demo\n  kce demo --interval 5 --port 9100\n  kce demo --duration 60 --scenario my-cluster.yaml",
+  options: [
+    ...COMMON_OPTIONS.filter((o) => o.name !== "nats" && o.name !== "cluster"),
+    { name: "scenario", value: "FILE", description: "scenario YAML (default: the built-in demo cluster)" },
+    { name: "port", value: "PORT", description: "port of /metrics (default 9090; a free port if 9090 is taken)" },
+    { name: "interval", value: "SECONDS", description: "agent publish interval (default 10 in the demo)" },
+    { name: "duration", value: "SECONDS", description: "stop by itself after this long (default: run until Ctrl-C)" },
+    { name: "refresh", value: "SECONDS", description: "live table refresh period (default 2)" },
+    { name: "nats-server-bin", value: "PATH", description: "nats-server binary (default: $PATH, then /usr/sbin)" },
+    { name: "quiet", description: "no live table; print the metrics URL and log only" },
+  ],
+  run: async (args) => {
+    const scenario = loadScenario(stringOption(args, "scenario") ?? builtinScenario("demo"));
+    const interval = numberOption(args, "interval", 1, 3600) ?? 10;
+    const wanted = numberOption(args, "port", 0, 65535);
+    let port = wanted ?? 9090;
+    if (wanted === undefined && !(await portAvailable("0.0.0.0", port))) port = await freePort();
+    const config = configFor(args, {
+      telemetry: { logLevel: stringOption(args, "log-level") ?? "warn" },
+      agent: { intervalSeconds: interval, samplesPerInterval: Math.min(4, interval) },
+      rollup: { emitIntervalSeconds: { "1m": 5, "1h": 10, "1d": 10 }, checkpointIntervalSeconds: 5 },
+      sinks: { prometheus: { port, staleAfterSeconds: Math.max(60, interval * 3) } },
+    });
+    const log = loggerFor(config);
+    const demo = await startDemo(config, scenario, log, stringOption(args, "nats-server-bin"));
+    const banner = { cluster: scenario.cluster, metricsUrl: demo.metricsUrl, natsUrl: demo.nats.url, simUrl: demo.sim.url };
+    const tty = process.stdout.isTTY && args.options.get("quiet") === undefined;
+    process.stdout.write(
+      `kube-cost-exporter demo: ${scenario.nodes.length} nodes, ${scenario.workloads.length} workloads, agents every ${interval}s\n` +
+        `  metrics:  ${demo.metricsUrl}\n  NATS:     ${demo.nats.url}\n  kube API: ${demo.sim.url}  (try: kubectl --server ${demo.sim.url} get pods -A)\n`,
+    );
+    const refreshMs = (numberOption(args, "refresh", 0.5, 3600) ?? 2) * 1000;
+    let printed = 0;
+    const screen = setInterval(() => {
+      if (args.options.get("quiet") !== undefined) return;
+      const text = renderLiveTable(demo.model, banner, Date.now());
+      if (tty) process.stdout.write(CLEAR + text + "\n");
+      else if (Date.now() - printed >= Math.max(refreshMs, 10_000)) {
+        printed = Date.now();
+        process.stdout.write(text + "\n\n");
+      }
+    }, refreshMs);
+    const duration = numberOption(args, "duration", 1, 365 * 86400);
+    const reason = await Promise.race([
+      waitForSignal(),
+      ...(duration === undefined ? [] : [new Promise<string>((r) => setTimeout(() => r("duration elapsed"), duration * 1000))]),
+    ]);
+    clearInterval(screen);
+    process.stdout.write(`\nstopping (${reason}) ...\n`);
+    if (args.options.get("quiet") === undefined) process.stdout.write(renderLiveTable(demo.model, banner, Date.now()) + "\n");
+    await demo.stop();
+    process.stdout.write("stopped; nats-server ended and its temporary store removed.\n");
+    return 0;
+  },
+};

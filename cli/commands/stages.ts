@@ -1,0 +1,114 @@
+import { KubeSource, kubeConfigFrom } from "../../agents/node/kube.ts";
+import { NodeAgent } from "../../agents/node/agent.ts";
+import { ConfigError } from "../../config/errors.ts";
+import { createPriceBook } from "../../pricing/index.ts";
+import { createPricer } from "../../processors/pricer/stage.ts";
+import { createRollup } from "../../processors/rollup/stage.ts";
+import { createSavings } from "../../processors/savings/stage.ts";
+import { createPrometheusSink } from "../../sinks/prometheus/stage.ts";
+import { numberOption, stringOption, type OptionSpec, type ParsedArgs } from "../args.ts";
+import { COMMON_OPTIONS, type Command } from "../command.ts";
+import { configFor, runStageProcess } from "../lifecycle.ts";
+
+const METRICS_PORT: OptionSpec = { name: "metrics-port", value: "PORT", description: "serve self-metrics on this port (telemetry.port; 0 = off)" };
+
+function telemetryPort(args: ParsedArgs): Record<string, unknown> {
+  const port = numberOption(args, "metrics-port", 0, 65535);
+  return port === undefined ? {} : { telemetry: { port } };
+}
+
+export const pricerCommand: Command = {
+  name: "pricer",
+  summary: "price usage snapshots (KCE_USAGE → KCE_PRICED); stateless, run as many as you like",
+  usage: "kce pricer [options]",
+  options: [...COMMON_OPTIONS, METRICS_PORT],
+  run: (args) => {
+    const config = configFor(args, telemetryPort(args));
+    return runStageProcess({ name: "pricer", config, serveTelemetry: true, build: async (rt) => [createPricer(rt, createPriceBook(config.pricing))] });
+  },
+};
+
+export const rollupCommand: Command = {
+  name: "rollup",
+  summary: "fold priced snapshots into 1m/1h/1d windows (KCE_PRICED → KCE_ROLLUP); run one",
+  usage: "kce rollup [options]",
+  options: [...COMMON_OPTIONS, METRICS_PORT],
+  run: (args) => runStageProcess({ name: "rollup", config: configFor(args, telemetryPort(args)), serveTelemetry: true, build: async (rt) => [await createRollup(rt)] }),
+};
+
+export const savingsCommand: Command = {
+  name: "savings",
+  summary: "compute spot savings, realised and potential (KCE_PRICED → KCE_SAVINGS)",
+  usage: "kce savings [options]",
+  options: [...COMMON_OPTIONS, METRICS_PORT],
+  run: (args) => runStageProcess({ name: "savings", config: configFor(args, telemetryPort(args)), serveTelemetry: true, build: async (rt) => [createSavings(rt)] }),
+};
+
+const PORT: OptionSpec = { name: "port", value: "PORT", description: "port of /metrics (sinks.prometheus.port, default 9090)" };
+
+function sinkPort(args: ParsedArgs): Record<string, unknown> {
+  const port = numberOption(args, "port", 0, 65535);
+  return port === undefined ? {} : { sinks: { prometheus: { port } } };
+}
+
+export const sinkPrometheusCommand: Command = {
+  name: "sink-prometheus",
+  summary: "serve cost metrics on /metrics for Prometheus to scrape",
+  usage: "kce sink-prometheus [options]",
+  options: [...COMMON_OPTIONS, PORT],
+  run: (args) => runStageProcess({ name: "sink-prometheus", config: configFor(args, sinkPort(args)), serveTelemetry: false, build: async (rt) => [createPrometheusSink(rt)] }),
+};
+
+export const allCommand: Command = {
+  name: "all",
+  summary: "run every central stage in one process: pricer, rollup, savings, sink-prometheus",
+  usage: "kce all [options]",
+  details: "For small clusters and trials. The stages share one NATS connection and one /metrics endpoint.",
+  options: [...COMMON_OPTIONS, PORT],
+  run: (args) => {
+    const config = configFor(args, sinkPort(args));
+    return runStageProcess({
+      name: "all",
+      config,
+      serveTelemetry: false,
+      build: async (rt) => [createPricer(rt, createPriceBook(config.pricing)), await createRollup(rt), createSavings(rt), createPrometheusSink(rt)],
+    });
+  },
+};
+
+export const agentCommand: Command = {
+  name: "agent",
+  summary: "the node agent: sample this node's kubelet and publish usage (→ KCE_USAGE)",
+  usage: "kce agent --node NAME [options]",
+  details:
+    "Runs on every node (DaemonSet). The node name comes from --node, agent.node or KCE_AGENT__NODE\n" +
+    "(set it from the downward API: spec.nodeName). Kubernetes access: --kube-server, a kubeconfig,\n" +
+    "or in-cluster service-account credentials.",
+  options: [
+    ...COMMON_OPTIONS,
+    METRICS_PORT,
+    { name: "node", value: "NAME", description: "the node this agent reports (agent.node)" },
+    { name: "kube-server", value: "URL", description: "Kubernetes API URL (agent.kubernetes.server)" },
+    { name: "kubeconfig", value: "FILE", description: "kubeconfig file (agent.kubernetes.kubeconfig)" },
+    { name: "interval", value: "SECONDS", description: "publish interval (agent.intervalSeconds, default 60)" },
+  ],
+  run: (args) => {
+    const agent: Record<string, unknown> = {};
+    const node = stringOption(args, "node");
+    if (node !== undefined) agent["node"] = node;
+    const server = stringOption(args, "kube-server");
+    const kubeconfig = stringOption(args, "kubeconfig");
+    if (server !== undefined || kubeconfig !== undefined) agent["kubernetes"] = { ...(server === undefined ? {} : { server }), ...(kubeconfig === undefined ? {} : { kubeconfig }) };
+    const interval = numberOption(args, "interval", 1, 3600);
+    if (interval !== undefined) agent["intervalSeconds"] = interval;
+    const config = configFor(args, { agent, ...telemetryPort(args) });
+    const nodeName = config.agent.node;
+    if (nodeName === undefined) throw new ConfigError("agent.node", "the node name is required: pass --node or set KCE_AGENT__NODE");
+    return runStageProcess({
+      name: "agent",
+      config,
+      serveTelemetry: true,
+      build: async (rt) => [new NodeAgent(rt, new KubeSource(kubeConfigFrom(config.agent.kubernetes)), { nodeName })],
+    });
+  },
+};

@@ -1,0 +1,55 @@
+import type { LiveModel } from "./live-model.ts";
+
+const usd = (n: number, digits = 4): string => `$${n.toFixed(digits)}`;
+
+function table(headers: string[], rows: string[][], rightAligned: ReadonlySet<number>): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (rightAligned.has(i) ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join("   ").trimEnd();
+  return [line(headers), ...rows.map(line)].join("\n");
+}
+
+export interface Banner {
+  cluster: string;
+  metricsUrl: string;
+  natsUrl: string;
+  simUrl: string;
+}
+
+/** The demo screen: nodes and namespaces with live costs. */
+export function renderLiveTable(model: LiveModel, banner: Banner, nowMs: number): string {
+  const nodes = model.nodes();
+  const namespaces = model.namespaces();
+  const idleHourly = nodes.reduce((s, n) => s + n.idleHourly, 0);
+  const totalHourly = namespaces.reduce((s, n) => s + n.hourly, 0) + idleHourly;
+  const out: string[] = [];
+  out.push(`kube-cost-exporter demo · cluster ${banner.cluster} · ${new Date(nowMs).toISOString().slice(11, 19)} UTC · Ctrl-C to stop`);
+  out.push(`metrics ${banner.metricsUrl}   nats ${banner.natsUrl}   kube API ${banner.simUrl}`);
+  out.push("");
+  if (nodes.length === 0) {
+    out.push("waiting for the first usage window to close (agents publish once per interval) ...");
+    return out.join("\n");
+  }
+  out.push(
+    table(
+      ["NODE", "TYPE", "CAPACITY", "PODS", "$/HOUR", "IDLE $/HOUR", "PRICE SOURCE"],
+      nodes.map((n) => [n.node, n.instanceType, n.capacityType, String(n.pods), usd(n.hourly), usd(n.idleHourly), n.priceSource]),
+      new Set([3, 4, 5]),
+    ),
+  );
+  out.push("");
+  const rows = namespaces.map((n) => [n.namespace, String(n.pods), usd(n.hourly), usd(n.hourly * 730, 2), usd(n.today), usd(n.spotSavings)]);
+  rows.push(["(idle)", "", usd(idleHourly), usd(idleHourly * 730, 2), usd(model.idleToday()), ""]);
+  rows.push([
+    "TOTAL",
+    String(namespaces.reduce((s, n) => s + n.pods, 0)),
+    usd(totalHourly),
+    usd(totalHourly * 730, 2),
+    usd(namespaces.reduce((s, n) => s + n.today, 0) + model.idleToday()),
+    usd(namespaces.reduce((s, n) => s + n.spotSavings, 0)),
+  ]);
+  out.push(table(["NAMESPACE", "PODS", "$/HOUR", "$/MONTH (RUN RATE)", "COST TODAY", "SPOT SAVED"], rows, new Set([1, 2, 3, 4, 5])));
+  out.push("");
+  out.push(`priced snapshots: ${model.snapshotsSeen} · latest window ends ${new Date(model.lastWindowEndMs).toISOString().slice(11, 19)} UTC`);
+  return out.join("\n");
+}

@@ -1,0 +1,86 @@
+import { readFileSync } from "node:fs";
+import { parse as parseYaml } from "yaml";
+import type { z } from "zod";
+import { applyEnvOverrides } from "./env.ts";
+import { ConfigError, ConfigFileError } from "./errors.ts";
+import { closest, objectShape } from "./introspect.ts";
+import { configSchema, type Config } from "./schema.ts";
+
+function keysAt(path: readonly PropertyKey[]): string[] {
+  let current: z.ZodType | undefined = configSchema;
+  for (const key of path) {
+    const shape: Record<string, z.ZodType> | undefined = current === undefined ? undefined : objectShape(current);
+    current = shape?.[String(key)];
+  }
+  const shape = current === undefined ? undefined : objectShape(current);
+  return shape === undefined ? [] : Object.keys(shape);
+}
+
+function describeIssue(issue: z.core.$ZodIssue): ConfigError {
+  const where = issue.path.map(String).join(".");
+  if (issue.code === "unrecognized_keys") {
+    const key = issue.keys[0] ?? "";
+    const full = where === "" ? key : `${where}.${key}`;
+    const hint = closest(key, keysAt(issue.path));
+    return new ConfigError(full, `unknown key${hint === undefined ? "" : ` (did you mean ${hint}?)`}`);
+  }
+  return new ConfigError(where, issue.message);
+}
+
+/** Validates a raw config object; throws a ConfigError naming the first offending key. */
+export function validateConfig(raw: unknown): Config {
+  const result = configSchema.safeParse(raw ?? {});
+  if (result.success) return result.data;
+  const first = result.error.issues[0];
+  if (first === undefined) throw new ConfigError("", "invalid configuration");
+  const error = describeIssue(first);
+  const more = result.error.issues.length - 1;
+  if (more > 0) error.message += ` (and ${more} more problem${more === 1 ? "" : "s"})`;
+  throw error;
+}
+
+function readYamlFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (cause) {
+    throw new ConfigFileError(path, "cannot be read", { cause });
+  }
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(text);
+  } catch (cause) {
+    throw new ConfigFileError(path, `is not valid YAML: ${(cause as Error).message}`, { cause });
+  }
+  if (parsed === null || parsed === undefined) return {};
+  if (typeof parsed !== "object" || Array.isArray(parsed)) throw new ConfigFileError(path, "must hold a YAML mapping");
+  return parsed as Record<string, unknown>;
+}
+
+export interface LoadOptions {
+  /** Path of the YAML file; without it only defaults and the environment apply. */
+  file?: string | undefined;
+  env?: NodeJS.ProcessEnv;
+  /** Values set by the command line, applied over the file and the environment. */
+  overrides?: Record<string, unknown>;
+}
+
+/** Loads file → env overrides → command-line overrides, then validates strictly. */
+export function loadConfig(options: LoadOptions = {}): Config {
+  const fromFile = options.file === undefined ? {} : readYamlFile(options.file);
+  const withEnv = applyEnvOverrides(fromFile, configSchema, options.env ?? process.env);
+  return validateConfig(deepMerge(withEnv, options.overrides ?? {}));
+}
+
+/** Merges plain objects recursively; arrays and scalars of `b` replace those of `a`. */
+export function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...a };
+  for (const [key, value] of Object.entries(b)) {
+    const prev = out[key];
+    const bothObjects =
+      typeof prev === "object" && prev !== null && !Array.isArray(prev) &&
+      typeof value === "object" && value !== null && !Array.isArray(value);
+    out[key] = bothObjects ? deepMerge(prev as Record<string, unknown>, value as Record<string, unknown>) : value;
+  }
+  return out;
+}

@@ -1,0 +1,220 @@
+/**
+ * TypeScript shapes of the events; they mirror schemas/*.avsc field for field (the codec test
+ * round-trips a value of each through its schema). Times are epoch ms; money is USD.
+ */
+
+export type CapacityType = "ON_DEMAND" | "SPOT" | "UNKNOWN";
+
+export interface NodeInfo {
+  provider: string;
+  providerId: string;
+  instanceType: string;
+  region: string;
+  zone: string;
+  capacityType: CapacityType;
+  nodePool: string;
+  cpuCores: number;
+  memoryBytes: number;
+  gpus: number;
+}
+
+export interface PodUsage {
+  namespace: string;
+  name: string;
+  uid: string;
+  controllerKind: string;
+  controllerName: string;
+  labels: Record<string, string>;
+  runningSeconds: number;
+  cpuRequestCores: number;
+  cpuLimitCores: number;
+  memoryRequestBytes: number;
+  memoryLimitBytes: number;
+  gpuRequest: number;
+  cpuUsageCores: number;
+  cpuCoreSeconds: number;
+  memoryWorkingSetAvgBytes: number;
+  memoryWorkingSetMaxBytes: number;
+  networkRxBytes: number;
+  networkTxBytes: number;
+  restarts: number;
+  claims: string[];
+}
+
+export interface VolumeUsage {
+  pvName: string;
+  storageClass: string;
+  capacityBytes: number;
+  claimNamespace: string;
+  claimName: string;
+  usedBytes: number;
+}
+
+export interface UsageSnapshot {
+  cluster: string;
+  node: string;
+  windowStartMs: number;
+  windowSeconds: number;
+  sampledAtMs: number;
+  agentVersion: string;
+  backfilled: boolean;
+  nodeInfo: NodeInfo;
+  pods: PodUsage[];
+  volumes: VolumeUsage[];
+}
+
+export interface NodeCost {
+  provider: string;
+  providerId: string;
+  instanceType: string;
+  region: string;
+  zone: string;
+  capacityType: CapacityType;
+  cpuCores: number;
+  memoryBytes: number;
+  gpus: number;
+  hourlyCost: number;
+  onDemandHourlyCost: number;
+  spotHourlyCost: number;
+  cpuCoreHourlyRate: number;
+  ramGiBHourlyRate: number;
+  gpuHourlyRate: number;
+  priceSource: string;
+  priceAsOfMs: number;
+  windowCost: number;
+  cpuCost: number;
+  ramCost: number;
+  gpuCost: number;
+  idleCost: number;
+  idleCpuCost: number;
+  idleRamCost: number;
+  idleGpuCost: number;
+  overcommitCost: number;
+}
+
+export interface PodCost {
+  namespace: string;
+  name: string;
+  uid: string;
+  controllerKind: string;
+  controllerName: string;
+  labels: Record<string, string>;
+  runningSeconds: number;
+  cpuCoreHours: number;
+  cpuCoreRequestHours: number;
+  cpuCoreUsageHours: number;
+  ramByteHours: number;
+  ramByteRequestHours: number;
+  ramByteUsageHours: number;
+  gpuHours: number;
+  networkTxBytes: number;
+  cpuCost: number;
+  ramCost: number;
+  gpuCost: number;
+  pvCost: number;
+  networkCost: number;
+  totalCost: number;
+  hourlyCost: number;
+}
+
+export interface VolumeCost {
+  pvName: string;
+  storageClass: string;
+  capacityBytes: number;
+  claimNamespace: string;
+  claimName: string;
+  gibMonthlyRate: number;
+  monthlyCost: number;
+  windowCost: number;
+  priceSource: string;
+}
+
+export interface PricedSnapshot {
+  cluster: string;
+  node: string;
+  windowStartMs: number;
+  windowSeconds: number;
+  pricedAtMs: number;
+  nodeCost: NodeCost;
+  pods: PodCost[];
+  volumes: VolumeCost[];
+}
+
+export type RollupDimension = "namespace" | "controller" | "label";
+
+/** Cost and resource totals shared by every rollup row. */
+export interface CostTotals {
+  podHours: number;
+  cpuCoreHours: number;
+  cpuCoreRequestHours: number;
+  cpuCoreUsageHours: number;
+  ramByteHours: number;
+  ramByteRequestHours: number;
+  ramByteUsageHours: number;
+  gpuHours: number;
+  cpuCost: number;
+  ramCost: number;
+  gpuCost: number;
+  pvCost: number;
+  networkCost: number;
+  totalCost: number;
+}
+
+export interface RollupRow extends CostTotals {
+  dimension: RollupDimension;
+  namespace: string;
+  controllerKind: string;
+  controllerName: string;
+  labelKey: string;
+  labelValue: string;
+  podCount: number;
+}
+
+export interface NodeRollupRow {
+  node: string;
+  instanceType: string;
+  capacityType: string;
+  region: string;
+  hours: number;
+  nodeCost: number;
+  cpuCost: number;
+  ramCost: number;
+  gpuCost: number;
+  podComputeCost: number;
+  idleCost: number;
+  overcommitCost: number;
+  pvCost: number;
+}
+
+export interface CostRollup {
+  resolution: string;
+  cluster: string;
+  windowStartMs: number;
+  windowEndMs: number;
+  rev: number;
+  final: boolean;
+  snapshotCount: number;
+  rows: RollupRow[];
+  nodes: NodeRollupRow[];
+}
+
+export interface NamespaceSavings {
+  namespace: string;
+  realisedSavings: number;
+  potentialSavings: number;
+}
+
+export interface SavingsReport {
+  cluster: string;
+  node: string;
+  windowStartMs: number;
+  windowSeconds: number;
+  instanceType: string;
+  capacityType: string;
+  onDemandHourlyCost: number;
+  spotHourlyCost: number;
+  priceSource: string;
+  realisedSavings: number;
+  potentialSavings: number;
+  byNamespace: NamespaceSavings[];
+}

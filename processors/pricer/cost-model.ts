@@ -1,0 +1,186 @@
+import type { Config } from "../../config/schema.ts";
+import type { NodeCost, PodCost, PodUsage, PricedSnapshot, UsageSnapshot, VolumeCost } from "../../model/events.ts";
+import { GIB, HOURS_PER_MONTH } from "../../pricing/defaults.ts";
+import { splitNodePrice, type ResourceRates } from "../../pricing/split.ts";
+import type { PriceBook } from "../../pricing/types.ts";
+
+const SECONDS_PER_HOUR = 3600;
+
+interface ComputeTotals {
+  cpu: number;
+  ram: number;
+  gpu: number;
+}
+
+/** Cost of one pod for one window, without storage (filled in by attributeVolumes). */
+function podCost(pod: PodUsage, rates: ResourceRates, egressPerGiB: number): PodCost {
+  const runHours = pod.runningSeconds / SECONDS_PER_HOUR;
+  const cpuCoreRequestHours = pod.cpuRequestCores * runHours;
+  const cpuCoreUsageHours = pod.cpuCoreSeconds / SECONDS_PER_HOUR;
+  const cpuCoreHours = Math.max(cpuCoreRequestHours, cpuCoreUsageHours);
+  const ramByteRequestHours = pod.memoryRequestBytes * runHours;
+  const ramByteUsageHours = pod.memoryWorkingSetAvgBytes * runHours;
+  const ramByteHours = Math.max(ramByteRequestHours, ramByteUsageHours);
+  const gpuHours = pod.gpuRequest * runHours;
+  const cpuCost = cpuCoreHours * rates.cpuCoreHour;
+  const ramCost = (ramByteHours / GIB) * rates.ramGiBHour;
+  const gpuCost = gpuHours * rates.gpuHour;
+  const networkCost = (pod.networkTxBytes / GIB) * egressPerGiB;
+  const totalCost = cpuCost + ramCost + gpuCost + networkCost;
+  return {
+    namespace: pod.namespace,
+    name: pod.name,
+    uid: pod.uid,
+    controllerKind: pod.controllerKind,
+    controllerName: pod.controllerName,
+    labels: pod.labels,
+    runningSeconds: pod.runningSeconds,
+    cpuCoreHours,
+    cpuCoreRequestHours,
+    cpuCoreUsageHours,
+    ramByteHours,
+    ramByteRequestHours,
+    ramByteUsageHours,
+    gpuHours,
+    networkTxBytes: pod.networkTxBytes,
+    cpuCost,
+    ramCost,
+    gpuCost,
+    pvCost: 0,
+    networkCost,
+    totalCost,
+    hourlyCost: runHours > 0 ? totalCost / runHours : 0,
+  };
+}
+
+/**
+ * Splits each volume's window cost among the pods on this node that mount its claim, in
+ * proportion to their running time (equally if none ran). Mutates the pod costs.
+ */
+function attributeVolumes(pods: PodCost[], usage: UsageSnapshot, volumes: VolumeCost[]): void {
+  const byClaim = new Map(volumes.map((v) => [`${v.claimNamespace}/${v.claimName}`, v]));
+  const users = new Map<string, Array<{ cost: PodCost; seconds: number }>>();
+  usage.pods.forEach((pod, i) => {
+    const cost = pods[i];
+    if (cost === undefined) return;
+    for (const claim of pod.claims) {
+      const claimKey = `${pod.namespace}/${claim}`;
+      if (!byClaim.has(claimKey)) continue;
+      const list = users.get(claimKey) ?? [];
+      list.push({ cost, seconds: pod.runningSeconds });
+      users.set(claimKey, list);
+    }
+  });
+  for (const [claimKey, list] of users) {
+    const volume = byClaim.get(claimKey);
+    if (volume === undefined) continue;
+    const totalSeconds = list.reduce((s, u) => s + u.seconds, 0);
+    for (const user of list) {
+      const share = totalSeconds > 0 ? user.seconds / totalSeconds : 1 / list.length;
+      user.cost.pvCost += volume.windowCost * share;
+      user.cost.totalCost += volume.windowCost * share;
+      const runHours = user.cost.runningSeconds / SECONDS_PER_HOUR;
+      user.cost.hourlyCost = runHours > 0 ? user.cost.totalCost / runHours : 0;
+    }
+  }
+}
+
+/**
+ * Prices one usage snapshot (DESIGN.md §3): the node's hourly price split into CPU/RAM/GPU
+ * rates; each pod charged max(request, usage) × rate × hours; volumes by GiB-month / 730;
+ * idle = node cost − pods' compute cost, per resource, never negative (excess is overcommit).
+ * Invariant: Σ pod compute cost + idle − overcommit = node window cost.
+ */
+export function priceSnapshot(
+  usage: UsageSnapshot,
+  book: PriceBook,
+  pricing: Config["pricing"],
+  pricedAtMs: number,
+): PricedSnapshot {
+  const info = usage.nodeInfo;
+  const hours = usage.windowSeconds / SECONDS_PER_HOUR;
+  const memoryGiB = info.memoryBytes / GIB;
+  const price = book.nodePrice({
+    provider: info.provider,
+    region: info.region,
+    zone: info.zone,
+    instanceType: info.instanceType,
+    capacityType: info.capacityType,
+    cpuCores: info.cpuCores,
+    memoryGiB,
+    gpus: info.gpus,
+  });
+  const rates = splitNodePrice(price.hourlyCost, { cpuCores: info.cpuCores, memoryGiB, gpus: info.gpus }, pricing.defaults);
+  const egress = book.egressPrice(info.provider, pricing.networkEgressClass);
+  const pods = usage.pods.map((pod) => podCost(pod, rates, egress));
+
+  const volumes: VolumeCost[] = usage.volumes.map((v) => {
+    const storage = book.storagePrice({ provider: info.provider, region: info.region, storageClass: v.storageClass });
+    const monthlyCost = (v.capacityBytes / GIB) * storage.gibMonthlyRate;
+    return {
+      pvName: v.pvName,
+      storageClass: v.storageClass,
+      capacityBytes: v.capacityBytes,
+      claimNamespace: v.claimNamespace,
+      claimName: v.claimName,
+      gibMonthlyRate: storage.gibMonthlyRate,
+      monthlyCost,
+      windowCost: (monthlyCost * hours) / HOURS_PER_MONTH,
+      priceSource: storage.source,
+    };
+  });
+  attributeVolumes(pods, usage, volumes);
+
+  const node: ComputeTotals = {
+    cpu: rates.cpuCoreHour * info.cpuCores * hours,
+    ram: rates.ramGiBHour * memoryGiB * hours,
+    gpu: rates.gpuHour * info.gpus * hours,
+  };
+  const used: ComputeTotals = { cpu: 0, ram: 0, gpu: 0 };
+  for (const p of pods) {
+    used.cpu += p.cpuCost;
+    used.ram += p.ramCost;
+    used.gpu += p.gpuCost;
+  }
+  const idle = (r: keyof ComputeTotals): number => Math.max(0, node[r] - used[r]);
+  const over = (r: keyof ComputeTotals): number => Math.max(0, used[r] - node[r]);
+
+  const nodeCost: NodeCost = {
+    provider: info.provider,
+    providerId: info.providerId,
+    instanceType: info.instanceType,
+    region: info.region,
+    zone: info.zone,
+    capacityType: info.capacityType,
+    cpuCores: info.cpuCores,
+    memoryBytes: info.memoryBytes,
+    gpus: info.gpus,
+    hourlyCost: price.hourlyCost,
+    onDemandHourlyCost: price.onDemandHourlyCost,
+    spotHourlyCost: price.spotHourlyCost,
+    cpuCoreHourlyRate: rates.cpuCoreHour,
+    ramGiBHourlyRate: rates.ramGiBHour,
+    gpuHourlyRate: rates.gpuHour,
+    priceSource: price.source,
+    priceAsOfMs: price.asOfMs,
+    windowCost: price.hourlyCost * hours,
+    cpuCost: node.cpu,
+    ramCost: node.ram,
+    gpuCost: node.gpu,
+    idleCost: idle("cpu") + idle("ram") + idle("gpu"),
+    idleCpuCost: idle("cpu"),
+    idleRamCost: idle("ram"),
+    idleGpuCost: idle("gpu"),
+    overcommitCost: over("cpu") + over("ram") + over("gpu"),
+  };
+  return {
+    cluster: usage.cluster,
+    node: usage.node,
+    windowStartMs: usage.windowStartMs,
+    windowSeconds: usage.windowSeconds,
+    pricedAtMs,
+    nodeCost,
+    pods,
+    volumes,
+  };
+}

@@ -1,0 +1,44 @@
+import { gunzipSync, gzipSync } from "node:zlib";
+import type { ObjectStore } from "@nats-io/obj";
+import type { EngineJson } from "./engine.ts";
+
+/** The checkpoint could not be read back (corrupt or from an incompatible version). */
+export class CheckpointError extends Error {
+  override readonly name = "CheckpointError";
+}
+
+/**
+ * Rollup state in a JetStream object store (gzip'd JSON). An object store rather than a KV value
+ * because state grows with pods and windows past the 1 MiB message limit; the object's metadata
+ * is written last, so a reader sees the previous checkpoint or the new one, never half of one.
+ */
+export class CheckpointStore {
+  private readonly store: ObjectStore;
+  private readonly name: string;
+
+  constructor(store: ObjectStore, name: string) {
+    this.store = store;
+    this.name = name;
+  }
+
+  async save(state: EngineJson): Promise<number> {
+    const data = gzipSync(JSON.stringify(state));
+    await this.store.putBlob({ name: this.name }, data);
+    return data.byteLength;
+  }
+
+  async load(): Promise<EngineJson | undefined> {
+    const data = await this.store.getBlob(this.name);
+    if (data === null) return undefined;
+    let json: unknown;
+    try {
+      json = JSON.parse(gunzipSync(data).toString("utf8"));
+    } catch (cause) {
+      throw new CheckpointError(`rollup checkpoint ${this.name} is corrupt`, { cause });
+    }
+    if (typeof json !== "object" || json === null || (json as { version?: unknown }).version !== 1) {
+      throw new CheckpointError(`rollup checkpoint ${this.name} has an unknown version; delete it to rebuild from the stream`);
+    }
+    return json as EngineJson;
+  }
+}

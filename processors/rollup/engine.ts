@@ -1,0 +1,136 @@
+import type { Config, Resolution } from "../../config/schema.ts";
+import type { CostRollup, PricedSnapshot } from "../../model/events.ts";
+import { RESOLUTION_MS, WindowState, type WindowJson } from "./window.ts";
+
+export type FoldResult = "folded" | "duplicate" | "late";
+
+export interface EngineJson {
+  version: 1;
+  watermarkMs: number;
+  lastEventAtMs: number;
+  closedThroughMs: Partial<Record<Resolution, number>>;
+  windows: WindowJson[];
+}
+
+/** Raised when folding would open more windows than `rollup.maxOpenWindows` allows. */
+export class TooManyWindowsError extends Error {
+  override readonly name = "TooManyWindowsError";
+}
+
+export interface Emission {
+  rollup: CostRollup;
+  window: WindowState;
+}
+
+/**
+ * The rollup's state machine, free of I/O: folds priced snapshots into open windows, decides
+ * which windows to emit (dirty and due, or final) and evicts finished ones. Windows close on event
+ * time (the newest snapshot end seen, minus the allowed lateness), or on processing time when no
+ * events arrive, so a silent cluster still gets its final rollups.
+ */
+export class RollupEngine {
+  private readonly cfg: Config["rollup"];
+  private readonly windows = new Map<string, WindowState>();
+  private watermarkMs = 0;
+  private lastEventAtMs = 0;
+  private readonly closedThroughMs: Partial<Record<Resolution, number>> = {};
+
+  constructor(cfg: Config["rollup"]) {
+    this.cfg = cfg;
+  }
+
+  get openWindows(): number {
+    return this.windows.size;
+  }
+
+  /** Folds one snapshot into every resolution whose window is still open. */
+  fold(priced: PricedSnapshot, nowMs: number): FoldResult {
+    const targets: Array<[Resolution, number, string]> = [];
+    for (const res of this.cfg.resolutions) {
+      const start = Math.floor(priced.windowStartMs / RESOLUTION_MS[res]) * RESOLUTION_MS[res];
+      if (start + RESOLUTION_MS[res] <= (this.closedThroughMs[res] ?? 0)) continue;
+      targets.push([res, start, `${res}|${priced.cluster}|${start}`]);
+    }
+    if (targets.length === 0) return "late";
+    const opening = targets.filter(([, , key]) => !this.windows.has(key)).length;
+    if (this.windows.size + opening > this.cfg.maxOpenWindows) {
+      throw new TooManyWindowsError(`folding would open more than ${this.cfg.maxOpenWindows} windows (rollup.maxOpenWindows)`);
+    }
+    let folded = false;
+    for (const [res, start, key] of targets) {
+      let window = this.windows.get(key);
+      if (window === undefined) {
+        window = new WindowState(res, priced.cluster, start);
+        this.windows.set(key, window);
+      }
+      folded = window.fold(priced, this.cfg.labelKeys) || folded;
+    }
+    if (!folded) return "duplicate";
+    this.watermarkMs = Math.max(this.watermarkMs, priced.windowStartMs + priced.windowSeconds * 1000);
+    this.lastEventAtMs = nowMs;
+    return "folded";
+  }
+
+  /** The instant before which windows are closed: event time when flowing, else processing time. */
+  private closeBeforeMs(nowMs: number): number {
+    const lateness = this.cfg.allowedLatenessSeconds * 1000;
+    return Math.max(this.watermarkMs, nowMs - lateness) - lateness;
+  }
+
+  /**
+   * Windows to publish now: final ones (which are then evicted) and dirty ones whose emit
+   * interval has passed. Each gets a revision greater than any it had before.
+   */
+  due(nowMs: number): Emission[] {
+    const closeBefore = this.closeBeforeMs(nowMs);
+    const out: Emission[] = [];
+    for (const [key, window] of this.windows) {
+      const final = window.windowEndMs <= closeBefore;
+      const interval = this.cfg.emitIntervalSeconds[window.resolution] * 1000;
+      if (!final && !(window.dirty && nowMs - window.lastEmitMs >= interval)) continue;
+      const rev = Math.max(window.lastRev + 1, nowMs);
+      out.push({ rollup: window.toRollup(rev, final), window });
+      window.lastRev = rev;
+      window.lastEmitMs = nowMs;
+      window.dirty = false;
+      if (final) {
+        this.windows.delete(key);
+        const res = window.resolution;
+        this.closedThroughMs[res] = Math.max(this.closedThroughMs[res] ?? 0, window.windowEndMs);
+      }
+    }
+    return out;
+  }
+
+  /** Marks every window dirty again (used when a publish failed, so the next flush retries). */
+  markDirty(windows: readonly WindowState[]): void {
+    for (const w of windows) {
+      w.dirty = true;
+      w.lastEmitMs = 0;
+      const key = `${w.resolution}|${w.cluster}|${w.windowStartMs}`;
+      if (!this.windows.has(key)) this.windows.set(key, w);
+    }
+  }
+
+  toJSON(): EngineJson {
+    return {
+      version: 1,
+      watermarkMs: this.watermarkMs,
+      lastEventAtMs: this.lastEventAtMs,
+      closedThroughMs: { ...this.closedThroughMs },
+      windows: [...this.windows.values()].map((w) => w.toJSON()),
+    };
+  }
+
+  static fromJSON(cfg: Config["rollup"], json: EngineJson): RollupEngine {
+    const engine = new RollupEngine(cfg);
+    engine.watermarkMs = json.watermarkMs;
+    engine.lastEventAtMs = json.lastEventAtMs;
+    Object.assign(engine.closedThroughMs, json.closedThroughMs);
+    for (const w of json.windows) {
+      const window = WindowState.fromJSON(w);
+      engine.windows.set(`${window.resolution}|${window.cluster}|${window.windowStartMs}`, window);
+    }
+    return engine;
+  }
+}

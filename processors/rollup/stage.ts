@@ -1,0 +1,136 @@
+import type { JsMsg } from "@nats-io/jetstream";
+import { Objm } from "@nats-io/obj";
+import { concatMap, interval, type Subscription } from "rxjs";
+import { assertSubjectMatches } from "../../bus/checks.ts";
+import { PoisonMessageError } from "../../bus/errors.ts";
+import type { Runtime } from "../../bus/runtime.ts";
+import type { Stage } from "../../bus/stage-types.ts";
+import type { HandlerOutcome } from "../../bus/stage.ts";
+import { runnerFor } from "../../bus/stage-runtime.ts";
+import { STREAMS, subjects } from "../../bus/subjects.ts";
+import type { Resolution } from "../../config/schema.ts";
+import { CheckpointStore } from "./checkpoint.ts";
+import { RollupEngine, TooManyWindowsError, type Emission } from "./engine.ts";
+
+export const ROLLUP_COMPONENT = "rollup";
+const MAX_FUTURE_MS = 3_600_000;
+
+/**
+ * The rollup: folds KCE_PRICED into 1m/1h/1d windows and publishes CostRollup revisions to
+ * `kce.rollup.<res>.<cluster>`. Exactly-once results from at-least-once input: every input is
+ * acked only after a checkpoint (state + which snapshots each window holds) that includes it is
+ * durable, and a redelivered snapshot already in a window is recognised and skipped.
+ */
+export async function createRollup(rt: Runtime): Promise<Stage> {
+  const cfg = rt.config.rollup;
+  const log = rt.log.child(ROLLUP_COMPONENT);
+  const metrics = rt.telemetry.component(ROLLUP_COMPONENT);
+  const objects = await new Objm(rt.nc).create(cfg.stateBucket, { replicas: rt.config.streams.replicas });
+  const checkpoints = new CheckpointStore(objects, "rollup-state");
+  const saved = await checkpoints.load();
+  const engine = saved === undefined ? new RollupEngine(cfg) : RollupEngine.fromJSON(cfg, saved);
+  log.info(saved === undefined ? "starting with empty state" : "restored checkpoint", { windows: engine.openWindows });
+
+  let pending: JsMsg[] = [];
+  let flushing: Subscription | undefined;
+
+  const handle = async (msg: JsMsg): Promise<HandlerOutcome> => {
+    const priced = await rt.codecs.priced.decode(msg.data, msg.headers);
+    assertSubjectMatches(msg.subject, priced);
+    const now = Date.now();
+    if (priced.windowStartMs > now + MAX_FUTURE_MS) {
+      throw new PoisonMessageError("future_window", `window starts at ${new Date(priced.windowStartMs).toISOString()}, in the future`);
+    }
+    let result;
+    try {
+      result = engine.fold(priced, now);
+    } catch (error) {
+      if (error instanceof TooManyWindowsError) throw new PoisonMessageError("too_many_windows", error.message);
+      throw error;
+    }
+    if (result === "late") {
+      metrics.dropped("late");
+      throw new PoisonMessageError("late", "every window this snapshot belongs to is already final (rollup.allowedLatenessSeconds)");
+    }
+    if (result === "duplicate") metrics.dropped("duplicate");
+    // Acked after the next checkpoint, duplicates included: the first copy may not be durable yet.
+    pending.push(msg);
+    return "deferred";
+  };
+
+  const publish = async (emissions: Emission[]): Promise<void> => {
+    const results = await Promise.allSettled(
+      emissions.map(async ({ rollup }) => {
+        const { data, headers } = rt.codecs.rollup.encode(rollup);
+        await rt.publisher.publish({
+          subject: subjects.rollup(rollup.resolution as Resolution, rollup.cluster),
+          data,
+          headers,
+          msgId: `${rollup.resolution}/${rollup.cluster}/${rollup.windowStartMs}/${rollup.rev}`,
+        });
+      }),
+    );
+    const failed = emissions.filter((_, i) => results[i]?.status === "rejected");
+    metrics.sent(emissions.length - failed.length);
+    if (failed.length > 0) {
+      metrics.error("publish");
+      log.warn("rollup publish failed; will retry", { windows: failed.length });
+      engine.markDirty(failed.map((e) => e.window));
+    }
+  };
+
+  const flush = async (): Promise<void> => {
+    const started = performance.now();
+    await publish(engine.due(Date.now()));
+    const state = engine.toJSON();
+    const covered = pending;
+    pending = [];
+    try {
+      await checkpoints.save(state);
+    } catch (error) {
+      metrics.error("checkpoint");
+      log.warn("checkpoint failed; inputs stay unacked and will be redelivered", { error });
+      pending = covered.concat(pending);
+      return;
+    }
+    for (const msg of covered) msg.ack();
+    metrics.observeDuration((performance.now() - started) / 1000);
+  };
+
+  // Flushes never overlap: the timer and stop() both queue behind the one running.
+  let lastFlush: Promise<void> = Promise.resolve();
+  const flushSerially = (): Promise<void> => {
+    lastFlush = lastFlush.then(flush).catch((error: unknown) => log.error("flush failed", { error }));
+    return lastFlush;
+  };
+
+  const runner = runnerFor(
+    rt,
+    ROLLUP_COMPONENT,
+    {
+      stream: STREAMS.priced,
+      durable: "kce-rollup",
+      filterSubject: subjects.streamFilter.priced,
+      // Inputs stay unacked until the next checkpoint, so allow a few intervals' worth.
+      maxInFlight: Math.max(rt.config.consumer.maxInFlight, 20_000),
+      ackWaitSeconds: Math.max(rt.config.consumer.ackWaitSeconds, cfg.checkpointIntervalSeconds * 6),
+    },
+    64,
+    handle,
+  );
+
+  return {
+    name: ROLLUP_COMPONENT,
+    start: async () => {
+      await runner.start();
+      flushing = interval(cfg.checkpointIntervalSeconds * 1000)
+        .pipe(concatMap(() => flushSerially()))
+        .subscribe();
+    },
+    stop: async () => {
+      await runner.stop();
+      flushing?.unsubscribe();
+      await flushSerially();
+    },
+  };
+}

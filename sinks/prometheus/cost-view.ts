@@ -1,0 +1,153 @@
+import type { CostRollup, PricedSnapshot, SavingsReport } from "../../model/events.ts";
+import { HOURS_PER_MONTH } from "../../pricing/defaults.ts";
+import { costFamilies, type CostFamilies } from "./families.ts";
+import { sampleLine } from "./text-format.ts";
+
+const HOUR_MS = 3_600_000;
+
+interface NodeEntry {
+  windowStartMs: number;
+  seenAtMs: number;
+}
+
+interface HourWindow {
+  rev: number;
+  byNamespace: Map<string, number>;
+}
+
+export interface CostViewOptions {
+  staleAfterMs: number;
+  namespaceDailyHours: number;
+}
+
+/**
+ * The Prometheus sink's state: cost metrics as pre-rendered text, updated incrementally by
+ * events. Per-node families are regrouped on each node's newest snapshot; per-cluster families
+ * (namespace daily cost, spot savings) are re-rendered when their cluster changes.
+ */
+export class CostView {
+  readonly families: CostFamilies = costFamilies();
+  private readonly options: CostViewOptions;
+  private readonly nodes = new Map<string, NodeEntry>();
+  private readonly hours = new Map<string, Map<number, HourWindow>>();
+  private readonly savings = new Map<string, Map<string, number>>();
+  private readonly savingsSeen = new Map<string, number>();
+
+  constructor(options: CostViewOptions) {
+    this.options = options;
+  }
+
+  /** Replaces a node's pod, node and PV series with its newest snapshot. Older snapshots are ignored. */
+  applyPriced(p: PricedSnapshot, nowMs: number): void {
+    const group = `${p.cluster}\u0000${p.node}`;
+    const known = this.nodes.get(group);
+    if (known !== undefined && known.windowStartMs > p.windowStartMs) return;
+    this.nodes.set(group, { windowStartMs: p.windowStartMs, seenAtMs: nowMs });
+    const f = this.families;
+    const n = p.nodeCost;
+    const cluster = p.cluster;
+
+    const pods = [...p.pods].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+    f.podHourly.setGroup(
+      group,
+      pods.map((pod) => sampleLine(f.podHourly.name, [["cluster", cluster], ["namespace", pod.namespace], ["pod", pod.name], ["node", p.node]], pod.hourlyCost)).join(""),
+    );
+    const base = [["cluster", cluster], ["node", p.node]] as const;
+    f.nodeHourly.setGroup(group, sampleLine(f.nodeHourly.name, [...base, ["instance_type", n.instanceType], ["capacity_type", n.capacityType]], n.hourlyCost));
+    const hours = p.windowSeconds / 3600;
+    f.nodeIdleHourly.setGroup(group, sampleLine(f.nodeIdleHourly.name, base, hours > 0 ? n.idleCost / hours : 0));
+    f.nodePriceAsOf.setGroup(group, sampleLine(f.nodePriceAsOf.name, [...base, ["price_source", n.priceSource]], n.priceAsOfMs / 1000));
+    const potential =
+      n.capacityType === "ON_DEMAND" && n.spotHourlyCost > 0 ? Math.max(0, n.onDemandHourlyCost - n.spotHourlyCost) : 0;
+    f.spotPotential.setGroup(group, sampleLine(f.spotPotential.name, [...base, ["instance_type", n.instanceType]], potential));
+
+    const oc = [
+      ["cluster", cluster], ["node", p.node], ["instance", p.node], ["instance_type", n.instanceType],
+      ["region", n.region], ["provider_id", n.providerId],
+    ] as const;
+    f.nodeTotal.setGroup(group, sampleLine(f.nodeTotal.name, oc, n.hourlyCost));
+    f.nodeCpu.setGroup(group, sampleLine(f.nodeCpu.name, oc, n.cpuCoreHourlyRate));
+    f.nodeRam.setGroup(group, sampleLine(f.nodeRam.name, oc, n.ramGiBHourlyRate));
+    f.nodeGpu.setGroup(group, n.gpus > 0 ? sampleLine(f.nodeGpu.name, oc, n.gpuHourlyRate) : "");
+    f.nodeIsSpot.setGroup(group, sampleLine(f.nodeIsSpot.name, oc, n.capacityType === "SPOT" ? 1 : 0));
+
+    const volumes = [...p.volumes].sort((a, b) => a.pvName.localeCompare(b.pvName));
+    f.pvMonthly.setGroup(
+      group,
+      volumes.map((v) => sampleLine(f.pvMonthly.name, [["cluster", cluster], ["pv_name", v.pvName], ["storage_class", v.storageClass]], v.monthlyCost)).join(""),
+    );
+    f.pvHourly.setGroup(
+      group,
+      volumes
+        .map((v) => sampleLine(f.pvHourly.name, [["cluster", cluster], ["persistentvolume", v.pvName], ["volumename", v.pvName], ["provider_id", v.pvName]], v.gibMonthlyRate / HOURS_PER_MONTH))
+        .join(""),
+    );
+  }
+
+  /** Takes the newest revision of a 1h window and refreshes the cluster's 24-hour namespace totals. */
+  applyHourlyRollup(r: CostRollup, nowMs: number): void {
+    if (r.resolution !== "1h") return;
+    const windows = this.hours.get(r.cluster) ?? new Map<number, HourWindow>();
+    this.hours.set(r.cluster, windows);
+    const known = windows.get(r.windowStartMs);
+    if (known !== undefined && known.rev >= r.rev) return;
+    const byNamespace = new Map<string, number>();
+    for (const row of r.rows) if (row.dimension === "namespace") byNamespace.set(row.namespace, row.totalCost);
+    windows.set(r.windowStartMs, { rev: r.rev, byNamespace });
+    this.renderNamespaceDaily(r.cluster, nowMs);
+  }
+
+  private renderNamespaceDaily(cluster: string, nowMs: number): void {
+    const windows = this.hours.get(cluster);
+    if (windows === undefined) return;
+    const from = Math.floor(nowMs / HOUR_MS) * HOUR_MS - (this.options.namespaceDailyHours - 1) * HOUR_MS;
+    const totals = new Map<string, number>();
+    for (const [start, window] of windows) {
+      if (start < from) {
+        windows.delete(start);
+        continue;
+      }
+      for (const [ns, cost] of window.byNamespace) totals.set(ns, (totals.get(ns) ?? 0) + cost);
+    }
+    const f = this.families.namespaceDaily;
+    const lines = [...totals.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([ns, cost]) => sampleLine(f.name, [["cluster", cluster], ["namespace", ns]], cost));
+    f.setGroup(cluster, lines.join(""));
+  }
+
+  /** Adds a report's realised savings to the per-namespace counters, once per report. */
+  applySavings(s: SavingsReport, nowMs: number): void {
+    const id = `${s.cluster}\u0000${s.node}\u0000${s.windowStartMs}`;
+    if (this.savingsSeen.has(id)) return;
+    this.savingsSeen.set(id, nowMs);
+    const counters = this.savings.get(s.cluster) ?? new Map<string, number>();
+    this.savings.set(s.cluster, counters);
+    for (const ns of s.byNamespace) {
+      if (ns.realisedSavings > 0) counters.set(ns.namespace, (counters.get(ns.namespace) ?? 0) + ns.realisedSavings);
+    }
+    const f = this.families.spotSavings;
+    const lines = [...counters.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([ns, total]) => sampleLine(f.name, [["cluster", s.cluster], ["namespace", ns]], total));
+    f.setGroup(s.cluster, lines.join(""));
+  }
+
+  /** Drops nodes that stopped reporting, slides the 24-hour windows, forgets old savings ids. */
+  expire(nowMs: number): void {
+    for (const [group, entry] of this.nodes) {
+      if (nowMs - entry.seenAtMs <= this.options.staleAfterMs) continue;
+      this.nodes.delete(group);
+      for (const family of Object.values(this.families)) {
+        if (family !== this.families.namespaceDaily && family !== this.families.spotSavings) family.deleteGroup(group);
+      }
+    }
+    for (const cluster of this.hours.keys()) this.renderNamespaceDaily(cluster, nowMs);
+    for (const [id, at] of this.savingsSeen) if (nowMs - at > 2 * HOUR_MS) this.savingsSeen.delete(id);
+  }
+
+  /** Concatenated exposition text of every cost family. */
+  render(): string {
+    return Object.values(this.families).map((f) => f.render()).join("");
+  }
+}

@@ -1,0 +1,39 @@
+import { Family } from "./text-format.ts";
+
+/** Every cost metric family the Prometheus sink exposes, in exposition order. */
+export function costFamilies() {
+  return {
+    podHourly: new Family("kube_cost_pod_hourly_usd", "Hourly cost of a pod in USD (CPU, RAM, GPU, PV and network; per running hour).", "gauge"),
+    namespaceDaily: new Family(
+      "kube_cost_namespace_daily_usd",
+      "Cost of a namespace in USD over the last 24 hourly windows (the current hour included), from the 1h rollups.",
+      "gauge",
+    ),
+    nodeHourly: new Family("kube_cost_node_hourly_usd", "Hourly price of a node in USD (spot price for spot nodes).", "gauge"),
+    nodeIdleHourly: new Family("kube_cost_node_idle_hourly_usd", "Hourly cost of a node's capacity no pod is charged for, in USD.", "gauge"),
+    nodePriceAsOf: new Family(
+      "kube_cost_node_price_as_of_seconds",
+      "Unix time of the price a node is charged at, labelled with where the price came from.",
+      "gauge",
+    ),
+    pvMonthly: new Family("kube_cost_pv_monthly_usd", "Monthly cost of a persistent volume in USD (730 hours).", "gauge"),
+    spotSavings: new Family(
+      "kube_cost_spot_savings_usd_total",
+      "Savings realised by running on spot instead of on-demand, in USD, attributed to namespaces by cost share.",
+      "counter",
+    ),
+    spotPotential: new Family(
+      "kube_cost_spot_potential_savings_hourly_usd",
+      "Hourly savings in USD an on-demand node would make at the current spot price.",
+      "gauge",
+    ),
+    nodeTotal: new Family("node_total_hourly_cost", "OpenCost-compatible: total hourly cost of a node in USD.", "gauge"),
+    nodeCpu: new Family("node_cpu_hourly_cost", "OpenCost-compatible: hourly cost of one CPU core of a node in USD.", "gauge"),
+    nodeRam: new Family("node_ram_hourly_cost", "OpenCost-compatible: hourly cost of one GiB of RAM of a node in USD.", "gauge"),
+    nodeGpu: new Family("node_gpu_hourly_cost", "OpenCost-compatible: hourly cost of one GPU of a node in USD.", "gauge"),
+    nodeIsSpot: new Family("kubecost_node_is_spot", "OpenCost-compatible: 1 when the node is a spot/preemptible instance.", "gauge"),
+    pvHourly: new Family("pv_hourly_cost", "OpenCost-compatible: hourly cost of one GiB of a persistent volume in USD.", "gauge"),
+  };
+}
+
+export type CostFamilies = ReturnType<typeof costFamilies>;

@@ -1,0 +1,93 @@
+import { DeliverPolicy, type JsMsg } from "@nats-io/jetstream";
+import { mergeMap, retry, timer, type Subscription, concatMap, interval, defer } from "rxjs";
+import { ordered$ } from "../../bus/ordered.ts";
+import type { Runtime } from "../../bus/runtime.ts";
+import type { Stage } from "../../bus/stage-types.ts";
+import { runnerFor } from "../../bus/stage-runtime.ts";
+import { STREAMS, subjects } from "../../bus/subjects.ts";
+import { backoffMs } from "../../bus/backoff.ts";
+import { startMetricsServer, type MetricsServer } from "../../telemetry/http.ts";
+import { CostView } from "./cost-view.ts";
+
+export const PROMETHEUS_COMPONENT = "sink-prometheus";
+
+export interface PrometheusSink extends Stage {
+  /** The bound port (useful when configured as 0). */
+  readonly port: number;
+  readonly view: CostView;
+}
+
+/**
+ * The Prometheus sink: serves `/metrics` with the cost metrics and this process's self-metrics.
+ * Gauges are a view of the streams rebuilt on start (last snapshot per node; the 1h rollups of the
+ * last day), so a restarted sink is complete at once. The savings counter is fed by the durable
+ * consumer `kce-sink-prometheus`, acked once applied.
+ */
+export function createPrometheusSink(rt: Runtime): PrometheusSink {
+  const cfg = rt.config.sinks.prometheus;
+  const log = rt.log.child(PROMETHEUS_COMPONENT);
+  const metrics = rt.telemetry.component(PROMETHEUS_COMPONENT);
+  const view = new CostView({ staleAfterMs: cfg.staleAfterSeconds * 1000, namespaceDailyHours: cfg.namespaceDailyHours });
+  const subscriptions: Subscription[] = [];
+  let server: MetricsServer | undefined;
+
+  const apply = async (msg: JsMsg): Promise<void> => {
+    metrics.received();
+    try {
+      if (msg.subject.startsWith("kce.priced.")) view.applyPriced(await rt.codecs.priced.decode(msg.data, msg.headers), Date.now());
+      else view.applyHourlyRollup(await rt.codecs.rollup.decode(msg.data, msg.headers), Date.now());
+    } catch (error) {
+      metrics.error(error instanceof Error ? error.name : "unknown");
+      log.warn("skipping undecodable event", { subject: msg.subject, error });
+    }
+  };
+
+  const follow = (stream: string, filterSubject: string, deliverPolicy: DeliverPolicy, startTime?: Date): Subscription =>
+    defer(() => ordered$(rt.js, startTime === undefined ? { stream, filterSubject, deliverPolicy } : { stream, filterSubject, deliverPolicy, startTime }))
+      .pipe(
+        concatMap((msg) => apply(msg)),
+        retry({ delay: (error: unknown, n) => (log.warn("view consumer restarting", { stream, error }), timer(backoffMs(n, { baseMs: 500, maxMs: 10_000 }))) }),
+      )
+      .subscribe();
+
+  const savingsRunner = runnerFor(
+    rt,
+    PROMETHEUS_COMPONENT,
+    { stream: STREAMS.savings, durable: "kce-sink-prometheus", filterSubject: subjects.streamFilter.savings },
+    8,
+    async (msg) => {
+      view.applySavings(await rt.codecs.savings.decode(msg.data, msg.headers), Date.now());
+      return "ack";
+    },
+  );
+
+  return {
+    name: PROMETHEUS_COMPONENT,
+    view,
+    get port() {
+      return server?.port ?? cfg.port;
+    },
+    start: async () => {
+      server = await startMetricsServer({
+        host: cfg.host,
+        port: cfg.port,
+        path: cfg.path,
+        render: async () => view.render() + (await rt.telemetry.render()),
+        healthy: () => !rt.nc.isClosed(),
+      });
+      const dayAgo = new Date(Date.now() - (cfg.namespaceDailyHours + 1) * 3_600_000);
+      subscriptions.push(follow(STREAMS.priced, subjects.streamFilter.priced, DeliverPolicy.LastPerSubject));
+      subscriptions.push(follow(STREAMS.rollup, "kce.rollup.1h.>", DeliverPolicy.StartTime, dayAgo));
+      subscriptions.push(interval(10_000).pipe(mergeMap(async () => view.expire(Date.now()))).subscribe());
+      await savingsRunner.start();
+      metrics.up(true);
+      log.info("serving metrics", { url: `http://${cfg.host}:${server.port}${cfg.path}` });
+    },
+    stop: async () => {
+      for (const s of subscriptions.splice(0)) s.unsubscribe();
+      await savingsRunner.stop();
+      await server?.close();
+      metrics.up(false);
+    },
+  };
+}

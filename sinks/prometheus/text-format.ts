@@ -1,0 +1,61 @@
+/** Prometheus text exposition format (0.0.4) helpers, and pre-rendered metric families. */
+
+export type MetricType = "gauge" | "counter";
+
+/** Escapes a label value: backslash, double quote and line feed. */
+export function escapeLabel(value: string): string {
+  return value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
+}
+
+/** Formats a sample value the way Prometheus parses it. */
+export function formatValue(value: number): string {
+  if (Number.isNaN(value)) return "NaN";
+  if (value === Infinity) return "+Inf";
+  if (value === -Infinity) return "-Inf";
+  return String(value);
+}
+
+/** Renders one sample line: `name{a="x",b="y"} value`. */
+export function sampleLine(name: string, labels: ReadonlyArray<readonly [string, string]>, value: number): string {
+  const body = labels.map(([k, v]) => `${k}="${escapeLabel(v)}"`).join(",");
+  return `${name}{${body}} ${formatValue(value)}\n`;
+}
+
+/**
+ * One metric family whose samples are kept as pre-rendered text in groups (e.g. one group per
+ * node). Replacing a group replaces all its samples at once, so a pod that left a node
+ * disappears with the node's next snapshot. Rendering concatenates cached text: no per-scrape
+ * formatting, however many series there are.
+ */
+export class Family {
+  readonly name: string;
+  private readonly header: string;
+  private readonly groups = new Map<string, string>();
+  private cache: string | undefined;
+
+  constructor(name: string, help: string, type: MetricType) {
+    this.name = name;
+    this.header = `# HELP ${name} ${help.replace(/\\/g, "\\\\").replace(/\n/g, "\\n")}\n# TYPE ${name} ${type}\n`;
+  }
+
+  setGroup(key: string, text: string): void {
+    if (text === "") this.groups.delete(key);
+    else this.groups.set(key, text);
+    this.cache = undefined;
+  }
+
+  deleteGroup(key: string): void {
+    if (this.groups.delete(key)) this.cache = undefined;
+  }
+
+  get seriesGroups(): number {
+    return this.groups.size;
+  }
+
+  render(): string {
+    if (this.cache === undefined) {
+      this.cache = this.groups.size === 0 ? "" : this.header + [...this.groups.values()].join("");
+    }
+    return this.cache;
+  }
+}

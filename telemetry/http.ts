@@ -1,0 +1,63 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export const EXPOSITION_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+/** Raised when the metrics port cannot be bound (in use, no permission). */
+export class ListenError extends Error {
+  override readonly name = "ListenError";
+  constructor(host: string, port: number, options?: { cause?: unknown }) {
+    const reason = options?.cause instanceof Error ? `: ${options.cause.message}` : "";
+    super(`cannot listen on ${host}:${port}${reason}. Choose another port (sinks.prometheus.port or --port).`, options);
+  }
+}
+
+export interface MetricsServer {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export interface MetricsServerOptions {
+  host: string;
+  port: number;
+  path: string;
+  render: () => Promise<string> | string;
+  /** Answers `/healthz`; healthy by default. */
+  healthy?: () => boolean;
+}
+
+/** Serves Prometheus exposition text on `path` and a health check on `/healthz`. */
+export async function startMetricsServer(options: MetricsServerOptions): Promise<MetricsServer> {
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      res.writeHead(405, { allow: "GET, HEAD" }).end();
+      return;
+    }
+    if (url.pathname === "/healthz") {
+      const ok = options.healthy?.() ?? true;
+      res.writeHead(ok ? 200 : 503, { "content-type": "text/plain" }).end(ok ? "ok\n" : "unhealthy\n");
+      return;
+    }
+    if (url.pathname !== options.path) {
+      res.writeHead(404, { "content-type": "text/plain" }).end(`not found; metrics are at ${options.path}\n`);
+      return;
+    }
+    Promise.resolve(options.render())
+      .then((body) => res.writeHead(200, { "content-type": EXPOSITION_CONTENT_TYPE }).end(req.method === "HEAD" ? undefined : body))
+      .catch((error: unknown) => res.writeHead(500, { "content-type": "text/plain" }).end(`render failed: ${String(error)}\n`));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", (cause) => reject(new ListenError(options.host, options.port, { cause })));
+    server.listen(options.port, options.host, () => resolve());
+  });
+  server.keepAliveTimeout = 65_000;
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

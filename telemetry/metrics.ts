@@ -1,0 +1,84 @@
+import { Counter, Gauge, Registry, Summary } from "prom-client";
+
+/** The self-metrics every stage emits, labelled by component. */
+export interface ComponentMetrics {
+  readonly component: string;
+  up(isUp: boolean): void;
+  received(count?: number): void;
+  sent(count?: number): void;
+  dropped(reason: string, count?: number): void;
+  error(errorType: string): void;
+  /** Records the duration of one calculation, in seconds. */
+  observeDuration(seconds: number): void;
+}
+
+/**
+ * One private prom-client Registry per process (never the global one). Stages sharing a process
+ * (`kce all`) share the registry and are told apart by the `component` label.
+ */
+export class Telemetry {
+  readonly registry = new Registry();
+  private readonly upGauge = new Gauge({
+    name: "kube_cost_exporter_up",
+    help: "1 while the component is running and connected, else 0.",
+    labelNames: ["component"],
+    registers: [this.registry],
+  });
+  private readonly errors = new Counter({
+    name: "kube_cost_errors_total",
+    help: "Errors by component and error type (poison input, publish failures, pricing fetches, ...).",
+    labelNames: ["component", "error_type"],
+    registers: [this.registry],
+  });
+  private readonly duration = new Summary({
+    name: "kube_cost_calculation_duration_seconds",
+    help: "Time spent processing one event, in seconds.",
+    labelNames: ["component"],
+    percentiles: [0.5, 0.9, 0.99],
+    maxAgeSeconds: 600,
+    ageBuckets: 5,
+    registers: [this.registry],
+  });
+  private readonly receivedTotal = new Counter({
+    name: "kube_cost_events_received_total",
+    help: "Events received by the component.",
+    labelNames: ["component"],
+    registers: [this.registry],
+  });
+  private readonly sentTotal = new Counter({
+    name: "kube_cost_events_sent_total",
+    help: "Events published or delivered by the component.",
+    labelNames: ["component"],
+    registers: [this.registry],
+  });
+  private readonly droppedTotal = new Counter({
+    name: "kube_cost_events_dropped_total",
+    help: "Events not processed, by reason (dead-lettered events count here too).",
+    labelNames: ["component", "reason"],
+    registers: [this.registry],
+  });
+  readonly pricingApiCalls = new Counter({
+    name: "kube_cost_pricing_api_calls_total",
+    help: "Calls to cloud pricing APIs.",
+    labelNames: ["provider", "endpoint"],
+    registers: [this.registry],
+  });
+
+  /** The metrics handle of one component. */
+  component(component: string): ComponentMetrics {
+    return {
+      component,
+      up: (isUp) => this.upGauge.labels(component).set(isUp ? 1 : 0),
+      received: (count = 1) => this.receivedTotal.labels(component).inc(count),
+      sent: (count = 1) => this.sentTotal.labels(component).inc(count),
+      dropped: (reason, count = 1) => this.droppedTotal.labels(component, reason).inc(count),
+      error: (errorType) => this.errors.labels(component, errorType).inc(),
+      observeDuration: (seconds) => this.duration.labels(component).observe(seconds),
+    };
+  }
+
+  /** Text exposition of the self-metrics. */
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+}
