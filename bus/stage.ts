@@ -114,7 +114,8 @@ export class StageRunner {
       msg.nak(backoffMs(msg.info.deliveryCount, { baseMs: this.options.nakDelayMs }));
       return;
     }
-    msg.term(reason);
+    // No reason text: nats-server 2.9 only recognises a bare "+TERM" (the reason arrived in 2.10).
+    msg.term();
     metrics.error(reason);
     metrics.dropped("dead_letter");
     log.warn("message dead-lettered", { subject: msg.subject, seq: msg.info.streamSequence, reason, detail });

@@ -45,10 +45,14 @@ export function controllerOf(pod: V1Pod): { kind: string; name: string } {
   return { kind: owner.kind, name: owner.name };
 }
 
+/**
+ * Sum over containers. A container with a limit but no request gets request = limit, as the API
+ * server defaults it (that is how GPUs are usually asked for).
+ */
 function sumResource(pod: V1Pod, field: "requests" | "limits", resource: string): number {
   let total = 0;
   for (const c of pod.spec?.containers ?? []) {
-    const q = c.resources?.[field]?.[resource];
+    const q = c.resources?.[field]?.[resource] ?? (field === "requests" ? c.resources?.limits?.[resource] : undefined);
     if (q !== undefined) total += parseQuantity(q);
   }
   return total;

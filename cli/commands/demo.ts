@@ -3,7 +3,6 @@ import { builtinScenario, loadScenario } from "../../sim/scenario.ts";
 import { numberOption, stringOption } from "../args.ts";
 import { COMMON_OPTIONS, type Command } from "../command.ts";
 import { renderLiveTable } from "../demo/live-table.ts";
-import { startDemo } from "../demo/run-demo.ts";
 import { configFor, loggerFor, waitForSignal } from "../lifecycle.ts";
 
 const CLEAR = "\x1b[H\x1b[2J";
@@ -40,6 +39,7 @@ export const demoCommand: Command = {
       sinks: { prometheus: { port, staleAfterSeconds: Math.max(60, interval * 3) } },
     });
     const log = loggerFor(config);
+    const { startDemo } = await import("../demo/run-demo.ts");
     const demo = await startDemo(config, scenario, log, stringOption(args, "nats-server-bin"));
     const banner = { cluster: scenario.cluster, metricsUrl: demo.metricsUrl, natsUrl: demo.nats.url, simUrl: demo.sim.url };
     const tty = process.stdout.isTTY && args.options.get("quiet") === undefined;

@@ -1,5 +1,3 @@
-import { KubeSource, kubeConfigFrom } from "../../agents/node/kube.ts";
-import { NodeAgent } from "../../agents/node/agent.ts";
 import { ConfigError } from "../../config/errors.ts";
 import { createPriceBook } from "../../pricing/index.ts";
 import { createPricer } from "../../processors/pricer/stage.ts";
@@ -108,7 +106,12 @@ export const agentCommand: Command = {
       name: "agent",
       config,
       serveTelemetry: true,
-      build: async (rt) => [new NodeAgent(rt, new KubeSource(kubeConfigFrom(config.agent.kubernetes)), { nodeName })],
+      build: async (rt) => {
+        // @kubernetes/client-node takes most of a second to load: only the agent pays for it.
+        const { NodeAgent } = await import("../../agents/node/agent.ts");
+        const { KubeSource, kubeConfigFrom } = await import("../../agents/node/kube.ts");
+        return [new NodeAgent(rt, new KubeSource(kubeConfigFrom(config.agent.kubernetes)), { nodeName })];
+      },
     });
   },
 };

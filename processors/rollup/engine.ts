@@ -33,10 +33,13 @@ export class RollupEngine {
   private readonly windows = new Map<string, WindowState>();
   private watermarkMs = 0;
   private lastEventAtMs = 0;
+  /** Processing time of the last fold by this process (not restored: a restart starts idle-free). */
+  private lastFoldAtMs: number;
   private readonly closedThroughMs: Partial<Record<Resolution, number>> = {};
 
-  constructor(cfg: Config["rollup"]) {
+  constructor(cfg: Config["rollup"], nowMs: number = Date.now()) {
     this.cfg = cfg;
+    this.lastFoldAtMs = nowMs;
   }
 
   get openWindows(): number {
@@ -68,13 +71,19 @@ export class RollupEngine {
     if (!folded) return "duplicate";
     this.watermarkMs = Math.max(this.watermarkMs, priced.windowStartMs + priced.windowSeconds * 1000);
     this.lastEventAtMs = nowMs;
+    this.lastFoldAtMs = nowMs;
     return "folded";
   }
 
-  /** The instant before which windows are closed: event time when flowing, else processing time. */
+  /**
+   * The instant before which windows are closed: the newest event time seen minus the allowed
+   * lateness; or, once nothing has been folded for a lateness period, processing time minus it.
+   * (Processing time alone would close windows a restarted rollup is still catching up on.)
+   */
   private closeBeforeMs(nowMs: number): number {
     const lateness = this.cfg.allowedLatenessSeconds * 1000;
-    return Math.max(this.watermarkMs, nowMs - lateness) - lateness;
+    const idle = nowMs - this.lastFoldAtMs >= lateness;
+    return (idle ? Math.max(this.watermarkMs, nowMs - lateness) : this.watermarkMs) - lateness;
   }
 
   /**
@@ -83,6 +92,10 @@ export class RollupEngine {
    */
   due(nowMs: number): Emission[] {
     const closeBefore = this.closeBeforeMs(nowMs);
+    for (const res of this.cfg.resolutions) {
+      const size = RESOLUTION_MS[res];
+      this.closedThroughMs[res] = Math.max(this.closedThroughMs[res] ?? 0, Math.floor(closeBefore / size) * size);
+    }
     const out: Emission[] = [];
     for (const [key, window] of this.windows) {
       const final = window.windowEndMs <= closeBefore;
@@ -122,8 +135,8 @@ export class RollupEngine {
     };
   }
 
-  static fromJSON(cfg: Config["rollup"], json: EngineJson): RollupEngine {
-    const engine = new RollupEngine(cfg);
+  static fromJSON(cfg: Config["rollup"], json: EngineJson, nowMs: number = Date.now()): RollupEngine {
+    const engine = new RollupEngine(cfg, nowMs);
     engine.watermarkMs = json.watermarkMs;
     engine.lastEventAtMs = json.lastEventAtMs;
     Object.assign(engine.closedThroughMs, json.closedThroughMs);

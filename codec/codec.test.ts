@@ -1,0 +1,69 @@
+import avro from "avsc";
+import { describe, expect, it } from "vitest";
+import { usageSnapshot } from "../testkit/fixtures.ts";
+import { EventCodec, SCHEMA_HEADER } from "./codec.ts";
+import { DecodeError, UnknownSchemaError } from "./errors.ts";
+import { createCodecs } from "./events.ts";
+import { loadSchemaFile, SchemaRegistry } from "./registry.ts";
+import type { CostRollup, PricedSnapshot, SavingsReport } from "../model/events.ts";
+import { priceSnapshot } from "../processors/pricer/cost-model.ts";
+import { SnapshotPriceBook, readPriceSnapshot } from "../pricing/snapshot/snapshot.ts";
+import { validateConfig } from "../config/load.ts";
+import { savingsFor } from "../processors/savings/savings.ts";
+
+function withExtraField(v1: avro.Type): avro.Type {
+  const schema = v1.schema() as { fields: unknown[] } & Record<string, unknown>;
+  return avro.Type.forSchema({ ...schema, fields: [...schema.fields, { name: "kernelVersion", type: "string", default: "unknown" }] } as avro.Schema);
+}
+
+describe("Avro codecs", () => {
+  const codecs = createCodecs();
+
+  it("round-trips every event type through its schema", async () => {
+    const usage = usageSnapshot();
+    const config = validateConfig({});
+    const priced: PricedSnapshot = priceSnapshot(usage, new SnapshotPriceBook(readPriceSnapshot(), config.pricing), config.pricing, 1);
+    const savings: SavingsReport = savingsFor(priced);
+    const rollup: CostRollup = {
+      resolution: "1h", cluster: "test", windowStartMs: 0, windowEndMs: 3_600_000, rev: 5, final: false, snapshotCount: 1, rows: [], nodes: [],
+    };
+    for (const [codec, value] of [[codecs.usage, usage], [codecs.priced, priced], [codecs.savings, savings], [codecs.rollup, rollup]] as const) {
+      const { data, headers } = (codec as EventCodec<unknown>).encode(value);
+      expect(headers.get(SCHEMA_HEADER)).toMatch(/^kce\.\w+@[0-9a-f]{16}$/);
+      expect(await (codec as EventCodec<unknown>).decode(data, headers)).toEqual(value);
+    }
+  });
+
+  it("reads an event written with an older schema (v1 writer → v2 reader with an added defaulted field)", async () => {
+    const v1 = loadSchemaFile("UsageSnapshot.avsc");
+    const v2 = withExtraField(v1);
+    const writer = new EventCodec(v1, new SchemaRegistry());
+    const reader = new EventCodec<Record<string, unknown>>(v2, new SchemaRegistry());
+    const event = usageSnapshot();
+    const { data, headers } = writer.encode(event);
+    const decoded = await reader.decode(data, headers);
+    expect(decoded["kernelVersion"]).toBe("unknown");
+    expect(decoded["node"]).toBe(event.node);
+    expect(decoded["pods"]).toEqual(event.pods);
+  });
+
+  it("reads a newer writer only when its schema is known; otherwise the event is poison", async () => {
+    const v1 = loadSchemaFile("UsageSnapshot.avsc");
+    const v2 = withExtraField(v1);
+    const { data, headers } = new EventCodec(v2, new SchemaRegistry()).encode({ ...usageSnapshot(), kernelVersion: "6.1" });
+    const blind = new EventCodec<Record<string, unknown>>(v1, new SchemaRegistry());
+    await expect(blind.decode(data, headers)).rejects.toBeInstanceOf(UnknownSchemaError);
+    const informed = new SchemaRegistry();
+    informed.add(v2);
+    const decoded = await new EventCodec<Record<string, unknown>>(v1, informed).decode(data, headers);
+    expect(decoded["node"]).toBe("node-a");
+    expect(decoded["kernelVersion"]).toBeUndefined();
+  });
+
+  it("rejects events with no schema header, another schema, or broken bytes", async () => {
+    const { data, headers } = codecs.usage.encode(usageSnapshot());
+    await expect(codecs.usage.decode(data, undefined)).rejects.toBeInstanceOf(UnknownSchemaError);
+    await expect(codecs.priced.decode(data, headers)).rejects.toBeInstanceOf(UnknownSchemaError);
+    await expect(codecs.usage.decode(data.subarray(0, 10), headers)).rejects.toBeInstanceOf(DecodeError);
+  });
+});

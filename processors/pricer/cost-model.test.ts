@@ -1,0 +1,85 @@
+import { describe, expect, it } from "vitest";
+import { readPriceSnapshot, SnapshotPriceBook } from "../../pricing/snapshot/snapshot.ts";
+import { defaultConfig, GiB, nodeInfo, podUsage, usageSnapshot } from "../../testkit/fixtures.ts";
+import { priceSnapshot } from "./cost-model.ts";
+import { usageProblem } from "./validate.ts";
+
+const config = defaultConfig();
+const book = new SnapshotPriceBook(readPriceSnapshot(), config.pricing);
+const ratio = 0.031611 / 0.004237;
+
+describe("cost model", () => {
+  it("charges max(request, usage) × rate × hours, by hand", () => {
+    const usage = usageSnapshot({
+      windowSeconds: 3600,
+      windowStartMs: 1_699_999_200_000,
+      pods: [
+        podUsage({ name: "under", uid: "u1", runningSeconds: 3600, cpuRequestCores: 0.5, cpuUsageCores: 0.25, cpuCoreSeconds: 900, memoryRequestBytes: GiB, memoryWorkingSetAvgBytes: GiB / 2 }),
+        podUsage({ name: "over", uid: "u2", runningSeconds: 1800, cpuRequestCores: 1, cpuUsageCores: 1.5, cpuCoreSeconds: 2700, memoryRequestBytes: 2 * GiB, memoryWorkingSetAvgBytes: 3 * GiB }),
+      ],
+    });
+    const priced = priceSnapshot(usage, book, config.pricing, 0);
+    const ram = 0.192 / (4 * ratio + 16);
+    const cpu = ratio * ram;
+    const [under, over] = priced.pods;
+    expect(priced.nodeCost).toMatchObject({ hourlyCost: 0.192, priceSource: "snapshot", capacityType: "ON_DEMAND" });
+    expect(priced.nodeCost.cpuCoreHourlyRate).toBeCloseTo(cpu, 15);
+    expect(under?.cpuCost).toBeCloseTo(0.5 * cpu, 15);
+    expect(under?.ramCost).toBeCloseTo(1 * ram, 15);
+    expect(under?.hourlyCost).toBeCloseTo(0.5 * cpu + ram, 15);
+    // half an hour at 1.5 cores and 3 GiB (usage above request)
+    expect(over?.cpuCost).toBeCloseTo(0.75 * cpu, 15);
+    expect(over?.ramCost).toBeCloseTo(1.5 * ram, 15);
+    expect(over?.hourlyCost).toBeCloseTo(1.5 * cpu + 3 * ram, 15);
+    expect(over?.cpuCoreRequestHours).toBeCloseTo(0.5, 15);
+    expect(over?.cpuCoreUsageHours).toBeCloseTo(0.75, 15);
+  });
+
+  it("keeps the invariant: Σ pod compute + idle − overcommit = node cost", () => {
+    const pods = Array.from({ length: 7 }, (_, i) =>
+      podUsage({ name: `p${i}`, uid: `u${i}`, cpuRequestCores: 0.3 * i, cpuUsageCores: 0.2 * (7 - i), cpuCoreSeconds: 0.2 * (7 - i) * 60, memoryRequestBytes: i * GiB }),
+    );
+    for (const podSet of [pods, pods.slice(0, 2), []]) {
+      const priced = priceSnapshot(usageSnapshot({ pods: podSet }), book, config.pricing, 0);
+      const compute = priced.pods.reduce((s, p) => s + p.cpuCost + p.ramCost + p.gpuCost, 0);
+      const n = priced.nodeCost;
+      expect(compute + n.idleCost - n.overcommitCost).toBeCloseTo(n.windowCost, 14);
+      expect(n.idleCost).toBeGreaterThanOrEqual(0);
+    }
+  });
+
+  it("reports overcommit instead of negative idle", () => {
+    const greedy = podUsage({ cpuRequestCores: 8, cpuUsageCores: 8, cpuCoreSeconds: 480 });
+    const n = priceSnapshot(usageSnapshot({ pods: [greedy] }), book, config.pricing, 0).nodeCost;
+    expect(n.idleCpuCost).toBe(0);
+    expect(n.overcommitCost).toBeGreaterThan(0);
+  });
+
+  it("prices a spot node at the spot price and volumes by GiB-month / 730", () => {
+    const usage = usageSnapshot({
+      nodeInfo: nodeInfo({ instanceType: "m5.large", capacityType: "SPOT", cpuCores: 2, memoryBytes: 8 * GiB }),
+      pods: [podUsage({ claims: ["data"], namespace: "alpha" })],
+      volumes: [{ pvName: "pv-1", storageClass: "gp3", capacityBytes: 100 * GiB, claimNamespace: "alpha", claimName: "data", usedBytes: 0 }],
+    });
+    const priced = priceSnapshot(usage, book, config.pricing, 0);
+    expect(priced.nodeCost.hourlyCost).toBe(0.0365);
+    expect(priced.volumes[0]?.monthlyCost).toBeCloseTo(8, 12);
+    expect(priced.volumes[0]?.windowCost).toBeCloseTo((8 / 730) * (60 / 3600), 15);
+    expect(priced.pods[0]?.pvCost).toBeCloseTo((8 / 730) * (60 / 3600), 15);
+  });
+
+  it("prices network egress only when a class is configured", () => {
+    const pod = podUsage({ networkTxBytes: 2 * GiB });
+    expect(priceSnapshot(usageSnapshot({ pods: [pod] }), book, config.pricing, 0).pods[0]?.networkCost).toBe(0);
+    const internet = defaultConfig({ pricing: { networkEgressClass: "internet" } });
+    expect(priceSnapshot(usageSnapshot({ pods: [pod] }), book, internet.pricing, 0).pods[0]?.networkCost).toBeCloseTo(0.24, 15);
+  });
+
+  it("finds what makes a snapshot unpriceable", () => {
+    expect(usageProblem(usageSnapshot())).toBeUndefined();
+    expect(usageProblem(usageSnapshot({ windowSeconds: 0 }))).toMatch(/windowSeconds/);
+    expect(usageProblem(usageSnapshot({ windowStartMs: 1_700_000_040_001 }))).toMatch(/aligned/);
+    expect(usageProblem(usageSnapshot({ pods: [podUsage({ cpuCoreSeconds: Number.NaN })] }))).toMatch(/cpuCoreSeconds/);
+    expect(usageProblem(usageSnapshot({ pods: [podUsage({ runningSeconds: 600 })] }))).toMatch(/exceeds the window/);
+  });
+});

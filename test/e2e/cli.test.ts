@@ -1,0 +1,92 @@
+import { execFile } from "node:child_process";
+import { writeFileSync, mkdtempSync } from "node:fs";
+import { createConnection } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { sample, scrape, spawnKce, waitFor } from "../../testkit/index.ts";
+
+const MAIN = fileURLToPath(new URL("../../cli/main.ts", import.meta.url));
+const BIN = fileURLToPath(new URL("../../bin/kce.mjs", import.meta.url));
+
+async function kce(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [MAIN, ...args], { env: { ...process.env, ...env }, timeout: 30_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+const portClosed = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = createConnection({ host: "127.0.0.1", port });
+    socket.once("connect", () => (socket.destroy(), resolve(false)));
+    socket.once("error", () => resolve(true));
+  });
+
+describe("kce command line", () => {
+  it("has help for every command", async () => {
+    const top = await kce(["--help"]);
+    expect(top.code).toBe(0);
+    const commands = ["demo", "agent", "pricer", "rollup", "savings", "sink-prometheus", "all", "sim", "config"];
+    for (const c of commands) expect(top.stdout).toMatch(new RegExp(`^  ${c}\\s`, "m"));
+    for (const c of commands) {
+      const help = await kce([c, "--help"]);
+      expect(help.code, c).toBe(0);
+      expect(help.stdout).toMatch(new RegExp(`^usage: kce ${c}`));
+      expect(help.stdout).toContain("--help");
+    }
+  });
+
+  it("fails start-up naming an unknown or ill-typed config key", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kce-cli-"));
+    const bad = join(dir, "bad.yaml");
+    writeFileSync(bad, "agent:\n  intervalSecs: 10\n");
+    const unknown = await kce(["pricer", "--config", bad]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("agent.intervalSecs: unknown key (did you mean intervalSeconds?)");
+    writeFileSync(bad, "sinks:\n  prometheus:\n    port: ninety\n");
+    const typed = await kce(["all", "--config", bad]);
+    expect(typed.code).toBe(2);
+    expect(typed.stderr).toMatch(/sinks\.prometheus\.port: .*number/);
+    const env = await kce(["rollup"], { KCE_ROLLUP__LATENESS: "5" });
+    expect(env.code).toBe(2);
+    expect(env.stderr).toContain("unknown environment override KCE_ROLLUP__LATENESS");
+    const noNode = await kce(["agent"]);
+    expect(noNode.code).toBe(2);
+    expect(noNode.stderr).toContain("agent.node");
+  });
+
+  it("says which NATS it cannot reach", async () => {
+    const r = await kce(["pricer", "--nats", "nats://127.0.0.1:1"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("cannot connect to NATS at nats://127.0.0.1:1");
+  });
+
+  it("runs from the package bin under the system's Node too", async () => {
+    const { stdout } = await promisify(execFile)(BIN, ["--version"], { env: { ...process.env, PATH: `/usr/bin:/bin:${process.env["PATH"] ?? ""}` } });
+    expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it("kce demo runs the whole pipeline with live /metrics and cleans up after itself", async () => {
+    const demo = spawnKce(["demo", "--duration", "25", "--interval", "2", "--port", "0", "--quiet"]);
+    const urls = await waitFor("the demo's banner", () => {
+      const metrics = /metrics:\s+(http:\/\/\S+)/.exec(demo.output())?.[1];
+      const nats = /NATS:\s+nats:\/\/127\.0\.0\.1:(\d+)/.exec(demo.output())?.[1];
+      return metrics !== undefined && nats !== undefined ? { metrics, natsPort: Number(nats) } : undefined;
+    }, 30_000);
+    const samples = await waitFor("costs of 40+ pods on /metrics", async () => {
+      const { samples: s } = await scrape(urls.metrics);
+      return s.filter((x) => x.name === "kube_cost_pod_hourly_usd").length >= 40 ? s : undefined;
+    }, 30_000, 500);
+    const namespaces = new Set(samples.filter((s) => s.name === "kube_cost_pod_hourly_usd").map((s) => s.labels["namespace"]));
+    expect(namespaces.size).toBeGreaterThanOrEqual(4);
+    expect(sample(samples, "kubecost_node_is_spot", { node: "ip-10-0-2-20.ec2.internal" })).toBe(1);
+    await waitFor("the demo to stop by itself", () => demo.output().includes("stopped;"), 40_000, 500);
+    expect(await portClosed(urls.natsPort)).toBe(true);
+  });
+});

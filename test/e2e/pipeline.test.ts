@@ -1,0 +1,215 @@
+import { execFile } from "node:child_process";
+import { writeFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { NodeAgent } from "../../agents/node/agent.ts";
+import { KubeSource, kubeConfigFrom } from "../../agents/node/kube.ts";
+import { DLQ_HEADERS } from "../../bus/dlq.ts";
+import type { Runtime } from "../../bus/runtime.ts";
+import { snapshotId, subjects } from "../../bus/subjects.ts";
+import { validateConfig } from "../../config/load.ts";
+import type { CostRollup, PricedSnapshot } from "../../model/events.ts";
+import { createPriceBook } from "../../pricing/index.ts";
+import { createPricer } from "../../processors/pricer/stage.ts";
+import { createSavings } from "../../processors/savings/stage.ts";
+import { loadScenario } from "../../sim/scenario.ts";
+import { startSim, type SimServer } from "../../sim/server.ts";
+import { createPrometheusSink, type PrometheusSink } from "../../sinks/prometheus/stage.ts";
+import { usageSnapshot } from "../../testkit/fixtures.ts";
+import {
+  openTestRuntime,
+  readStream,
+  sample,
+  scrape,
+  spawnKce,
+  startNatsServer,
+  waitFor,
+  writeConfigFile,
+  type KceProcess,
+  type NatsServerHandle,
+} from "../../testkit/index.ts";
+import { testRawConfig } from "../../testkit/config.ts";
+
+const SCENARIO = fileURLToPath(new URL("./fixtures/two-nodes.yaml", import.meta.url));
+const NODE_A = "node-a.ec2.internal";
+const NODE_B = "node-b.ec2.internal";
+
+// Hand-computed prices (DESIGN.md §3, OpenCost split): rates add up to the node's hourly price.
+const RATIO = 0.031611 / 0.004237;
+const RAM_A = 0.192 / (4 * RATIO + 16); // m5.xlarge on-demand, 4 cores, 16 GiB
+const CPU_A = RATIO * RAM_A;
+const RAM_B = 0.0365 / (2 * RATIO + 8); // m5.large spot, 2 cores, 8 GiB
+const CPU_B = RATIO * RAM_B;
+const EXPECTED_POD_HOURLY: Record<string, number> = {
+  web: 0.5 * CPU_A + 1 * RAM_A, // request above usage
+  db: 1.5 * CPU_A + 2 * RAM_A + (10 * 0.08) / 730, // CPU usage above request, plus its 10 GiB gp3 volume
+  batch: 1 * CPU_B + 0.75 * RAM_B, // usage above request on both
+  lonely: 0.1 * CPU_B + 0.125 * RAM_B, // no requests: usage
+};
+
+let nats: NatsServerHandle;
+let sim: SimServer;
+let rt: Runtime;
+let sink: PrometheusSink;
+let rollup: KceProcess;
+let rollupConfig: string;
+const agents = new Map<string, NodeAgent>();
+const stages: Array<{ stop(): Promise<void> }> = [];
+
+function startAgent(node: string): Promise<void> {
+  const agent = new NodeAgent(rt, new KubeSource(kubeConfigFrom({ server: sim.url })), { nodeName: node });
+  agents.set(node, agent);
+  return agent.start();
+}
+
+async function pricedSnapshots(): Promise<PricedSnapshot[]> {
+  const msgs = await readStream(rt.js, rt.jsm, "KCE_PRICED");
+  return Promise.all(msgs.map((m) => rt.codecs.priced.decode(m.data, m.headers)));
+}
+
+const workloadOf = (pod: string): string => pod.split("-")[0] ?? pod;
+const metricsUrl = () => `http://127.0.0.1:${sink.port}/metrics`;
+
+beforeAll(async () => {
+  nats = await startNatsServer();
+  sim = await startSim({ scenario: loadScenario(SCENARIO) });
+  const raw = testRawConfig(nats.url, { cluster: "e2e", agent: { intervalSeconds: 2, samplesPerInterval: 2 } });
+  rt = await openTestRuntime(validateConfig(raw));
+  rollupConfig = writeConfigFile(raw);
+  rollup = spawnKce(["rollup", "--config", rollupConfig]);
+  const pricer = createPricer(rt, createPriceBook(rt.config.pricing));
+  const savings = createSavings(rt);
+  sink = createPrometheusSink(rt);
+  for (const stage of [pricer, savings, sink]) {
+    await stage.start();
+    stages.push(stage);
+  }
+  await startAgent(NODE_A);
+  await startAgent(NODE_B);
+});
+
+afterAll(async () => {
+  for (const agent of agents.values()) await agent.stop();
+  for (const stage of stages.reverse()) await stage.stop();
+  await rollup?.stop();
+  await rt?.close();
+  await sim?.close();
+  await nats?.stop();
+});
+
+describe("end to end: agents → pricer → rollup → savings → Prometheus sink", () => {
+  it("shows hand-computed costs on /metrics, to 1e-9", async () => {
+    const steady = await waitFor(
+      "three windows priced per node",
+      async () => {
+        const priced = await pricedSnapshots();
+        const perNode = (n: string) => priced.filter((p) => p.node === n).length;
+        return perNode(NODE_A) >= 4 && perNode(NODE_B) >= 4 ? priced : undefined;
+      },
+      30_000,
+      250,
+    );
+    expect(steady.length).toBeGreaterThanOrEqual(8);
+    const { samples } = await scrape(metricsUrl());
+    const pods = samples.filter((s) => s.name === "kube_cost_pod_hourly_usd");
+    expect(pods.map((p) => workloadOf(p.labels["pod"] ?? "")).sort()).toEqual(["batch", "db", "lonely", "web", "web"]);
+    for (const pod of pods) {
+      expect(pod.labels["cluster"]).toBe("e2e");
+      expect(Math.abs(pod.value - (EXPECTED_POD_HOURLY[workloadOf(pod.labels["pod"] ?? "")] ?? NaN))).toBeLessThan(1e-9);
+    }
+    expect(sample(samples, "kube_cost_node_hourly_usd", { node: NODE_A, instance_type: "m5.xlarge" })).toBe(0.192);
+    expect(sample(samples, "kube_cost_node_hourly_usd", { node: NODE_B, instance_type: "m5.large" })).toBe(0.0365);
+    expect(Math.abs((sample(samples, "node_cpu_hourly_cost", { node: NODE_A }) ?? 0) - CPU_A)).toBeLessThan(1e-12);
+    expect(Math.abs((sample(samples, "node_ram_hourly_cost", { node: NODE_B }) ?? 0) - RAM_B)).toBeLessThan(1e-12);
+    expect(sample(samples, "kubecost_node_is_spot", { node: NODE_B })).toBe(1);
+    expect(sample(samples, "kubecost_node_is_spot", { node: NODE_A })).toBe(0);
+    expect(Math.abs((sample(samples, "kube_cost_pv_monthly_usd", { storage_class: "gp3" }) ?? 0) - 0.8)).toBeLessThan(1e-12);
+    // idle: the node's hourly price minus its pods' compute cost
+    const idleA = 0.192 - (2 * (0.5 * CPU_A + RAM_A) + 1.5 * CPU_A + 2 * RAM_A);
+    expect(Math.abs((sample(samples, "kube_cost_node_idle_hourly_usd", { node: NODE_A }) ?? 0) - idleA)).toBeLessThan(1e-9);
+    expect(sample(samples, "kube_cost_exporter_up", { component: "pricer" })).toBe(1);
+  });
+
+  it("keeps Σ pod cost + idle = node cost for every priced snapshot", async () => {
+    for (const p of await pricedSnapshots()) {
+      const compute = p.pods.reduce((s, pod) => s + pod.cpuCost + pod.ramCost + pod.gpuCost, 0);
+      expect(Math.abs(compute + p.nodeCost.idleCost - p.nodeCost.overcommitCost - p.nodeCost.windowCost)).toBeLessThan(1e-15);
+      expect(p.nodeCost.overcommitCost).toBe(0);
+      expect(p.nodeCost.priceSource).toBe("snapshot");
+    }
+  });
+
+  it("dead-letters malformed and mis-addressed events while the stream keeps flowing", async () => {
+    const before = (await pricedSnapshots()).length;
+    await rt.js.publish(subjects.usage("e2e", NODE_A), new TextEncoder().encode("not avro"), { msgID: "garbage-1" });
+    const foreign = rt.codecs.usage.encode(usageSnapshot({ cluster: "other", node: NODE_A, windowStartMs: 1_700_000_040_000 }));
+    await rt.js.publish(subjects.usage("e2e", NODE_A), foreign.data, { msgID: "foreign-1", headers: foreign.headers });
+    const dead = await waitFor("two dead letters from the pricer", async () => {
+      const msgs = await readStream(rt.js, rt.jsm, "KCE_DLQ", "kce.dlq.pricer");
+      return msgs.length >= 2 ? msgs : undefined;
+    });
+    expect(dead.map((m) => m.headers?.get(DLQ_HEADERS.reason)).sort()).toEqual(["cluster_mismatch", "unknown_schema"]);
+    expect(dead.find((m) => m.headers?.get(DLQ_HEADERS.reason) === "unknown_schema")?.string()).toBe("not avro");
+    await waitFor("more snapshots priced after the poison", async () => (await pricedSnapshots()).length >= before + 4, 15_000, 250);
+    const { samples } = await scrape(metricsUrl());
+    expect(sample(samples, "kube_cost_errors_total", { component: "pricer", error_type: "cluster_mismatch" })).toBe(1);
+  });
+
+  it("loses and doubles nothing when an agent restarts mid-run", async () => {
+    await agents.get(NODE_A)?.stop();
+    await new Promise((r) => setTimeout(r, 1500));
+    await startAgent(NODE_A);
+    const restartAt = Date.now();
+    await waitFor("three windows after the restart", async () => (await pricedSnapshots()).filter((p) => p.node === NODE_A && p.windowStartMs > restartAt).length >= 3, 20_000, 250);
+    const mine = (await pricedSnapshots()).filter((p) => p.node === NODE_A).sort((a, b) => a.windowStartMs - b.windowStartMs);
+    const starts = mine.map((p) => p.windowStartMs);
+    expect(new Set(starts).size).toBe(starts.length);
+    for (let i = 1; i < starts.length; i++) expect((starts[i] ?? 0) - (starts[i - 1] ?? 0)).toBe(2000);
+    // every window after the cold start, including those around the restart, is priced exactly
+    for (const p of mine.slice(2)) {
+      for (const pod of p.pods) expect(Math.abs(pod.hourlyCost - (EXPECTED_POD_HOURLY[workloadOf(pod.name)] ?? NaN))).toBeLessThan(1e-9);
+      expect(p.pods).toHaveLength(3);
+    }
+  });
+
+  it("keeps rollup totals exact through a kill -9 of the rollup, and passes promtool", async () => {
+    await waitFor("rollup has emitted", async () => (await readStream(rt.js, rt.jsm, "KCE_ROLLUP")).length > 0, 20_000, 250);
+    await rollup.kill9();
+    await new Promise((r) => setTimeout(r, 3000));
+    rollup = spawnKce(["rollup", "--config", rollupConfig]);
+    await new Promise((r) => setTimeout(r, 4000));
+    for (const agent of agents.values()) await agent.stop();
+    const priced = await pricedSnapshots();
+    const ids = new Set(priced.map((p) => snapshotId(p.cluster, p.node, p.windowStartMs)));
+    expect(ids.size).toBe(priced.length);
+    const expected = new Map<string, number>();
+    for (const p of priced) for (const pod of p.pods) expected.set(pod.namespace, (expected.get(pod.namespace) ?? 0) + pod.totalCost);
+
+    for (const res of ["1m", "1h", "1d"]) {
+      const latest = await waitFor(`${res} rollups cover every priced snapshot`, async () => {
+        const msgs = await readStream(rt.js, rt.jsm, "KCE_ROLLUP", `kce.rollup.${res}.>`);
+        const byWindow = new Map<number, CostRollup>();
+        for (const m of msgs) {
+          const r = await rt.codecs.rollup.decode(m.data, m.headers);
+          const known = byWindow.get(r.windowStartMs);
+          if (known === undefined || known.rev < r.rev) byWindow.set(r.windowStartMs, r);
+        }
+        const windows = [...byWindow.values()];
+        return windows.reduce((s, r) => s + r.snapshotCount, 0) === priced.length ? windows : undefined;
+      }, 30_000, 500);
+      for (const [namespace, cost] of expected) {
+        const folded = latest.flatMap((r) => r.rows).filter((row) => row.dimension === "namespace" && row.namespace === namespace).reduce((s, row) => s + row.totalCost, 0);
+        expect(Math.abs(folded - cost) / cost).toBeLessThan(1e-9);
+      }
+    }
+
+    const { text } = await scrape(metricsUrl());
+    const file = join(mkdtempSync(join(tmpdir(), "kce-promtool-")), "metrics.txt");
+    writeFileSync(file, text);
+    const result = await promisify(execFile)("sh", ["-c", `promtool check metrics < ${file}`]).catch((error: { stdout?: string; stderr?: string }) => error);
+    expect(`${result.stdout ?? ""}${result.stderr ?? ""}`).toBe("");
+  });
+});

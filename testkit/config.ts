@@ -1,0 +1,35 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import { deepMerge, validateConfig } from "../config/load.ts";
+import type { Config } from "../config/schema.ts";
+
+/** Raw config for tests: the given NATS server, short windows, quiet logs. */
+export function testRawConfig(natsUrl: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return deepMerge(
+    {
+      cluster: "test",
+      nats: { servers: [natsUrl] },
+      streams: { duplicateWindowSeconds: 120 },
+      telemetry: { logLevel: "error" },
+      consumer: { ackWaitSeconds: 10, nakDelayMs: 200 },
+      rollup: { checkpointIntervalSeconds: 1, emitIntervalSeconds: { "1m": 1, "1h": 1, "1d": 1 } },
+      sinks: { prometheus: { port: 0, host: "127.0.0.1" } },
+    },
+    overrides,
+  );
+}
+
+/** A validated test config. */
+export function testConfig(natsUrl: string, overrides: Record<string, unknown> = {}): Config {
+  return validateConfig(testRawConfig(natsUrl, overrides));
+}
+
+/** Writes a raw config to a temp YAML file (for stages run as child processes). */
+export function writeConfigFile(raw: Record<string, unknown>): string {
+  const dir = mkdtempSync(join(tmpdir(), "kce-config-"));
+  const path = join(dir, "config.yaml");
+  writeFileSync(path, stringify(raw));
+  return path;
+}
