@@ -8,7 +8,8 @@ import {
   type JsMsg,
 } from "@nats-io/jetstream";
 import { nanos } from "@nats-io/transport-node";
-import { Observable } from "rxjs";
+import type { Observable } from "rxjs";
+import { messages$ } from "./messages.ts";
 
 export interface DurableSpec {
   stream: string;
@@ -49,20 +50,5 @@ export async function ensureDurable(jsm: JetStreamManager, spec: DurableSpec): P
  * downstream. Unsubscribing stops the pull; unacked messages are redelivered later.
  */
 export function pull$(js: JetStreamClient, spec: DurableSpec): Observable<JsMsg> {
-  return new Observable<JsMsg>((subscriber) => {
-    let stop: (() => void) | undefined;
-    let closed = false;
-    void (async () => {
-      const consumer = await js.consumers.get(spec.stream, spec.durable);
-      const messages = await consumer.consume({ max_messages: Math.min(spec.maxInFlight, 1024) });
-      stop = () => messages.stop();
-      if (closed) stop();
-      for await (const msg of messages) subscriber.next(msg);
-      subscriber.complete();
-    })().catch((error: unknown) => subscriber.error(error));
-    return () => {
-      closed = true;
-      stop?.();
-    };
-  });
+  return messages$(async () => (await js.consumers.get(spec.stream, spec.durable)).consume({ max_messages: Math.min(spec.maxInFlight, 1024) }));
 }

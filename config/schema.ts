@@ -11,31 +11,31 @@ const money = z.number().nonnegative();
 
 const nats = z
   .strictObject({
-    servers: z.array(z.string().min(1)).min(1).default(["nats://127.0.0.1:4222"]),
-    name: z.string().optional(),
-    user: z.string().optional(),
-    pass: z.string().optional(),
-    token: z.string().optional(),
-    credsFile: z.string().optional(),
-    connectTimeoutMs: positiveInt.default(5000),
-    reconnectTimeWaitMs: positiveInt.default(1000),
-    maxReconnectAttempts: z.number().int().min(-1).default(-1),
-    publishTimeoutMs: positiveInt.default(5000),
+    servers: z.array(z.string().min(1)).min(1).default(["nats://127.0.0.1:4222"]).describe("NATS server URLs"),
+    name: z.string().optional().describe("client connection name (default kce-<command>)"),
+    user: z.string().optional().describe("user name (with pass)"),
+    pass: z.string().optional().describe("password"),
+    token: z.string().optional().describe("auth token"),
+    credsFile: z.string().optional().describe("path of a NATS .creds file (JWT + NKEY)"),
+    connectTimeoutMs: positiveInt.default(5000).describe("first-connection timeout, ms"),
+    reconnectTimeWaitMs: positiveInt.default(1000).describe("wait between reconnect attempts, ms"),
+    maxReconnectAttempts: z.number().int().min(-1).default(-1).describe("reconnect attempts; -1 = forever"),
+    publishTimeoutMs: positiveInt.default(5000).describe("how long to wait for a PubAck, ms"),
   })
   .prefault({});
 
 const streams = z
   .strictObject({
-    replicas: z.number().int().min(1).max(5).default(1),
-    storage: z.enum(["file", "memory"]).default("file"),
-    duplicateWindowSeconds: positiveInt.default(600),
+    replicas: z.number().int().min(1).max(5).default(1).describe("stream replicas (3 in production clusters)"),
+    storage: z.enum(["file", "memory"]).default("file").describe("JetStream storage"),
+    duplicateWindowSeconds: positiveInt.default(600).describe("window in which a repeated Nats-Msg-Id is dropped, s"),
     maxAgeHours: z
       .strictObject({
-        usage: positiveInt.default(48),
-        priced: positiveInt.default(48),
-        rollup: positiveInt.default(840),
-        savings: positiveInt.default(840),
-        dlq: positiveInt.default(336),
+        usage: positiveInt.default(48).describe("KCE_USAGE retention, hours"),
+        priced: positiveInt.default(48).describe("KCE_PRICED retention, hours"),
+        rollup: positiveInt.default(840).describe("KCE_ROLLUP retention, hours (35 days)"),
+        savings: positiveInt.default(840).describe("KCE_SAVINGS retention, hours"),
+        dlq: positiveInt.default(336).describe("KCE_DLQ retention, hours (14 days)"),
       })
       .prefault({}),
   })
@@ -43,52 +43,52 @@ const streams = z
 
 const consumer = z
   .strictObject({
-    maxInFlight: z.number().int().min(1).max(100_000).default(512),
-    ackWaitSeconds: positiveInt.default(30),
-    maxDeliver: z.number().int().min(0).default(10),
-    nakDelayMs: positiveInt.default(1000),
+    maxInFlight: z.number().int().min(1).max(100_000).default(512).describe("unacked messages per consumer (max_ack_pending)"),
+    ackWaitSeconds: positiveInt.default(30).describe("redelivery after this long without an ack, s"),
+    maxDeliver: z.number().int().min(0).default(10).describe("attempts before a failing message is dead-lettered; 0 = retry forever"),
+    nakDelayMs: positiveInt.default(1000).describe("first retry delay (doubles per attempt, ±20 % jitter), ms"),
   })
   .prefault({});
 
 const agent = z
   .strictObject({
-    node: z.string().optional(),
+    node: z.string().optional().describe("the node this agent reports (from the downward API in a DaemonSet)"),
     kubernetes: z
       .strictObject({
-        server: z.string().optional(),
-        kubeconfig: z.string().optional(),
-        context: z.string().optional(),
+        server: z.string().optional().describe("Kubernetes API URL (default: in-cluster, then kubeconfig)"),
+        kubeconfig: z.string().optional().describe("kubeconfig file"),
+        context: z.string().optional().describe("kubeconfig context"),
       })
       .prefault({}),
-    intervalSeconds: z.number().int().min(1).max(3600).default(60),
-    samplesPerInterval: z.number().int().min(1).max(60).default(4),
-    maxBackfillWindows: z.number().int().min(0).max(10_000).default(60),
-    summaryTimeoutMs: positiveInt.default(5000),
-    stateBucket: z.string().default("KCE_AGENT_STATE"),
+    intervalSeconds: z.number().int().min(1).max(3600).default(60).describe("publish one snapshot per node per interval, s"),
+    samplesPerInterval: z.number().int().min(1).max(60).default(4).describe("Summary API samples per interval (memory avg/max)"),
+    maxBackfillWindows: z.number().int().min(0).max(10_000).default(60).describe("windows rebuilt after an agent restart gap"),
+    summaryTimeoutMs: positiveInt.default(5000).describe("timeout of one /stats/summary read, ms"),
+    stateBucket: z.string().default("KCE_AGENT_STATE").describe("KV bucket of agent counters (resume after restart)"),
   })
   .prefault({});
 
 const pricingDefaults = z
   .strictObject({
-    cpuCoreHour: money.default(0.031611),
-    ramGiBHour: money.default(0.004237),
-    gpuHour: money.default(0.95),
-    spotCpuCoreHour: money.default(0.006655),
-    spotRamGiBHour: money.default(0.000892),
-    storageGiBMonth: money.default(0.04),
-    zoneEgressGiB: money.default(0.01),
-    regionEgressGiB: money.default(0.01),
-    internetEgressGiB: money.default(0.12),
+    cpuCoreHour: money.default(0.031611).describe("USD per core-hour, to split prices and price unknown types"),
+    ramGiBHour: money.default(0.004237).describe("USD per GiB-hour"),
+    gpuHour: money.default(0.95).describe("USD per GPU-hour"),
+    spotCpuCoreHour: money.default(0.006655).describe("USD per spot core-hour (unknown spot types)"),
+    spotRamGiBHour: money.default(0.000892).describe("USD per spot GiB-hour"),
+    storageGiBMonth: money.default(0.04).describe("USD per GiB-month of unknown storage classes"),
+    zoneEgressGiB: money.default(0.01).describe("USD per GiB, cross-zone egress"),
+    regionEgressGiB: money.default(0.01).describe("USD per GiB, cross-region egress"),
+    internetEgressGiB: money.default(0.12).describe("USD per GiB, internet egress"),
   })
   .prefault({});
 
 const pricing = z
   .strictObject({
-    provider: z.enum(["snapshot"]).default("snapshot"),
-    snapshotFile: z.string().optional(),
+    provider: z.enum(["snapshot"]).default("snapshot").describe("price source (snapshot = the offline price file)"),
+    snapshotFile: z.string().optional().describe("price snapshot file (default: the shipped pricing/snapshot/prices.json)"),
     defaults: pricingDefaults,
-    networkEgressClass: z.enum(["none", "zone", "region", "internet"]).default("none"),
-    storageClasses: z.record(z.string(), z.strictObject({ volumeType: z.string().min(1) })).default({}),
+    networkEgressClass: z.enum(["none", "zone", "region", "internet"]).default("none").describe("class that pod transmit bytes are priced as (kubelet counters do not say where traffic went)"),
+    storageClasses: z.record(z.string(), z.strictObject({ volumeType: z.string().min(1) })).default({}).describe("StorageClass → volume type, e.g. {fast: {volumeType: io2}}"),
   })
   .prefault({});
 
@@ -96,45 +96,45 @@ const resolution = z.enum(["1m", "1h", "1d"]);
 
 const rollup = z
   .strictObject({
-    resolutions: z.array(resolution).min(1).default(["1m", "1h", "1d"]),
-    labelKeys: z.array(z.string().min(1)).default(["team"]),
-    allowedLatenessSeconds: z.number().int().min(0).default(600),
+    resolutions: z.array(resolution).min(1).default(["1m", "1h", "1d"]).describe("window sizes"),
+    labelKeys: z.array(z.string().min(1)).default(["team"]).describe("pod labels to roll up by"),
+    allowedLatenessSeconds: z.number().int().min(0).default(600).describe("how long after its end a window accepts data, s"),
     emitIntervalSeconds: z
       .strictObject({
-        "1m": positiveInt.default(5),
-        "1h": positiveInt.default(30),
-        "1d": positiveInt.default(300),
+        "1m": positiveInt.default(5).describe("republish an open 1m window at most this often, s"),
+        "1h": positiveInt.default(30).describe("republish an open 1h window at most this often, s"),
+        "1d": positiveInt.default(300).describe("republish an open 1d window at most this often, s"),
       })
       .prefault({}),
-    checkpointIntervalSeconds: positiveInt.default(5),
-    maxOpenWindows: positiveInt.default(2000),
-    stateBucket: z.string().default("KCE_ROLLUP_STATE"),
+    checkpointIntervalSeconds: positiveInt.default(5).describe("state checkpoint (and input ack) period, s"),
+    maxOpenWindows: positiveInt.default(2000).describe("bound on open windows (memory)"),
+    stateBucket: z.string().default("KCE_ROLLUP_STATE").describe("object store bucket of rollup checkpoints"),
   })
   .prefault({});
 
-const stage = z.strictObject({ concurrency: z.number().int().min(1).max(1024).default(32) }).prefault({});
+const stage = z.strictObject({ concurrency: z.number().int().min(1).max(1024).default(32).describe("messages processed at once") }).prefault({});
 
 const prometheus = z
   .strictObject({
-    host: z.string().default("0.0.0.0"),
-    port: z.number().int().min(0).max(65535).default(9090),
-    path: z.string().startsWith("/").default("/metrics"),
-    staleAfterSeconds: positiveInt.default(300),
-    namespaceDailyHours: z.number().int().min(1).max(24 * 35).default(24),
+    host: z.string().default("0.0.0.0").describe("listen address"),
+    port: z.number().int().min(0).max(65535).default(9090).describe("port of /metrics"),
+    path: z.string().startsWith("/").default("/metrics").describe("path of the metrics"),
+    staleAfterSeconds: positiveInt.default(300).describe("drop a node's series when it has not reported for this long, s"),
+    namespaceDailyHours: z.number().int().min(1).max(24 * 35).default(24).describe("hourly windows summed in kube_cost_namespace_daily_usd"),
   })
   .prefault({});
 
 const telemetry = z
   .strictObject({
-    host: z.string().default("0.0.0.0"),
-    port: z.number().int().min(0).max(65535).default(0),
-    logLevel: z.enum(["debug", "info", "warn", "error"]).default("info"),
-    logFormat: z.enum(["text", "json"]).default("text"),
+    host: z.string().default("0.0.0.0").describe("listen address"),
+    port: z.number().int().min(0).max(65535).default(0).describe("self-metrics port of standalone stages; 0 = off"),
+    logLevel: z.enum(["debug", "info", "warn", "error"]).default("info").describe("log level"),
+    logFormat: z.enum(["text", "json"]).default("text").describe("log line format"),
   })
   .prefault({});
 
 export const configSchema = z.strictObject({
-  cluster: z.string().min(1).max(253).default("default"),
+  cluster: z.string().min(1).max(253).default("default").describe("this cluster's name; every event, metric and row carries it"),
   nats,
   streams,
   consumer,

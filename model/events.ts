@@ -5,20 +5,25 @@
 
 export type CapacityType = "ON_DEMAND" | "SPOT" | "UNKNOWN";
 
-export interface NodeInfo {
+/** What a node is: where, what kind, how big. Shared by NodeInfo and NodeCost. */
+export interface NodeShape {
   provider: string;
   providerId: string;
   instanceType: string;
   region: string;
   zone: string;
   capacityType: CapacityType;
-  nodePool: string;
   cpuCores: number;
   memoryBytes: number;
   gpus: number;
 }
 
-export interface PodUsage {
+export interface NodeInfo extends NodeShape {
+  nodePool: string;
+}
+
+/** Who a pod is and how long it ran in the window. Shared by PodUsage and PodCost. */
+export interface PodIdentity {
   namespace: string;
   name: string;
   uid: string;
@@ -26,6 +31,22 @@ export interface PodUsage {
   controllerName: string;
   labels: Record<string, string>;
   runningSeconds: number;
+}
+
+/** Copies the identity fields of a pod record. */
+export function podIdentity(p: PodIdentity): PodIdentity {
+  return {
+    namespace: p.namespace,
+    name: p.name,
+    uid: p.uid,
+    controllerKind: p.controllerKind,
+    controllerName: p.controllerName,
+    labels: p.labels,
+    runningSeconds: p.runningSeconds,
+  };
+}
+
+export interface PodUsage extends PodIdentity {
   cpuRequestCores: number;
   cpuLimitCores: number;
   memoryRequestBytes: number;
@@ -63,16 +84,7 @@ export interface UsageSnapshot {
   volumes: VolumeUsage[];
 }
 
-export interface NodeCost {
-  provider: string;
-  providerId: string;
-  instanceType: string;
-  region: string;
-  zone: string;
-  capacityType: CapacityType;
-  cpuCores: number;
-  memoryBytes: number;
-  gpus: number;
+export interface NodeCost extends NodeShape {
   hourlyCost: number;
   onDemandHourlyCost: number;
   spotHourlyCost: number;
@@ -92,14 +104,7 @@ export interface NodeCost {
   overcommitCost: number;
 }
 
-export interface PodCost {
-  namespace: string;
-  name: string;
-  uid: string;
-  controllerKind: string;
-  controllerName: string;
-  labels: Record<string, string>;
-  runningSeconds: number;
+export interface PodCost extends PodIdentity {
   cpuCoreHours: number;
   cpuCoreRequestHours: number;
   cpuCoreUsageHours: number;

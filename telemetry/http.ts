@@ -21,7 +21,8 @@ export interface MetricsServerOptions {
   host: string;
   port: number;
   path: string;
-  render: () => Promise<string> | string;
+  /** The body; an array is written chunk by chunk (no concatenation of large texts). */
+  render: () => Promise<string | Array<string | Buffer>> | string | Array<string | Buffer>;
   /** Answers `/healthz`; healthy by default. */
   healthy?: () => boolean;
 }
@@ -44,7 +45,15 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
       return;
     }
     Promise.resolve(options.render())
-      .then((body) => res.writeHead(200, { "content-type": EXPOSITION_CONTENT_TYPE }).end(req.method === "HEAD" ? undefined : body))
+      .then((body) => {
+        res.writeHead(200, { "content-type": EXPOSITION_CONTENT_TYPE });
+        if (req.method === "HEAD") return void res.end();
+        if (typeof body === "string") return void res.end(body);
+        res.cork();
+        for (const chunk of body) res.write(chunk);
+        res.uncork();
+        res.end();
+      })
       .catch((error: unknown) => res.writeHead(500, { "content-type": "text/plain" }).end(`render failed: ${String(error)}\n`));
   });
   await new Promise<void>((resolve, reject) => {

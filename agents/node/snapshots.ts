@@ -1,4 +1,4 @@
-import type { NodeInfo, PodUsage, UsageSnapshot, VolumeUsage } from "../../model/events.ts";
+import { podIdentity, type NodeInfo, type PodUsage, type UsageSnapshot, type VolumeUsage } from "../../model/events.ts";
 import type { PodRates } from "./accumulator.ts";
 import type { PodMeta } from "./pod-meta.ts";
 
@@ -36,13 +36,7 @@ const ZERO: PodRates = { cpuCores: 0, memoryAvgBytes: 0, memoryMaxBytes: 0, rxRa
 
 function podUsage(pod: PodMeta, rates: PodRates, runningSeconds: number): PodUsage {
   return {
-    namespace: pod.namespace,
-    name: pod.name,
-    uid: pod.uid,
-    controllerKind: pod.controllerKind,
-    controllerName: pod.controllerName,
-    labels: pod.labels,
-    runningSeconds,
+    ...podIdentity({ ...pod, runningSeconds }),
     cpuRequestCores: pod.cpuRequestCores,
     cpuLimitCores: pod.cpuLimitCores,
     memoryRequestBytes: pod.memoryRequestBytes,

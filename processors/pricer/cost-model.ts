@@ -1,5 +1,5 @@
 import type { Config } from "../../config/schema.ts";
-import type { NodeCost, PodCost, PodUsage, PricedSnapshot, UsageSnapshot, VolumeCost } from "../../model/events.ts";
+import { podIdentity, type NodeCost, type PodCost, type PodUsage, type PricedSnapshot, type UsageSnapshot, type VolumeCost } from "../../model/events.ts";
 import { GIB, HOURS_PER_MONTH } from "../../pricing/defaults.ts";
 import { splitNodePrice, type ResourceRates } from "../../pricing/split.ts";
 import type { PriceBook } from "../../pricing/types.ts";
@@ -28,13 +28,7 @@ function podCost(pod: PodUsage, rates: ResourceRates, egressPerGiB: number): Pod
   const networkCost = (pod.networkTxBytes / GIB) * egressPerGiB;
   const totalCost = cpuCost + ramCost + gpuCost + networkCost;
   return {
-    namespace: pod.namespace,
-    name: pod.name,
-    uid: pod.uid,
-    controllerKind: pod.controllerKind,
-    controllerName: pod.controllerName,
-    labels: pod.labels,
-    runningSeconds: pod.runningSeconds,
+    ...podIdentity(pod),
     cpuCoreHours,
     cpuCoreRequestHours,
     cpuCoreUsageHours,
@@ -145,16 +139,9 @@ export function priceSnapshot(
   const idle = (r: keyof ComputeTotals): number => Math.max(0, node[r] - used[r]);
   const over = (r: keyof ComputeTotals): number => Math.max(0, used[r] - node[r]);
 
+  const { nodePool: _pool, ...shape } = info;
   const nodeCost: NodeCost = {
-    provider: info.provider,
-    providerId: info.providerId,
-    instanceType: info.instanceType,
-    region: info.region,
-    zone: info.zone,
-    capacityType: info.capacityType,
-    cpuCores: info.cpuCores,
-    memoryBytes: info.memoryBytes,
-    gpus: info.gpus,
+    ...shape,
     hourlyCost: price.hourlyCost,
     onDemandHourlyCost: price.onDemandHourlyCost,
     spotHourlyCost: price.spotHourlyCost,

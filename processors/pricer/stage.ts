@@ -1,11 +1,8 @@
-import type { JsMsg } from "@nats-io/jetstream";
-import { assertSubjectMatches } from "../../bus/checks.ts";
 import { PoisonMessageError } from "../../bus/errors.ts";
 import type { Runtime } from "../../bus/runtime.ts";
 import type { Stage } from "../../bus/stage-types.ts";
-import type { HandlerOutcome } from "../../bus/stage.ts";
-import { runnerFor } from "../../bus/stage-runtime.ts";
 import { snapshotId, STREAMS, subjects } from "../../bus/subjects.ts";
+import { transformStage } from "../../bus/transform-stage.ts";
 import type { PriceBook } from "../../pricing/types.ts";
 import { priceSnapshot } from "./cost-model.ts";
 import { usageProblem } from "./validate.ts";
@@ -18,29 +15,20 @@ export const PRICER_COMPONENT = "pricer";
  * event is acked only after the priced event's PubAck.
  */
 export function createPricer(rt: Runtime, book: PriceBook): Stage {
-  const metrics = rt.telemetry.component(PRICER_COMPONENT);
-  const handle = async (msg: JsMsg): Promise<HandlerOutcome> => {
-    const usage = await rt.codecs.usage.decode(msg.data, msg.headers);
-    assertSubjectMatches(msg.subject, usage);
-    const problem = usageProblem(usage);
-    if (problem !== undefined) throw new PoisonMessageError("invalid_usage", problem);
-    const priced = priceSnapshot(usage, book, rt.config.pricing, Date.now());
-    const { data, headers } = rt.codecs.priced.encode(priced);
-    await rt.publisher.publish({
-      subject: subjects.priced(priced.cluster, priced.node),
-      data,
-      headers,
-      msgId: snapshotId(priced.cluster, priced.node, priced.windowStartMs),
-    });
-    metrics.sent();
-    return "ack";
-  };
-  const runner = runnerFor(
-    rt,
-    PRICER_COMPONENT,
-    { stream: STREAMS.usage, durable: "kce-pricer", filterSubject: subjects.streamFilter.usage },
-    rt.config.pricer.concurrency,
-    handle,
-  );
-  return { name: PRICER_COMPONENT, start: () => runner.start(), stop: () => runner.stop() };
+  return transformStage(rt, {
+    component: PRICER_COMPONENT,
+    stream: STREAMS.usage,
+    durable: "kce-pricer",
+    filterSubject: subjects.streamFilter.usage,
+    concurrency: rt.config.pricer.concurrency,
+    input: rt.codecs.usage,
+    output: rt.codecs.priced,
+    validate: (usage) => {
+      const problem = usageProblem(usage);
+      if (problem !== undefined) throw new PoisonMessageError("invalid_usage", problem);
+    },
+    transform: (usage) => priceSnapshot(usage, book, rt.config.pricing, Date.now()),
+    subject: (priced) => subjects.priced(priced.cluster, priced.node),
+    msgId: (priced) => snapshotId(priced.cluster, priced.node, priced.windowStartMs),
+  });
 }

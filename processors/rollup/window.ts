@@ -39,22 +39,16 @@ const emptyTotals = (): CostTotals => ({
   totalCost: 0,
 });
 
+/** The totals a pod adds to a row, in the same field names. */
+const SUMMED = [
+  "cpuCoreHours", "cpuCoreRequestHours", "cpuCoreUsageHours", "ramByteHours", "ramByteRequestHours", "ramByteUsageHours",
+  "gpuHours", "cpuCost", "ramCost", "gpuCost", "pvCost", "networkCost", "totalCost",
+] as const satisfies ReadonlyArray<keyof CostTotals & keyof PodCost>;
+
 function addPod(row: RowAccumulator, pod: PodCost): void {
   row.pods.add(pod.uid);
   row.podHours += pod.runningSeconds / 3600;
-  row.cpuCoreHours += pod.cpuCoreHours;
-  row.cpuCoreRequestHours += pod.cpuCoreRequestHours;
-  row.cpuCoreUsageHours += pod.cpuCoreUsageHours;
-  row.ramByteHours += pod.ramByteHours;
-  row.ramByteRequestHours += pod.ramByteRequestHours;
-  row.ramByteUsageHours += pod.ramByteUsageHours;
-  row.gpuHours += pod.gpuHours;
-  row.cpuCost += pod.cpuCost;
-  row.ramCost += pod.ramCost;
-  row.gpuCost += pod.gpuCost;
-  row.pvCost += pod.pvCost;
-  row.networkCost += pod.networkCost;
-  row.totalCost += pod.totalCost;
+  for (const field of SUMMED) row[field] += pod[field];
 }
 
 /**

@@ -146,6 +146,14 @@ export class CostView {
     for (const [id, at] of this.savingsSeen) if (nowMs - at > 2 * HOUR_MS) this.savingsSeen.delete(id);
   }
 
+  /**
+   * Exposition text as one chunk per family, for writing to a socket without concatenating
+   * megabytes: a scrape costs a join only for families that changed since the last one.
+   */
+  chunks(): Buffer[] {
+    return Object.values(this.families).map((f) => f.bytes()).filter((b) => b.byteLength > 0);
+  }
+
   /** Concatenated exposition text of every cost family. */
   render(): string {
     return Object.values(this.families).map((f) => f.render()).join("");

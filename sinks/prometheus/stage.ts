@@ -72,7 +72,7 @@ export function createPrometheusSink(rt: Runtime): PrometheusSink {
         host: cfg.host,
         port: cfg.port,
         path: cfg.path,
-        render: async () => view.render() + (await rt.telemetry.render()),
+        render: async () => [...view.chunks(), await rt.telemetry.render()],
         healthy: () => !rt.nc.isClosed(),
       });
       const dayAgo = new Date(Date.now() - (cfg.namespaceDailyHours + 1) * 3_600_000);

@@ -22,25 +22,25 @@ export function sampleLine(name: string, labels: ReadonlyArray<readonly [string,
 }
 
 /**
- * One metric family whose samples are kept as pre-rendered text in groups (e.g. one group per
- * node). Replacing a group replaces all its samples at once, so a pod that left a node
- * disappears with the node's next snapshot. Rendering concatenates cached text: no per-scrape
- * formatting, however many series there are.
+ * One metric family whose samples are kept pre-rendered, as UTF-8 bytes, in groups (e.g. one
+ * group per node). Replacing a group replaces all its samples at once, so a pod that left a node
+ * disappears with the node's next snapshot. Encoding happens when a group changes, off the scrape
+ * path; a scrape only concatenates buffers of the families that changed since the last one.
  */
 export class Family {
   readonly name: string;
-  private readonly header: string;
-  private readonly groups = new Map<string, string>();
-  private cache: string | undefined;
+  private readonly header: Buffer;
+  private readonly groups = new Map<string, Buffer>();
+  private cache: Buffer | undefined;
 
   constructor(name: string, help: string, type: MetricType) {
     this.name = name;
-    this.header = `# HELP ${name} ${help.replace(/\\/g, "\\\\").replace(/\n/g, "\\n")}\n# TYPE ${name} ${type}\n`;
+    this.header = Buffer.from(`# HELP ${name} ${help.replace(/\\/g, "\\\\").replace(/\n/g, "\\n")}\n# TYPE ${name} ${type}\n`, "utf8");
   }
 
   setGroup(key: string, text: string): void {
     if (text === "") this.groups.delete(key);
-    else this.groups.set(key, text);
+    else this.groups.set(key, Buffer.from(text, "utf8"));
     this.cache = undefined;
   }
 
@@ -52,10 +52,13 @@ export class Family {
     return this.groups.size;
   }
 
-  render(): string {
-    if (this.cache === undefined) {
-      this.cache = this.groups.size === 0 ? "" : this.header + [...this.groups.values()].join("");
-    }
+  /** The whole family as bytes, concatenated again only after a group changed. */
+  bytes(): Buffer {
+    this.cache ??= this.groups.size === 0 ? Buffer.alloc(0) : Buffer.concat([this.header, ...this.groups.values()]);
     return this.cache;
+  }
+
+  render(): string {
+    return this.bytes().toString("utf8");
   }
 }

@@ -1,0 +1,19 @@
+import { cpus, totalmem } from "node:os";
+import { benchMetricsRender } from "./metrics-render.ts";
+import { benchPipeline } from "./pipeline.ts";
+
+/** `npm run bench`: performance figures for BENCHMARKS.md. Not part of `npm test`. */
+const only = process.argv[2];
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+console.log(`kube-cost-exporter benchmarks — ${new Date().toISOString()} — ${machine}\n`);
+if (only === undefined || only === "metrics") {
+  for (const line of await benchMetricsRender()) console.log(line);
+  console.log("");
+}
+for (const topology of ["all", "split"] as const) {
+  if (only !== undefined && only !== "pipeline" && only !== `pipeline-${topology}`) continue;
+  const result = await benchPipeline(topology);
+  for (const line of result.lines) console.log(line);
+  console.log("");
+}
+process.exit(0);

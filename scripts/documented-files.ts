@@ -1,0 +1,12 @@
+import { fileURLToPath } from "node:url";
+
+/** Markdown files holding generated config tables. */
+export const DOCUMENTED_FILES = [
+  "README.md",
+  "agents/node/README.md",
+  "processors/pricer/README.md",
+  "processors/rollup/README.md",
+  "processors/savings/README.md",
+  "sinks/prometheus/README.md",
+  "pricing/README.md",
+].map((f) => fileURLToPath(new URL(`../${f}`, import.meta.url)));

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs what kube-cost-exporter needs on Debian/Ubuntu: Debian packages (nats-server, prometheus
+# for promtool, a kubectl, Node.js/npm if absent) and the npm packages, including the pinned Node 24
+# that every npm script runs on. Safe to run again; installs only what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+have() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ]; }
+
+packages=()
+have nats-server || packages+=(nats-server)
+have promtool || packages+=(prometheus)
+have kubectl || packages+=(kubernetes-client)
+have curl || packages+=(curl)
+{ have node && have npm; } || packages+=(nodejs npm)
+
+if [ "${#packages[@]}" -gt 0 ]; then
+  echo "setup: installing Debian packages: ${packages[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+  # The prometheus package may start a server on :9090 where systemd runs; the demo and the tests
+  # do not need it (tests start their own processes on free ports).
+  if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet prometheus 2>/dev/null; then
+    $SUDO systemctl disable --now prometheus >/dev/null 2>&1 || true
+  fi
+fi
+
+if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: installing npm packages (npm ci)"
+  npm ci --no-audit --no-fund
+fi
+echo "setup: ready (node $(node_modules/.bin/node --version), $(nats-server --version 2>/dev/null || /usr/sbin/nats-server --version))"
