@@ -1,4 +1,8 @@
+import { labelFilter } from "../agents/node/labels.ts";
+import { DEFAULT_POD_LABELS } from "../config/schema.ts";
 import type { PodUsage, UsageSnapshot } from "../model/events.ts";
+
+const keepLabels = labelFilter(DEFAULT_POD_LABELS);
 
 const GiB = 2 ** 30;
 const NAMESPACES = ["production", "staging", "ml-training", "dev", "monitoring", "kube-system", "data", "web", "search", "payments"];
@@ -16,7 +20,8 @@ export function syntheticSnapshot(cluster: string, nodeIndex: number, windowStar
       uid: `00000000-0000-4000-8000-${String(nodeIndex).padStart(6, "0")}${String(i).padStart(6, "0")}`,
       controllerKind: "Deployment",
       controllerName: app,
-      labels: {
+      // what an agent with the default agent.podLabels forwards of these pods' labels
+      labels: keepLabels({
         app,
         team: `team-${i % 12}`,
         "app.kubernetes.io/name": app,
@@ -24,7 +29,7 @@ export function syntheticSnapshot(cluster: string, nodeIndex: number, windowStar
         "app.kubernetes.io/version": "1.4.2",
         "pod-template-hash": "7d9f8b6c5d",
         environment: ns === "production" ? "prod" : "nonprod",
-      },
+      }),
       runningSeconds: windowSeconds,
       cpuRequestCores: 0.25,
       cpuLimitCores: 1,

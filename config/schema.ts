@@ -7,6 +7,15 @@ import { z } from "zod";
  */
 
 const positiveInt = z.number().int().positive();
+
+/**
+ * Pod labels forwarded by default: the ones cost is usually allocated by. Like kube-state-metrics'
+ * label allowlist, this keeps events small and keeps incidental labels (hashes, versions) out.
+ */
+export const DEFAULT_POD_LABELS = [
+  "app", "app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/component", "app.kubernetes.io/part-of",
+  "team", "owner", "cost-center", "costcenter", "department", "project", "product", "environment", "env", "tier", "component",
+] as const;
 const money = z.number().nonnegative();
 
 const nats = z
@@ -65,6 +74,10 @@ const agent = z
     maxBackfillWindows: z.number().int().min(0).max(10_000).default(60).describe("windows rebuilt after an agent restart gap"),
     summaryTimeoutMs: positiveInt.default(5000).describe("timeout of one /stats/summary read, ms"),
     stateBucket: z.string().default("KCE_AGENT_STATE").describe("KV bucket of agent counters (resume after restart)"),
+    podLabels: z
+      .array(z.string().min(1))
+      .default([...DEFAULT_POD_LABELS])
+      .describe('pod labels the agent forwards (a trailing * matches a prefix; ["*"] = all)'),
   })
   .prefault({});
 

@@ -145,6 +145,11 @@ export interface PricedSnapshot {
   volumes: VolumeCost[];
 }
 
+/** A PricedSnapshot as read by consumers that do not need pod labels (savings, sinks). */
+export interface PricedSnapshotView extends Omit<PricedSnapshot, "pods"> {
+  pods: Array<Omit<PodCost, "labels">>;
+}
+
 export type RollupDimension = "namespace" | "controller" | "label";
 
 /** Cost and resource totals shared by every rollup row. */

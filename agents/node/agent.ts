@@ -9,6 +9,7 @@ import { VERSION } from "../../model/version.ts";
 import { UsageAccumulator } from "./accumulator.ts";
 import { PodCache, VolumeCache } from "./caches.ts";
 import type { KubeSource } from "./kube.ts";
+import { labelFilter } from "./labels.ts";
 import { nodeInfoOf } from "./node-info.ts";
 import { buildSnapshots } from "./snapshots.ts";
 import { AgentStateStore } from "./state-store.ts";
@@ -57,7 +58,7 @@ export class NodeAgent implements Stage {
     this.now = options.now ?? Date.now;
     this.metrics = rt.telemetry.component(AGENT_COMPONENT);
     this.log = rt.log.child(AGENT_COMPONENT);
-    this.pods = new PodCache(kube.podInformer(this.nodeName), this.log, this.now);
+    this.pods = new PodCache(kube.podInformer(this.nodeName), this.log, labelFilter(rt.config.agent.podLabels), this.now);
     this.volumes = new VolumeCache(kube.volumeInformer(), this.log);
     this.summaryWarning = new ThrottledWarning(this.log);
     this.publishWarning = new ThrottledWarning(this.log);

@@ -34,18 +34,22 @@ export class PodCache {
   private stopped = false;
   private synced = false;
 
-  constructor(informer: Informer<V1Pod>, log: Logger, now: () => number = Date.now) {
+  constructor(informer: Informer<V1Pod>, log: Logger, keepLabels: (labels: Record<string, string>) => Record<string, string>, now: () => number = Date.now) {
     this.informer = informer;
+    const meta = (pod: V1Pod, deletedAtMs?: number): PodMeta => {
+      const m = podMetaOf(pod, deletedAtMs);
+      return { ...m, labels: keepLabels(m.labels) };
+    };
     const upsert = (pod: V1Pod) => {
-      const meta = podMetaOf(pod);
-      if (meta.uid !== "") this.live.set(meta.uid, meta);
+      const m = meta(pod);
+      if (m.uid !== "") this.live.set(m.uid, m);
     };
     informer.on("add", upsert);
     informer.on("update", upsert);
     informer.on("delete", (pod: V1Pod) => {
-      const meta = podMetaOf(pod, now());
-      this.live.delete(meta.uid);
-      this.ended.set(meta.uid, meta);
+      const m = meta(pod, now());
+      this.live.delete(m.uid);
+      this.ended.set(m.uid, m);
     });
     informer.on("connect", () => {
       this.synced = true;

@@ -52,3 +52,13 @@ describe("snapshot builder", () => {
     expect(batch.snapshots[0]?.volumes).toEqual([{ pvName: "pv-1", storageClass: "gp3", capacityBytes: 100, claimNamespace: "ns", claimName: "data", usedBytes: 5 }]);
   });
 });
+
+describe("pod label allowlist", () => {
+  it("keeps exact keys and prefixes, or everything with *", async () => {
+    const { labelFilter } = await import("./labels.ts");
+    const labels = { app: "api", "app.kubernetes.io/name": "api", "pod-template-hash": "abc", team: "payments" };
+    expect(labelFilter(["app", "team"])(labels)).toEqual({ app: "api", team: "payments" });
+    expect(labelFilter(["app.kubernetes.io/*"])(labels)).toEqual({ "app.kubernetes.io/name": "api" });
+    expect(labelFilter(["*"])(labels)).toBe(labels);
+  });
+});

@@ -1,4 +1,4 @@
-import type { CostRollup, PricedSnapshot, SavingsReport } from "../../model/events.ts";
+import type { CostRollup, PricedSnapshotView, SavingsReport } from "../../model/events.ts";
 
 export interface NodeRow {
   node: string;
@@ -20,14 +20,14 @@ export interface NamespaceRow {
 
 /** What the demo's live table shows, folded from the priced, rollup and savings streams. */
 export class LiveModel {
-  private readonly latest = new Map<string, PricedSnapshot>();
+  private readonly latest = new Map<string, PricedSnapshotView>();
   private day: CostRollup | undefined;
   private readonly savings = new Map<string, number>();
   private readonly savingsSeen = new Set<string>();
   snapshotsSeen = 0;
   lastWindowEndMs = 0;
 
-  applyPriced(p: PricedSnapshot): void {
+  applyPriced(p: PricedSnapshotView): void {
     this.snapshotsSeen += 1;
     const known = this.latest.get(p.node);
     if (known === undefined || known.windowStartMs <= p.windowStartMs) this.latest.set(p.node, p);

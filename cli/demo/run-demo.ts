@@ -31,7 +31,7 @@ export interface DemoHandles {
 
 function follow(rt: Runtime, model: LiveModel, stream: string, filterSubject: string, deliverPolicy: DeliverPolicy, startTime?: Date): Subscription {
   const apply = async (msg: JsMsg): Promise<void> => {
-    if (msg.subject.startsWith("kce.priced.")) model.applyPriced(await rt.codecs.priced.decode(msg.data, msg.headers));
+    if (msg.subject.startsWith("kce.priced.")) model.applyPriced(await rt.codecs.pricedView.decode(msg.data, msg.headers));
     else if (msg.subject.startsWith("kce.rollup.")) model.applyRollup(await rt.codecs.rollup.decode(msg.data, msg.headers));
     else model.applySavings(await rt.codecs.savings.decode(msg.data, msg.headers));
   };

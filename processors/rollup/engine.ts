@@ -1,5 +1,6 @@
 import type { Config, Resolution } from "../../config/schema.ts";
 import type { CostRollup, PricedSnapshot } from "../../model/events.ts";
+import { snapshotDelta } from "./delta.ts";
 import { RESOLUTION_MS, WindowState, type WindowJson } from "./window.ts";
 
 export type FoldResult = "folded" | "duplicate" | "late";
@@ -9,6 +10,8 @@ export interface EngineJson {
   watermarkMs: number;
   lastEventAtMs: number;
   closedThroughMs: Partial<Record<Resolution, number>>;
+  /** Pod uids referenced by the windows' rows (by index), stored once. */
+  uids: string[];
   windows: WindowJson[];
 }
 
@@ -59,6 +62,7 @@ export class RollupEngine {
     if (this.windows.size + opening > this.cfg.maxOpenWindows) {
       throw new TooManyWindowsError(`folding would open more than ${this.cfg.maxOpenWindows} windows (rollup.maxOpenWindows)`);
     }
+    const delta = snapshotDelta(priced, this.cfg.labelKeys);
     let folded = false;
     for (const [res, start, key] of targets) {
       let window = this.windows.get(key);
@@ -66,7 +70,7 @@ export class RollupEngine {
         window = new WindowState(res, priced.cluster, start);
         this.windows.set(key, window);
       }
-      folded = window.fold(priced, this.cfg.labelKeys) || folded;
+      folded = window.fold(priced, delta) || folded;
     }
     if (!folded) return "duplicate";
     this.watermarkMs = Math.max(this.watermarkMs, priced.windowStartMs + priced.windowSeconds * 1000);
@@ -126,12 +130,24 @@ export class RollupEngine {
   }
 
   toJSON(): EngineJson {
+    const index = new Map<string, number>();
+    const uids: string[] = [];
+    const intern = (uid: string): number => {
+      let i = index.get(uid);
+      if (i === undefined) {
+        i = uids.push(uid) - 1;
+        index.set(uid, i);
+      }
+      return i;
+    };
+    const windows = [...this.windows.values()].map((w) => w.toJSON(intern));
     return {
       version: 1,
       watermarkMs: this.watermarkMs,
       lastEventAtMs: this.lastEventAtMs,
       closedThroughMs: { ...this.closedThroughMs },
-      windows: [...this.windows.values()].map((w) => w.toJSON()),
+      uids,
+      windows,
     };
   }
 
@@ -141,7 +157,7 @@ export class RollupEngine {
     engine.lastEventAtMs = json.lastEventAtMs;
     Object.assign(engine.closedThroughMs, json.closedThroughMs);
     for (const w of json.windows) {
-      const window = WindowState.fromJSON(w);
+      const window = WindowState.fromJSON(w, json.uids);
       engine.windows.set(`${window.resolution}|${window.cluster}|${window.windowStartMs}`, window);
     }
     return engine;

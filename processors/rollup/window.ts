@@ -1,11 +1,11 @@
 import type { Resolution } from "../../config/schema.ts";
-import type { CostRollup, CostTotals, NodeRollupRow, PodCost, PricedSnapshot, RollupDimension, RollupRow } from "../../model/events.ts";
+import type { CostRollup, CostTotals, NodeRollupRow, PricedSnapshot, RollupRow } from "../../model/events.ts";
+import { addTotals, emptyTotals, type SnapshotDelta } from "./delta.ts";
+import { rowKey, type RowKey } from "./row-keys.ts";
 
 export const RESOLUTION_MS: Record<Resolution, number> = { "1m": 60_000, "1h": 3_600_000, "1d": 86_400_000 };
 
-interface RowAccumulator extends Omit<RollupRow, "podCount"> {
-  pods: Set<string>;
-}
+type RowAccumulator = Omit<RowKey, "key"> & CostTotals;
 
 /** Serialized form of a window, as stored in checkpoints. */
 export interface WindowJson {
@@ -18,43 +18,33 @@ export interface WindowJson {
   snapshotCount: number;
   /** node → offsets (seconds from window start) of the snapshots already folded. */
   seen: Record<string, number[]>;
-  rows: Array<Omit<RollupRow, "podCount"> & { pods: string[] }>;
+  rows: Array<Omit<RollupRow, "podCount">>;
+  /** Each pod once: [index in the checkpoint's uid table, indices of its rows in `rows`...]. */
+  pods: number[][];
   nodes: NodeRollupRow[];
 }
 
-const emptyTotals = (): CostTotals => ({
-  podHours: 0,
-  cpuCoreHours: 0,
-  cpuCoreRequestHours: 0,
-  cpuCoreUsageHours: 0,
-  ramByteHours: 0,
-  ramByteRequestHours: 0,
-  ramByteUsageHours: 0,
-  gpuHours: 0,
+const emptyNode = (node: string, n: PricedSnapshot["nodeCost"]): NodeRollupRow => ({
+  node,
+  instanceType: n.instanceType,
+  capacityType: n.capacityType,
+  region: n.region,
+  hours: 0,
+  nodeCost: 0,
   cpuCost: 0,
   ramCost: 0,
   gpuCost: 0,
+  podComputeCost: 0,
+  idleCost: 0,
+  overcommitCost: 0,
   pvCost: 0,
-  networkCost: 0,
-  totalCost: 0,
 });
-
-/** The totals a pod adds to a row, in the same field names. */
-const SUMMED = [
-  "cpuCoreHours", "cpuCoreRequestHours", "cpuCoreUsageHours", "ramByteHours", "ramByteRequestHours", "ramByteUsageHours",
-  "gpuHours", "cpuCost", "ramCost", "gpuCost", "pvCost", "networkCost", "totalCost",
-] as const satisfies ReadonlyArray<keyof CostTotals & keyof PodCost>;
-
-function addPod(row: RowAccumulator, pod: PodCost): void {
-  row.pods.add(pod.uid);
-  row.podHours += pod.runningSeconds / 3600;
-  for (const field of SUMMED) row[field] += pod[field];
-}
 
 /**
  * The running totals of one cluster over one window at one resolution, by namespace, by
  * controller, by configured label and by node. Each priced snapshot is folded in at most once
- * (keyed by node and snapshot start), so redelivery never double counts.
+ * (keyed by node and snapshot start), so redelivery never double counts. Pods are remembered once
+ * each, with their rows, for distinct pod counts.
  */
 export class WindowState {
   readonly resolution: Resolution;
@@ -66,6 +56,7 @@ export class WindowState {
   snapshotCount = 0;
   private readonly seen = new Map<string, Set<number>>();
   private readonly rows = new Map<string, RowAccumulator>();
+  private readonly pods = new Map<string, string[]>();
   private readonly nodes = new Map<string, NodeRollupRow>();
 
   constructor(resolution: Resolution, cluster: string, windowStartMs: number) {
@@ -78,8 +69,8 @@ export class WindowState {
     return this.windowStartMs + RESOLUTION_MS[this.resolution];
   }
 
-  /** Folds a snapshot in; returns false (and changes nothing) if it was already folded. */
-  fold(priced: PricedSnapshot, labelKeys: readonly string[]): boolean {
+  /** Folds a snapshot (and its precomputed delta) in; returns false if it was already folded. */
+  fold(priced: PricedSnapshot, delta: SnapshotDelta): boolean {
     const offset = Math.round((priced.windowStartMs - this.windowStartMs) / 1000);
     const seenForNode = this.seen.get(priced.node) ?? new Set<number>();
     if (seenForNode.has(offset)) return false;
@@ -88,29 +79,19 @@ export class WindowState {
     this.snapshotCount += 1;
     this.dirty = true;
 
-    let podCompute = 0;
-    for (const pod of priced.pods) {
-      podCompute += pod.cpuCost + pod.ramCost + pod.gpuCost;
-      addPod(this.row("namespace", pod.namespace, "", "", "", ""), pod);
-      addPod(this.row("controller", pod.namespace, pod.controllerKind, pod.controllerName, "", ""), pod);
-      for (const labelKey of labelKeys) addPod(this.row("label", "", "", "", labelKey, pod.labels[labelKey] ?? ""), pod);
+    for (const [key, d] of delta.rows) {
+      let row = this.rows.get(key);
+      if (row === undefined) {
+        const { key: _key, ...identity } = d.key;
+        row = { ...identity, ...emptyTotals() };
+        this.rows.set(key, row);
+      }
+      addTotals(row, d.totals);
     }
+    for (const [uid, keys] of delta.pods) if (!this.pods.has(uid)) this.pods.set(uid, keys);
+
     const n = priced.nodeCost;
-    const node = this.nodes.get(priced.node) ?? {
-      node: priced.node,
-      instanceType: n.instanceType,
-      capacityType: n.capacityType,
-      region: n.region,
-      hours: 0,
-      nodeCost: 0,
-      cpuCost: 0,
-      ramCost: 0,
-      gpuCost: 0,
-      podComputeCost: 0,
-      idleCost: 0,
-      overcommitCost: 0,
-      pvCost: 0,
-    };
+    const node = this.nodes.get(priced.node) ?? emptyNode(priced.node, n);
     node.instanceType = n.instanceType;
     node.capacityType = n.capacityType;
     node.hours += priced.windowSeconds / 3600;
@@ -118,7 +99,7 @@ export class WindowState {
     node.cpuCost += n.cpuCost;
     node.ramCost += n.ramCost;
     node.gpuCost += n.gpuCost;
-    node.podComputeCost += podCompute;
+    node.podComputeCost += delta.podComputeCost;
     node.idleCost += n.idleCost;
     node.overcommitCost += n.overcommitCost;
     node.pvCost += priced.volumes.reduce((sum, v) => sum + v.windowCost, 0);
@@ -126,26 +107,11 @@ export class WindowState {
     return true;
   }
 
-  private row(
-    dimension: RollupDimension,
-    namespace: string,
-    controllerKind: string,
-    controllerName: string,
-    labelKey: string,
-    labelValue: string,
-  ): RowAccumulator {
-    const key = [dimension, namespace, controllerKind, controllerName, labelKey, labelValue].join("\u0000");
-    let row = this.rows.get(key);
-    if (row === undefined) {
-      row = { dimension, namespace, controllerKind, controllerName, labelKey, labelValue, pods: new Set(), ...emptyTotals() };
-      this.rows.set(key, row);
-    }
-    return row;
-  }
-
   /** The window as an event, with the given revision. */
   toRollup(rev: number, final: boolean): CostRollup {
-    const rows: RollupRow[] = [...this.rows.values()].map(({ pods, ...rest }) => ({ ...rest, podCount: pods.size }));
+    const counts = new Map<string, number>();
+    for (const keys of this.pods.values()) for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + 1);
+    const rows: RollupRow[] = [...this.rows].map(([key, row]) => ({ ...row, podCount: counts.get(key) ?? 0 }));
     return {
       resolution: this.resolution,
       cluster: this.cluster,
@@ -159,7 +125,9 @@ export class WindowState {
     };
   }
 
-  toJSON(): WindowJson {
+  /** Serializes the window; pod uids become indices given by `intern` (one table per checkpoint). */
+  toJSON(intern: (uid: string) => number): WindowJson {
+    const rowIndex = new Map([...this.rows.keys()].map((key, i) => [key, i]));
     return {
       resolution: this.resolution,
       cluster: this.cluster,
@@ -169,21 +137,27 @@ export class WindowState {
       dirty: this.dirty,
       snapshotCount: this.snapshotCount,
       seen: Object.fromEntries([...this.seen].map(([node, offsets]) => [node, [...offsets].sort((a, b) => a - b)])),
-      rows: [...this.rows.values()].map(({ pods, ...rest }) => ({ ...rest, pods: [...pods] })),
+      rows: [...this.rows.values()],
+      pods: [...this.pods].map(([uid, keys]) => [intern(uid), ...keys.map((k) => rowIndex.get(k) ?? -1)]),
       nodes: [...this.nodes.values()],
     };
   }
 
-  static fromJSON(json: WindowJson): WindowState {
+  static fromJSON(json: WindowJson, uids: readonly string[]): WindowState {
     const w = new WindowState(json.resolution, json.cluster, json.windowStartMs);
     w.lastRev = json.lastRev;
     w.lastEmitMs = json.lastEmitMs;
     w.dirty = json.dirty;
     w.snapshotCount = json.snapshotCount;
     for (const [node, offsets] of Object.entries(json.seen)) w.seen.set(node, new Set(offsets));
-    for (const { pods, ...rest } of json.rows) {
-      const key = [rest.dimension, rest.namespace, rest.controllerKind, rest.controllerName, rest.labelKey, rest.labelValue].join("\u0000");
-      w.rows.set(key, { ...rest, pods: new Set(pods) });
+    const keys: string[] = [];
+    for (const row of json.rows) {
+      const { key } = rowKey(row.dimension, row.namespace, row.controllerKind, row.controllerName, row.labelKey, row.labelValue);
+      keys.push(key);
+      w.rows.set(key, { ...row });
+    }
+    for (const [uidIndex = -1, ...rowIndices] of json.pods) {
+      w.pods.set(uids[uidIndex] ?? `unknown-${uidIndex}`, rowIndices.map((i) => keys[i] ?? ""));
     }
     for (const node of json.nodes) w.nodes.set(node.node, { ...node });
     return w;

@@ -1,4 +1,4 @@
-import type { NamespaceSavings, PricedSnapshot, SavingsReport } from "../../model/events.ts";
+import type { NamespaceSavings, PricedSnapshotView, SavingsReport } from "../../model/events.ts";
 
 export const IDLE_NAMESPACE = "__idle__";
 
@@ -8,7 +8,7 @@ export const IDLE_NAMESPACE = "__idle__";
  * their share of the node's compute cost; the unallocated share goes to `__idle__`.
  * Nodes of unknown capacity type save nothing (we cannot tell what they pay).
  */
-export function savingsFor(priced: PricedSnapshot): SavingsReport {
+export function savingsFor(priced: PricedSnapshotView): SavingsReport {
   const n = priced.nodeCost;
   const hours = priced.windowSeconds / 3600;
   const realised = n.capacityType === "SPOT" && n.onDemandHourlyCost > n.hourlyCost ? (n.onDemandHourlyCost - n.hourlyCost) * hours : 0;

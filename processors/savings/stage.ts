@@ -17,7 +17,7 @@ export function createSavings(rt: Runtime): Stage {
     durable: "kce-savings",
     filterSubject: subjects.streamFilter.priced,
     concurrency: rt.config.savings.concurrency,
-    input: rt.codecs.priced,
+    input: rt.codecs.pricedView,
     output: rt.codecs.savings,
     transform: savingsFor,
     subject: (report) => subjects.savings(report.cluster),

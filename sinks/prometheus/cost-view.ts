@@ -1,4 +1,4 @@
-import type { CostRollup, PricedSnapshot, SavingsReport } from "../../model/events.ts";
+import type { CostRollup, PricedSnapshotView, SavingsReport } from "../../model/events.ts";
 import { HOURS_PER_MONTH } from "../../pricing/defaults.ts";
 import { costFamilies, type CostFamilies } from "./families.ts";
 import { sampleLine } from "./text-format.ts";
@@ -38,7 +38,7 @@ export class CostView {
   }
 
   /** Replaces a node's pod, node and PV series with its newest snapshot. Older snapshots are ignored. */
-  applyPriced(p: PricedSnapshot, nowMs: number): void {
+  applyPriced(p: PricedSnapshotView, nowMs: number): void {
     const group = `${p.cluster}\u0000${p.node}`;
     const known = this.nodes.get(group);
     if (known !== undefined && known.windowStartMs > p.windowStartMs) return;

@@ -34,7 +34,7 @@ export function createPrometheusSink(rt: Runtime): PrometheusSink {
   const apply = async (msg: JsMsg): Promise<void> => {
     metrics.received();
     try {
-      if (msg.subject.startsWith("kce.priced.")) view.applyPriced(await rt.codecs.priced.decode(msg.data, msg.headers), Date.now());
+      if (msg.subject.startsWith("kce.priced.")) view.applyPriced(await rt.codecs.pricedView.decode(msg.data, msg.headers), Date.now());
       else view.applyHourlyRollup(await rt.codecs.rollup.decode(msg.data, msg.headers), Date.now());
     } catch (error) {
       metrics.error(error instanceof Error ? error.name : "unknown");

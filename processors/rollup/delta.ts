@@ -1,0 +1,86 @@
+import type { CostTotals, PodCost, PricedSnapshot } from "../../model/events.ts";
+import { rowKeysOf, type RowKey } from "./row-keys.ts";
+
+export const emptyTotals = (): CostTotals => ({
+  podHours: 0,
+  cpuCoreHours: 0,
+  cpuCoreRequestHours: 0,
+  cpuCoreUsageHours: 0,
+  ramByteHours: 0,
+  ramByteRequestHours: 0,
+  ramByteUsageHours: 0,
+  gpuHours: 0,
+  cpuCost: 0,
+  ramCost: 0,
+  gpuCost: 0,
+  pvCost: 0,
+  networkCost: 0,
+  totalCost: 0,
+});
+
+/** Adds `b` into `a`. Written out field by field: this is the rollup's hottest loop. */
+export function addTotals(a: CostTotals, b: CostTotals): void {
+  a.podHours += b.podHours;
+  a.cpuCoreHours += b.cpuCoreHours;
+  a.cpuCoreRequestHours += b.cpuCoreRequestHours;
+  a.cpuCoreUsageHours += b.cpuCoreUsageHours;
+  a.ramByteHours += b.ramByteHours;
+  a.ramByteRequestHours += b.ramByteRequestHours;
+  a.ramByteUsageHours += b.ramByteUsageHours;
+  a.gpuHours += b.gpuHours;
+  a.cpuCost += b.cpuCost;
+  a.ramCost += b.ramCost;
+  a.gpuCost += b.gpuCost;
+  a.pvCost += b.pvCost;
+  a.networkCost += b.networkCost;
+  a.totalCost += b.totalCost;
+}
+
+function podTotals(pod: PodCost): CostTotals {
+  return {
+    podHours: pod.runningSeconds / 3600,
+    cpuCoreHours: pod.cpuCoreHours,
+    cpuCoreRequestHours: pod.cpuCoreRequestHours,
+    cpuCoreUsageHours: pod.cpuCoreUsageHours,
+    ramByteHours: pod.ramByteHours,
+    ramByteRequestHours: pod.ramByteRequestHours,
+    ramByteUsageHours: pod.ramByteUsageHours,
+    gpuHours: pod.gpuHours,
+    cpuCost: pod.cpuCost,
+    ramCost: pod.ramCost,
+    gpuCost: pod.gpuCost,
+    pvCost: pod.pvCost,
+    networkCost: pod.networkCost,
+    totalCost: pod.totalCost,
+  };
+}
+
+/** One snapshot's contribution, computed once and added to each of its 1m, 1h and 1d windows. */
+export interface SnapshotDelta {
+  rows: Map<string, { key: RowKey; totals: CostTotals }>;
+  /** uid → the keys of the rows the pod belongs to (for distinct pod counts). */
+  pods: Map<string, string[]>;
+  podComputeCost: number;
+}
+
+/** Sums a snapshot's pods per row (namespace, controller, labels). */
+export function snapshotDelta(priced: PricedSnapshot, labelKeys: readonly string[]): SnapshotDelta {
+  const rows = new Map<string, { key: RowKey; totals: CostTotals }>();
+  const pods = new Map<string, string[]>();
+  let podComputeCost = 0;
+  for (const pod of priced.pods) {
+    podComputeCost += pod.cpuCost + pod.ramCost + pod.gpuCost;
+    const totals = podTotals(pod);
+    const keys = rowKeysOf(pod, labelKeys);
+    for (const k of keys) {
+      let row = rows.get(k.key);
+      if (row === undefined) {
+        row = { key: k, totals: emptyTotals() };
+        rows.set(k.key, row);
+      }
+      addTotals(row.totals, totals);
+    }
+    pods.set(pod.uid, keys.map((k) => k.key));
+  }
+  return { rows, pods, podComputeCost };
+}
