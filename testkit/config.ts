@@ -1,5 +1,5 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { tempDir } from "./tempdir.ts";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { deepMerge, validateConfig } from "../config/load.ts";
@@ -28,7 +28,7 @@ export function testConfig(natsUrl: string, overrides: Record<string, unknown> =
 
 /** Writes a raw config to a temp YAML file (for stages run as child processes). */
 export function writeConfigFile(raw: Record<string, unknown>): string {
-  const dir = mkdtempSync(join(tmpdir(), "kce-config-"));
+  const dir = tempDir("kce-config-");
   const path = join(dir, "config.yaml");
   writeFileSync(path, stringify(raw));
   return path;

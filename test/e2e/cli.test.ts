@@ -1,7 +1,7 @@
+import { tempDir } from "../../testkit/tempdir.ts";
 import { execFile } from "node:child_process";
-import { writeFileSync, mkdtempSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { createConnection } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
@@ -43,7 +43,7 @@ describe("kce command line", () => {
   });
 
   it("fails start-up naming an unknown or ill-typed config key", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "kce-cli-"));
+    const dir = tempDir("kce-cli-");
     const bad = join(dir, "bad.yaml");
     writeFileSync(bad, "agent:\n  intervalSecs: 10\n");
     const unknown = await kce(["pricer", "--config", bad]);

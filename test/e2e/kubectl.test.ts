@@ -1,6 +1,5 @@
+import { tempDir } from "../../testkit/tempdir.ts";
 import { execFile } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { CoreV1Api, KubeConfig, Watch } from "@kubernetes/client-node";
@@ -12,7 +11,7 @@ import { waitFor } from "../../testkit/index.ts";
 
 const run = promisify(execFile);
 let sim: SimServer;
-const cacheDir = mkdtempSync(join(tmpdir(), "kce-kubectl-"));
+const cacheDir = tempDir("kce-kubectl-");
 
 async function kubectl(...args: string[]): Promise<string> {
   const { stdout } = await run("kubectl", ["--server", sim.url, "--cache-dir", cacheDir, ...args], { env: { ...process.env, KUBECONFIG: join(cacheDir, "none") } });

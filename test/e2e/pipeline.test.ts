@@ -1,6 +1,6 @@
+import { tempDir } from "../../testkit/tempdir.ts";
 import { execFile } from "node:child_process";
-import { writeFileSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
@@ -207,7 +207,7 @@ describe("end to end: agents → pricer → rollup → savings → Prometheus si
     }
 
     const { text } = await scrape(metricsUrl());
-    const file = join(mkdtempSync(join(tmpdir(), "kce-promtool-")), "metrics.txt");
+    const file = join(tempDir("kce-promtool-"), "metrics.txt");
     writeFileSync(file, text);
     const result = await promisify(execFile)("sh", ["-c", `promtool check metrics < ${file}`]).catch((error: { stdout?: string; stderr?: string }) => error);
     expect(`${result.stdout ?? ""}${result.stderr ?? ""}`).toBe("");
