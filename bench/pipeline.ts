@@ -4,6 +4,7 @@ import type { Outgoing } from "../bus/publisher.ts";
 import { snapshotId, subjects } from "../bus/subjects.ts";
 import { validateConfig } from "../config/load.ts";
 import type { CostRollup } from "../model/events.ts";
+import { RollupAssembler } from "../processors/rollup/parts.ts";
 import { openTestRuntime, spawnKce, startNatsServer, waitFor, writeConfigFile } from "../testkit/index.ts";
 import { testRawConfig } from "../testkit/config.ts";
 import { syntheticSnapshot } from "./synth.ts";
@@ -45,9 +46,12 @@ export async function benchPipeline(topology: "all" | "split", nodes = 100, pods
     const bytes = encoded.reduce((sum, e) => sum + e.data.byteLength, 0);
 
     let folded = 0;
+    const assembler = new RollupAssembler();
     const latest = new Map<number, CostRollup>();
     const watch = ordered$(rt.js, { stream: "KCE_ROLLUP", filterSubject: "kce.rollup.1d.>", deliverPolicy: DeliverPolicy.All }).subscribe((msg) => {
-      void rt.codecs.rollup.decode(msg.data, msg.headers).then((r) => {
+      void rt.codecs.rollup.decode(msg.data, msg.headers).then((part) => {
+        const r = assembler.add(part);
+        if (r === undefined) return;
         const known = latest.get(r.windowStartMs);
         if (known === undefined || known.rev < r.rev) latest.set(r.windowStartMs, r);
         folded = [...latest.values()].reduce((s, x) => s + x.snapshotCount, 0);

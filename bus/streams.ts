@@ -26,6 +26,8 @@ export function streamConfigs(cfg: Config["streams"]): Array<Partial<StreamConfi
     duplicate_window: nanos(cfg.duplicateWindowSeconds * 1000),
     discard: DiscardPolicy.Old,
     allow_direct: true,
+    // Rollups: keep only the newest revision of each window part (a compacted stream).
+    ...(key === "rollup" ? { max_msgs_per_subject: 1 } : {}),
   }));
 }
 

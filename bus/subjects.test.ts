@@ -27,6 +27,7 @@ describe("subject tokens", () => {
     expect(s).toBe("kce.usage.prod_2Eeu.node_2E1");
     expect(clusterOfSubject(s)).toBe("prod.eu");
     expect(nodeOfSubject(s)).toBe("node.1");
-    expect(clusterOfSubject(subjects.rollup("1h", "prod.eu"))).toBe("prod.eu");
+    expect(subjects.rollup("1h", "prod.eu", 1_700_000_000_000, 2)).toBe("kce.rollup.1h.prod_2Eeu.1700000000.2");
+    expect(clusterOfSubject(subjects.rollup("1h", "prod.eu", 0, 0))).toBe("prod.eu");
   });
 });

@@ -63,14 +63,16 @@ export type StreamKey = keyof typeof STREAMS;
 export const subjects = {
   usage: (cluster: string, node: string) => `kce.usage.${toToken("cluster", cluster)}.${toToken("node", node)}`,
   priced: (cluster: string, node: string) => `kce.priced.${toToken("cluster", cluster)}.${toToken("node", node)}`,
-  rollup: (res: Resolution, cluster: string) => `kce.rollup.${res}.${toToken("cluster", cluster)}`,
+  /** One subject per window part: with one message kept per subject, the stream holds each window's newest revision. */
+  rollup: (res: Resolution, cluster: string, windowStartMs: number, part: number) =>
+    `kce.rollup.${res}.${toToken("cluster", cluster)}.${Math.floor(windowStartMs / 1000)}.${part}`,
   savings: (cluster: string) => `kce.savings.${toToken("cluster", cluster)}`,
   dlq: (stage: string) => `kce.dlq.${toToken("stage", stage)}`,
   /** Wildcards a stream binds, by stream. */
   streamFilter: { usage: "kce.usage.>", priced: "kce.priced.>", rollup: "kce.rollup.>", savings: "kce.savings.>", dlq: "kce.dlq.>" },
 } as const;
 
-/** The cluster token of a `kce.<kind>.<cluster>[.<node>]` subject (index 2), or `kce.rollup.<res>.<cluster>` (index 3). */
+/** The cluster of a `kce.<kind>.<cluster>[.<node>]` subject (token 2), or of `kce.rollup.<res>.<cluster>...` (token 3). */
 export function clusterOfSubject(subject: string): string {
   const parts = subject.split(".");
   const token = parts[1] === "rollup" ? parts[3] : parts[2];

@@ -25,7 +25,7 @@ describe("Avro codecs", () => {
     const priced: PricedSnapshot = priceSnapshot(usage, new SnapshotPriceBook(readPriceSnapshot(), config.pricing), config.pricing, 1);
     const savings: SavingsReport = savingsFor(priced);
     const rollup: CostRollup = {
-      resolution: "1h", cluster: "test", windowStartMs: 0, windowEndMs: 3_600_000, rev: 5, final: false, snapshotCount: 1, rows: [], nodes: [],
+      resolution: "1h", cluster: "test", windowStartMs: 0, windowEndMs: 3_600_000, rev: 5, final: false, snapshotCount: 1, part: 0, parts: 1, rows: [], nodes: [],
     };
     for (const [codec, value] of [[codecs.usage, usage], [codecs.priced, priced], [codecs.savings, savings], [codecs.rollup, rollup]] as const) {
       const { data, headers } = (codec as EventCodec<unknown>).encode(value);
@@ -65,5 +65,15 @@ describe("Avro codecs", () => {
     await expect(codecs.usage.decode(data, undefined)).rejects.toBeInstanceOf(UnknownSchemaError);
     await expect(codecs.priced.decode(data, headers)).rejects.toBeInstanceOf(UnknownSchemaError);
     await expect(codecs.usage.decode(data.subarray(0, 10), headers)).rejects.toBeInstanceOf(DecodeError);
+  });
+});
+
+describe("shipped schema history", () => {
+  it("reads CostRollup v1 events with the v2 reader (pod fields default to empty)", async () => {
+    const v1 = loadSchemaFile("history/CostRollup.v1.avsc");
+    const old = { resolution: "1h", cluster: "c", windowStartMs: 0, windowEndMs: 3_600_000, rev: 1, final: true, snapshotCount: 1, rows: [], nodes: [] };
+    const { data, headers } = new EventCodec(v1, new SchemaRegistry()).encode(old);
+    const read = await createCodecs().rollup.decode(data, headers);
+    expect(read).toMatchObject({ ...old, part: 0, parts: 1 });
   });
 });

@@ -150,7 +150,7 @@ export interface PricedSnapshotView extends Omit<PricedSnapshot, "pods"> {
   pods: Array<Omit<PodCost, "labels">>;
 }
 
-export type RollupDimension = "namespace" | "controller" | "label";
+export type RollupDimension = "namespace" | "controller" | "label" | "pod";
 
 /** Cost and resource totals shared by every rollup row. */
 export interface CostTotals {
@@ -177,6 +177,11 @@ export interface RollupRow extends CostTotals {
   controllerName: string;
   labelKey: string;
   labelValue: string;
+  /** Pod rows: the pod's name, uid, node and its values of the configured label keys. */
+  pod: string;
+  podUid: string;
+  node: string;
+  labels: Record<string, string>;
   podCount: number;
 }
 
@@ -204,6 +209,9 @@ export interface CostRollup {
   rev: number;
   final: boolean;
   snapshotCount: number;
+  /** Rows are split over `parts` messages (0-based `part`); node rows travel in part 0. */
+  part: number;
+  parts: number;
   rows: RollupRow[];
   nodes: NodeRollupRow[];
 }

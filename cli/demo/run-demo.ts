@@ -18,6 +18,7 @@ import { createPrometheusSink } from "../../sinks/prometheus/stage.ts";
 import type { Logger } from "../../telemetry/log.ts";
 import { Telemetry } from "../../telemetry/metrics.ts";
 import { LiveModel } from "./live-model.ts";
+import { RollupAssembler } from "../../processors/rollup/parts.ts";
 
 export interface DemoHandles {
   nats: NatsServerHandle;
@@ -29,10 +30,15 @@ export interface DemoHandles {
   stop(): Promise<void>;
 }
 
+const days = new RollupAssembler();
+
 function follow(rt: Runtime, model: LiveModel, stream: string, filterSubject: string, deliverPolicy: DeliverPolicy, startTime?: Date): Subscription {
   const apply = async (msg: JsMsg): Promise<void> => {
     if (msg.subject.startsWith("kce.priced.")) model.applyPriced(await rt.codecs.pricedView.decode(msg.data, msg.headers));
-    else if (msg.subject.startsWith("kce.rollup.")) model.applyRollup(await rt.codecs.rollup.decode(msg.data, msg.headers));
+    else if (msg.subject.startsWith("kce.rollup.")) {
+      const whole = days.add(await rt.codecs.rollup.decode(msg.data, msg.headers));
+      if (whole !== undefined) model.applyRollup(whole);
+    }
     else model.applySavings(await rt.codecs.savings.decode(msg.data, msg.headers));
   };
   return defer(() => ordered$(rt.js, startTime === undefined ? { stream, filterSubject, deliverPolicy } : { stream, filterSubject, deliverPolicy, startTime }))

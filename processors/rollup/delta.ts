@@ -55,18 +55,40 @@ function podTotals(pod: PodCost): CostTotals {
   };
 }
 
+/** A pod as a rollup row: who it is, where it ran, which rows it counts in, what it cost. */
+export interface PodRow {
+  uid: string;
+  pod: string;
+  namespace: string;
+  controllerKind: string;
+  controllerName: string;
+  node: string;
+  labels: Record<string, string>;
+  /** Keys of the namespace/controller/label rows this pod belongs to (distinct pod counts). */
+  keys: string[];
+  totals: CostTotals;
+}
+
 /** One snapshot's contribution, computed once and added to each of its 1m, 1h and 1d windows. */
 export interface SnapshotDelta {
   rows: Map<string, { key: RowKey; totals: CostTotals }>;
-  /** uid → the keys of the rows the pod belongs to (for distinct pod counts). */
-  pods: Map<string, string[]>;
+  pods: PodRow[];
   podComputeCost: number;
+}
+
+function pick(labels: Record<string, string>, keys: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of keys) {
+    const v = labels[k];
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
 }
 
 /** Sums a snapshot's pods per row (namespace, controller, labels). */
 export function snapshotDelta(priced: PricedSnapshot, labelKeys: readonly string[]): SnapshotDelta {
   const rows = new Map<string, { key: RowKey; totals: CostTotals }>();
-  const pods = new Map<string, string[]>();
+  const pods: PodRow[] = [];
   let podComputeCost = 0;
   for (const pod of priced.pods) {
     podComputeCost += pod.cpuCost + pod.ramCost + pod.gpuCost;
@@ -80,7 +102,17 @@ export function snapshotDelta(priced: PricedSnapshot, labelKeys: readonly string
       }
       addTotals(row.totals, totals);
     }
-    pods.set(pod.uid, keys.map((k) => k.key));
+    pods.push({
+      uid: pod.uid,
+      pod: pod.name,
+      namespace: pod.namespace,
+      controllerKind: pod.controllerKind,
+      controllerName: pod.controllerName,
+      node: priced.node,
+      labels: pick(pod.labels, labelKeys),
+      keys: keys.map((k) => k.key),
+      totals,
+    });
   }
   return { rows, pods, podComputeCost };
 }

@@ -100,3 +100,22 @@ describe("rollup engine", () => {
     expect(() => e.fold(priced("node-a", T0 + 5 * 86_400_000), T0)).toThrow(/maxOpenWindows/);
   });
 });
+
+describe("pod rows", () => {
+  it("emits one row per pod in 1h and 1d windows, with the configured labels, and counts pods per row", () => {
+    const e = new RollupEngine(config.rollup, T0);
+    e.fold(priced("node-a", T0), T0);
+    e.fold(priced("node-a", T0 + 60_000), T0);
+    const out = e.due(T0 + 1000);
+    const hour = out.find((x) => x.rollup.resolution === "1h")?.rollup;
+    const minute = out.find((x) => x.rollup.resolution === "1m")?.rollup;
+    expect(minute?.rows.some((r) => r.dimension === "pod")).toBe(false);
+    const pods = hour?.rows.filter((r) => r.dimension === "pod") ?? [];
+    expect(pods.map((p) => p.pod).sort()).toEqual(["db-0", "web-1"]);
+    const web = pods.find((p) => p.pod === "web-1");
+    expect(web).toMatchObject({ namespace: "alpha", node: "node-a", controllerKind: "Deployment", labels: { team: "payments" }, podCount: 1 });
+    const a = priced("node-a", T0).pods[0];
+    expect(web?.totalCost).toBeCloseTo(2 * (a?.totalCost ?? 0), 15);
+    expect(hour?.rows.find((r) => r.dimension === "namespace" && r.namespace === "alpha")?.podCount).toBe(1);
+  });
+});

@@ -106,7 +106,7 @@ export class RollupEngine {
       const interval = this.cfg.emitIntervalSeconds[window.resolution] * 1000;
       if (!final && !(window.dirty && nowMs - window.lastEmitMs >= interval)) continue;
       const rev = Math.max(window.lastRev + 1, nowMs);
-      out.push({ rollup: window.toRollup(rev, final), window });
+      out.push({ rollup: window.toRollup(rev, final, this.cfg.podResolutions.includes(window.resolution)), window });
       window.lastRev = rev;
       window.lastEmitMs = nowMs;
       window.dirty = false;

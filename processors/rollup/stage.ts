@@ -10,6 +10,7 @@ import { runnerFor } from "../../bus/stage-runtime.ts";
 import { STREAMS, subjects } from "../../bus/subjects.ts";
 import type { Resolution } from "../../config/schema.ts";
 import { CheckpointStore } from "./checkpoint.ts";
+import { splitRollup } from "./parts.ts";
 import { RollupEngine, TooManyWindowsError, type Emission } from "./engine.ts";
 
 export const ROLLUP_COMPONENT = "rollup";
@@ -17,7 +18,7 @@ const MAX_FUTURE_MS = 3_600_000;
 
 /**
  * The rollup: folds KCE_PRICED into 1m/1h/1d windows and publishes CostRollup revisions to
- * `kce.rollup.<res>.<cluster>`. Exactly-once results from at-least-once input: every input is
+ * `kce.rollup.<res>.<cluster>.<windowStartSec>.<part>`. Exactly-once results from at-least-once input: every input is
  * acked only after a checkpoint (state + which snapshots each window holds) that includes it is
  * durable, and a redelivered snapshot already in a window is recognised and skipped.
  */
@@ -61,13 +62,15 @@ export async function createRollup(rt: Runtime): Promise<Stage> {
   const publish = async (emissions: Emission[]): Promise<void> => {
     const results = await Promise.allSettled(
       emissions.map(async ({ rollup }) => {
-        const { data, headers } = rt.codecs.rollup.encode(rollup);
-        await rt.publisher.publish({
-          subject: subjects.rollup(rollup.resolution as Resolution, rollup.cluster),
-          data,
-          headers,
-          msgId: `${rollup.resolution}/${rollup.cluster}/${rollup.windowStartMs}/${rollup.rev}`,
-        });
+        for (const part of splitRollup(rollup, cfg.maxRowsPerMessage)) {
+          const { data, headers } = rt.codecs.rollup.encode(part);
+          await rt.publisher.publish({
+            subject: subjects.rollup(part.resolution as Resolution, part.cluster, part.windowStartMs, part.part),
+            data,
+            headers,
+            msgId: `${part.resolution}/${part.cluster}/${part.windowStartMs}/${part.rev}/${part.part}`,
+          });
+        }
       }),
     );
     const failed = emissions.filter((_, i) => results[i]?.status === "rejected");

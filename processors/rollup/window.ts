@@ -1,11 +1,17 @@
 import type { Resolution } from "../../config/schema.ts";
 import type { CostRollup, CostTotals, NodeRollupRow, PricedSnapshot, RollupRow } from "../../model/events.ts";
-import { addTotals, emptyTotals, type SnapshotDelta } from "./delta.ts";
+import { addTotals, emptyTotals, type PodRow, type SnapshotDelta } from "./delta.ts";
 import { rowKey, type RowKey } from "./row-keys.ts";
 
 export const RESOLUTION_MS: Record<Resolution, number> = { "1m": 60_000, "1h": 3_600_000, "1d": 86_400_000 };
 
 type RowAccumulator = Omit<RowKey, "key"> & CostTotals;
+
+/** A pod row in a checkpoint: uid as an index into the checkpoint's uid table, rows as indices into `rows`. */
+interface PodJson extends Omit<PodRow, "uid" | "keys"> {
+  uid: number;
+  keys: number[];
+}
 
 /** Serialized form of a window, as stored in checkpoints. */
 export interface WindowJson {
@@ -18,9 +24,8 @@ export interface WindowJson {
   snapshotCount: number;
   /** node → offsets (seconds from window start) of the snapshots already folded. */
   seen: Record<string, number[]>;
-  rows: Array<Omit<RollupRow, "podCount">>;
-  /** Each pod once: [index in the checkpoint's uid table, indices of its rows in `rows`...]. */
-  pods: number[][];
+  rows: Array<Omit<RowKey, "key"> & CostTotals>;
+  pods: PodJson[];
   nodes: NodeRollupRow[];
 }
 
@@ -40,11 +45,12 @@ const emptyNode = (node: string, n: PricedSnapshot["nodeCost"]): NodeRollupRow =
   pvCost: 0,
 });
 
+const NO_POD = { pod: "", podUid: "", node: "", labels: {} };
+
 /**
- * The running totals of one cluster over one window at one resolution, by namespace, by
- * controller, by configured label and by node. Each priced snapshot is folded in at most once
- * (keyed by node and snapshot start), so redelivery never double counts. Pods are remembered once
- * each, with their rows, for distinct pod counts.
+ * The running totals of one cluster over one window at one resolution: by namespace, by
+ * controller, by configured label, by pod and by node. Each priced snapshot is folded in at most
+ * once (keyed by node and snapshot start), so redelivery never double counts.
  */
 export class WindowState {
   readonly resolution: Resolution;
@@ -56,7 +62,7 @@ export class WindowState {
   snapshotCount = 0;
   private readonly seen = new Map<string, Set<number>>();
   private readonly rows = new Map<string, RowAccumulator>();
-  private readonly pods = new Map<string, string[]>();
+  private readonly pods = new Map<string, PodRow>();
   private readonly nodes = new Map<string, NodeRollupRow>();
 
   constructor(resolution: Resolution, cluster: string, windowStartMs: number) {
@@ -88,7 +94,11 @@ export class WindowState {
       }
       addTotals(row, d.totals);
     }
-    for (const [uid, keys] of delta.pods) if (!this.pods.has(uid)) this.pods.set(uid, keys);
+    for (const p of delta.pods) {
+      const known = this.pods.get(p.uid);
+      if (known === undefined) this.pods.set(p.uid, { ...p, totals: { ...p.totals } });
+      else addTotals(known.totals, p.totals);
+    }
 
     const n = priced.nodeCost;
     const node = this.nodes.get(priced.node) ?? emptyNode(priced.node, n);
@@ -107,11 +117,29 @@ export class WindowState {
     return true;
   }
 
-  /** The window as an event, with the given revision. */
-  toRollup(rev: number, final: boolean): CostRollup {
+  /** The window as one event (split into parts by the publisher), with pod rows if asked. */
+  toRollup(rev: number, final: boolean, withPods: boolean): CostRollup {
     const counts = new Map<string, number>();
-    for (const keys of this.pods.values()) for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + 1);
-    const rows: RollupRow[] = [...this.rows].map(([key, row]) => ({ ...row, podCount: counts.get(key) ?? 0 }));
+    for (const p of this.pods.values()) for (const k of p.keys) counts.set(k, (counts.get(k) ?? 0) + 1);
+    const rows: RollupRow[] = [...this.rows].map(([key, row]) => ({ ...row, ...NO_POD, podCount: counts.get(key) ?? 0 }));
+    if (withPods) {
+      for (const p of this.pods.values()) {
+        rows.push({
+          dimension: "pod",
+          namespace: p.namespace,
+          controllerKind: p.controllerKind,
+          controllerName: p.controllerName,
+          labelKey: "",
+          labelValue: "",
+          pod: p.pod,
+          podUid: p.uid,
+          node: p.node,
+          labels: p.labels,
+          podCount: 1,
+          ...p.totals,
+        });
+      }
+    }
     return {
       resolution: this.resolution,
       cluster: this.cluster,
@@ -120,6 +148,8 @@ export class WindowState {
       rev,
       final,
       snapshotCount: this.snapshotCount,
+      part: 0,
+      parts: 1,
       rows,
       nodes: [...this.nodes.values()].map((n) => ({ ...n })),
     };
@@ -138,7 +168,7 @@ export class WindowState {
       snapshotCount: this.snapshotCount,
       seen: Object.fromEntries([...this.seen].map(([node, offsets]) => [node, [...offsets].sort((a, b) => a - b)])),
       rows: [...this.rows.values()],
-      pods: [...this.pods].map(([uid, keys]) => [intern(uid), ...keys.map((k) => rowIndex.get(k) ?? -1)]),
+      pods: [...this.pods.values()].map((p) => ({ ...p, uid: intern(p.uid), keys: p.keys.map((k) => rowIndex.get(k) ?? -1) })),
       nodes: [...this.nodes.values()],
     };
   }
@@ -156,8 +186,9 @@ export class WindowState {
       keys.push(key);
       w.rows.set(key, { ...row });
     }
-    for (const [uidIndex = -1, ...rowIndices] of json.pods) {
-      w.pods.set(uids[uidIndex] ?? `unknown-${uidIndex}`, rowIndices.map((i) => keys[i] ?? ""));
+    for (const p of json.pods) {
+      const uid = uids[p.uid] ?? `unknown-${p.uid}`;
+      w.pods.set(uid, { ...p, uid, keys: p.keys.map((i) => keys[i] ?? "") });
     }
     for (const node of json.nodes) w.nodes.set(node.node, { ...node });
     return w;

@@ -8,6 +8,7 @@ import { STREAMS, subjects } from "../../bus/subjects.ts";
 import { backoffMs } from "../../bus/backoff.ts";
 import { startMetricsServer, type MetricsServer } from "../../telemetry/http.ts";
 import { CostView } from "./cost-view.ts";
+import { RollupAssembler } from "../../processors/rollup/parts.ts";
 
 export const PROMETHEUS_COMPONENT = "sink-prometheus";
 
@@ -29,13 +30,17 @@ export function createPrometheusSink(rt: Runtime): PrometheusSink {
   const metrics = rt.telemetry.component(PROMETHEUS_COMPONENT);
   const view = new CostView({ staleAfterMs: cfg.staleAfterSeconds * 1000, namespaceDailyHours: cfg.namespaceDailyHours });
   const subscriptions: Subscription[] = [];
+  const hours = new RollupAssembler();
   let server: MetricsServer | undefined;
 
   const apply = async (msg: JsMsg): Promise<void> => {
     metrics.received();
     try {
       if (msg.subject.startsWith("kce.priced.")) view.applyPriced(await rt.codecs.pricedView.decode(msg.data, msg.headers), Date.now());
-      else view.applyHourlyRollup(await rt.codecs.rollup.decode(msg.data, msg.headers), Date.now());
+      else {
+        const whole = hours.add(await rt.codecs.rollup.decode(msg.data, msg.headers));
+        if (whole !== undefined) view.applyHourlyRollup(whole, Date.now());
+      }
     } catch (error) {
       metrics.error(error instanceof Error ? error.name : "unknown");
       log.warn("skipping undecodable event", { subject: msg.subject, error });
@@ -78,7 +83,16 @@ export function createPrometheusSink(rt: Runtime): PrometheusSink {
       const dayAgo = new Date(Date.now() - (cfg.namespaceDailyHours + 1) * 3_600_000);
       subscriptions.push(follow(STREAMS.priced, subjects.streamFilter.priced, DeliverPolicy.LastPerSubject));
       subscriptions.push(follow(STREAMS.rollup, "kce.rollup.1h.>", DeliverPolicy.StartTime, dayAgo));
-      subscriptions.push(interval(10_000).pipe(mergeMap(async () => view.expire(Date.now()))).subscribe());
+      subscriptions.push(
+        interval(10_000)
+          .pipe(
+            mergeMap(async () => {
+              view.expire(Date.now());
+              hours.forget(Date.now() - (cfg.namespaceDailyHours + 1) * 3_600_000);
+            }),
+          )
+          .subscribe(),
+      );
       await savingsRunner.start();
       metrics.up(true);
       log.info("serving metrics", { url: `http://${cfg.host}:${server.port}${cfg.path}` });

@@ -15,6 +15,7 @@ import type { CostRollup, PricedSnapshot } from "../../model/events.ts";
 import { createPriceBook } from "../../pricing/index.ts";
 import { createPricer } from "../../processors/pricer/stage.ts";
 import { createSavings } from "../../processors/savings/stage.ts";
+import { RollupAssembler } from "../../processors/rollup/parts.ts";
 import { loadScenario } from "../../sim/scenario.ts";
 import { startSim, type SimServer } from "../../sim/server.ts";
 import { createPrometheusSink, type PrometheusSink } from "../../sinks/prometheus/stage.ts";
@@ -192,10 +193,11 @@ describe("end to end: agents → pricer → rollup → savings → Prometheus si
       const latest = await waitFor(`${res} rollups cover every priced snapshot`, async () => {
         const msgs = await readStream(rt.js, rt.jsm, "KCE_ROLLUP", `kce.rollup.${res}.>`);
         const byWindow = new Map<number, CostRollup>();
+        const assembler = new RollupAssembler();
         for (const m of msgs) {
-          const r = await rt.codecs.rollup.decode(m.data, m.headers);
-          const known = byWindow.get(r.windowStartMs);
-          if (known === undefined || known.rev < r.rev) byWindow.set(r.windowStartMs, r);
+          const r = assembler.add(await rt.codecs.rollup.decode(m.data, m.headers));
+          const known = r === undefined ? undefined : byWindow.get(r.windowStartMs);
+          if (r !== undefined && (known === undefined || known.rev < r.rev)) byWindow.set(r.windowStartMs, r);
         }
         const windows = [...byWindow.values()];
         return windows.reduce((s, r) => s + r.snapshotCount, 0) === priced.length ? windows : undefined;

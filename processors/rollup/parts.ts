@@ -1,0 +1,67 @@
+import type { CostRollup } from "../../model/events.ts";
+
+/**
+ * Splits a window revision into messages of at most `maxRows` rows (NATS messages are limited to
+ * 1 MiB by default). Node rows travel in part 0. Every part carries the same rev and `parts`.
+ */
+export function splitRollup(rollup: CostRollup, maxRows: number): CostRollup[] {
+  const parts = Math.max(1, Math.ceil(rollup.rows.length / maxRows));
+  return Array.from({ length: parts }, (_, part) => ({
+    ...rollup,
+    part,
+    parts,
+    rows: rollup.rows.slice(part * maxRows, (part + 1) * maxRows),
+    nodes: part === 0 ? rollup.nodes : [],
+  }));
+}
+
+interface Pending {
+  rev: number;
+  parts: Map<number, CostRollup>;
+  completedRev: number;
+}
+
+/**
+ * Reassembles window revisions from their parts, for every rollup reader. A revision is complete
+ * when parts 0..parts-1 of the same rev have arrived; parts of older revisions (left in the stream
+ * when a newer revision needed fewer parts, or a publish was cut short) are ignored.
+ */
+export class RollupAssembler {
+  private readonly pending = new Map<string, Pending>();
+
+  /** Adds one message; returns the whole revision when this message completes it. */
+  add(r: CostRollup): CostRollup | undefined {
+    const key = `${r.resolution}|${r.cluster}|${r.windowStartMs}`;
+    let p = this.pending.get(key);
+    if (p === undefined) {
+      p = { rev: r.rev, parts: new Map(), completedRev: -1 };
+      this.pending.set(key, p);
+    }
+    if (r.rev <= p.completedRev || r.rev < p.rev) return undefined;
+    if (r.rev > p.rev) {
+      p.rev = r.rev;
+      p.parts.clear();
+    }
+    p.parts.set(r.part, r);
+    if (p.parts.size < r.parts) return undefined;
+    const ordered = [...p.parts.values()].sort((a, b) => a.part - b.part);
+    p.parts.clear();
+    p.completedRev = r.rev;
+    return {
+      ...r,
+      part: 0,
+      parts: 1,
+      rows: ordered.flatMap((x) => x.rows),
+      nodes: ordered.flatMap((x) => x.nodes),
+    };
+  }
+
+  /** Forgets windows that ended before `beforeMs`. */
+  forget(beforeMs: number): void {
+    for (const [key, p] of this.pending) {
+      const any = p.parts.values().next().value;
+      const end = any?.windowEndMs ?? Number(key.split("|")[2] ?? 0);
+      if (end < beforeMs) this.pending.delete(key);
+    }
+  }
+}
