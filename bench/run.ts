@@ -1,6 +1,7 @@
 import { cpus, totalmem } from "node:os";
 import { benchMetricsRender } from "./metrics-render.ts";
 import { benchPipeline } from "./pipeline.ts";
+import { benchQuery } from "./query.ts";
 
 /** `npm run bench`: performance figures for BENCHMARKS.md. Not part of `npm test`. */
 const only = process.argv[2];
@@ -8,6 +9,10 @@ const machine = `${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}, ${(to
 console.log(`kube-cost-exporter benchmarks — ${new Date().toISOString()} — ${machine}\n`);
 if (only === undefined || only === "metrics") {
   for (const line of await benchMetricsRender()) console.log(line);
+  console.log("");
+}
+if (only === undefined || only === "query") {
+  for (const line of await benchQuery()) console.log(line);
   console.log("");
 }
 for (const topology of ["all", "split"] as const) {

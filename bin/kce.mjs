@@ -1,26 +1,5 @@
 #!/usr/bin/env node
-// Launcher for `kce`: the CLI is TypeScript run by Node's type stripping (Node >= 22.18 / 23.6).
-// On an older Node (e.g. Debian's Node 20) re-run under the Node 24 this package pins as a
-// devDependency, so `npx kce` works from any shell.
-import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+// `kce`: the kube-cost-exporter command (see cli/main.ts).
+import { launch } from "./launch.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const entry = join(root, "cli", "main.ts");
-const [major, minor] = process.versions.node.split(".").map(Number);
-const canStrip = major > 23 || (major === 23 && minor >= 6) || (major === 22 && minor >= 18);
-
-if (canStrip) {
-  const { main } = await import(pathToFileURL(entry).href);
-  process.exit(await main(process.argv.slice(2)));
-} else {
-  const pinned = join(root, "node_modules", "node", "bin", "node");
-  if (!existsSync(pinned)) {
-    process.stderr.write(`kce needs Node >= 22.18 (this is ${process.version}); run 'npm install' in ${root} to get the pinned Node 24.\n`);
-    process.exit(1);
-  }
-  const result = spawnSync(pinned, [entry, ...process.argv.slice(2)], { stdio: "inherit" });
-  process.exit(result.status ?? 1);
-}
+await launch("cli/main.ts");

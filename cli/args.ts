@@ -9,7 +9,10 @@ export interface OptionSpec {
 }
 
 export interface ParsedArgs {
+  /** The last value of each option (true for flags). */
   options: Map<string, string | true>;
+  /** Every value of each option, in order (for repeatable options such as -f). */
+  lists: Map<string, string[]>;
   positionals: string[];
 }
 
@@ -21,6 +24,7 @@ export class UsageError extends Error {
 /** Parses `--name value`, `--name=value`, `-x value`, boolean `--flag`, and positionals. */
 export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[]): ParsedArgs {
   const options = new Map<string, string | true>();
+  const lists = new Map<string, string[]>();
   const positionals: string[] = [];
   const byShort = new Map(specs.filter((s) => s.short !== undefined).map((s) => [s.short as string, s]));
   for (let i = 0; i < argv.length; i++) {
@@ -47,8 +51,9 @@ export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[])
     const value = inline ?? argv[++i];
     if (value === undefined) throw new UsageError(`--${spec.name} needs a value (${spec.value})`);
     options.set(spec.name, value);
+    lists.set(spec.name, [...(lists.get(spec.name) ?? []), value]);
   }
-  return { options, positionals };
+  return { options, lists, positionals };
 }
 
 function splitOnce(text: string, sep: string): [string, string | undefined] {

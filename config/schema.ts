@@ -139,6 +139,16 @@ const prometheus = z
   })
   .prefault({});
 
+const api = z
+  .strictObject({
+    host: z.string().default("0.0.0.0").describe("listen address"),
+    port: z.number().int().min(0).max(65535).default(9003).describe("port of the query API (/allocation, /savings, /healthz)"),
+    hourlyRetentionHours: z.number().int().min(1).max(24 * 35).default(48).describe("1h windows kept in memory (finer window edges)"),
+    dailyRetentionDays: z.number().int().min(1).max(400).default(35).describe("1d windows kept in memory (longest queryable window)"),
+    maxResponseRows: z.number().int().min(1).default(100_000).describe("allocations per response before the query is refused"),
+  })
+  .prefault({});
+
 const telemetry = z
   .strictObject({
     host: z.string().default("0.0.0.0").describe("listen address"),
@@ -159,6 +169,7 @@ export const configSchema = z.strictObject({
   rollup,
   savings: stage,
   sinks: z.strictObject({ prometheus }).prefault({}),
+  api,
   telemetry,
 });
 

@@ -168,6 +168,9 @@ export interface CostTotals {
   pvCost: number;
   networkCost: number;
   totalCost: number;
+  /** Spot savings attributed by cost share (USD): realised on spot nodes, potential on on-demand ones. */
+  realisedSavings: number;
+  potentialSavings: number;
 }
 
 export interface RollupRow extends CostTotals {
@@ -197,8 +200,13 @@ export interface NodeRollupRow {
   gpuCost: number;
   podComputeCost: number;
   idleCost: number;
+  idleCpuCost: number;
+  idleRamCost: number;
+  idleGpuCost: number;
   overcommitCost: number;
   pvCost: number;
+  realisedSavings: number;
+  potentialSavings: number;
 }
 
 export interface CostRollup {

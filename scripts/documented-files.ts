@@ -9,4 +9,5 @@ export const DOCUMENTED_FILES = [
   "processors/savings/README.md",
   "sinks/prometheus/README.md",
   "pricing/README.md",
+  "api/README.md",
 ].map((f) => fileURLToPath(new URL(`../${f}`, import.meta.url)));

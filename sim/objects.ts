@@ -160,12 +160,29 @@ export function podObject(input: PodSpecInput): KubeObject {
   };
 }
 
+/** The pod template of a workload, as a controller object carries it. */
+function podTemplate(w: ScenarioWorkload): Record<string, unknown> {
+  return {
+    metadata: { labels: { app: w.name, ...w.labels } },
+    spec: {
+      containers: w.containers.map((c) => ({ name: c.name, image: `registry.example/${c.name}:1.0`, resources: { requests: resourceList(c.requests), limits: resourceList(c.limits) } })),
+    },
+  };
+}
+
 export function workloadObject(w: ScenarioWorkload, apiVersion: string, kind: string, name: string, uid: string, createdMs: number): KubeObject {
+  const template = podTemplate(w);
+  const spec: Record<string, unknown> =
+    kind === "CronJob"
+      ? { schedule: `*/${Math.max(1, Math.round(w.everySeconds / 60))} * * * *`, jobTemplate: { spec: { template } } }
+      : kind === "Job"
+        ? { parallelism: 1, template }
+        : { replicas: w.replicas, selector: { matchLabels: { app: w.name } }, template };
   return {
     apiVersion,
     kind,
     metadata: { name, namespace: w.namespace, uid, resourceVersion: "0", creationTimestamp: iso(createdMs), labels: w.labels },
-    spec: { replicas: w.replicas, selector: { matchLabels: { app: w.name } } },
+    spec,
     status: { replicas: w.replicas, readyReplicas: w.replicas, availableReplicas: w.replicas },
   };
 }

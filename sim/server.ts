@@ -11,6 +11,8 @@ import { watchStream } from "./watch.ts";
 export interface SimServer {
   readonly url: string;
   readonly world: World;
+  /** Makes `/api/v1/namespaces/<ns>/services/<name>:<port>/proxy/...` forward to `target` (a base URL). */
+  addService(namespace: string, name: string, port: number, target: string): void;
   close(): Promise<void>;
 }
 
@@ -66,6 +68,22 @@ export async function startSim(options: SimOptions): Promise<SimServer> {
   const world = new World(options.scenario, now());
   const host = options.host ?? "127.0.0.1";
   const openWatches = new Set<ServerResponse>();
+  const services = new Map<string, string>();
+
+  /** The API server's service proxy, for the services registered with addService. */
+  const proxyService = (namespace: string, ref: string, path: string, search: string, res: ServerResponse): void => {
+    const parts = ref.split(":");
+    const name = parts.length === 3 ? parts[1] : parts[0];
+    const port = parts.length === 3 ? parts[2] : parts[1];
+    const target = services.get(`${namespace}/${name ?? ""}:${port ?? ""}`);
+    if (target === undefined) return status(res, 503, "ServiceUnavailable", `no endpoints available for service "${ref}"`);
+    fetch(`${target}/${path}${search}`)
+      .then(async (upstream) => {
+        res.writeHead(upstream.status, { "content-type": upstream.headers.get("content-type") ?? "application/octet-stream" });
+        res.end(Buffer.from(await upstream.arrayBuffer()));
+      })
+      .catch((error: unknown) => status(res, 503, "ServiceUnavailable", `error trying to reach service: ${String(error)}`));
+  };
 
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const url = new URL(req.url ?? "/", `http://${host}`);
@@ -94,6 +112,11 @@ export async function startSim(options: SimOptions): Promise<SimServer> {
       world.tick(now());
       const summary = world.summary(nodeName, now());
       return summary === undefined ? status(res, 404, "NotFound", `nodes "${nodeName}" not found`) : sendJson(res, 200, summary);
+    }
+    if (route.group === "" && route.rest[0] === "namespaces" && route.rest[2] === "services" && route.rest[4] === "proxy") {
+      // The raw path keeps the proxied path's own escaping; only the service part is decoded.
+      const raw = url.pathname.split("/").slice(8).join("/");
+      return proxyService(route.rest[1] ?? "", route.rest[3] ?? "", raw, url.search, res);
     }
     const target = resolve(route.group, route.version, route.rest);
     if (target === undefined) return status(res, 404, "NotFound", `the server could not find the requested resource ${url.pathname}`);
@@ -147,6 +170,9 @@ export async function startSim(options: SimOptions): Promise<SimServer> {
   return {
     url: `http://${host}:${port}`,
     world,
+    addService: (namespace, name, servicePort, target) => {
+      services.set(`${namespace}/${name}:${servicePort}`, target.replace(/\/$/, ""));
+    },
     close: () =>
       new Promise<void>((done) => {
         clearInterval(ticker);

@@ -56,11 +56,16 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
       })
       .catch((error: unknown) => res.writeHead(500, { "content-type": "text/plain" }).end(`render failed: ${String(error)}\n`));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", (cause) => reject(new ListenError(options.host, options.port, { cause })));
-    server.listen(options.port, options.host, () => resolve());
-  });
   server.keepAliveTimeout = 65_000;
+  return listen(server, options.host, options.port);
+}
+
+/** Binds a server (ListenError naming host and port if it cannot) and returns its port and a close. */
+export async function listen(server: Server, host: string, port: number): Promise<MetricsServer> {
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", (cause) => reject(new ListenError(host, port, { cause })));
+    server.listen(port, host, () => resolve());
+  });
   return {
     port: (server.address() as AddressInfo).port,
     close: () =>

@@ -16,6 +16,7 @@ export function testRawConfig(natsUrl: string, overrides: Record<string, unknown
       consumer: { ackWaitSeconds: 10, nakDelayMs: 200 },
       rollup: { checkpointIntervalSeconds: 1, emitIntervalSeconds: { "1m": 1, "1h": 1, "1d": 1 } },
       sinks: { prometheus: { port: 0, host: "127.0.0.1" } },
+      api: { port: 0, host: "127.0.0.1" },
     },
     overrides,
   );

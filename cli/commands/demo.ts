@@ -20,6 +20,7 @@ export const demoCommand: Command = {
     ...COMMON_OPTIONS.filter((o) => o.name !== "nats" && o.name !== "cluster"),
     { name: "scenario", value: "FILE", description: "scenario YAML (default: the built-in demo cluster)" },
     { name: "port", value: "PORT", description: "port of /metrics (default 9090; a free port if 9090 is taken)" },
+    { name: "api-port", value: "PORT", description: "port of the query API (default 9003; a free port if taken)" },
     { name: "interval", value: "SECONDS", description: "agent publish interval (default 10 in the demo)" },
     { name: "duration", value: "SECONDS", description: "stop by itself after this long (default: run until Ctrl-C)" },
     { name: "refresh", value: "SECONDS", description: "live table refresh period (default 2)" },
@@ -32,11 +33,15 @@ export const demoCommand: Command = {
     const wanted = numberOption(args, "port", 0, 65535);
     let port = wanted ?? 9090;
     if (wanted === undefined && !(await portAvailable("0.0.0.0", port))) port = await freePort();
+    const wantedApi = numberOption(args, "api-port", 0, 65535);
+    let apiPort = wantedApi ?? 9003;
+    if (wantedApi === undefined && !(await portAvailable("0.0.0.0", apiPort))) apiPort = await freePort();
     const config = configFor(args, {
       telemetry: { logLevel: stringOption(args, "log-level") ?? "warn" },
       agent: { intervalSeconds: interval, samplesPerInterval: Math.min(4, interval) },
       rollup: { emitIntervalSeconds: { "1m": 5, "1h": 10, "1d": 10 }, checkpointIntervalSeconds: 5 },
       sinks: { prometheus: { port, staleAfterSeconds: Math.max(60, interval * 3) } },
+      api: { port: apiPort },
     });
     const log = loggerFor(config);
     const { startDemo } = await import("../demo/run-demo.ts");
@@ -45,7 +50,7 @@ export const demoCommand: Command = {
     const tty = process.stdout.isTTY && args.options.get("quiet") === undefined;
     process.stdout.write(
       `kube-cost-exporter demo: ${scenario.nodes.length} nodes, ${scenario.workloads.length} workloads, agents every ${interval}s\n` +
-        `  metrics:  ${demo.metricsUrl}\n  NATS:     ${demo.nats.url}\n  kube API: ${demo.sim.url}  (try: kubectl --server ${demo.sim.url} get pods -A)\n`,
+        `  metrics:  ${demo.metricsUrl}\n  API:      ${demo.apiUrl}/allocation?window=1h&aggregate=namespace\n  kubectl:  KUBECONFIG=${demo.kubeconfig} PATH=$PWD/bin:$PATH kubectl cost namespace --window 1h\n  NATS:     ${demo.nats.url}\n  kube API: ${demo.sim.url}  (try: kubectl --server ${demo.sim.url} get pods -A)\n`,
     );
     const refreshMs = (numberOption(args, "refresh", 0.5, 3600) ?? 2) * 1000;
     let printed = 0;

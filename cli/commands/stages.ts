@@ -4,6 +4,7 @@ import { createPricer } from "../../processors/pricer/stage.ts";
 import { createRollup } from "../../processors/rollup/stage.ts";
 import { createSavings } from "../../processors/savings/stage.ts";
 import { createPrometheusSink } from "../../sinks/prometheus/stage.ts";
+import { createApi } from "../../api/stage.ts";
 import { numberOption, stringOption, type OptionSpec, type ParsedArgs } from "../args.ts";
 import { COMMON_OPTIONS, type Command } from "../command.ts";
 import { configFor, runStageProcess } from "../lifecycle.ts";
@@ -57,19 +58,36 @@ export const sinkPrometheusCommand: Command = {
   run: (args) => runStageProcess({ name: "sink-prometheus", config: configFor(args, sinkPort(args)), serveTelemetry: false, build: async (rt) => [createPrometheusSink(rt)] }),
 };
 
+const API_PORT: OptionSpec = { name: "api-port", value: "PORT", description: "port of the query API (api.port, default 9003)" };
+
+function apiPort(args: ParsedArgs): Record<string, unknown> {
+  const port = numberOption(args, "api-port", 0, 65535);
+  return port === undefined ? {} : { api: { port } };
+}
+
+export const apiCommand: Command = {
+  name: "api",
+  summary: "serve the query API (/allocation, /savings, /rates) that kubectl cost talks to",
+  usage: "kce api [options]",
+  details: "Examples:\n  curl 'http://127.0.0.1:9003/allocation?window=24h&aggregate=namespace&accumulate=true'\n  curl 'http://127.0.0.1:9003/savings?window=7d&aggregate=namespace'",
+  options: [...COMMON_OPTIONS, API_PORT, METRICS_PORT],
+  run: (args) =>
+    runStageProcess({ name: "api", config: configFor(args, { ...apiPort(args), ...telemetryPort(args) }), serveTelemetry: true, build: async (rt) => [createApi(rt)] }),
+};
+
 export const allCommand: Command = {
   name: "all",
-  summary: "run every central stage in one process: pricer, rollup, savings, sink-prometheus",
+  summary: "run every central stage in one process: pricer, rollup, savings, sink-prometheus, api",
   usage: "kce all [options]",
   details: "For small clusters and trials. The stages share one NATS connection and one /metrics endpoint.",
-  options: [...COMMON_OPTIONS, PORT],
+  options: [...COMMON_OPTIONS, PORT, API_PORT],
   run: (args) => {
-    const config = configFor(args, sinkPort(args));
+    const config = configFor(args, { ...sinkPort(args), ...apiPort(args) });
     return runStageProcess({
       name: "all",
       config,
       serveTelemetry: false,
-      build: async (rt) => [createPricer(rt, createPriceBook(config.pricing)), await createRollup(rt), createSavings(rt), createPrometheusSink(rt)],
+      build: async (rt) => [createPricer(rt, createPriceBook(config.pricing)), await createRollup(rt), createSavings(rt), createPrometheusSink(rt), createApi(rt)],
     });
   },
 };

@@ -1,8 +1,11 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { DeliverPolicy, type JsMsg } from "@nats-io/jetstream";
-import { concatMap, defer, retry, timer, type Subscription } from "rxjs";
+import { stringify } from "yaml";
 import { NodeAgent } from "../../agents/node/agent.ts";
 import { KubeSource, kubeConfigFrom } from "../../agents/node/kube.ts";
-import { ordered$ } from "../../bus/ordered.ts";
+import { follow } from "../../bus/follow.ts";
 import { openRuntime, type Runtime } from "../../bus/runtime.ts";
 import type { Stage } from "../../bus/stage-types.ts";
 import { STREAMS, subjects } from "../../bus/subjects.ts";
@@ -18,6 +21,7 @@ import { createPrometheusSink } from "../../sinks/prometheus/stage.ts";
 import type { Logger } from "../../telemetry/log.ts";
 import { Telemetry } from "../../telemetry/metrics.ts";
 import { LiveModel } from "./live-model.ts";
+import { createApi } from "../../api/stage.ts";
 import { RollupAssembler } from "../../processors/rollup/parts.ts";
 
 export interface DemoHandles {
@@ -27,23 +31,45 @@ export interface DemoHandles {
   stages: Stage[];
   model: LiveModel;
   metricsUrl: string;
+  apiUrl: string;
+  /** A kubeconfig for the simulated cluster (removed on stop). */
+  kubeconfig: string;
   stop(): Promise<void>;
 }
 
 const days = new RollupAssembler();
 
-function follow(rt: Runtime, model: LiveModel, stream: string, filterSubject: string, deliverPolicy: DeliverPolicy, startTime?: Date): Subscription {
-  const apply = async (msg: JsMsg): Promise<void> => {
-    if (msg.subject.startsWith("kce.priced.")) model.applyPriced(await rt.codecs.pricedView.decode(msg.data, msg.headers));
-    else if (msg.subject.startsWith("kce.rollup.")) {
-      const whole = days.add(await rt.codecs.rollup.decode(msg.data, msg.headers));
-      if (whole !== undefined) model.applyRollup(whole);
+/** Writes a kubeconfig whose current context is the simulated cluster. */
+function writeKubeconfig(server: string, cluster: string): string {
+  const dir = mkdtempSync(join(tmpdir(), "kce-demo-"));
+  const path = join(dir, "kubeconfig");
+  writeFileSync(
+    path,
+    stringify({
+      apiVersion: "v1",
+      kind: "Config",
+      clusters: [{ name: cluster, cluster: { server, "insecure-skip-tls-verify": true } }],
+      users: [{ name: "demo", user: {} }],
+      contexts: [{ name: cluster, context: { cluster, user: "demo" } }],
+      "current-context": cluster,
+    }),
+  );
+  return path;
+}
+
+/** Feeds the live table; a bad event is skipped (the pipeline dead-letters it anyway). */
+function applier(rt: Runtime, model: LiveModel, log: Logger): (msg: JsMsg) => Promise<void> {
+  return async (msg) => {
+    try {
+      if (msg.subject.startsWith("kce.priced.")) model.applyPriced(await rt.codecs.pricedView.decode(msg.data, msg.headers));
+      else if (msg.subject.startsWith("kce.rollup.")) {
+        const whole = days.add(await rt.codecs.rollup.decode(msg.data, msg.headers));
+        if (whole !== undefined) model.applyRollup(whole);
+      } else model.applySavings(await rt.codecs.savings.decode(msg.data, msg.headers));
+    } catch (error) {
+      log.warn("live table skipped an event", { subject: msg.subject, error });
     }
-    else model.applySavings(await rt.codecs.savings.decode(msg.data, msg.headers));
   };
-  return defer(() => ordered$(rt.js, startTime === undefined ? { stream, filterSubject, deliverPolicy } : { stream, filterSubject, deliverPolicy, startTime }))
-    .pipe(concatMap(apply), retry({ delay: () => timer(1000) }))
-    .subscribe();
 }
 
 /**
@@ -65,7 +91,8 @@ export async function startDemo(config: Config, scenario: Scenario, log: Logger,
     cleanups.push(() => rt.close());
     const stages: Stage[] = [createPricer(rt, createPriceBook(cfg.pricing)), await createRollup(rt), createSavings(rt)];
     const sink = createPrometheusSink(rt);
-    stages.push(sink);
+    const api = createApi(rt);
+    stages.push(sink, api);
     const kubeConfig = kubeConfigFrom({ server: sim.url });
     for (const node of scenario.nodes) stages.push(new NodeAgent(rt, new KubeSource(kubeConfig), { nodeName: node.name }));
     for (const stage of stages) {
@@ -73,14 +100,20 @@ export async function startDemo(config: Config, scenario: Scenario, log: Logger,
       cleanups.push(() => stage.stop());
     }
     const model = new LiveModel();
+    const apply = applier(rt, model, log);
     const views = [
-      follow(rt, model, STREAMS.priced, subjects.streamFilter.priced, DeliverPolicy.LastPerSubject),
-      follow(rt, model, STREAMS.rollup, "kce.rollup.1d.>", DeliverPolicy.StartTime, new Date(Date.now() - 86_400_000)),
-      follow(rt, model, STREAMS.savings, subjects.streamFilter.savings, DeliverPolicy.All),
+      follow(rt.js, { stream: STREAMS.priced, filterSubject: subjects.streamFilter.priced, deliverPolicy: DeliverPolicy.LastPerSubject }, apply, log),
+      follow(rt.js, { stream: STREAMS.rollup, filterSubject: "kce.rollup.1d.>", deliverPolicy: DeliverPolicy.All }, apply, log),
+      follow(rt.js, { stream: STREAMS.savings, filterSubject: subjects.streamFilter.savings, deliverPolicy: DeliverPolicy.All }, apply, log),
     ];
     cleanups.push(async () => views.forEach((v) => v.unsubscribe()));
     const host = cfg.sinks.prometheus.host === "0.0.0.0" ? "127.0.0.1" : cfg.sinks.prometheus.host;
-    return { nats, sim, rt, stages, model, metricsUrl: `http://${host}:${sink.port}${cfg.sinks.prometheus.path}`, stop: stopAll };
+    const apiHost = cfg.api.host === "0.0.0.0" ? "127.0.0.1" : cfg.api.host;
+    // Like an in-cluster install: kubectl cost reaches the API through the API server's service proxy.
+    sim.addService("kube-cost-exporter", "kube-cost-exporter", 9003, `http://${apiHost}:${api.port}`);
+    const kubeconfig = writeKubeconfig(sim.url, scenario.cluster);
+    cleanups.push(async () => rmSync(dirname(kubeconfig), { recursive: true, force: true }));
+    return { nats, sim, rt, stages, model, metricsUrl: `http://${host}:${sink.port}${cfg.sinks.prometheus.path}`, apiUrl: `http://${apiHost}:${api.port}`, kubeconfig, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -1,4 +1,5 @@
 import type { CostTotals, PodCost, PricedSnapshot } from "../../model/events.ts";
+import { nodeSavings, savingsDenominator } from "../savings/savings.ts";
 import { rowKeysOf, type RowKey } from "./row-keys.ts";
 
 export const emptyTotals = (): CostTotals => ({
@@ -16,6 +17,8 @@ export const emptyTotals = (): CostTotals => ({
   pvCost: 0,
   networkCost: 0,
   totalCost: 0,
+  realisedSavings: 0,
+  potentialSavings: 0,
 });
 
 /** Adds `b` into `a`. Written out field by field: this is the rollup's hottest loop. */
@@ -34,9 +37,12 @@ export function addTotals(a: CostTotals, b: CostTotals): void {
   a.pvCost += b.pvCost;
   a.networkCost += b.networkCost;
   a.totalCost += b.totalCost;
+  a.realisedSavings += b.realisedSavings;
+  a.potentialSavings += b.potentialSavings;
 }
 
-function podTotals(pod: PodCost): CostTotals {
+function podTotals(pod: PodCost, savingsPerCost: { realised: number; potential: number }): CostTotals {
+  const compute = pod.cpuCost + pod.ramCost + pod.gpuCost;
   return {
     podHours: pod.runningSeconds / 3600,
     cpuCoreHours: pod.cpuCoreHours,
@@ -52,6 +58,8 @@ function podTotals(pod: PodCost): CostTotals {
     pvCost: pod.pvCost,
     networkCost: pod.networkCost,
     totalCost: pod.totalCost,
+    realisedSavings: compute * savingsPerCost.realised,
+    potentialSavings: compute * savingsPerCost.potential,
   };
 }
 
@@ -74,6 +82,9 @@ export interface SnapshotDelta {
   rows: Map<string, { key: RowKey; totals: CostTotals }>;
   pods: PodRow[];
   podComputeCost: number;
+  /** The node's whole savings in this snapshot (idle share included). */
+  realisedSavings: number;
+  potentialSavings: number;
 }
 
 function pick(labels: Record<string, string>, keys: readonly string[]): Record<string, string> {
@@ -90,9 +101,12 @@ export function snapshotDelta(priced: PricedSnapshot, labelKeys: readonly string
   const rows = new Map<string, { key: RowKey; totals: CostTotals }>();
   const pods: PodRow[] = [];
   let podComputeCost = 0;
+  const node = nodeSavings(priced);
+  const denominator = savingsDenominator(priced);
+  const perCost = denominator > 0 ? { realised: node.realised / denominator, potential: node.potential / denominator } : { realised: 0, potential: 0 };
   for (const pod of priced.pods) {
     podComputeCost += pod.cpuCost + pod.ramCost + pod.gpuCost;
-    const totals = podTotals(pod);
+    const totals = podTotals(pod, perCost);
     const keys = rowKeysOf(pod, labelKeys);
     for (const k of keys) {
       let row = rows.get(k.key);
@@ -114,5 +128,5 @@ export function snapshotDelta(priced: PricedSnapshot, labelKeys: readonly string
       totals,
     });
   }
-  return { rows, pods, podComputeCost };
+  return { rows, pods, podComputeCost, realisedSavings: node.realised, potentialSavings: node.potential };
 }

@@ -41,8 +41,13 @@ const emptyNode = (node: string, n: PricedSnapshot["nodeCost"]): NodeRollupRow =
   gpuCost: 0,
   podComputeCost: 0,
   idleCost: 0,
+  idleCpuCost: 0,
+  idleRamCost: 0,
+  idleGpuCost: 0,
   overcommitCost: 0,
   pvCost: 0,
+  realisedSavings: 0,
+  potentialSavings: 0,
 });
 
 const NO_POD = { pod: "", podUid: "", node: "", labels: {} };
@@ -111,8 +116,13 @@ export class WindowState {
     node.gpuCost += n.gpuCost;
     node.podComputeCost += delta.podComputeCost;
     node.idleCost += n.idleCost;
+    node.idleCpuCost += n.idleCpuCost;
+    node.idleRamCost += n.idleRamCost;
+    node.idleGpuCost += n.idleGpuCost;
     node.overcommitCost += n.overcommitCost;
     node.pvCost += priced.volumes.reduce((sum, v) => sum + v.windowCost, 0);
+    node.realisedSavings += delta.realisedSavings;
+    node.potentialSavings += delta.potentialSavings;
     this.nodes.set(priced.node, node);
     return true;
   }

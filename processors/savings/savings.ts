@@ -8,7 +8,8 @@ export const IDLE_NAMESPACE = "__idle__";
  * their share of the node's compute cost; the unallocated share goes to `__idle__`.
  * Nodes of unknown capacity type save nothing (we cannot tell what they pay).
  */
-export function savingsFor(priced: PricedSnapshotView): SavingsReport {
+/** A node's savings over one window (USD): realised if spot, potential if on-demand. */
+export function nodeSavings(priced: PricedSnapshotView): { realised: number; potential: number } {
   const n = priced.nodeCost;
   const hours = priced.windowSeconds / 3600;
   const realised = n.capacityType === "SPOT" && n.onDemandHourlyCost > n.hourlyCost ? (n.onDemandHourlyCost - n.hourlyCost) * hours : 0;
@@ -16,13 +17,23 @@ export function savingsFor(priced: PricedSnapshotView): SavingsReport {
     n.capacityType === "ON_DEMAND" && n.spotHourlyCost > 0 && n.spotHourlyCost < n.onDemandHourlyCost
       ? (n.onDemandHourlyCost - n.spotHourlyCost) * hours
       : 0;
+  return { realised, potential };
+}
+
+/** The cost a node's savings are shared by: its pods' compute cost plus its idle cost. */
+export function savingsDenominator(priced: PricedSnapshotView): number {
+  return priced.pods.reduce((s, p) => s + p.cpuCost + p.ramCost + p.gpuCost, 0) + priced.nodeCost.idleCost;
+}
+
+export function savingsFor(priced: PricedSnapshotView): SavingsReport {
+  const n = priced.nodeCost;
+  const { realised, potential } = nodeSavings(priced);
 
   const compute = new Map<string, number>();
   for (const pod of priced.pods) {
     compute.set(pod.namespace, (compute.get(pod.namespace) ?? 0) + pod.cpuCost + pod.ramCost + pod.gpuCost);
   }
-  const allocated = [...compute.values()].reduce((a, b) => a + b, 0);
-  const denominator = allocated + n.idleCost;
+  const denominator = savingsDenominator(priced);
   const byNamespace: NamespaceSavings[] = [];
   if (denominator > 0 && (realised > 0 || potential > 0)) {
     for (const [namespace, cost] of [...compute.entries(), [IDLE_NAMESPACE, n.idleCost] as const]) {

@@ -1,11 +1,10 @@
 import { DeliverPolicy, type JsMsg } from "@nats-io/jetstream";
-import { mergeMap, retry, timer, type Subscription, concatMap, interval, defer } from "rxjs";
-import { ordered$ } from "../../bus/ordered.ts";
+import { interval, mergeMap, type Subscription } from "rxjs";
+import { follow } from "../../bus/follow.ts";
 import type { Runtime } from "../../bus/runtime.ts";
 import type { Stage } from "../../bus/stage-types.ts";
 import { runnerFor } from "../../bus/stage-runtime.ts";
 import { STREAMS, subjects } from "../../bus/subjects.ts";
-import { backoffMs } from "../../bus/backoff.ts";
 import { startMetricsServer, type MetricsServer } from "../../telemetry/http.ts";
 import { CostView } from "./cost-view.ts";
 import { RollupAssembler } from "../../processors/rollup/parts.ts";
@@ -47,14 +46,6 @@ export function createPrometheusSink(rt: Runtime): PrometheusSink {
     }
   };
 
-  const follow = (stream: string, filterSubject: string, deliverPolicy: DeliverPolicy, startTime?: Date): Subscription =>
-    defer(() => ordered$(rt.js, startTime === undefined ? { stream, filterSubject, deliverPolicy } : { stream, filterSubject, deliverPolicy, startTime }))
-      .pipe(
-        concatMap((msg) => apply(msg)),
-        retry({ delay: (error: unknown, n) => (log.warn("view consumer restarting", { stream, error }), timer(backoffMs(n, { baseMs: 500, maxMs: 10_000 }))) }),
-      )
-      .subscribe();
-
   const savingsRunner = runnerFor(
     rt,
     PROMETHEUS_COMPONENT,
@@ -81,8 +72,8 @@ export function createPrometheusSink(rt: Runtime): PrometheusSink {
         healthy: () => !rt.nc.isClosed(),
       });
       const dayAgo = new Date(Date.now() - (cfg.namespaceDailyHours + 1) * 3_600_000);
-      subscriptions.push(follow(STREAMS.priced, subjects.streamFilter.priced, DeliverPolicy.LastPerSubject));
-      subscriptions.push(follow(STREAMS.rollup, "kce.rollup.1h.>", DeliverPolicy.StartTime, dayAgo));
+      subscriptions.push(follow(rt.js, { stream: STREAMS.priced, filterSubject: subjects.streamFilter.priced, deliverPolicy: DeliverPolicy.LastPerSubject }, apply, log));
+      subscriptions.push(follow(rt.js, { stream: STREAMS.rollup, filterSubject: "kce.rollup.1h.>", deliverPolicy: DeliverPolicy.StartTime, startTime: dayAgo }, apply, log));
       subscriptions.push(
         interval(10_000)
           .pipe(

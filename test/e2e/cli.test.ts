@@ -1,7 +1,8 @@
 import { tempDir } from "../../testkit/tempdir.ts";
 import { execFile } from "node:child_process";
 import { writeFileSync } from "node:fs";
-import { createConnection } from "node:net";
+import { createServer } from "node:http";
+import { createConnection, type AddressInfo } from "node:net";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
@@ -10,6 +11,17 @@ import { sample, scrape, spawnKce, waitFor } from "../../testkit/index.ts";
 
 const MAIN = fileURLToPath(new URL("../../cli/main.ts", import.meta.url));
 const BIN = fileURLToPath(new URL("../../bin/kce.mjs", import.meta.url));
+const PLUGIN = fileURLToPath(new URL("../../bin/kubectl-cost", import.meta.url));
+
+async function plugin(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(PLUGIN, args, { env: { ...process.env, ...env }, timeout: 30_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
 
 async function kce(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
@@ -32,7 +44,7 @@ describe("kce command line", () => {
   it("has help for every command", async () => {
     const top = await kce(["--help"]);
     expect(top.code).toBe(0);
-    const commands = ["demo", "agent", "pricer", "rollup", "savings", "sink-prometheus", "all", "sim", "config"];
+    const commands = ["demo", "agent", "pricer", "rollup", "savings", "sink-prometheus", "api", "all", "sim", "config"];
     for (const c of commands) expect(top.stdout).toMatch(new RegExp(`^  ${c}\\s`, "m"));
     for (const c of commands) {
       const help = await kce([c, "--help"]);
@@ -65,6 +77,27 @@ describe("kce command line", () => {
     const r = await kce(["pricer", "--nats", "nats://127.0.0.1:1"]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("cannot connect to NATS at nats://127.0.0.1:1");
+  });
+
+  it("kubectl cost never hangs: a silent API times out, a missing one is named", async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((r) => silent.listen(0, "127.0.0.1", () => r()));
+    const port = (silent.address() as AddressInfo).port;
+    const started = Date.now();
+    const hung = await plugin(["namespace", "--server", `http://127.0.0.1:${port}`, "--request-timeout", "1s"]);
+    expect(hung.code).toBe(1);
+    expect(hung.stderr).toContain("no answer within 1 s (--request-timeout)");
+    expect(Date.now() - started).toBeLessThan(10_000);
+    silent.closeAllConnections();
+    silent.close();
+    const refused = await plugin(["namespace"], { KCE_API_URL: "http://127.0.0.1:1" });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("cannot reach the kube-cost-exporter API (http://127.0.0.1:1)");
+    const noConfig = await plugin(["namespace"], { KUBECONFIG: "/nonexistent/kubeconfig" });
+    expect(noConfig.code).toBe(1);
+    expect(noConfig.stderr).toMatch(/kubeconfig/);
+    expect((await plugin(["--help"])).stdout).toContain("kubectl cost estimate -f deploy.yaml");
+    expect((await plugin(["namespace", "--help"])).stdout).toContain("--show-all-resources");
   });
 
   it("runs from the package bin under the system's Node too", async () => {

@@ -19,6 +19,8 @@ import { RollupAssembler } from "../../processors/rollup/parts.ts";
 import { loadScenario } from "../../sim/scenario.ts";
 import { startSim, type SimServer } from "../../sim/server.ts";
 import { createPrometheusSink, type PrometheusSink } from "../../sinks/prometheus/stage.ts";
+import { createApi, type ApiStage } from "../../api/stage.ts";
+import type { Allocation } from "../../api/allocation.ts";
 import { usageSnapshot } from "../../testkit/fixtures.ts";
 import {
   openTestRuntime,
@@ -55,6 +57,7 @@ let nats: NatsServerHandle;
 let sim: SimServer;
 let rt: Runtime;
 let sink: PrometheusSink;
+let api: ApiStage;
 let rollup: KceProcess;
 let rollupConfig: string;
 const agents = new Map<string, NodeAgent>();
@@ -84,7 +87,8 @@ beforeAll(async () => {
   const pricer = createPricer(rt, createPriceBook(rt.config.pricing));
   const savings = createSavings(rt);
   sink = createPrometheusSink(rt);
-  for (const stage of [pricer, savings, sink]) {
+  api = createApi(rt);
+  for (const stage of [pricer, savings, sink, api]) {
     await stage.start();
     stages.push(stage);
   }
@@ -213,5 +217,72 @@ describe("end to end: agents → pricer → rollup → savings → Prometheus si
     writeFileSync(file, text);
     const result = await promisify(execFile)("sh", ["-c", `promtool check metrics < ${file}`]).catch((error: { stdout?: string; stderr?: string }) => error);
     expect(`${result.stdout ?? ""}${result.stderr ?? ""}`).toBe("");
+  });
+
+  it("answers /allocation like OpenCost and `kubectl cost` through real kubectl dispatch and the service proxy", async () => {
+    const priced = await pricedSnapshots();
+    const expected = new Map<string, number>();
+    for (const p of priced) for (const pod of p.pods) expected.set(pod.namespace, (expected.get(pod.namespace) ?? 0) + pod.totalCost);
+    const apiUrl = `http://127.0.0.1:${api.port}`;
+    const byNamespace = await waitFor("the API to hold every rollup", async () => {
+      const body = (await (await fetch(`${apiUrl}/allocation?window=2h&aggregate=namespace&accumulate=true&idle=false`)).json()) as { data: Array<Record<string, Allocation>> };
+      const set = body.data[0] ?? {};
+      const close = [...expected].every(([ns, cost]) => Math.abs((set[ns]?.totalCost ?? 0) - cost) / cost < 1e-9);
+      return close ? set : undefined;
+    }, 30_000, 500);
+    expect(byNamespace["alpha"]?.podCount).toBe(3);
+    const bad = await fetch(`${apiUrl}/allocation?window=2h&aggregate=colour`);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { parameter: string }).parameter).toBe("aggregate");
+
+    sim.addService("kube-cost-exporter", "kube-cost-exporter", 9003, apiUrl);
+    const dir = tempDir("kce-kubectl-cost-");
+    const kubeconfig = join(dir, "kubeconfig");
+    writeFileSync(kubeconfig, `apiVersion: v1\nkind: Config\nclusters: [{name: sim, cluster: {server: "${sim.url}"}}]\nusers: [{name: u, user: {}}]\ncontexts: [{name: sim, context: {cluster: sim, user: u}}]\ncurrent-context: sim\n`);
+    const bin = fileURLToPath(new URL("../../bin", import.meta.url));
+    const env = { ...process.env, KUBECONFIG: kubeconfig, PATH: `${bin}:${process.env["PATH"] ?? ""}` };
+    const kubectl = async (...args: string[]) => {
+      try {
+        const { stdout } = await promisify(execFile)("kubectl", args, { env });
+        return { code: 0, stdout, stderr: "" };
+      } catch (error) {
+        const e = error as { code: number; stdout: string; stderr: string };
+        return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+      }
+    };
+
+    const json = JSON.parse((await kubectl("cost", "namespace", "--window", "2h", "-o", "json")).stdout) as { items: Array<{ namespace: string; totalCost: number; podCount: number }> };
+    for (const item of json.items) expect(item.totalCost).toBe(byNamespace[item.namespace]?.totalCost);
+    expect(json.items.map((i) => i.namespace).sort()).toEqual(["alpha", "beta"]);
+
+    const table = (await kubectl("cost", "namespace", "--window", "2h")).stdout.trim().split("\n");
+    expect(table[0]).toMatch(/^NAMESPACE\s+TOTAL COST\s+POD COUNT\s+AVG POD COST$/);
+    const alphaRow = table.find((l) => l.startsWith("alpha"))?.split(/\s+/);
+    const decimals = (alphaRow?.[1] ?? "").split(".")[1]?.length ?? 0;
+    expect(alphaRow?.[1]).toBe(`$${(expected.get("alpha") ?? 0).toFixed(decimals)}`);
+    expect(alphaRow?.[2]).toBe("3");
+    expect(table.at(-1)).toMatch(/^TOTAL\s+\$/);
+
+    expect((await kubectl("cost", "deployment", "-n", "alpha")).stdout).toMatch(/^alpha\s+web\s/m);
+    expect((await kubectl("cost", "pod", "-n", "beta", "-o", "csv")).stdout.split("\n")[0]).toMatch(/^name,cluster,namespace,/);
+    const unknown = await kubectl("cost", "namespace", "--window", "forever");
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("window: cannot read");
+
+    // Estimate against what runs: the web Deployment scaled from 2 to 3 replicas, priced at the cluster's mix.
+    const manifest = join(dir, "web.yaml");
+    writeFileSync(manifest, `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: alpha}\nspec:\n  replicas: 3\n  template:\n    spec:\n      containers:\n        - name: web\n          resources: {requests: {cpu: 500m, memory: 1Gi}}\n`);
+    const estimate = await kubectl("cost", "estimate", "-f", manifest, "--baseline", "live", "-o", "json");
+    expect(estimate.code).toBe(0);
+    const doc = JSON.parse(estimate.stdout) as { rates: { cpuCoreHour: number; ramGiBHour: number }; workloads: Array<{ monthlyCost: number; baselineMonthlyCost: number }> };
+    const cpuAvg = (4 * CPU_A + 2 * CPU_B) / 6;
+    const ramAvg = (16 * RAM_A + 8 * RAM_B) / 24;
+    expect(doc.rates.cpuCoreHour).toBeCloseTo(cpuAvg, 12);
+    expect(doc.rates.ramGiBHour).toBeCloseTo(ramAvg, 12);
+    expect(doc.workloads[0]?.monthlyCost).toBeCloseTo(3 * (0.5 * cpuAvg + ramAvg) * 730, 9);
+    expect(doc.workloads[0]?.baselineMonthlyCost).toBeCloseTo(2 * (0.5 * cpuAvg + ramAvg) * 730, 9);
+    const gate = await kubectl("cost", "estimate", "-f", manifest, "--baseline", "live", "--fail-over-pct", "10");
+    expect(gate.code).toBe(1);
+    expect(gate.stdout).toMatch(/FAIL: monthly cost rises by 50\.0 %/);
   });
 });

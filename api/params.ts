@@ -1,0 +1,67 @@
+import type { Filter } from "./filter.ts";
+import { parseFilter } from "./filter.ts";
+import { ParamError } from "./errors.ts";
+import { parseDuration, parseWindow, type TimeRange } from "./window.ts";
+
+export interface AllocationParams {
+  range: TimeRange;
+  aggregate: string[];
+  stepMs: number | undefined;
+  accumulate: boolean;
+  filter: Filter;
+  idle: boolean;
+  shareIdle: boolean;
+}
+
+const DIMENSIONS = ["cluster", "node", "namespace", "controllerKind", "controller", "pod"];
+
+/** OpenCost parameters we accept and ignore (they tune Prometheus queries we do not make). */
+const IGNORED = new Set(["resolution", "includeProportionalAssetResourceCosts", "includeAggregatedMetadata", "shareNamespaces", "shareLabels", "shareCost", "shareSplit", "idleByNode", "reconcile", "shareTenancyCosts", "format"]);
+
+export function parseBool(params: URLSearchParams, name: string, fallback: boolean): boolean {
+  const v = params.get(name);
+  if (v === null || v === "") return fallback;
+  if (v === "true" || v === "1") return true;
+  if (v === "false" || v === "0") return false;
+  throw new ParamError(name, `must be true or false, got ${JSON.stringify(v)}`);
+}
+
+/** Checks `aggregate` against the dimensions (labels: only the ones rolled up). */
+export function parseAggregate(text: string | null, labelKeys: readonly string[]): string[] {
+  if (text === null || text.trim() === "") return ["pod"];
+  return text.split(",").map((raw) => {
+    const dim = raw.trim();
+    if (DIMENSIONS.includes(dim)) return dim;
+    if (dim.startsWith("label:")) {
+      const key = dim.slice("label:".length);
+      if (!labelKeys.includes(key)) {
+        throw new ParamError("aggregate", `label ${JSON.stringify(key)} is not rolled up; rolled-up labels (rollup.labelKeys): ${labelKeys.join(", ") || "none"}`);
+      }
+      return dim;
+    }
+    throw new ParamError("aggregate", `unknown dimension ${JSON.stringify(dim)}; use ${[...DIMENSIONS, "label:<key>"].join(", ")} (comma-separated)`);
+  });
+}
+
+/** Reads and validates /allocation's query parameters; throws ParamError naming the bad one. */
+export function parseAllocationParams(params: URLSearchParams, labelKeys: readonly string[], nowMs: number, known: readonly string[] = []): AllocationParams {
+  const accepted = new Set(["window", "aggregate", "step", "accumulate", "filter", "idle", "includeIdle", "shareIdle", ...known]);
+  for (const name of params.keys()) {
+    if (!accepted.has(name) && !IGNORED.has(name)) throw new ParamError(name, `unknown parameter; accepted: ${[...accepted].join(", ")}`);
+  }
+  const step = params.get("step");
+  const stepMs = step === null || step === "" ? undefined : parseDuration(step);
+  if (stepMs === 0 || Number.isNaN(stepMs) || (step !== null && step !== "" && stepMs === undefined)) {
+    throw new ParamError("step", `must be a duration such as 1h or 1d, got ${JSON.stringify(step)}`);
+  }
+  const idle = params.has("includeIdle") ? parseBool(params, "includeIdle", true) : parseBool(params, "idle", true);
+  return {
+    range: parseWindow(params.get("window"), nowMs),
+    aggregate: parseAggregate(params.get("aggregate"), labelKeys),
+    stepMs,
+    accumulate: parseBool(params, "accumulate", false),
+    filter: parseFilter(params.get("filter")),
+    idle,
+    shareIdle: parseBool(params, "shareIdle", false),
+  };
+}

@@ -1,0 +1,115 @@
+import { describe, expect, it } from "vitest";
+import type { PricedSnapshot } from "../model/events.ts";
+import { readPriceSnapshot, SnapshotPriceBook } from "../pricing/snapshot/snapshot.ts";
+import { priceSnapshot } from "../processors/pricer/cost-model.ts";
+import { RollupEngine } from "../processors/rollup/engine.ts";
+import { defaultConfig, GiB, nodeInfo, podUsage, usageSnapshot } from "../testkit/fixtures.ts";
+import { computeAllocations, IDLE } from "./allocation.ts";
+import { ParamError } from "./errors.ts";
+import { parseFilter } from "./filter.ts";
+import { parseAllocationParams } from "./params.ts";
+import { RollupIndex } from "./rollup-index.ts";
+import { DAY_MS, HOUR_MS, parseWindow, steps } from "./window.ts";
+
+const NOW = Date.UTC(2026, 10, 23, 10, 30, 0); // a Monday, 10:30 UTC
+
+describe("window parameter", () => {
+  it("reads OpenCost's window forms, in UTC", () => {
+    expect(parseWindow("24h", NOW)).toEqual({ startMs: NOW - DAY_MS, endMs: NOW });
+    expect(parseWindow("30m", NOW)).toEqual({ startMs: NOW - 1_800_000, endMs: NOW });
+    expect(parseWindow("today", NOW)).toEqual({ startMs: Date.UTC(2026, 10, 23), endMs: NOW });
+    expect(parseWindow("yesterday", NOW)).toEqual({ startMs: Date.UTC(2026, 10, 22), endMs: Date.UTC(2026, 10, 23) });
+    expect(parseWindow("week", NOW).startMs).toBe(Date.UTC(2026, 10, 22)); // Sunday
+    expect(parseWindow("month", NOW).startMs).toBe(Date.UTC(2026, 10, 1));
+    expect(parseWindow("lastmonth", NOW)).toEqual({ startMs: Date.UTC(2026, 9, 1), endMs: Date.UTC(2026, 10, 1) });
+    expect(parseWindow("2026-11-20T00:00:00Z,2026-11-21T00:00:00Z", NOW)).toEqual({ startMs: Date.UTC(2026, 10, 20), endMs: Date.UTC(2026, 10, 21) });
+    expect(parseWindow("1763596800,1763683200", NOW)).toEqual({ startMs: 1763596800000, endMs: 1763683200000 });
+    expect(steps({ startMs: 0, endMs: 3 * HOUR_MS }, HOUR_MS)).toHaveLength(3);
+  });
+
+  it("names the parameter when it is wrong", () => {
+    for (const bad of [null, "", "3x", "2026-11-21T00:00:00Z,2026-11-20T00:00:00Z", "a,b,c"]) {
+      expect(() => parseWindow(bad, NOW)).toThrowError(ParamError);
+    }
+    expect(() => parseAllocationParams(new URLSearchParams("window=1d&aggregate=team"), [], NOW)).toThrowError(/^aggregate: unknown dimension "team"/);
+    expect(() => parseAllocationParams(new URLSearchParams("window=1d&aggregate=label:app"), ["team"], NOW)).toThrowError(/label "app" is not rolled up/);
+    expect(() => parseAllocationParams(new URLSearchParams("window=1d&idle=maybe"), [], NOW)).toThrowError(/^idle: must be true or false/);
+    expect(() => parseAllocationParams(new URLSearchParams("window=1d&step=soon"), [], NOW)).toThrowError(/^step:/);
+    expect(() => parseAllocationParams(new URLSearchParams("window=1d&windw=2d"), [], NOW)).toThrowError(/^windw: unknown parameter/);
+    expect(parseAllocationParams(new URLSearchParams("window=1d&resolution=1m"), [], NOW).aggregate).toEqual(["pod"]);
+  });
+});
+
+describe("filter language", () => {
+  const t = { cluster: "prod", node: "n1", namespace: "kube-system", controllerKind: "DaemonSet", controllerName: "kube-proxy", pod: "kube-proxy-abc", labels: { team: "platform" } };
+  it("matches any of the values, negations, prefixes, labels, and terms joined by +", () => {
+    expect(parseFilter('namespace:"default","kube-system"')(t)).toBe(true);
+    expect(parseFilter('namespace!:"kube-system"')(t)).toBe(false);
+    expect(parseFilter('pod:"kube-proxy*"+label[team]:"platform"')(t)).toBe(true);
+    expect(parseFilter('cluster:"prod"+controllerKind:"Deployment"')(t)).toBe(false);
+    expect(() => parseFilter('colour:"red"')).toThrowError(/unknown field colour/);
+    expect(() => parseFilter("namespace:default")).toThrowError(/quoted value/);
+  });
+});
+
+describe("allocations from rollups", () => {
+  const config = defaultConfig({ rollup: { emitIntervalSeconds: { "1m": 1, "1h": 1, "1d": 1 }, labelKeys: ["team"] } });
+  const book = new SnapshotPriceBook(readPriceSnapshot(), config.pricing);
+  const pods = [
+    podUsage({ namespace: "alpha", name: "web-1", uid: "w1", labels: { team: "payments" } }),
+    podUsage({ namespace: "alpha", name: "web-2", uid: "w2", labels: { team: "payments" } }),
+    podUsage({ namespace: "beta", name: "batch-1", uid: "b1", controllerKind: "Job", controllerName: "batch", labels: {}, cpuRequestCores: 1 }),
+  ];
+  const snapshots: PricedSnapshot[] = [];
+  for (let m = 0; m < 120; m += 10) {
+    for (const [node, info] of [["a", nodeInfo()], ["b", nodeInfo({ instanceType: "m5.large", capacityType: "SPOT", cpuCores: 2, memoryBytes: 8 * GiB })]] as const) {
+      const start = NOW - 2 * HOUR_MS + m * 60_000 - (NOW % HOUR_MS);
+      snapshots.push(priceSnapshot(usageSnapshot({ node, nodeInfo: info, windowStartMs: start, pods: node === "a" ? pods.slice(0, 2) : pods.slice(2) }), book, config.pricing, 0));
+    }
+  }
+  const engine = new RollupEngine(config.rollup, NOW);
+  for (const s of snapshots) engine.fold(s, NOW);
+  const index = new RollupIndex({ hourlyRetentionHours: 48, dailyRetentionDays: 35 });
+  for (const e of engine.due(NOW)) index.apply(e.rollup);
+  const query = (aggregate: string[], extra: Partial<{ idle: boolean; shareIdle: boolean; filter: string }> = {}) =>
+    computeAllocations(index, { range: { startMs: NOW - 3 * HOUR_MS, endMs: NOW }, aggregate, filter: parseFilter(extra.filter ?? null), idle: extra.idle ?? true, shareIdle: extra.shareIdle ?? false }, NOW);
+  const sum = (f: (s: PricedSnapshot) => number) => snapshots.reduce((acc, s) => acc + f(s), 0);
+
+  it("sums every pod cost into its namespace, and idle from the node rows", () => {
+    const set = query(["namespace"]);
+    const byName = new Map(set.allocations.map((a) => [a.name, a]));
+    const alpha = sum((s) => s.pods.filter((p) => p.namespace === "alpha").reduce((x, p) => x + p.totalCost, 0));
+    expect(byName.get("alpha")?.totalCost).toBeCloseTo(alpha, 12);
+    expect(byName.get("alpha")?.podCount).toBe(2);
+    expect(byName.get(IDLE)?.totalCost).toBeCloseTo(sum((s) => s.nodeCost.idleCost), 12);
+    const all = set.allocations.reduce((x, a) => x + a.totalCost, 0);
+    expect(all).toBeCloseTo(sum((s) => s.nodeCost.windowCost + s.volumes.reduce((v, x) => v + x.windowCost, 0)), 12);
+  });
+
+  it("shares idle by compute cost without changing the total", () => {
+    const shared = query(["namespace"], { shareIdle: true });
+    expect(shared.allocations.some((a) => a.name === IDLE)).toBe(false);
+    const total = (xs: typeof shared.allocations) => xs.reduce((x, a) => x + a.totalCost, 0);
+    expect(total(shared.allocations)).toBeCloseTo(total(query(["namespace"]).allocations), 12);
+  });
+
+  it("aggregates by controller, pod, node, label and combinations, with filters", () => {
+    expect(query(["controller"], { idle: false }).allocations.map((a) => a.name).sort()).toEqual(["deployment:web", "job:batch"]);
+    expect(query(["pod"], { idle: false }).allocations.map((a) => a.name).sort()).toEqual(["alpha/web-1", "alpha/web-2", "beta/batch-1"]);
+    expect(query(["node"]).allocations.map((a) => a.name).sort()).toEqual(["a", "a/__idle__", "b", "b/__idle__"]);
+    expect(query(["label:team"], { idle: false }).allocations.map((a) => a.name).sort()).toEqual(["__unallocated__", "team=payments"]);
+    const filtered = query(["namespace", "controller"], { filter: 'namespace:"alpha"' }).allocations;
+    expect(filtered.map((a) => a.name)).toEqual(["alpha/deployment:web"]); // a namespace filter leaves no idle
+    expect(filtered[0]?.properties).toMatchObject({ namespace: "alpha", controllerKind: "Deployment", controller: "web" });
+  });
+
+  it("reports efficiency and averages over the covered window, and spot savings", () => {
+    const beta = query(["namespace"]).allocations.find((a) => a.name === "beta");
+    expect(beta?.cpuEfficiency).toBeCloseTo(0.25, 12); // uses 0.25 of the 1 core it requests
+    const covered = query(["namespace"]).covered;
+    expect(covered.startMs % HOUR_MS).toBe(0);
+    expect(beta?.cpuCoreRequestAverage).toBeCloseTo((1 * 12 * 60) / 3600 / ((covered.endMs - covered.startMs) / HOUR_MS), 12);
+    expect(beta?.realisedSavings).toBeGreaterThan(0);
+    expect(query(["namespace"]).allocations.find((a) => a.name === "alpha")?.potentialSavings).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,75 @@
+import type { PricedSnapshotView } from "../model/events.ts";
+
+export interface NodeRate {
+  cluster: string;
+  node: string;
+  instanceType: string;
+  capacityType: string;
+  region: string;
+  cpuCores: number;
+  memoryGiB: number;
+  gpus: number;
+  hourlyCost: number;
+  cpuCoreHourlyRate: number;
+  ramGiBHourlyRate: number;
+  gpuHourlyRate: number;
+  priceSource: string;
+  seenAtMs: number;
+}
+
+/** Capacity-weighted average rates across nodes: what one more core or GiB costs in this cluster's mix. */
+export interface AverageRates {
+  cpuCoreHour: number;
+  ramGiBHour: number;
+  gpuHour: number;
+  nodes: number;
+}
+
+/** The current price rates of every node, from the newest priced snapshot of each. */
+export class NodeRates {
+  private readonly byNode = new Map<string, NodeRate>();
+  private readonly staleAfterMs: number;
+
+  constructor(staleAfterMs: number) {
+    this.staleAfterMs = staleAfterMs;
+  }
+
+  apply(p: PricedSnapshotView, nowMs: number): void {
+    const n = p.nodeCost;
+    this.byNode.set(`${p.cluster}\u0000${p.node}`, {
+      cluster: p.cluster,
+      node: p.node,
+      instanceType: n.instanceType,
+      capacityType: n.capacityType,
+      region: n.region,
+      cpuCores: n.cpuCores,
+      memoryGiB: n.memoryBytes / 2 ** 30,
+      gpus: n.gpus,
+      hourlyCost: n.hourlyCost,
+      cpuCoreHourlyRate: n.cpuCoreHourlyRate,
+      ramGiBHourlyRate: n.ramGiBHourlyRate,
+      gpuHourlyRate: n.gpuHourlyRate,
+      priceSource: n.priceSource,
+      seenAtMs: nowMs,
+    });
+  }
+
+  /** Nodes seen recently, optionally of one cluster. */
+  current(nowMs: number, cluster?: string): NodeRate[] {
+    return [...this.byNode.values()]
+      .filter((r) => nowMs - r.seenAtMs <= this.staleAfterMs && (cluster === undefined || r.cluster === cluster))
+      .sort((a, b) => a.cluster.localeCompare(b.cluster) || a.node.localeCompare(b.node));
+  }
+
+  average(nodes: readonly NodeRate[]): AverageRates {
+    const cores = nodes.reduce((s, n) => s + n.cpuCores, 0);
+    const gib = nodes.reduce((s, n) => s + n.memoryGiB, 0);
+    const gpus = nodes.reduce((s, n) => s + n.gpus, 0);
+    return {
+      cpuCoreHour: cores > 0 ? nodes.reduce((s, n) => s + n.cpuCoreHourlyRate * n.cpuCores, 0) / cores : 0,
+      ramGiBHour: gib > 0 ? nodes.reduce((s, n) => s + n.ramGiBHourlyRate * n.memoryGiB, 0) / gib : 0,
+      gpuHour: gpus > 0 ? nodes.reduce((s, n) => s + n.gpuHourlyRate * n.gpus, 0) / gpus : 0,
+      nodes: nodes.length,
+    };
+  }
+}

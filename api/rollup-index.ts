@@ -1,0 +1,89 @@
+import type { CostRollup } from "../model/events.ts";
+import { DAY_MS, HOUR_MS, type TimeRange } from "./window.ts";
+
+export interface Plan {
+  windows: CostRollup[];
+  /** What the windows used actually cover (edges snap to hours, or to days beyond hourly retention). */
+  covered: TimeRange;
+}
+
+export interface IndexRetention {
+  hourlyRetentionHours: number;
+  dailyRetentionDays: number;
+}
+
+/**
+ * The query API's memory: the newest complete revision of every 1h window of the last
+ * `hourlyRetentionHours` and every 1d window of the last `dailyRetentionDays`, all clusters.
+ */
+export class RollupIndex {
+  private readonly hourly = new Map<number, Map<string, CostRollup>>();
+  private readonly daily = new Map<number, Map<string, CostRollup>>();
+  private readonly retention: IndexRetention;
+
+  constructor(retention: IndexRetention) {
+    this.retention = retention;
+  }
+
+  /** Stores a whole (reassembled) revision if it is newer than the one held. */
+  apply(r: CostRollup): void {
+    const table = r.resolution === "1h" ? this.hourly : r.resolution === "1d" ? this.daily : undefined;
+    if (table === undefined) return;
+    const byCluster = table.get(r.windowStartMs) ?? new Map<string, CostRollup>();
+    const known = byCluster.get(r.cluster);
+    if (known !== undefined && known.rev >= r.rev) return;
+    byCluster.set(r.cluster, r);
+    table.set(r.windowStartMs, byCluster);
+  }
+
+  /** Drops windows older than the retention. */
+  prune(nowMs: number): void {
+    const hourFrom = this.hourlyFrom(nowMs);
+    for (const start of this.hourly.keys()) if (start < hourFrom) this.hourly.delete(start);
+    const dayFrom = Math.floor(nowMs / DAY_MS) * DAY_MS - (this.retention.dailyRetentionDays - 1) * DAY_MS;
+    for (const start of this.daily.keys()) if (start < dayFrom) this.daily.delete(start);
+  }
+
+  private hourlyFrom(nowMs: number): number {
+    return Math.floor(nowMs / HOUR_MS) * HOUR_MS - (this.retention.hourlyRetentionHours - 1) * HOUR_MS;
+  }
+
+  get windowCount(): number {
+    return [...this.hourly.values(), ...this.daily.values()].reduce((s, m) => s + m.size, 0);
+  }
+
+  /** Every cluster seen. */
+  clusters(): string[] {
+    const out = new Set<string>();
+    for (const table of [this.hourly, this.daily]) for (const m of table.values()) for (const c of m.keys()) out.add(c);
+    return [...out].sort();
+  }
+
+  /**
+   * The windows that cover a range: whole days from the 1d windows, the rest from 1h windows, and
+   * where hours are no longer kept, the whole day around them (the covered range says so).
+   */
+  plan(range: TimeRange, nowMs: number): Plan {
+    const hourFrom = this.hourlyFrom(nowMs);
+    const windows: CostRollup[] = [];
+    let t = Math.floor(range.startMs / HOUR_MS) * HOUR_MS;
+    const first = t;
+    let last = t;
+    while (t < range.endMs) {
+      const dayStart = Math.floor(t / DAY_MS) * DAY_MS;
+      if (t === dayStart && t + DAY_MS <= range.endMs) {
+        windows.push(...(this.daily.get(t)?.values() ?? []));
+        t += DAY_MS;
+      } else if (t >= hourFrom) {
+        windows.push(...(this.hourly.get(t)?.values() ?? []));
+        t += HOUR_MS;
+      } else {
+        windows.push(...(this.daily.get(dayStart)?.values() ?? []));
+        t = dayStart + DAY_MS;
+      }
+      last = t;
+    }
+    const startMs = Math.min(first, ...windows.map((w) => w.windowStartMs));
+    return { windows, covered: { startMs, endMs: Math.min(last, Math.max(nowMs, range.endMs)) } };
+  }
+}

@@ -1,0 +1,36 @@
+import { createServer, type Server } from "node:http";
+import { listen } from "../telemetry/http.ts";
+import { ParamError } from "./errors.ts";
+import { allocationHandler, ratesHandler, savingsHandler, type ApiContext, type ApiResponse } from "./handlers.ts";
+
+export interface ApiServer {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+const ROUTES: Record<string, (ctx: ApiContext, params: URLSearchParams) => ApiResponse> = {
+  "/allocation": allocationHandler,
+  "/allocation/compute": allocationHandler,
+  "/savings": savingsHandler,
+  "/rates": ratesHandler,
+};
+
+/** The query API over HTTP: JSON answers, 400 naming the bad parameter, never a stack trace. */
+export async function startApiServer(ctx: ApiContext, host: string, port: number, healthy: () => boolean): Promise<ApiServer> {
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const send = (status: number, body: unknown) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+    if (req.method !== "GET") return send(405, { code: 405, message: "only GET" });
+    if (url.pathname === "/healthz") return healthy() ? send(200, { code: 200, data: "ok" }) : send(503, { code: 503, message: "not connected" });
+    const route = ROUTES[url.pathname];
+    if (route === undefined) return send(404, { code: 404, message: `no endpoint ${url.pathname}; try ${Object.keys(ROUTES).join(", ")}, /healthz` });
+    try {
+      const answer = route(ctx, url.searchParams);
+      return send(answer.status, answer.body);
+    } catch (error) {
+      if (error instanceof ParamError) return send(400, { code: 400, message: error.message, parameter: error.param });
+      return send(500, { code: 500, message: error instanceof Error ? error.message : String(error) });
+    }
+  });
+  return listen(server, host, port);
+}

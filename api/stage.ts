@@ -1,0 +1,81 @@
+import { DeliverPolicy, type JsMsg } from "@nats-io/jetstream";
+import { interval, type Subscription } from "rxjs";
+import { follow } from "../bus/follow.ts";
+import type { Runtime } from "../bus/runtime.ts";
+import type { Stage } from "../bus/stage-types.ts";
+import { STREAMS, subjects } from "../bus/subjects.ts";
+import { RollupAssembler } from "../processors/rollup/parts.ts";
+import { NodeRates } from "./rates.ts";
+import { RollupIndex } from "./rollup-index.ts";
+import { startApiServer, type ApiServer } from "./server.ts";
+import { DAY_MS } from "./window.ts";
+
+export const API_COMPONENT = "api";
+
+export interface ApiStage extends Stage {
+  readonly port: number;
+  readonly index: RollupIndex;
+}
+
+/**
+ * The query API: an in-memory index of the 1h and 1d rollups (rebuilt from the compacted rollup
+ * stream at start) and of each node's current rates, served over HTTP.
+ */
+export function createApi(rt: Runtime): ApiStage {
+  const cfg = rt.config.api;
+  const log = rt.log.child(API_COMPONENT);
+  const metrics = rt.telemetry.component(API_COMPONENT);
+  const index = new RollupIndex(cfg);
+  const rates = new NodeRates(Math.max(600_000, rt.config.agent.intervalSeconds * 3000));
+  const assembler = new RollupAssembler();
+  const subscriptions: Subscription[] = [];
+  let server: ApiServer | undefined;
+
+  const apply = async (msg: JsMsg): Promise<void> => {
+    metrics.received();
+    try {
+      if (msg.subject.startsWith("kce.priced.")) {
+        rates.apply(await rt.codecs.pricedView.decode(msg.data, msg.headers), Date.now());
+        return;
+      }
+      const whole = assembler.add(await rt.codecs.rollup.decode(msg.data, msg.headers));
+      if (whole !== undefined) index.apply(whole);
+    } catch (error) {
+      metrics.error(error instanceof Error ? error.name : "unknown");
+      log.warn("skipping undecodable event", { subject: msg.subject, error });
+    }
+  };
+
+  return {
+    name: API_COMPONENT,
+    index,
+    get port() {
+      return server?.port ?? cfg.port;
+    },
+    start: async () => {
+      // The stream is compacted: replaying it from the start delivers each window's newest revision once.
+      subscriptions.push(follow(rt.js, { stream: STREAMS.rollup, filterSubject: "kce.rollup.1h.>", deliverPolicy: DeliverPolicy.All }, apply, log));
+      subscriptions.push(follow(rt.js, { stream: STREAMS.rollup, filterSubject: "kce.rollup.1d.>", deliverPolicy: DeliverPolicy.All }, apply, log));
+      subscriptions.push(follow(rt.js, { stream: STREAMS.priced, filterSubject: subjects.streamFilter.priced, deliverPolicy: DeliverPolicy.LastPerSubject }, apply, log));
+      subscriptions.push(
+        interval(60_000).subscribe(() => {
+          index.prune(Date.now());
+          assembler.forget(Date.now() - cfg.dailyRetentionDays * DAY_MS);
+        }),
+      );
+      server = await startApiServer(
+        { index, rates, labelKeys: rt.config.rollup.labelKeys, maxResponseRows: cfg.maxResponseRows, now: Date.now },
+        cfg.host,
+        cfg.port,
+        () => !rt.nc.isClosed(),
+      );
+      metrics.up(true);
+      log.info("serving the query API", { url: `http://${cfg.host}:${server.port}/allocation` });
+    },
+    stop: async () => {
+      for (const s of subscriptions.splice(0)) s.unsubscribe();
+      await server?.close();
+      metrics.up(false);
+    },
+  };
+}

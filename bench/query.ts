@@ -1,0 +1,58 @@
+import { parseFilter } from "../api/filter.ts";
+import { computeAllocations } from "../api/allocation.ts";
+import { RollupIndex } from "../api/rollup-index.ts";
+import { DAY_MS, HOUR_MS } from "../api/window.ts";
+import type { CostRollup, RollupRow } from "../model/events.ts";
+import { fmt, percentile, timeRuns } from "./stats.ts";
+
+const NAMESPACES = ["production", "staging", "ml-training", "dev", "monitoring", "kube-system", "data", "web", "search", "payments"];
+
+function podRows(pods: number, nodes: number, hours: number): RollupRow[] {
+  return Array.from({ length: pods }, (_, i) => {
+    const cost = 0.01 * hours * (1 + (i % 7));
+    return {
+      dimension: "pod", namespace: NAMESPACES[i % NAMESPACES.length] ?? "default", controllerKind: "Deployment", controllerName: `app-${i % 500}`,
+      labelKey: "", labelValue: "", pod: `app-${i % 500}-7d9f8b6c5d-${i}`, podUid: `uid-${i}`, node: `node-${i % nodes}`, labels: { team: `team-${i % 12}` }, podCount: 1,
+      podHours: hours, cpuCoreHours: 0.25 * hours, cpuCoreRequestHours: 0.25 * hours, cpuCoreUsageHours: 0.1 * hours, ramByteHours: 2 ** 29 * hours,
+      ramByteRequestHours: 2 ** 29 * hours, ramByteUsageHours: 2 ** 28 * hours, gpuHours: 0, cpuCost: cost * 0.7, ramCost: cost * 0.3, gpuCost: 0,
+      pvCost: 0, networkCost: 0, totalCost: cost, realisedSavings: cost * 0.1, potentialSavings: 0,
+    };
+  });
+}
+
+function rollup(resolution: "1h" | "1d", start: number, rows: RollupRow[], nodes: number): CostRollup {
+  const size = resolution === "1h" ? HOUR_MS : DAY_MS;
+  return {
+    resolution, cluster: "bench", windowStartMs: start, windowEndMs: start + size, rev: 1, final: true, snapshotCount: 1, part: 0, parts: 1, rows,
+    nodes: Array.from({ length: nodes }, (_, n) => ({
+      node: `node-${n}`, instanceType: "m5.xlarge", capacityType: "ON_DEMAND", region: "us-east-1", hours: size / HOUR_MS, nodeCost: 1, cpuCost: 0.7, ramCost: 0.3,
+      gpuCost: 0, podComputeCost: 0.8, idleCost: 0.2, idleCpuCost: 0.14, idleRamCost: 0.06, idleGpuCost: 0, overcommitCost: 0, pvCost: 0, realisedSavings: 0, potentialSavings: 0,
+    })),
+  };
+}
+
+/** Query latency of /allocation's computation for a 7-day window over `pods` pods (index in memory). */
+export async function benchQuery(pods = 10_000, nodes = 100): Promise<string[]> {
+  const now = Date.now();
+  const index = new RollupIndex({ hourlyRetentionHours: 48, dailyRetentionDays: 35 });
+  const heapBefore = process.memoryUsage().heapUsed;
+  const hourRows = podRows(pods, nodes, 1);
+  const dayRows = podRows(pods, nodes, 24);
+  const today = Math.floor(now / DAY_MS) * DAY_MS;
+  for (let d = 1; d <= 8; d++) index.apply(rollup("1d", today - d * DAY_MS, dayRows.map((r) => ({ ...r })), nodes));
+  for (let h = 0; h < 48; h++) index.apply(rollup("1h", Math.floor(now / HOUR_MS) * HOUR_MS - h * HOUR_MS, hourRows.map((r) => ({ ...r })), nodes));
+  const heapMb = (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20;
+  const run = (aggregate: string[], filter: string | null) => () =>
+    computeAllocations(index, { range: { startMs: now - 7 * DAY_MS, endMs: now }, aggregate, filter: parseFilter(filter), idle: true, shareIdle: false }, now);
+  const rows: string[] = [`/allocation over 7 days at ${pods} pods (${nodes} nodes; index of 48 hourly + 8 daily windows ≈ ${heapMb.toFixed(0)} MB of heap):`];
+  for (const [label, aggregate, filter] of [
+    ["aggregate=namespace", ["namespace"], null],
+    ["aggregate=controller", ["namespace", "controller"], null],
+    ["aggregate=pod", ["pod"], null],
+    ["aggregate=label:team, filter namespace", ["label:team"], 'namespace:"production"'],
+  ] as const) {
+    const times = await timeRuns(20, 3, run([...aggregate], filter));
+    rows.push(`  ${label.padEnd(40)} p50 ${fmt(percentile(times, 50)).padStart(9)}  p99 ${fmt(percentile(times, 99)).padStart(9)}`);
+  }
+  return rows;
+}

@@ -1,0 +1,89 @@
+import { formatOptions, parseArgs, UsageError, type OptionSpec } from "../args.ts";
+import { ApiRequestError } from "./api-client.ts";
+import { ManifestError } from "./estimate/manifests.ts";
+import { CONNECTION_OPTIONS, REPORT_OPTIONS } from "./options.ts";
+import type { ReportKind } from "./report.ts";
+import { runEstimate } from "./run-estimate.ts";
+import { runReport } from "./run-report.ts";
+
+const REPORTS: Record<ReportKind, string> = {
+  namespace: "cost per namespace",
+  pod: "cost per pod",
+  deployment: "cost per Deployment",
+  statefulset: "cost per StatefulSet",
+  daemonset: "cost per DaemonSet",
+  controller: "cost per controller (any kind)",
+  node: "cost per node, with its idle (unallocated) cost",
+  label: "cost per value of a pod label (--label KEY)",
+  cluster: "cost per cluster, with idle",
+};
+
+const ESTIMATE_OPTIONS: OptionSpec[] = [
+  { name: "filename", short: "f", value: "FILE", description: "manifest file, or - for standard input (repeatable)" },
+  { name: "instance-type", value: "TYPE", description: "price as this instance type from the shipped prices (e.g. m5.xlarge)" },
+  { name: "provider", value: "NAME", description: "aws (default), gcp or azure, with --instance-type" },
+  { name: "region", value: "REGION", description: "region, with --instance-type (default: us-east-1, us-central1 or eastus)" },
+  { name: "capacity-type", value: "TYPE", description: "on-demand (default) or spot, with --instance-type" },
+  { name: "nodes", value: "N", description: "nodes a DaemonSet runs on (default: the cluster's, when connected, else 1)" },
+  { name: "namespace", short: "n", value: "NS", description: "namespace of manifests that name none (default default)" },
+  { name: "baseline", value: "FILE|live", description: "compare with other manifests, or with what runs in the cluster now" },
+  { name: "fail-over-pct", value: "PCT", description: "exit 1 when the monthly cost rises by more than PCT percent (needs --baseline)" },
+  { name: "fail-over-usd", value: "USD", description: "exit 1 when the monthly cost rises by more than USD dollars" },
+  { name: "output", short: "o", value: "FORMAT", description: "table (default), json, csv or yaml" },
+  ...CONNECTION_OPTIONS,
+  { name: "help", short: "h", description: "show this help" },
+];
+
+function mainHelp(): string {
+  const names = [...Object.keys(REPORTS), "estimate"];
+  const width = Math.max(...names.map((n) => n.length));
+  return [
+    "kubectl cost — Kubernetes costs from kube-cost-exporter",
+    "",
+    "usage: kubectl cost <command> [NAME] [options]      kubectl cost <command> --help",
+    "",
+    "commands:",
+    ...Object.entries(REPORTS).map(([k, v]) => `  ${k.padEnd(width)}  ${v}`),
+    `  ${"estimate".padEnd(width)}  monthly cost of manifests before you apply them; CI limits`,
+    "",
+    "examples:",
+    "  kubectl cost namespace --window 7d",
+    "  kubectl cost namespace production --window 24h --show-all-resources",
+    "  kubectl cost deployment -n production --show-efficiency -o csv > deployments.csv",
+    "  kubectl cost label --label team --window month",
+    "  kubectl cost estimate -f deploy.yaml --baseline live --fail-over-pct 10",
+    "",
+    "The API is reached through the current kubeconfig context (Kubernetes API service proxy to",
+    "service kube-cost-exporter/kube-cost-exporter:9003), or directly with --server URL / KCE_API_URL.",
+  ].join("\n");
+}
+
+/** The kubectl plugin; resolves to the exit code (0 ok, 1 failed or over a limit, 2 usage/input error). */
+export async function main(
+  argv: string[],
+  write: (s: string) => void = (s) => void process.stdout.write(s),
+  writeError: (s: string) => void = (s) => void process.stderr.write(s),
+): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === "--help" || command === "-h" || command === "help") {
+    write(mainHelp() + "\n");
+    return command === undefined ? 2 : 0;
+  }
+  const isReport = Object.hasOwn(REPORTS, command);
+  const options = isReport ? REPORT_OPTIONS : ESTIMATE_OPTIONS;
+  try {
+    if (!isReport && command !== "estimate") throw new UsageError(`unknown command "${command}"; commands: ${[...Object.keys(REPORTS), "estimate"].join(", ")}`);
+    const args = parseArgs(rest, options);
+    if (args.options.has("help")) {
+      const usage = isReport ? `kubectl cost ${command} [NAME] [options]` : "kubectl cost estimate -f FILE [-f FILE ...] [options]";
+      write(`usage: ${usage}\n\n${isReport ? REPORTS[command as ReportKind] : "monthly cost of manifests"}\n\noptions:\n${formatOptions(options)}\n`);
+      return 0;
+    }
+    return isReport ? await runReport(command as ReportKind, args, write) : await runEstimate(args, write);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    writeError(`kubectl cost${command === undefined ? "" : ` ${command}`}: ${message}\n`);
+    if (error instanceof UsageError) writeError("Run 'kubectl cost --help' for usage.\n");
+    return error instanceof UsageError || error instanceof ManifestError || error instanceof ApiRequestError ? 2 : 1;
+  }
+}
