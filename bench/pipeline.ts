@@ -17,7 +17,7 @@ export interface PipelineResult {
 /**
  * End-to-end throughput: `nodes × windows` usage snapshots of `pods` pods each are published as
  * agents would; `kce all` (pricer, rollup, savings, Prometheus sink) runs in its own process.
- * Measured from the first publish until the rollup has folded every snapshot.
+ * Measured from the first publish until the rollup has folded every snapshot (the 1m windows' snapshotCount).
  */
 export async function benchPipeline(topology: "all" | "split", nodes = 100, pods = 100, windows = 30, publishers = 256): Promise<PipelineResult> {
   const nats = await startNatsServer();
@@ -27,7 +27,9 @@ export async function benchPipeline(topology: "all" | "split", nodes = 100, pods
     consumer: { maxInFlight: 2048, ackWaitSeconds: 60 },
     pricer: { concurrency: 128 },
     savings: { concurrency: 128 },
-    rollup: { allowedLatenessSeconds: 7200, emitIntervalSeconds: { "1m": 5, "1h": 5, "1d": 1 } },
+    // Production emit intervals for 1h/1d (their revisions carry every pod); completion is read
+    // from the 1m windows, republished every second.
+    rollup: { allowedLatenessSeconds: 7200, emitIntervalSeconds: { "1m": 1, "1h": 30, "1d": 300 } },
   });
   const file = writeConfigFile(raw);
   const central = topology === "all" ? [spawnKce(["all", "--config", file])] : ["pricer", "rollup", "savings", "sink-prometheus"].map((s) => spawnKce([s, "--config", file]));
@@ -48,7 +50,7 @@ export async function benchPipeline(topology: "all" | "split", nodes = 100, pods
     let folded = 0;
     const assembler = new RollupAssembler();
     const latest = new Map<number, CostRollup>();
-    const watch = ordered$(rt.js, { stream: "KCE_ROLLUP", filterSubject: "kce.rollup.1d.>", deliverPolicy: DeliverPolicy.All }).subscribe((msg) => {
+    const watch = ordered$(rt.js, { stream: "KCE_ROLLUP", filterSubject: "kce.rollup.1m.>", deliverPolicy: DeliverPolicy.All }).subscribe((msg) => {
       void rt.codecs.rollup.decode(msg.data, msg.headers).then((part) => {
         const r = assembler.add(part);
         if (r === undefined) return;

@@ -34,7 +34,11 @@ export function loggerFor(config: Config): Logger {
 export interface StageProcess {
   name: string;
   config: Config;
-  build: (rt: Runtime) => Promise<Stage[]>;
+  /**
+   * One factory per stage. Each stage gets its own NATS connection: on a shared one, a stage moving
+   * megabytes (rollup revisions with every pod) would hold up the others' acks behind its bytes.
+   */
+  build: Array<(rt: Runtime) => Promise<Stage> | Stage>;
   /** Serve self-metrics on telemetry.port (stages without their own /metrics). */
   serveTelemetry: boolean;
 }
@@ -43,11 +47,14 @@ export interface StageProcess {
 export async function runStageProcess(p: StageProcess): Promise<number> {
   const log = loggerFor(p.config);
   const telemetry = new Telemetry();
-  const rt = await openRuntime(p.config, `kce-${p.name}`, telemetry, log);
+  const runtimes: Runtime[] = [];
   const started: Stage[] = [];
   let server: MetricsServer | undefined;
   try {
-    for (const stage of await p.build(rt)) {
+    for (const factory of p.build) {
+      const rt = await openRuntime(p.config, `kce-${p.name}`, telemetry, log);
+      runtimes.push(rt);
+      const stage = await factory(rt);
       await stage.start();
       started.push(stage);
     }
@@ -64,7 +71,7 @@ export async function runStageProcess(p: StageProcess): Promise<number> {
       await stage.stop().catch((error: unknown) => log.error("stop failed", { stage: stage.name, error }));
     }
     await server?.close();
-    await rt.close();
+    for (const rt of runtimes) await rt.close();
   }
   return 0;
 }

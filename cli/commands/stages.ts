@@ -23,7 +23,7 @@ export const pricerCommand: Command = {
   options: [...COMMON_OPTIONS, METRICS_PORT],
   run: (args) => {
     const config = configFor(args, telemetryPort(args));
-    return runStageProcess({ name: "pricer", config, serveTelemetry: true, build: async (rt) => [createPricer(rt, createPriceBook(config.pricing))] });
+    return runStageProcess({ name: "pricer", config, serveTelemetry: true, build: [(rt) => createPricer(rt, createPriceBook(config.pricing))] });
   },
 };
 
@@ -32,7 +32,7 @@ export const rollupCommand: Command = {
   summary: "fold priced snapshots into 1m/1h/1d windows (KCE_PRICED → KCE_ROLLUP); run one",
   usage: "kce rollup [options]",
   options: [...COMMON_OPTIONS, METRICS_PORT],
-  run: (args) => runStageProcess({ name: "rollup", config: configFor(args, telemetryPort(args)), serveTelemetry: true, build: async (rt) => [await createRollup(rt)] }),
+  run: (args) => runStageProcess({ name: "rollup", config: configFor(args, telemetryPort(args)), serveTelemetry: true, build: [createRollup] }),
 };
 
 export const savingsCommand: Command = {
@@ -40,7 +40,7 @@ export const savingsCommand: Command = {
   summary: "compute spot savings, realised and potential (KCE_PRICED → KCE_SAVINGS)",
   usage: "kce savings [options]",
   options: [...COMMON_OPTIONS, METRICS_PORT],
-  run: (args) => runStageProcess({ name: "savings", config: configFor(args, telemetryPort(args)), serveTelemetry: true, build: async (rt) => [createSavings(rt)] }),
+  run: (args) => runStageProcess({ name: "savings", config: configFor(args, telemetryPort(args)), serveTelemetry: true, build: [createSavings] }),
 };
 
 const PORT: OptionSpec = { name: "port", value: "PORT", description: "port of /metrics (sinks.prometheus.port, default 9090)" };
@@ -55,7 +55,7 @@ export const sinkPrometheusCommand: Command = {
   summary: "serve cost metrics on /metrics for Prometheus to scrape",
   usage: "kce sink-prometheus [options]",
   options: [...COMMON_OPTIONS, PORT],
-  run: (args) => runStageProcess({ name: "sink-prometheus", config: configFor(args, sinkPort(args)), serveTelemetry: false, build: async (rt) => [createPrometheusSink(rt)] }),
+  run: (args) => runStageProcess({ name: "sink-prometheus", config: configFor(args, sinkPort(args)), serveTelemetry: false, build: [createPrometheusSink] }),
 };
 
 const API_PORT: OptionSpec = { name: "api-port", value: "PORT", description: "port of the query API (api.port, default 9003)" };
@@ -72,7 +72,7 @@ export const apiCommand: Command = {
   details: "Examples:\n  curl 'http://127.0.0.1:9003/allocation?window=24h&aggregate=namespace&accumulate=true'\n  curl 'http://127.0.0.1:9003/savings?window=7d&aggregate=namespace'",
   options: [...COMMON_OPTIONS, API_PORT, METRICS_PORT],
   run: (args) =>
-    runStageProcess({ name: "api", config: configFor(args, { ...apiPort(args), ...telemetryPort(args) }), serveTelemetry: true, build: async (rt) => [createApi(rt)] }),
+    runStageProcess({ name: "api", config: configFor(args, { ...apiPort(args), ...telemetryPort(args) }), serveTelemetry: true, build: [createApi] }),
 };
 
 export const allCommand: Command = {
@@ -87,7 +87,7 @@ export const allCommand: Command = {
       name: "all",
       config,
       serveTelemetry: false,
-      build: async (rt) => [createPricer(rt, createPriceBook(config.pricing)), await createRollup(rt), createSavings(rt), createPrometheusSink(rt), createApi(rt)],
+      build: [(rt) => createPricer(rt, createPriceBook(config.pricing)), createRollup, createSavings, createPrometheusSink, createApi],
     });
   },
 };
@@ -124,12 +124,14 @@ export const agentCommand: Command = {
       name: "agent",
       config,
       serveTelemetry: true,
-      build: async (rt) => {
-        // @kubernetes/client-node takes most of a second to load: only the agent pays for it.
-        const { NodeAgent } = await import("../../agents/node/agent.ts");
-        const { KubeSource, kubeConfigFrom } = await import("../../agents/node/kube.ts");
-        return [new NodeAgent(rt, new KubeSource(kubeConfigFrom(config.agent.kubernetes)), { nodeName })];
-      },
+      build: [
+        async (rt) => {
+          // @kubernetes/client-node takes most of a second to load: only the agent pays for it.
+          const { NodeAgent } = await import("../../agents/node/agent.ts");
+          const { KubeSource, kubeConfigFrom } = await import("../../agents/node/kube.ts");
+          return new NodeAgent(rt, new KubeSource(kubeConfigFrom(config.agent.kubernetes)), { nodeName });
+        },
+      ],
     });
   },
 };

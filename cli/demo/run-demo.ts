@@ -87,11 +87,17 @@ export async function startDemo(config: Config, scenario: Scenario, log: Logger,
     const sim = await startSim({ scenario });
     cleanups.push(() => sim.close());
     const cfg: Config = { ...config, cluster: scenario.cluster, nats: { ...config.nats, servers: [nats.url] } };
-    const rt = await openRuntime(cfg, "kce-demo", new Telemetry(), log);
-    cleanups.push(() => rt.close());
-    const stages: Stage[] = [createPricer(rt, createPriceBook(cfg.pricing)), await createRollup(rt), createSavings(rt)];
-    const sink = createPrometheusSink(rt);
-    const api = createApi(rt);
+    const telemetry = new Telemetry();
+    // One connection per stage, as `kce all` does (see cli/lifecycle.ts); the agents share one.
+    const connect = async (name: string): Promise<Runtime> => {
+      const runtime = await openRuntime(cfg, `kce-demo-${name}`, telemetry, log);
+      cleanups.push(() => runtime.close());
+      return runtime;
+    };
+    const rt = await connect("agents");
+    const stages: Stage[] = [createPricer(await connect("pricer"), createPriceBook(cfg.pricing)), await createRollup(await connect("rollup")), createSavings(await connect("savings"))];
+    const sink = createPrometheusSink(await connect("sink"));
+    const api = createApi(await connect("api"));
     stages.push(sink, api);
     const kubeConfig = kubeConfigFrom({ server: sim.url });
     for (const node of scenario.nodes) stages.push(new NodeAgent(rt, new KubeSource(kubeConfig), { nodeName: node.name }));

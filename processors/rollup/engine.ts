@@ -67,7 +67,7 @@ export class RollupEngine {
     for (const [res, start, key] of targets) {
       let window = this.windows.get(key);
       if (window === undefined) {
-        window = new WindowState(res, priced.cluster, start);
+        window = new WindowState(res, priced.cluster, start, this.cfg.podResolutions.includes(res));
         this.windows.set(key, window);
       }
       folded = window.fold(priced, delta) || folded;
@@ -106,7 +106,7 @@ export class RollupEngine {
       const interval = this.cfg.emitIntervalSeconds[window.resolution] * 1000;
       if (!final && !(window.dirty && nowMs - window.lastEmitMs >= interval)) continue;
       const rev = Math.max(window.lastRev + 1, nowMs);
-      out.push({ rollup: window.toRollup(rev, final, this.cfg.podResolutions.includes(window.resolution)), window });
+      out.push({ rollup: window.toRollup(rev, final), window });
       window.lastRev = rev;
       window.lastEmitMs = nowMs;
       window.dirty = false;

@@ -25,7 +25,11 @@ export interface WindowJson {
   /** node → offsets (seconds from window start) of the snapshots already folded. */
   seen: Record<string, number[]>;
   rows: Array<Omit<RowKey, "key"> & CostTotals>;
+  withPods: boolean;
+  /** Pod rows (windows that publish them). */
   pods: PodJson[];
+  /** Other windows keep only which rows each pod counts in: [uid index, row indices...]. */
+  podKeys: number[][];
   nodes: NodeRollupRow[];
 }
 
@@ -68,12 +72,16 @@ export class WindowState {
   private readonly seen = new Map<string, Set<number>>();
   private readonly rows = new Map<string, RowAccumulator>();
   private readonly pods = new Map<string, PodRow>();
+  private readonly podKeys = new Map<string, string[]>();
   private readonly nodes = new Map<string, NodeRollupRow>();
+  /** Whether this window publishes one row per pod; others only count pods (less memory, smaller checkpoints). */
+  readonly withPods: boolean;
 
-  constructor(resolution: Resolution, cluster: string, windowStartMs: number) {
+  constructor(resolution: Resolution, cluster: string, windowStartMs: number, withPods: boolean) {
     this.resolution = resolution;
     this.cluster = cluster;
     this.windowStartMs = windowStartMs;
+    this.withPods = withPods;
   }
 
   get windowEndMs(): number {
@@ -100,6 +108,10 @@ export class WindowState {
       addTotals(row, d.totals);
     }
     for (const p of delta.pods) {
+      if (!this.withPods) {
+        if (!this.podKeys.has(p.uid)) this.podKeys.set(p.uid, p.keys);
+        continue;
+      }
       const known = this.pods.get(p.uid);
       if (known === undefined) this.pods.set(p.uid, { ...p, totals: { ...p.totals } });
       else addTotals(known.totals, p.totals);
@@ -127,12 +139,13 @@ export class WindowState {
     return true;
   }
 
-  /** The window as one event (split into parts by the publisher), with pod rows if asked. */
-  toRollup(rev: number, final: boolean, withPods: boolean): CostRollup {
+  /** The window as one event (split into parts by the publisher), with pod rows if it keeps them. */
+  toRollup(rev: number, final: boolean): CostRollup {
     const counts = new Map<string, number>();
     for (const p of this.pods.values()) for (const k of p.keys) counts.set(k, (counts.get(k) ?? 0) + 1);
+    for (const keys of this.podKeys.values()) for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + 1);
     const rows: RollupRow[] = [...this.rows].map(([key, row]) => ({ ...row, ...NO_POD, podCount: counts.get(key) ?? 0 }));
-    if (withPods) {
+    if (this.withPods) {
       for (const p of this.pods.values()) {
         rows.push({
           dimension: "pod",
@@ -178,13 +191,15 @@ export class WindowState {
       snapshotCount: this.snapshotCount,
       seen: Object.fromEntries([...this.seen].map(([node, offsets]) => [node, [...offsets].sort((a, b) => a - b)])),
       rows: [...this.rows.values()],
+      withPods: this.withPods,
       pods: [...this.pods.values()].map((p) => ({ ...p, uid: intern(p.uid), keys: p.keys.map((k) => rowIndex.get(k) ?? -1) })),
+      podKeys: [...this.podKeys].map(([uid, keys]) => [intern(uid), ...keys.map((k) => rowIndex.get(k) ?? -1)]),
       nodes: [...this.nodes.values()],
     };
   }
 
   static fromJSON(json: WindowJson, uids: readonly string[]): WindowState {
-    const w = new WindowState(json.resolution, json.cluster, json.windowStartMs);
+    const w = new WindowState(json.resolution, json.cluster, json.windowStartMs, json.withPods);
     w.lastRev = json.lastRev;
     w.lastEmitMs = json.lastEmitMs;
     w.dirty = json.dirty;
@@ -199,6 +214,9 @@ export class WindowState {
     for (const p of json.pods) {
       const uid = uids[p.uid] ?? `unknown-${p.uid}`;
       w.pods.set(uid, { ...p, uid, keys: p.keys.map((i) => keys[i] ?? "") });
+    }
+    for (const [uidIndex = -1, ...rowIndices] of json.podKeys) {
+      w.podKeys.set(uids[uidIndex] ?? `unknown-${uidIndex}`, rowIndices.map((i) => keys[i] ?? ""));
     }
     for (const node of json.nodes) w.nodes.set(node.node, { ...node });
     return w;

@@ -193,6 +193,7 @@ describe("end to end: agents → pricer → rollup → savings → Prometheus si
     const expected = new Map<string, number>();
     for (const p of priced) for (const pod of p.pods) expected.set(pod.namespace, (expected.get(pod.namespace) ?? 0) + pod.totalCost);
 
+    let lastCount = "";
     for (const res of ["1m", "1h", "1d"]) {
       const latest = await waitFor(`${res} rollups cover every priced snapshot`, async () => {
         const msgs = await readStream(rt.js, rt.jsm, "KCE_ROLLUP", `kce.rollup.${res}.>`);
@@ -204,8 +205,11 @@ describe("end to end: agents → pricer → rollup → savings → Prometheus si
           if (r !== undefined && (known === undefined || known.rev < r.rev)) byWindow.set(r.windowStartMs, r);
         }
         const windows = [...byWindow.values()];
+        lastCount = `${res}: ${windows.reduce((s, r) => s + r.snapshotCount, 0)} of ${priced.length} in ${windows.length} windows, ${msgs.length} messages`;
         return windows.reduce((s, r) => s + r.snapshotCount, 0) === priced.length ? windows : undefined;
-      }, 30_000, 500);
+      }, 30_000, 500).catch((error: unknown) => {
+        throw new Error(`${String(error)}\n${lastCount}\nrollup output:\n${rollup.output().slice(-3000)}`);
+      });
       for (const [namespace, cost] of expected) {
         const folded = latest.flatMap((r) => r.rows).filter((row) => row.dimension === "namespace" && row.namespace === namespace).reduce((s, row) => s + row.totalCost, 0);
         expect(Math.abs(folded - cost) / cost).toBeLessThan(1e-9);
