@@ -36,7 +36,7 @@ export async function openRuntime(config: Config, name: string, telemetry: Telem
     await ensureStreams(jsm, config.streams);
     const kv = await new Kvm(nc).create(SCHEMA_BUCKET, { replicas: config.streams.replicas, history: 1 });
     const codecs = createCodecs(new SchemaRegistry(kv));
-    for (const codec of [codecs.usage, codecs.priced, codecs.rollup, codecs.savings]) {
+    for (const codec of [codecs.usage, codecs.priced, codecs.rollup, codecs.savings, codecs.alert]) {
       await codecs.registry.publish(codec.type);
     }
     const js = jetstream(nc);

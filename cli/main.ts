@@ -5,7 +5,7 @@ import type { Command } from "./command.ts";
 import { configCommand } from "./commands/config.ts";
 import { demoCommand } from "./commands/demo.ts";
 import { simCommand } from "./commands/sim.ts";
-import { agentCommand, allCommand, apiCommand, pricerCommand, rollupCommand, savingsCommand, sinkPrometheusCommand } from "./commands/stages.ts";
+import { agentCommand, allCommand, apiCommand, pricerCommand, sinkClickHouseCommand, sinkWebhookCommand, rollupCommand, savingsCommand, sinkPrometheusCommand } from "./commands/stages.ts";
 
 const COMMANDS: Command[] = [
   demoCommand,
@@ -14,6 +14,8 @@ const COMMANDS: Command[] = [
   rollupCommand,
   savingsCommand,
   sinkPrometheusCommand,
+  sinkClickHouseCommand,
+  sinkWebhookCommand,
   apiCommand,
   allCommand,
   simCommand,

@@ -1,4 +1,4 @@
-import type { CostRollup, PricedSnapshot, PricedSnapshotView, SavingsReport, UsageSnapshot } from "../model/events.ts";
+import type { BudgetAlert, CostRollup, PricedSnapshot, PricedSnapshotView, SavingsReport, UsageSnapshot } from "../model/events.ts";
 import { EventCodec } from "./codec.ts";
 import { withoutNestedField } from "./projection.ts";
 import { loadSchemaFile, SchemaRegistry } from "./registry.ts";
@@ -12,6 +12,7 @@ export interface Codecs {
   pricedView: EventCodec<PricedSnapshotView>;
   rollup: EventCodec<CostRollup>;
   savings: EventCodec<SavingsReport>;
+  alert: EventCodec<BudgetAlert>;
 }
 
 /** Builds the codecs; pass a registry backed by the shared KV bucket in running stages. */
@@ -24,5 +25,6 @@ export function createCodecs(registry: SchemaRegistry = new SchemaRegistry()): C
     pricedView: new EventCodec<PricedSnapshotView>(withoutNestedField(priced, "pods", "labels"), registry),
     rollup: new EventCodec<CostRollup>(loadSchemaFile("CostRollup.avsc"), registry),
     savings: new EventCodec<SavingsReport>(loadSchemaFile("SavingsReport.avsc"), registry),
+    alert: new EventCodec<BudgetAlert>(loadSchemaFile("BudgetAlert.avsc"), registry),
   };
 }

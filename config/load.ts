@@ -27,10 +27,22 @@ function describeIssue(issue: z.core.$ZodIssue): ConfigError {
   return new ConfigError(where, issue.message);
 }
 
+/** Checks that need several keys at once. */
+function crossCheck(config: Config): Config {
+  config.budgets.forEach((rule, i) => {
+    for (const key of Object.keys(rule.labels ?? {})) {
+      if (!config.rollup.labelKeys.includes(key)) {
+        throw new ConfigError(`budgets.${i}.labels.${key}`, `budgets can only scope by labels the rollup keeps; add "${key}" to rollup.labelKeys`);
+      }
+    }
+  });
+  return config;
+}
+
 /** Validates a raw config object; throws a ConfigError naming the first offending key. */
 export function validateConfig(raw: unknown): Config {
   const result = configSchema.safeParse(raw ?? {});
-  if (result.success) return result.data;
+  if (result.success) return crossCheck(result.data);
   const first = result.error.issues[0];
   if (first === undefined) throw new ConfigError("", "invalid configuration");
   const error = describeIssue(first);

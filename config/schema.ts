@@ -44,6 +44,7 @@ const streams = z
         priced: positiveInt.default(48).describe("KCE_PRICED retention, hours"),
         rollup: positiveInt.default(840).describe("KCE_ROLLUP retention, hours (35 days)"),
         savings: positiveInt.default(840).describe("KCE_SAVINGS retention, hours"),
+        alerts: positiveInt.default(840).describe("KCE_ALERTS retention, hours"),
         dlq: positiveInt.default(336).describe("KCE_DLQ retention, hours (14 days)"),
       })
       .prefault({}),
@@ -129,6 +130,20 @@ const rollup = z
 
 const stage = z.strictObject({ concurrency: z.number().int().min(1).max(1024).default(32).describe("messages processed at once") }).prefault({});
 
+/** How a sink batches, retries and backs off; the same keys for every sink. */
+const delivery = z
+  .strictObject({
+    batchMaxRows: z.number().int().min(1).max(1_000_000).default(5000).describe("rows per write at most"),
+    batchMaxWaitMs: z.number().int().min(1).default(1000).describe("write a partial batch after this long, ms"),
+    maxInFlight: z.number().int().min(1).max(100_000).default(2000).describe("unacked events at most (bounds memory while the target is down)"),
+    retryMaxAttempts: z.number().int().min(1).max(100).default(5).describe("writes of one batch before it is handed back to JetStream"),
+    retryBaseMs: z.number().int().min(1).default(500).describe("first retry delay (×1.5 per attempt, ±20 % jitter), ms"),
+    retryMaxMs: z.number().int().min(1).default(10_000).describe("longest retry delay, ms"),
+    breakerFailures: z.number().int().min(1).default(5).describe("consecutive failed writes that open the circuit"),
+    breakerOpenSeconds: z.number().int().min(1).default(30).describe("how long an open circuit refuses writes, s"),
+  })
+  .prefault({});
+
 const prometheus = z
   .strictObject({
     host: z.string().default("0.0.0.0").describe("listen address"),
@@ -136,6 +151,7 @@ const prometheus = z
     path: z.string().startsWith("/").default("/metrics").describe("path of the metrics"),
     staleAfterSeconds: positiveInt.default(300).describe("drop a node's series when it has not reported for this long, s"),
     namespaceDailyHours: z.number().int().min(1).max(24 * 35).default(24).describe("hourly windows summed in kube_cost_namespace_daily_usd"),
+    delivery,
   })
   .prefault({});
 
@@ -148,6 +164,49 @@ const api = z
     maxResponseRows: z.number().int().min(1).default(100_000).describe("allocations per response before the query is refused"),
   })
   .prefault({});
+
+const clickhouse = z
+  .strictObject({
+    enabled: z.boolean().default(false).describe("run the ClickHouse sink in `kce all`"),
+    url: z.url({ protocol: /^https?$/ }).default("http://127.0.0.1:8123").describe("ClickHouse HTTP interface"),
+    database: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a plain identifier").default("kce").describe("database (created if missing)"),
+    username: z.string().default("default").describe("user"),
+    passwordEnv: z.string().optional().describe("environment variable holding the password"),
+    passwordFile: z.string().optional().describe("file holding the password (e.g. a mounted Secret)"),
+    requestTimeoutMs: positiveInt.default(30_000).describe("timeout of one request, ms"),
+    delivery,
+  })
+  .prefault({});
+
+const webhookTarget = z.strictObject({
+  name: z.string().min(1).describe("target name (in logs and metrics)"),
+  url: z.url({ protocol: /^https?$/ }).describe("where alerts are POSTed"),
+  format: z.enum(["slack", "json"]).default("json").describe("slack = Slack incoming-webhook message; json = versioned generic payload"),
+  secretEnv: z.string().optional().describe("environment variable holding the HMAC-SHA256 signing secret"),
+  secretFile: z.string().optional().describe("file holding the signing secret"),
+  timeoutMs: positiveInt.default(5000).describe("request timeout, ms"),
+});
+
+const webhook = z
+  .strictObject({
+    enabled: z.boolean().default(false).describe("run budget evaluation and webhook delivery in `kce all`"),
+    targets: z.array(webhookTarget).default([]).describe("webhook targets: {name, url, format, secretEnv|secretFile, timeoutMs}"),
+    dashboardUrl: z.string().default("").describe("link in alerts; {cluster} and {namespace} are filled in"),
+    evaluateIntervalSeconds: positiveInt.default(60).describe("how often budgets are evaluated, s"),
+    stateBucket: z.string().default("KCE_ALERT_STATE").describe("KV bucket of alert state (one alert per rule, scope, threshold and month)"),
+    delivery: delivery,
+  })
+  .prefault({});
+
+const budget = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9_-]+$/, "letters, digits, - and _ only").describe("rule name"),
+  cluster: z.string().optional().describe("scope: one cluster (default: all)"),
+  namespace: z.string().optional().describe("scope: one namespace (default: all)"),
+  labels: z.record(z.string(), z.string()).optional().describe("scope: pods with these labels, e.g. {team: payments}"),
+  monthlyUsd: z.number().positive().describe("monthly budget, USD"),
+  thresholdsPct: z.array(z.number().positive()).min(1).default([80, 100]).describe("alert at these percentages of the budget"),
+  basis: z.array(z.enum(["runRate", "forecast"])).min(1).default(["runRate", "forecast"]).describe("runRate = current hourly cost × 730; forecast = month-to-date + run rate to month end"),
+});
 
 const telemetry = z
   .strictObject({
@@ -168,7 +227,8 @@ export const configSchema = z.strictObject({
   pricer: stage,
   rollup,
   savings: stage,
-  sinks: z.strictObject({ prometheus }).prefault({}),
+  sinks: z.strictObject({ prometheus, clickhouse, webhook }).prefault({}),
+  budgets: z.array(budget).default([]).describe("budget rules evaluated by the webhook sink"),
   api,
   telemetry,
 });
@@ -177,3 +237,5 @@ export const configSchema = z.strictObject({
 export type Config = z.infer<typeof configSchema>;
 export type Resolution = z.infer<typeof resolution>;
 export type PricingDefaults = Config["pricing"]["defaults"];
+export type BudgetRule = z.infer<typeof budget>;
+export type WebhookTarget = z.infer<typeof webhookTarget>;

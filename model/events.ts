@@ -244,3 +244,31 @@ export interface SavingsReport {
   potentialSavings: number;
   byNamespace: NamespaceSavings[];
 }
+
+export interface CostDriver {
+  name: string;
+  monthlyUsd: number;
+  share: number;
+}
+
+export interface BudgetAlert {
+  id: string;
+  cluster: string;
+  rule: string;
+  status: "firing" | "resolved";
+  basis: "runRate" | "forecast";
+  thresholdPct: number;
+  period: string;
+  scope: { cluster: string; namespace: string; labels: Record<string, string> };
+  scopeDescription: string;
+  monthlyBudgetUsd: number;
+  runRateMonthlyUsd: number;
+  monthToDateUsd: number;
+  forecastMonthlyUsd: number;
+  observedMonthlyUsd: number;
+  overBudgetUsd: number;
+  overBudgetPct: number;
+  topDrivers: CostDriver[];
+  dashboardUrl: string;
+  evaluatedAtMs: number;
+}

@@ -8,6 +8,8 @@ export const DOCUMENTED_FILES = [
   "processors/rollup/README.md",
   "processors/savings/README.md",
   "sinks/prometheus/README.md",
+  "sinks/clickhouse/README.md",
+  "sinks/webhook/README.md",
   "pricing/README.md",
   "api/README.md",
 ].map((f) => fileURLToPath(new URL(`../${f}`, import.meta.url)));

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what kube-cost-exporter needs on Debian/Ubuntu: Debian packages (nats-server, prometheus
-# for promtool, a kubectl, Node.js/npm if absent) and the npm packages, including the pinned Node 24
-# that every npm script runs on. Safe to run again; installs only what is missing.
+# and promtool, prometheus-alertmanager for amtool, clickhouse-server for the ClickHouse sink's tests,
+# a kubectl, Node.js/npm if absent) and the npm packages, including the pinned Node 24 that every npm
+# script runs on. Safe to run again; installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +14,8 @@ have() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ]; }
 packages=()
 have nats-server || packages+=(nats-server)
 have promtool || packages+=(prometheus)
+have amtool || packages+=(prometheus-alertmanager)
+have clickhouse-server || packages+=(clickhouse-server clickhouse-client)
 have kubectl || packages+=(kubernetes-client)
 have curl || packages+=(curl)
 { have node && have npm; } || packages+=(nodejs npm)
@@ -23,8 +26,11 @@ if [ "${#packages[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
   # The prometheus package may start a server on :9090 where systemd runs; the demo and the tests
   # do not need it (tests start their own processes on free ports).
-  if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet prometheus 2>/dev/null; then
-    $SUDO systemctl disable --now prometheus >/dev/null 2>&1 || true
+  # The same holds for alertmanager and clickhouse-server.
+  if command -v systemctl >/dev/null 2>&1; then
+    for unit in prometheus prometheus-alertmanager clickhouse-server; do
+      if systemctl is-active --quiet "$unit" 2>/dev/null; then $SUDO systemctl disable --now "$unit" >/dev/null 2>&1 || true; fi
+    done
   fi
 fi
 

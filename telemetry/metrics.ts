@@ -10,6 +10,10 @@ export interface ComponentMetrics {
   error(errorType: string): void;
   /** Records the duration of one calculation, in seconds. */
   observeDuration(seconds: number): void;
+  /** Sinks: writes retried. */
+  retried(count?: number): void;
+  /** Sinks: events held in memory awaiting delivery. */
+  buffered(count: number): void;
 }
 
 /**
@@ -57,6 +61,18 @@ export class Telemetry {
     labelNames: ["component", "reason"],
     registers: [this.registry],
   });
+  private readonly retriedTotal = new Counter({
+    name: "kube_cost_sink_retries_total",
+    help: "Sink writes retried (target down, throttled, timed out).",
+    labelNames: ["component"],
+    registers: [this.registry],
+  });
+  private readonly bufferedGauge = new Gauge({
+    name: "kube_cost_sink_buffered_events",
+    help: "Events a sink holds in memory awaiting delivery (bounded by its consumer's max in flight).",
+    labelNames: ["component"],
+    registers: [this.registry],
+  });
   readonly pricingApiCalls = new Counter({
     name: "kube_cost_pricing_api_calls_total",
     help: "Calls to cloud pricing APIs.",
@@ -74,6 +90,8 @@ export class Telemetry {
       dropped: (reason, count = 1) => this.droppedTotal.labels(component, reason).inc(count),
       error: (errorType) => this.errors.labels(component, errorType).inc(),
       observeDuration: (seconds) => this.duration.labels(component).observe(seconds),
+      retried: (count = 1) => this.retriedTotal.labels(component).inc(count),
+      buffered: (count) => this.bufferedGauge.labels(component).set(count),
     };
   }
 

@@ -10,3 +10,4 @@ export { waitFor } from "./wait.ts";
 export { readStream } from "./stream.ts";
 export { scrape, sample, type Sample } from "./scrape.ts";
 export { spawnKce, type KceProcess } from "./process.ts";
+export { startPrometheus, type PrometheusHandle, type PromSample } from "./prometheus.ts";

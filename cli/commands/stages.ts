@@ -5,6 +5,11 @@ import { createRollup } from "../../processors/rollup/stage.ts";
 import { createSavings } from "../../processors/savings/stage.ts";
 import { createPrometheusSink } from "../../sinks/prometheus/stage.ts";
 import { createApi } from "../../api/stage.ts";
+import { createClickHouseSink } from "../../sinks/clickhouse/stage.ts";
+import { createWebhookSink } from "../../sinks/webhook/stage.ts";
+import type { Runtime } from "../../bus/runtime.ts";
+import type { Stage } from "../../bus/stage-types.ts";
+import type { Config } from "../../config/schema.ts";
 import { numberOption, stringOption, type OptionSpec, type ParsedArgs } from "../args.ts";
 import { COMMON_OPTIONS, type Command } from "../command.ts";
 import { configFor, runStageProcess } from "../lifecycle.ts";
@@ -75,9 +80,36 @@ export const apiCommand: Command = {
     runStageProcess({ name: "api", config: configFor(args, { ...apiPort(args), ...telemetryPort(args) }), serveTelemetry: true, build: [createApi] }),
 };
 
+export const sinkClickHouseCommand: Command = {
+  name: "sink-clickhouse",
+  summary: "write pod, node, volume, savings and daily costs to ClickHouse (migrates its tables at start)",
+  usage: "kce sink-clickhouse [options]",
+  details: "Configure sinks.clickhouse (url, database, username, passwordEnv|passwordFile). See sinks/clickhouse/README.md for tables and queries.",
+  options: [...COMMON_OPTIONS, METRICS_PORT],
+  run: (args) => runStageProcess({ name: "sink-clickhouse", config: configFor(args, telemetryPort(args)), serveTelemetry: true, build: [createClickHouseSink] }),
+};
+
+export const sinkWebhookCommand: Command = {
+  name: "sink-webhook",
+  summary: "evaluate budgets and deliver alerts to Slack or any webhook (signed)",
+  usage: "kce sink-webhook [options]",
+  details: "Configure budgets and sinks.webhook.targets. See sinks/webhook/README.md.",
+  options: [...COMMON_OPTIONS, METRICS_PORT],
+  run: (args) => runStageProcess({ name: "sink-webhook", config: configFor(args, telemetryPort(args)), serveTelemetry: true, build: [createWebhookSink] }),
+};
+
+/** The central stages `kce all` runs: the pipeline, the sinks that are enabled, and the API. */
+export function centralStages(config: Config): Array<(rt: Runtime) => Promise<Stage> | Stage> {
+  const stages: Array<(rt: Runtime) => Promise<Stage> | Stage> = [(rt) => createPricer(rt, createPriceBook(config.pricing)), createRollup, createSavings, createPrometheusSink];
+  if (config.sinks.clickhouse.enabled) stages.push(createClickHouseSink);
+  if (config.sinks.webhook.enabled) stages.push(createWebhookSink);
+  stages.push(createApi);
+  return stages;
+}
+
 export const allCommand: Command = {
   name: "all",
-  summary: "run every central stage in one process: pricer, rollup, savings, sink-prometheus, api",
+  summary: "run every central stage in one process: pricer, rollup, savings, sinks (prometheus; clickhouse and webhook when enabled), api",
   usage: "kce all [options]",
   details: "For small clusters and trials. The stages share one NATS connection and one /metrics endpoint.",
   options: [...COMMON_OPTIONS, PORT, API_PORT],
@@ -87,7 +119,7 @@ export const allCommand: Command = {
       name: "all",
       config,
       serveTelemetry: false,
-      build: [(rt) => createPricer(rt, createPriceBook(config.pricing)), createRollup, createSavings, createPrometheusSink, createApi],
+      build: centralStages(config),
     });
   },
 };

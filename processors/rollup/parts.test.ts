@@ -14,6 +14,15 @@ const rollup = (rev: number, rows: number): CostRollup => ({
 });
 
 describe("rollup parts", () => {
+  it("keeps aggregate and node rows in part 0", () => {
+    const r = rollup(1, 25);
+    r.rows.push({ ...row(99), dimension: "namespace", pod: "", podUid: "" });
+    const parts = splitRollup(r, 10);
+    expect(parts[0]?.rows.some((x) => x.dimension === "namespace")).toBe(true);
+    expect(parts.flatMap((p) => p.rows)).toHaveLength(26);
+    expect(parts.every((p) => p.rows.length <= 10)).toBe(true);
+  });
+
   it("splits rows into parts with node rows in part 0, and reassembles them in any order", () => {
     const parts = splitRollup(rollup(5, 25), 10);
     expect(parts.map((p) => [p.part, p.parts, p.rows.length, p.nodes.length])).toEqual([[0, 3, 10, 1], [1, 3, 10, 0], [2, 3, 5, 0]]);

@@ -2,15 +2,20 @@ import type { CostRollup } from "../../model/events.ts";
 
 /**
  * Splits a window revision into messages of at most `maxRows` rows (NATS messages are limited to
- * 1 MiB by default). Node rows travel in part 0. Every part carries the same rev and `parts`.
+ * 1 MiB by default). Part 0 carries every aggregate row (namespace, controller, label) and the node
+ * rows, so readers that need no pod rows can use part 0 alone; pod rows fill the parts in order.
+ * Every part carries the same rev and `parts`.
  */
 export function splitRollup(rollup: CostRollup, maxRows: number): CostRollup[] {
-  const parts = Math.max(1, Math.ceil(rollup.rows.length / maxRows));
+  const aggregates = rollup.rows.filter((r) => r.dimension !== "pod");
+  const pods = rollup.rows.filter((r) => r.dimension === "pod");
+  const firstRoom = Math.max(0, maxRows - aggregates.length);
+  const parts = 1 + Math.ceil(Math.max(0, pods.length - firstRoom) / maxRows);
   return Array.from({ length: parts }, (_, part) => ({
     ...rollup,
     part,
     parts,
-    rows: rollup.rows.slice(part * maxRows, (part + 1) * maxRows),
+    rows: part === 0 ? [...aggregates, ...pods.slice(0, firstRoom)] : pods.slice(firstRoom + (part - 1) * maxRows, firstRoom + part * maxRows),
     nodes: part === 0 ? rollup.nodes : [],
   }));
 }

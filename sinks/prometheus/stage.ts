@@ -3,7 +3,9 @@ import { interval, mergeMap, type Subscription } from "rxjs";
 import { follow } from "../../bus/follow.ts";
 import type { Runtime } from "../../bus/runtime.ts";
 import type { Stage } from "../../bus/stage-types.ts";
-import { runnerFor } from "../../bus/stage-runtime.ts";
+import { SinkRunner } from "../core/runner.ts";
+import { OK } from "../core/sink.ts";
+import type { SavingsReport } from "../../model/events.ts";
 import { STREAMS, subjects } from "../../bus/subjects.ts";
 import { startMetricsServer, type MetricsServer } from "../../telemetry/http.ts";
 import { CostView } from "./cost-view.ts";
@@ -15,6 +17,8 @@ export interface PrometheusSink extends Stage {
   /** The bound port (useful when configured as 0). */
   readonly port: number;
   readonly view: CostView;
+  /** Savings reports held in memory awaiting application. */
+  readonly buffered: number;
 }
 
 /**
@@ -46,22 +50,30 @@ export function createPrometheusSink(rt: Runtime): PrometheusSink {
     }
   };
 
-  const savingsRunner = runnerFor(
-    rt,
-    PROMETHEUS_COMPONENT,
-    { stream: STREAMS.savings, durable: "kce-sink-prometheus", filterSubject: subjects.streamFilter.savings },
-    8,
-    async (msg) => {
-      view.applySavings(await rt.codecs.savings.decode(msg.data, msg.headers), Date.now());
-      return "ack";
+  // The savings counter is fed like any sink: a durable consumer, acked once applied to the view.
+  const savingsRunner = new SinkRunner<SavingsReport>(rt, {
+    component: PROMETHEUS_COMPONENT,
+    spec: { stream: STREAMS.savings, durable: "kce-sink-prometheus", filterSubject: subjects.streamFilter.savings },
+    decode: async (msg) => [await rt.codecs.savings.decode(msg.data, msg.headers)],
+    sink: {
+      name: "prometheus-view",
+      write: async (batch) => {
+        for (const report of batch) view.applySavings(report, Date.now());
+        return OK;
+      },
+      close: async () => undefined,
     },
-  );
+    delivery: cfg.delivery,
+  });
 
   return {
     name: PROMETHEUS_COMPONENT,
     view,
     get port() {
       return server?.port ?? cfg.port;
+    },
+    get buffered() {
+      return savingsRunner.buffered;
     },
     start: async () => {
       server = await startMetricsServer({

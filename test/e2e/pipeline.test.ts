@@ -35,8 +35,12 @@ import {
   type NatsServerHandle,
 } from "../../testkit/index.ts";
 import { testRawConfig } from "../../testkit/config.ts";
+import { startPrometheus, type PrometheusHandle } from "../../testkit/prometheus.ts";
+import { budgetRules } from "../../sinks/prometheus/budget-rules.ts";
+import { stringify } from "yaml";
 
 const SCENARIO = fileURLToPath(new URL("./fixtures/two-nodes.yaml", import.meta.url));
+const RULES = fileURLToPath(new URL("../../deploy/prometheus/kube-cost-rules.yml", import.meta.url));
 const NODE_A = "node-a.ec2.internal";
 const NODE_B = "node-b.ec2.internal";
 
@@ -57,6 +61,7 @@ let nats: NatsServerHandle;
 let sim: SimServer;
 let rt: Runtime;
 let sink: PrometheusSink;
+let prometheus: PrometheusHandle;
 let api: ApiStage;
 let rollup: KceProcess;
 let rollupConfig: string;
@@ -92,12 +97,16 @@ beforeAll(async () => {
     await stage.start();
     stages.push(stage);
   }
+  const budgets = join(tempDir("kce-budgets-"), "budgets.yml");
+  writeFileSync(budgets, stringify(budgetRules(validateConfig({ budgets: [{ name: "alpha", namespace: "alpha", monthlyUsd: 50 }] }).budgets).file));
+  prometheus = await startPrometheus({ targets: [`127.0.0.1:${sink.port}`], ruleFiles: [RULES, budgets] });
   await startAgent(NODE_A);
   await startAgent(NODE_B);
 });
 
 afterAll(async () => {
   for (const agent of agents.values()) await agent.stop();
+  await prometheus?.stop();
   for (const stage of stages.reverse()) await stage.stop();
   await rollup?.stop();
   await rt?.close();
@@ -136,6 +145,32 @@ describe("end to end: agents → pricer → rollup → savings → Prometheus si
     const idleA = 0.192 - (2 * (0.5 * CPU_A + RAM_A) + 1.5 * CPU_A + 2 * RAM_A);
     expect(Math.abs((sample(samples, "kube_cost_node_idle_hourly_usd", { node: NODE_A }) ?? 0) - idleA)).toBeLessThan(1e-9);
     expect(sample(samples, "kube_cost_exporter_up", { component: "pricer" })).toBe(1);
+  });
+
+  it("is scraped by a real Prometheus: PromQL sums, recording rules and a pending budget alert", async () => {
+    const alpha = 2 * (EXPECTED_POD_HOURLY["web"] ?? NaN) + (EXPECTED_POD_HOURLY["db"] ?? NaN);
+    const beta = (EXPECTED_POD_HOURLY["batch"] ?? NaN) + (EXPECTED_POD_HOURLY["lonely"] ?? NaN);
+    const close = (got: number | undefined, want: number) => got !== undefined && Math.abs(got - want) / want < 1e-9;
+    const byNamespace = await waitFor("Prometheus to have scraped both namespaces", async () => {
+      const rows = await prometheus.query("sum by (namespace) (kube_cost_pod_hourly_usd)");
+      const map = new Map(rows.map((r) => [r.labels["namespace"] ?? "", r.value]));
+      return close(map.get("alpha"), alpha) && close(map.get("beta"), beta) ? map : undefined;
+    }, 20_000, 500);
+    expect([...byNamespace.keys()].sort()).toEqual(["alpha", "beta"]);
+
+    const runRate = await waitFor("the recording rules to evaluate", async () => {
+      const rows = await prometheus.query('namespace:kube_cost_monthly_usd:run_rate{namespace="alpha"}');
+      return rows.length === 1 && close(rows[0]?.value, alpha * 730) ? rows[0] : undefined;
+    }, 20_000, 500);
+    expect(runRate.labels["cluster"]).toBe("e2e");
+    // 2 × web + db on node A run at about 70 USD/month against the 50 USD budget: the alert is pending (for: 15m).
+    const pending = await waitFor("CostBudgetExceeded to be pending for alpha", async () => {
+      const rows = await prometheus.query('ALERTS{alertname="CostBudgetExceeded"}');
+      return rows.length > 0 ? rows : undefined;
+    }, 20_000, 500);
+    expect(pending.map((r) => [r.labels["budget"], r.labels["alertstate"]])).toEqual([["alpha", "pending"]]);
+    const ratio = await prometheus.query('kube_cost:budget_used_ratio{budget="alpha"}');
+    expect(close(ratio[0]?.value, (alpha * 730) / 50)).toBe(true);
   });
 
   it("keeps Σ pod cost + idle = node cost for every priced snapshot", async () => {

@@ -1,0 +1,38 @@
+import type { Runtime } from "../../bus/runtime.ts";
+import type { Stage } from "../../bus/stage-types.ts";
+import { STREAMS, subjects } from "../../bus/subjects.ts";
+import type { BudgetAlert } from "../../model/events.ts";
+import { SinkRunner } from "../core/runner.ts";
+import { WebhookSink } from "./delivery.ts";
+import { createBudgetEvaluator } from "./evaluate-stage.ts";
+
+export const WEBHOOK_COMPONENT = "sink-webhook";
+
+/** The webhook delivery runner alone (durable `kce-sink-webhook` on KCE_ALERTS). */
+export function createWebhookDelivery(rt: Runtime): SinkRunner<BudgetAlert> {
+  const cfg = rt.config.sinks.webhook;
+  return new SinkRunner<BudgetAlert>(rt, {
+    component: WEBHOOK_COMPONENT,
+    spec: { stream: STREAMS.alerts, durable: "kce-sink-webhook", filterSubject: subjects.streamFilter.alerts },
+    decode: async (msg) => [await rt.codecs.alert.decode(msg.data, msg.headers)],
+    sink: new WebhookSink(cfg.targets),
+    delivery: cfg.delivery,
+  });
+}
+
+/** Budget evaluation plus webhook delivery: `kce sink-webhook`. */
+export function createWebhookSink(rt: Runtime): Stage {
+  const evaluator = createBudgetEvaluator(rt);
+  const delivery = createWebhookDelivery(rt);
+  return {
+    name: WEBHOOK_COMPONENT,
+    start: async () => {
+      await delivery.start();
+      await evaluator.start();
+    },
+    stop: async () => {
+      await evaluator.stop();
+      await delivery.stop();
+    },
+  };
+}
