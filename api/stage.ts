@@ -54,9 +54,9 @@ export function createApi(rt: Runtime): ApiStage {
     },
     start: async () => {
       // The stream is compacted: replaying it from the start delivers each window's newest revision once.
-      subscriptions.push(follow(rt.js, { stream: STREAMS.rollup, filterSubject: "kce.rollup.1h.>", deliverPolicy: DeliverPolicy.All }, apply, log));
-      subscriptions.push(follow(rt.js, { stream: STREAMS.rollup, filterSubject: "kce.rollup.1d.>", deliverPolicy: DeliverPolicy.All }, apply, log));
-      subscriptions.push(follow(rt.js, { stream: STREAMS.priced, filterSubject: subjects.streamFilter.priced, deliverPolicy: DeliverPolicy.LastPerSubject }, apply, log));
+      subscriptions.push(follow(rt, { stream: STREAMS.rollup, filterSubject: "kce.rollup.1h.>", deliverPolicy: DeliverPolicy.All }, apply, log));
+      subscriptions.push(follow(rt, { stream: STREAMS.rollup, filterSubject: "kce.rollup.1d.>", deliverPolicy: DeliverPolicy.All }, apply, log));
+      subscriptions.push(follow(rt, { stream: STREAMS.priced, filterSubject: subjects.streamFilter.priced, deliverPolicy: DeliverPolicy.LastPerSubject }, apply, log));
       subscriptions.push(
         interval(60_000).subscribe(() => {
           index.prune(Date.now());

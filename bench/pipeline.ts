@@ -7,7 +7,7 @@ import type { CostRollup } from "../model/events.ts";
 import { RollupAssembler } from "../processors/rollup/parts.ts";
 import { openTestRuntime, spawnKce, startNatsServer, waitFor, writeConfigFile } from "../testkit/index.ts";
 import { testRawConfig } from "../testkit/config.ts";
-import { syntheticSnapshot } from "./synth.ts";
+import { publishAll, syntheticSnapshot } from "./synth.ts";
 
 export interface PipelineResult {
   lines: string[];
@@ -61,15 +61,7 @@ export async function benchPipeline(topology: "all" | "split", nodes = 100, pods
     });
 
     const t0 = performance.now();
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: publishers }, async () => {
-        while (next < encoded.length) {
-          const e = encoded[next++];
-          if (e !== undefined) await rt.publisher.publish(e);
-        }
-      }),
-    );
+    await publishAll(rt.publisher, encoded, publishers);
     const tPublished = performance.now();
     const tPriced = await waitFor("every snapshot priced", async () => ((await rt.jsm.streams.info("KCE_PRICED")).state.messages >= total ? performance.now() : undefined), 600_000, 50);
     const tRolled = await waitFor("every snapshot rolled up", () => (folded >= total ? performance.now() : undefined), 600_000, 50);

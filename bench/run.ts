@@ -1,4 +1,5 @@
 import { cpus, totalmem } from "node:os";
+import { benchFederation } from "./federation.ts";
 import { benchMetricsRender } from "./metrics-render.ts";
 import { benchPipeline } from "./pipeline.ts";
 import { benchQuery } from "./query.ts";
@@ -19,6 +20,10 @@ for (const topology of ["all", "split"] as const) {
   if (only !== undefined && only !== "pipeline" && only !== `pipeline-${topology}`) continue;
   const result = await benchPipeline(topology);
   for (const line of result.lines) console.log(line);
+  console.log("");
+}
+if (only === undefined || only === "federation") {
+  for (const line of await benchFederation()) console.log(line);
   console.log("");
 }
 process.exit(0);

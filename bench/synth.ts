@@ -70,3 +70,16 @@ export function syntheticSnapshot(cluster: string, nodeIndex: number, windowStar
     volumes: [],
   };
 }
+
+/** Publishes every item with `concurrency` publishers in flight, each awaiting its PubAck, as agents do. */
+export async function publishAll<T>(publisher: { publish(item: T): Promise<unknown> }, items: readonly T[], concurrency: number): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) {
+        const item = items[next++];
+        if (item !== undefined) await publisher.publish(item);
+      }
+    }),
+  );
+}

@@ -1,18 +1,29 @@
-import type { JsMsg } from "@nats-io/jetstream";
+import type { JetStreamClient, JsMsg } from "@nats-io/jetstream";
 import { concatMap, defer, retry, timer, type Subscription } from "rxjs";
 import type { Logger } from "../telemetry/log.ts";
 import { backoffMs } from "./backoff.ts";
+import type { StreamLayout } from "./layout.ts";
 import { ordered$, type OrderedSpec } from "./ordered.ts";
-import type { JetStreamClient } from "@nats-io/jetstream";
 
 /**
  * Feeds a view (sink gauges, the query index, the demo's table) from an ordered consumer, one
- * message at a time, resubscribing with backoff after errors. `apply` must not throw.
+ * message at a time, resubscribing with backoff after errors. `apply` must not throw. On a hub,
+ * events whose source stream belongs to another cluster than their subject are skipped and logged
+ * (the pricer's durable consumer dead-letters them; a view has nothing to acknowledge).
  */
-export function follow(js: JetStreamClient, spec: OrderedSpec, apply: (msg: JsMsg) => Promise<void>, log: Logger): Subscription {
-  return defer(() => ordered$(js, spec))
+export function follow(bus: { js: JetStreamClient; layout: StreamLayout }, spec: OrderedSpec, apply: (msg: JsMsg) => Promise<void>, log: Logger): Subscription {
+  const checked = async (msg: JsMsg): Promise<void> => {
+    try {
+      bus.layout.checkSource(spec.stream, msg);
+    } catch (error) {
+      log.warn("skipping an event not attributable to its cluster", { subject: msg.subject, error });
+      return;
+    }
+    await apply(msg);
+  };
+  return defer(() => ordered$(bus.js, { ...spec, stream: bus.layout.physical(spec.stream) }))
     .pipe(
-      concatMap(apply),
+      concatMap(checked),
       retry({
         delay: (error: unknown, n) => {
           log.warn("view consumer restarting", { stream: spec.stream, filter: spec.filterSubject, error });

@@ -8,6 +8,7 @@ import type { Logger } from "../telemetry/log.ts";
 import type { Telemetry } from "../telemetry/metrics.ts";
 import { connectNats } from "./connect.ts";
 import { Publisher } from "./publisher.ts";
+import { streamLayout, type StreamLayout } from "./layout.ts";
 import { ensureStreams } from "./streams.ts";
 
 export const SCHEMA_BUCKET = "KCE_SCHEMAS";
@@ -19,6 +20,8 @@ export interface Runtime {
   js: JetStreamClient;
   jsm: JetStreamManager;
   publisher: Publisher;
+  /** Which stream to read each logical stream from, and the hub's source attribution. */
+  layout: StreamLayout;
   codecs: Codecs;
   telemetry: Telemetry;
   log: Logger;
@@ -33,7 +36,7 @@ export async function openRuntime(config: Config, name: string, telemetry: Telem
   const nc = await connectNats(config.nats, name, log);
   try {
     const jsm = await jetstreamManager(nc);
-    await ensureStreams(jsm, config.streams);
+    await ensureStreams(jsm, config);
     const kv = await new Kvm(nc).create(SCHEMA_BUCKET, { replicas: config.streams.replicas, history: 1 });
     const codecs = createCodecs(new SchemaRegistry(kv));
     for (const codec of [codecs.usage, codecs.priced, codecs.rollup, codecs.savings, codecs.alert]) {
@@ -46,6 +49,7 @@ export async function openRuntime(config: Config, name: string, telemetry: Telem
       js,
       jsm,
       publisher: new Publisher(js, config.nats.publishTimeoutMs),
+      layout: streamLayout(config.federation, config.cluster),
       codecs,
       telemetry,
       log,

@@ -16,6 +16,7 @@ export function runnerFor(
   const options: StageOptions = {
     spec: {
       ...spec,
+      stream: rt.layout.physical(spec.stream),
       maxInFlight: spec.maxInFlight ?? c.maxInFlight,
       ackWaitSeconds: spec.ackWaitSeconds ?? c.ackWaitSeconds,
     },
@@ -32,6 +33,9 @@ export function runnerFor(
       metrics: rt.telemetry.component(component),
       log: rt.log.child(component),
     },
-    handler,
+    async (msg) => {
+      rt.layout.checkSource(spec.stream, msg);
+      return handler(msg);
+    },
   );
 }

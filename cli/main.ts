@@ -1,9 +1,11 @@
 import { ConfigError, ConfigFileError } from "../config/errors.ts";
+import { FederationSpecError } from "../federation/files.ts";
 import { VERSION } from "../model/version.ts";
 import { formatOptions, parseArgs, UsageError } from "./args.ts";
 import type { Command } from "./command.ts";
 import { configCommand } from "./commands/config.ts";
 import { demoCommand } from "./commands/demo.ts";
+import { federationCommand } from "./commands/federation.ts";
 import { simCommand } from "./commands/sim.ts";
 import { agentCommand, allCommand, apiCommand, pricerCommand, sinkClickHouseCommand, sinkWebhookCommand, rollupCommand, savingsCommand, sinkPrometheusCommand } from "./commands/stages.ts";
 
@@ -19,6 +21,7 @@ const COMMANDS: Command[] = [
   apiCommand,
   allCommand,
   simCommand,
+  federationCommand,
   configCommand,
 ];
 
@@ -67,7 +70,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${prefix}${error.message}\nRun 'kce ${command?.name ?? ""} --help' for usage.\n`);
       return 2;
     }
-    if (error instanceof ConfigError || error instanceof ConfigFileError) {
+    if (error instanceof ConfigError || error instanceof ConfigFileError || error instanceof FederationSpecError) {
       process.stderr.write(`${prefix}${error.message}\n`);
       return 2;
     }

@@ -208,6 +208,25 @@ const budget = z.strictObject({
   basis: z.array(z.enum(["runRate", "forecast"])).min(1).default(["runRate", "forecast"]).describe("runRate = current hourly cost × 730; forecast = month-to-date + run rate to month end"),
 });
 
+/** Which event kinds cross from a workload cluster's leaf NATS to the hub, by federation mode. */
+export const FORWARDED_KINDS = {
+  central: ["usage"],
+  "per-cluster": ["priced", "rollup", "savings", "alerts"],
+} as const;
+
+const federationCluster = z.strictObject({
+  name: z.string().min(1).max(253).describe("cluster name, as its agents' `cluster`"),
+  domain: z.string().regex(/^[A-Za-z0-9_-]+$/, "letters, digits, - and _ only").optional().describe("JetStream domain of its leaf server (default: the name, escaped)"),
+});
+
+const federation = z
+  .strictObject({
+    role: z.enum(["standalone", "leaf", "hub"]).default("standalone").describe("standalone = one NATS for everything; leaf = a workload cluster's NATS, linked to a hub; hub = the central NATS that sources every leaf"),
+    mode: z.enum(["central", "per-cluster"]).default("central").describe("central = leaves forward usage, the hub prices and rolls up; per-cluster = each cluster runs its pipeline and forwards priced, rollup, savings and alert events"),
+    clusters: z.array(federationCluster).default([]).describe("hub: the leaf clusters whose streams it sources (more can be added at run time with `kce federation provision`)"),
+  })
+  .prefault({});
+
 const telemetry = z
   .strictObject({
     host: z.string().default("0.0.0.0").describe("listen address"),
@@ -230,6 +249,7 @@ export const configSchema = z.strictObject({
   sinks: z.strictObject({ prometheus, clickhouse, webhook }).prefault({}),
   budgets: z.array(budget).default([]).describe("budget rules evaluated by the webhook sink"),
   api,
+  federation,
   telemetry,
 });
 
@@ -238,4 +258,5 @@ export type Config = z.infer<typeof configSchema>;
 export type Resolution = z.infer<typeof resolution>;
 export type PricingDefaults = Config["pricing"]["defaults"];
 export type BudgetRule = z.infer<typeof budget>;
+export type FederationConfig = z.infer<typeof federation>;
 export type WebhookTarget = z.infer<typeof webhookTarget>;

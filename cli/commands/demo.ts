@@ -15,7 +15,9 @@ export const demoCommand: Command = {
     "Starts nats-server (JetStream, temp store, free port), the Kubernetes API simulator with a\n" +
     "scenario, one agent per simulated node and every central stage, serves /metrics and shows a\n" +
     "live cost table. Ctrl-C stops everything and removes the temporary store.\n\n" +
-    "Examples:\n  kce demo\n  kce demo --interval 5 --port 9100\n  kce demo --duration 60 --scenario my-cluster.yaml",
+    "With --clusters N, each cluster gets its own leaf nats-server (own JetStream domain) and agents; a\n" +
+    "hub nats-server sources every leaf and runs the central pipeline; the table shows costs by cluster.\n\n" +
+    "Examples:\n  kce demo\n  kce demo --interval 5 --port 9100\n  kce demo --clusters 3\n  kce demo --duration 60 --scenario my-cluster.yaml",
   options: [
     ...COMMON_OPTIONS.filter((o) => o.name !== "nats" && o.name !== "cluster"),
     { name: "scenario", value: "FILE", description: "scenario YAML (default: the built-in demo cluster)" },
@@ -25,6 +27,7 @@ export const demoCommand: Command = {
     { name: "duration", value: "SECONDS", description: "stop by itself after this long (default: run until Ctrl-C)" },
     { name: "refresh", value: "SECONDS", description: "live table refresh period (default 2)" },
     { name: "nats-server-bin", value: "PATH", description: "nats-server binary (default: $PATH, then /usr/sbin)" },
+    { name: "clusters", value: "N", description: "simulate N clusters federated over NATS leafnodes into one hub (default 1)" },
     { name: "quiet", description: "no live table; print the metrics URL and log only" },
   ],
   run: async (args) => {
@@ -45,12 +48,13 @@ export const demoCommand: Command = {
     });
     const log = loggerFor(config);
     const { startDemo } = await import("../demo/run-demo.ts");
-    const demo = await startDemo(config, scenario, log, stringOption(args, "nats-server-bin"));
-    const banner = { cluster: scenario.cluster, metricsUrl: demo.metricsUrl, natsUrl: demo.nats.url, simUrl: demo.sim.url };
+    const clusters = numberOption(args, "clusters", 1, 6) ?? 1;
+    const demo = await startDemo(config, scenario, log, stringOption(args, "nats-server-bin"), clusters);
+    const banner = { cluster: demo.clusters.join(", "), metricsUrl: demo.metricsUrl, natsUrl: demo.natsUrl, simUrl: demo.sim.url };
     const tty = process.stdout.isTTY && args.options.get("quiet") === undefined;
     process.stdout.write(
-      `kube-cost-exporter demo: ${scenario.nodes.length} nodes, ${scenario.workloads.length} workloads, agents every ${interval}s\n` +
-        `  metrics:  ${demo.metricsUrl}\n  API:      ${demo.apiUrl}/allocation?window=1h&aggregate=namespace\n  kubectl:  KUBECONFIG=${demo.kubeconfig} PATH=$PWD/bin:$PATH kubectl cost namespace --window 1h\n  NATS:     ${demo.nats.url}\n  kube API: ${demo.sim.url}  (try: kubectl --server ${demo.sim.url} get pods -A)\n`,
+      `kube-cost-exporter demo: ${clusters > 1 ? `${clusters} clusters (each its own leaf nats-server, federated into one hub) × ` : ""}${scenario.nodes.length} nodes, ${scenario.workloads.length} workloads, agents every ${interval}s\n` +
+        `  metrics:  ${demo.metricsUrl}\n  API:      ${demo.apiUrl}/allocation?window=1h&aggregate=namespace\n  kubectl:  KUBECONFIG=${demo.kubeconfig} PATH=$PWD/bin:$PATH kubectl cost namespace --window 1h\n  NATS:     ${demo.natsUrl}${clusters > 1 ? " (hub)" : ""}\n  kube API: ${demo.sim.url}  (try: kubectl --server ${demo.sim.url} get pods -A)\n`,
     );
     const refreshMs = (numberOption(args, "refresh", 0.5, 3600) ?? 2) * 1000;
     let printed = 0;
@@ -72,7 +76,7 @@ export const demoCommand: Command = {
     process.stdout.write(`\nstopping (${reason}) ...\n`);
     if (args.options.get("quiet") === undefined) process.stdout.write(renderLiveTable(demo.model, banner, Date.now()) + "\n");
     await demo.stop();
-    process.stdout.write("stopped; nats-server ended and its temporary store removed.\n");
+    process.stdout.write(`stopped; ${clusters > 1 ? "nats-servers" : "nats-server"} ended and temporary stores removed.\n`);
     return 0;
   },
 };

@@ -1,6 +1,7 @@
 import type { CostRollup, PricedSnapshotView, SavingsReport } from "../../model/events.ts";
 
 export interface NodeRow {
+  cluster: string;
   node: string;
   instanceType: string;
   capacityType: string;
@@ -8,6 +9,15 @@ export interface NodeRow {
   idleHourly: number;
   pods: number;
   priceSource: string;
+}
+
+export interface ClusterRow {
+  cluster: string;
+  nodes: number;
+  pods: number;
+  hourly: number;
+  today: number;
+  spotSavings: number;
 }
 
 export interface NamespaceRow {
@@ -21,7 +31,9 @@ export interface NamespaceRow {
 /** What the demo's live table shows, folded from the priced, rollup and savings streams. */
 export class LiveModel {
   private readonly latest = new Map<string, PricedSnapshotView>();
-  private day: CostRollup | undefined;
+  /** The newest 1d rollup per cluster. */
+  private readonly days = new Map<string, CostRollup>();
+  private readonly clusterSavings = new Map<string, number>();
   private readonly savings = new Map<string, number>();
   private readonly savingsSeen = new Set<string>();
   snapshotsSeen = 0;
@@ -29,26 +41,32 @@ export class LiveModel {
 
   applyPriced(p: PricedSnapshotView): void {
     this.snapshotsSeen += 1;
-    const known = this.latest.get(p.node);
-    if (known === undefined || known.windowStartMs <= p.windowStartMs) this.latest.set(p.node, p);
+    const key = `${p.cluster}/${p.node}`;
+    const known = this.latest.get(key);
+    if (known === undefined || known.windowStartMs <= p.windowStartMs) this.latest.set(key, p);
     this.lastWindowEndMs = Math.max(this.lastWindowEndMs, p.windowStartMs + p.windowSeconds * 1000);
   }
 
   applyRollup(r: CostRollup): void {
     if (r.resolution !== "1d") return;
-    if (this.day === undefined || r.windowStartMs > this.day.windowStartMs || (r.windowStartMs === this.day.windowStartMs && r.rev > this.day.rev)) this.day = r;
+    const day = this.days.get(r.cluster);
+    if (day === undefined || r.windowStartMs > day.windowStartMs || (r.windowStartMs === day.windowStartMs && r.rev > day.rev)) this.days.set(r.cluster, r);
   }
 
   applySavings(s: SavingsReport): void {
-    const id = `${s.node}/${s.windowStartMs}`;
+    const id = `${s.cluster}/${s.node}/${s.windowStartMs}`;
     if (this.savingsSeen.has(id)) return;
     this.savingsSeen.add(id);
-    for (const ns of s.byNamespace) this.savings.set(ns.namespace, (this.savings.get(ns.namespace) ?? 0) + ns.realisedSavings);
+    for (const ns of s.byNamespace) {
+      this.savings.set(ns.namespace, (this.savings.get(ns.namespace) ?? 0) + ns.realisedSavings);
+      if (ns.namespace !== "__idle__") this.clusterSavings.set(s.cluster, (this.clusterSavings.get(s.cluster) ?? 0) + ns.realisedSavings);
+    }
   }
 
   nodes(): NodeRow[] {
     return [...this.latest.values()]
       .map((p) => ({
+        cluster: p.cluster,
         node: p.node,
         instanceType: p.nodeCost.instanceType,
         capacityType: p.nodeCost.capacityType === "SPOT" ? "spot" : p.nodeCost.capacityType === "ON_DEMAND" ? "on-demand" : "unknown",
@@ -57,7 +75,27 @@ export class LiveModel {
         pods: p.pods.length,
         priceSource: p.nodeCost.priceSource,
       }))
-      .sort((a, b) => a.node.localeCompare(b.node));
+      .sort((a, b) => a.cluster.localeCompare(b.cluster) || a.node.localeCompare(b.node));
+  }
+
+  /** Live cost per cluster (multi-cluster demo). */
+  clusters(): ClusterRow[] {
+    const rows = new Map<string, ClusterRow>();
+    for (const p of this.latest.values()) {
+      const r = rows.get(p.cluster) ?? { cluster: p.cluster, nodes: 0, pods: 0, hourly: 0, today: 0, spotSavings: 0 };
+      r.nodes += 1;
+      r.pods += p.pods.length;
+      // Same basis as the namespace table: pods (with their volumes) plus the node's idle share.
+      for (const pod of p.pods) r.hourly += pod.hourlyCost * (pod.runningSeconds / p.windowSeconds);
+      if (p.windowSeconds > 0) r.hourly += p.nodeCost.idleCost / (p.windowSeconds / 3600);
+      rows.set(p.cluster, r);
+    }
+    for (const r of rows.values()) {
+      const day = this.days.get(r.cluster);
+      r.today = (day?.rows ?? []).filter((x) => x.dimension === "namespace").reduce((a, x) => a + x.totalCost, 0) + (day?.nodes ?? []).reduce((a, n) => a + n.idleCost, 0);
+      r.spotSavings = this.clusterSavings.get(r.cluster) ?? 0;
+    }
+    return [...rows.values()].sort((a, b) => b.hourly - a.hourly || a.cluster.localeCompare(b.cluster));
   }
 
   namespaces(): NamespaceRow[] {
@@ -77,13 +115,15 @@ export class LiveModel {
         r.hourly += pod.hourlyCost * (pod.runningSeconds / p.windowSeconds);
       }
     }
-    for (const r of this.day?.rows ?? []) if (r.dimension === "namespace") row(r.namespace).today = r.totalCost;
+    for (const day of this.days.values()) for (const r of day.rows) if (r.dimension === "namespace") row(r.namespace).today += r.totalCost;
     for (const [ns, saved] of this.savings) if (ns !== "__idle__") row(ns).spotSavings = saved;
     return [...rows.values()].sort((a, b) => b.hourly - a.hourly || a.namespace.localeCompare(b.namespace));
   }
 
-  /** Idle cost accrued today, from the 1d rollup. */
+  /** Idle cost accrued today, from the 1d rollups. */
   idleToday(): number {
-    return (this.day?.nodes ?? []).reduce((s, n) => s + n.idleCost, 0);
+    let idle = 0;
+    for (const day of this.days.values()) idle += day.nodes.reduce((s, n) => s + n.idleCost, 0);
+    return idle;
   }
 }

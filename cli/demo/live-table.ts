@@ -30,11 +30,19 @@ export function renderLiveTable(model: LiveModel, banner: Banner, nowMs: number)
     out.push("waiting for the first usage window to close (agents publish once per interval) ...");
     return out.join("\n");
   }
+  const clusters = model.clusters();
+  if (clusters.length > 1) {
+    const rows = clusters.map((c) => [c.cluster, String(c.nodes), String(c.pods), usd(c.hourly), usd(c.hourly * 730, 2), usd(c.today), usd(c.spotSavings)]);
+    rows.push(["ALL CLUSTERS", String(nodes.length), String(clusters.reduce((a, c) => a + c.pods, 0)), usd(clusters.reduce((a, c) => a + c.hourly, 0)), usd(clusters.reduce((a, c) => a + c.hourly, 0) * 730, 2), usd(clusters.reduce((a, c) => a + c.today, 0)), usd(clusters.reduce((a, c) => a + c.spotSavings, 0))]);
+    out.push(table(["CLUSTER", "NODES", "PODS", "$/HOUR", "$/MONTH (RUN RATE)", "COST TODAY", "SPOT SAVED"], rows, new Set([1, 2, 3, 4, 5, 6])));
+    out.push("");
+  }
+  const multi = clusters.length > 1;
   out.push(
     table(
-      ["NODE", "TYPE", "CAPACITY", "PODS", "$/HOUR", "IDLE $/HOUR", "PRICE SOURCE"],
-      nodes.map((n) => [n.node, n.instanceType, n.capacityType, String(n.pods), usd(n.hourly), usd(n.idleHourly), n.priceSource]),
-      new Set([3, 4, 5]),
+      [...(multi ? ["CLUSTER"] : []), "NODE", "TYPE", "CAPACITY", "PODS", "$/HOUR", "IDLE $/HOUR", "PRICE SOURCE"],
+      nodes.map((n) => [...(multi ? [n.cluster] : []), n.node, n.instanceType, n.capacityType, String(n.pods), usd(n.hourly), usd(n.idleHourly), n.priceSource]),
+      new Set(multi ? [4, 5, 6] : [3, 4, 5]),
     ),
   );
   out.push("");

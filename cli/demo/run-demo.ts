@@ -10,7 +10,6 @@ import { openRuntime, type Runtime } from "../../bus/runtime.ts";
 import type { Stage } from "../../bus/stage-types.ts";
 import { STREAMS, subjects } from "../../bus/subjects.ts";
 import type { Config } from "../../config/schema.ts";
-import { startNatsServer, type NatsServerHandle } from "../../local/nats-server.ts";
 import { createPriceBook } from "../../pricing/index.ts";
 import { createPricer } from "../../processors/pricer/stage.ts";
 import { createRollup } from "../../processors/rollup/stage.ts";
@@ -21,11 +20,15 @@ import { createPrometheusSink } from "../../sinks/prometheus/stage.ts";
 import type { Logger } from "../../telemetry/log.ts";
 import { Telemetry } from "../../telemetry/metrics.ts";
 import { LiveModel } from "./live-model.ts";
+import { demoClusterNames, federatedTopology, singleTopology } from "./topology.ts";
 import { createApi } from "../../api/stage.ts";
 import { RollupAssembler } from "../../processors/rollup/parts.ts";
 
 export interface DemoHandles {
-  nats: NatsServerHandle;
+  /** The NATS the central stages use (the hub when federated). */
+  natsUrl: string;
+  clusters: string[];
+  /** The first cluster's simulator (kubectl cost reaches the API through it). */
   sim: SimServer;
   rt: Runtime;
   stages: Stage[];
@@ -73,34 +76,41 @@ function applier(rt: Runtime, model: LiveModel, log: Logger): (msg: JsMsg) => Pr
 }
 
 /**
- * Starts the whole demo: a private nats-server, the Kubernetes API simulator, one agent per
- * simulated node and every central stage, plus a live model for the screen. `stop()` undoes all
- * of it, in reverse order, and removes the temporary JetStream store.
+ * Starts the whole demo: private NATS (one server, or with `clusters` > 1 a hub and one leaf per
+ * cluster rendered as `kce federation render` does), one Kubernetes API simulator and one agent per
+ * simulated node for each cluster, every central stage, plus a live model for the screen. `stop()`
+ * undoes all of it, in reverse order, and removes the temporary JetStream stores.
  */
-export async function startDemo(config: Config, scenario: Scenario, log: Logger, natsBin?: string): Promise<DemoHandles> {
-  const nats = await startNatsServer(natsBin === undefined ? {} : { bin: natsBin });
-  const cleanups: Array<() => Promise<void>> = [() => nats.stop()];
+export async function startDemo(config: Config, scenario: Scenario, log: Logger, natsBin?: string, clusterCount = 1): Promise<DemoHandles> {
+  const names = demoClusterNames(clusterCount, scenario.cluster);
+  const topology = clusterCount > 1 ? await federatedTopology(config, names, natsBin) : await singleTopology(config, scenario.cluster, natsBin);
+  const cleanups: Array<() => Promise<void>> = [() => topology.stop()];
   const stopAll = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => log.warn("cleanup failed", { error }));
   };
   try {
-    const sim = await startSim({ scenario });
-    cleanups.push(() => sim.close());
-    const cfg: Config = { ...config, cluster: scenario.cluster, nats: { ...config.nats, servers: [nats.url] } };
+    const cfg = topology.central;
     const telemetry = new Telemetry();
-    // One connection per stage, as `kce all` does (see cli/lifecycle.ts); the agents share one.
-    const connect = async (name: string): Promise<Runtime> => {
-      const runtime = await openRuntime(cfg, `kce-demo-${name}`, telemetry, log);
+    // One connection per stage, as `kce all` does (see cli/lifecycle.ts); each cluster's agents share one.
+    const connect = async (name: string, stageConfig: Config = cfg): Promise<Runtime> => {
+      const runtime = await openRuntime(stageConfig, `kce-demo-${name}`, telemetry, log);
       cleanups.push(() => runtime.close());
       return runtime;
     };
-    const rt = await connect("agents");
+    const rt = await connect("view");
     const stages: Stage[] = [createPricer(await connect("pricer"), createPriceBook(cfg.pricing)), await createRollup(await connect("rollup")), createSavings(await connect("savings"))];
     const sink = createPrometheusSink(await connect("sink"));
     const api = createApi(await connect("api"));
     stages.push(sink, api);
-    const kubeConfig = kubeConfigFrom({ server: sim.url });
-    for (const node of scenario.nodes) stages.push(new NodeAgent(rt, new KubeSource(kubeConfig), { nodeName: node.name }));
+    const sims: SimServer[] = [];
+    for (const [i, cluster] of topology.clusters.entries()) {
+      const sim = await startSim({ scenario: { ...scenario, cluster: cluster.name, seed: scenario.seed + i } });
+      cleanups.push(() => sim.close());
+      sims.push(sim);
+      const agents = await connect(`agents-${cluster.name}`, cluster.config);
+      const kubeConfig = kubeConfigFrom({ server: sim.url });
+      for (const node of scenario.nodes) stages.push(new NodeAgent(agents, new KubeSource(kubeConfig), { nodeName: node.name }));
+    }
     for (const stage of stages) {
       await stage.start();
       cleanups.push(() => stage.stop());
@@ -108,18 +118,31 @@ export async function startDemo(config: Config, scenario: Scenario, log: Logger,
     const model = new LiveModel();
     const apply = applier(rt, model, log);
     const views = [
-      follow(rt.js, { stream: STREAMS.priced, filterSubject: subjects.streamFilter.priced, deliverPolicy: DeliverPolicy.LastPerSubject }, apply, log),
-      follow(rt.js, { stream: STREAMS.rollup, filterSubject: "kce.rollup.1d.>", deliverPolicy: DeliverPolicy.All }, apply, log),
-      follow(rt.js, { stream: STREAMS.savings, filterSubject: subjects.streamFilter.savings, deliverPolicy: DeliverPolicy.All }, apply, log),
+      follow(rt, { stream: STREAMS.priced, filterSubject: subjects.streamFilter.priced, deliverPolicy: DeliverPolicy.LastPerSubject }, apply, log),
+      follow(rt, { stream: STREAMS.rollup, filterSubject: "kce.rollup.1d.>", deliverPolicy: DeliverPolicy.All }, apply, log),
+      follow(rt, { stream: STREAMS.savings, filterSubject: subjects.streamFilter.savings, deliverPolicy: DeliverPolicy.All }, apply, log),
     ];
     cleanups.push(async () => views.forEach((v) => v.unsubscribe()));
     const host = cfg.sinks.prometheus.host === "0.0.0.0" ? "127.0.0.1" : cfg.sinks.prometheus.host;
     const apiHost = cfg.api.host === "0.0.0.0" ? "127.0.0.1" : cfg.api.host;
+    const sim = sims[0];
+    if (sim === undefined) throw new Error("no simulated cluster");
     // Like an in-cluster install: kubectl cost reaches the API through the API server's service proxy.
     sim.addService("kube-cost-exporter", "kube-cost-exporter", 9003, `http://${apiHost}:${api.port}`);
-    const kubeconfig = writeKubeconfig(sim.url, scenario.cluster);
+    const kubeconfig = writeKubeconfig(sim.url, names[0] ?? scenario.cluster);
     cleanups.push(async () => rmSync(dirname(kubeconfig), { recursive: true, force: true }));
-    return { nats, sim, rt, stages, model, metricsUrl: `http://${host}:${sink.port}${cfg.sinks.prometheus.path}`, apiUrl: `http://${apiHost}:${api.port}`, kubeconfig, stop: stopAll };
+    return {
+      natsUrl: topology.natsUrl,
+      clusters: names,
+      sim,
+      rt,
+      stages,
+      model,
+      metricsUrl: `http://${host}:${sink.port}${cfg.sinks.prometheus.path}`,
+      apiUrl: `http://${apiHost}:${api.port}`,
+      kubeconfig,
+      stop: stopAll,
+    };
   } catch (error) {
     await stopAll();
     throw error;

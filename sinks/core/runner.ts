@@ -91,7 +91,7 @@ export class SinkRunner<T> implements Stage {
 
   async start(): Promise<void> {
     const d = this.options.delivery;
-    const spec: DurableSpec = { ...this.options.spec, maxInFlight: d.maxInFlight, ackWaitSeconds: Math.max(30, Math.ceil((d.retryMaxAttempts * d.retryMaxMs) / 1000) + 10) };
+    const spec: DurableSpec = { ...this.options.spec, stream: this.rt.layout.physical(this.options.spec.stream), maxInFlight: d.maxInFlight, ackWaitSeconds: Math.max(30, Math.ceil((d.retryMaxAttempts * d.retryMaxMs) / 1000) + 10) };
     await ensureDurable(this.rt.jsm, spec);
     this.subscription = defer(() => pull$(this.rt.js, spec))
       .pipe(
@@ -125,6 +125,7 @@ export class SinkRunner<T> implements Stage {
   private async decode(msg: JsMsg): Promise<Decoded<T>[]> {
     this.metrics.received();
     try {
+      this.rt.layout.checkSource(this.options.spec.stream, msg);
       const rows = await this.options.decode(msg);
       this.track(1);
       return [{ msg, rows }];

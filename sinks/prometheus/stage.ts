@@ -84,8 +84,8 @@ export function createPrometheusSink(rt: Runtime): PrometheusSink {
         healthy: () => !rt.nc.isClosed(),
       });
       const dayAgo = new Date(Date.now() - (cfg.namespaceDailyHours + 1) * 3_600_000);
-      subscriptions.push(follow(rt.js, { stream: STREAMS.priced, filterSubject: subjects.streamFilter.priced, deliverPolicy: DeliverPolicy.LastPerSubject }, apply, log));
-      subscriptions.push(follow(rt.js, { stream: STREAMS.rollup, filterSubject: "kce.rollup.1h.>", deliverPolicy: DeliverPolicy.StartTime, startTime: dayAgo }, apply, log));
+      subscriptions.push(follow(rt, { stream: STREAMS.priced, filterSubject: subjects.streamFilter.priced, deliverPolicy: DeliverPolicy.LastPerSubject }, apply, log));
+      subscriptions.push(follow(rt, { stream: STREAMS.rollup, filterSubject: "kce.rollup.1h.>", deliverPolicy: DeliverPolicy.StartTime, startTime: dayAgo }, apply, log));
       subscriptions.push(
         interval(10_000)
           .pipe(

@@ -83,8 +83,8 @@ export function createBudgetEvaluator(rt: Runtime): Stage & { evaluate(nowMs?: n
     evaluate,
     start: async () => {
       kv = await new Kvm(rt.nc).create(cfg.stateBucket, { replicas: rt.config.streams.replicas, history: 1 });
-      subscriptions.push(follow(rt.js, { stream: STREAMS.priced, filterSubject: subjects.streamFilter.priced, deliverPolicy: DeliverPolicy.LastPerSubject }, apply, log));
-      subscriptions.push(follow(rt.js, { stream: STREAMS.rollup, filterSubject: "kce.rollup.1d.>", deliverPolicy: DeliverPolicy.All }, apply, log));
+      subscriptions.push(follow(rt, { stream: STREAMS.priced, filterSubject: subjects.streamFilter.priced, deliverPolicy: DeliverPolicy.LastPerSubject }, apply, log));
+      subscriptions.push(follow(rt, { stream: STREAMS.rollup, filterSubject: "kce.rollup.1d.>", deliverPolicy: DeliverPolicy.All }, apply, log));
       subscriptions.push(
         interval(cfg.evaluateIntervalSeconds * 1000)
           .pipe(concatMap(() => evaluate().catch((error: unknown) => (metrics.error("evaluate"), log.warn("budget evaluation failed", { error }), 0))))

@@ -32,8 +32,8 @@ describe("bus plumbing on a real nats-server", () => {
   it("provisions the streams idempotently and applies changed limits", async () => {
     const names = ["KCE_USAGE", "KCE_PRICED", "KCE_ROLLUP", "KCE_SAVINGS", "KCE_DLQ"];
     for (const name of names) expect((await rt.jsm.streams.info(name)).config.subjects).toHaveLength(1);
-    await ensureStreams(rt.jsm, { ...rt.config.streams, maxAgeHours: { ...rt.config.streams.maxAgeHours, dlq: 12 } });
-    await ensureStreams(rt.jsm, { ...rt.config.streams, maxAgeHours: { ...rt.config.streams.maxAgeHours, dlq: 12 } });
+    await ensureStreams(rt.jsm, { ...rt.config, streams: { ...rt.config.streams, maxAgeHours: { ...rt.config.streams.maxAgeHours, dlq: 12 } } });
+    await ensureStreams(rt.jsm, { ...rt.config, streams: { ...rt.config.streams, maxAgeHours: { ...rt.config.streams.maxAgeHours, dlq: 12 } } });
     expect((await rt.jsm.streams.info("KCE_DLQ")).config.max_age).toBe(12 * 3600 * 1e9);
   });
 

@@ -44,7 +44,7 @@ describe("kce command line", () => {
   it("has help for every command", async () => {
     const top = await kce(["--help"]);
     expect(top.code).toBe(0);
-    const commands = ["demo", "agent", "pricer", "rollup", "savings", "sink-prometheus", "api", "all", "sim", "config"];
+    const commands = ["demo", "agent", "pricer", "rollup", "savings", "sink-prometheus", "api", "all", "sim", "federation", "config"];
     for (const c of commands) expect(top.stdout).toMatch(new RegExp(`^  ${c}\\s`, "m"));
     for (const c of commands) {
       const help = await kce([c, "--help"]);
@@ -121,5 +121,18 @@ describe("kce command line", () => {
     expect(sample(samples, "kubecost_node_is_spot", { node: "ip-10-0-2-20.ec2.internal" })).toBe(1);
     await waitFor("the demo to stop by itself", () => demo.output().includes("stopped;"), 40_000, 500);
     expect(await portClosed(urls.natsPort)).toBe(true);
+  });
+
+  it("kce demo --clusters 3 federates three clusters' leaf servers into one hub, costs on /metrics per cluster", async () => {
+    const demo = spawnKce(["demo", "--clusters", "3", "--duration", "25", "--interval", "2", "--port", "0", "--api-port", "0", "--quiet"]);
+    const metrics = await waitFor("the demo's banner", () => /metrics:\s+(http:\/\/\S+)/.exec(demo.output())?.[1], 30_000);
+    const clusters = await waitFor("pod costs of all three clusters on /metrics", async () => {
+      const { samples } = await scrape(metrics);
+      const seen = new Set(samples.filter((x) => x.name === "kube_cost_pod_hourly_usd").map((x) => x.labels["cluster"]));
+      return seen.size === 3 ? [...seen].sort() : undefined;
+    }, 40_000, 500);
+    expect(clusters).toEqual(["ap-south", "eu-west", "us-east"]);
+    await waitFor("the demo to stop by itself", () => demo.output().includes("stopped;"), 40_000, 500);
+    expect(demo.output()).toContain("nats-servers ended");
   });
 });
