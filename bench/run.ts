@@ -3,6 +3,7 @@ import { benchFederation } from "./federation.ts";
 import { benchMetricsRender } from "./metrics-render.ts";
 import { benchPipeline } from "./pipeline.ts";
 import { benchQuery } from "./query.ts";
+import { benchReconcile } from "./reconcile.ts";
 
 /** `npm run bench`: performance figures for BENCHMARKS.md. Not part of `npm test`. */
 const only = process.argv[2];
@@ -24,6 +25,10 @@ for (const topology of ["all", "split"] as const) {
 }
 if (only === undefined || only === "federation") {
   for (const line of await benchFederation()) console.log(line);
+  console.log("");
+}
+if (only === undefined || only === "reconcile") {
+  for (const line of await benchReconcile()) console.log(line);
   console.log("");
 }
 process.exit(0);

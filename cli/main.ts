@@ -1,11 +1,13 @@
 import { ConfigError, ConfigFileError } from "../config/errors.ts";
 import { FederationSpecError } from "../federation/files.ts";
+import { BillFormatError, MixedCurrencyError } from "../reconcile/ingest.ts";
 import { VERSION } from "../model/version.ts";
 import { formatOptions, parseArgs, UsageError } from "./args.ts";
 import type { Command } from "./command.ts";
 import { configCommand } from "./commands/config.ts";
 import { demoCommand } from "./commands/demo.ts";
 import { federationCommand } from "./commands/federation.ts";
+import { reconcileCommand } from "./commands/reconcile.ts";
 import { simCommand } from "./commands/sim.ts";
 import { agentCommand, allCommand, apiCommand, pricerCommand, sinkClickHouseCommand, sinkWebhookCommand, rollupCommand, savingsCommand, sinkPrometheusCommand } from "./commands/stages.ts";
 
@@ -22,6 +24,7 @@ const COMMANDS: Command[] = [
   allCommand,
   simCommand,
   federationCommand,
+  reconcileCommand,
   configCommand,
 ];
 
@@ -70,7 +73,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${prefix}${error.message}\nRun 'kce ${command?.name ?? ""} --help' for usage.\n`);
       return 2;
     }
-    if (error instanceof ConfigError || error instanceof ConfigFileError || error instanceof FederationSpecError) {
+    if (error instanceof ConfigError || error instanceof ConfigFileError || error instanceof FederationSpecError || error instanceof BillFormatError || error instanceof MixedCurrencyError) {
       process.stderr.write(`${prefix}${error.message}\n`);
       return 2;
     }

@@ -76,4 +76,14 @@ describe("shipped schema history", () => {
     const read = await createCodecs().rollup.decode(data, headers);
     expect(read).toMatchObject({ ...old, part: 0, parts: 1 });
   });
+
+  it("reads CostRollup v2 node rows with the v3 reader (providerId defaults to empty)", async () => {
+    const v2 = loadSchemaFile("history/CostRollup.v2.avsc");
+    const node = { node: "n", instanceType: "m5.large", capacityType: "SPOT", region: "r", hours: 1, nodeCost: 1, cpuCost: 0, ramCost: 0, gpuCost: 0, podComputeCost: 0, idleCost: 0, idleCpuCost: 0, idleRamCost: 0, idleGpuCost: 0, overcommitCost: 0, pvCost: 0, realisedSavings: 0, potentialSavings: 0 };
+    const old = { resolution: "1d", cluster: "c", windowStartMs: 0, windowEndMs: 86_400_000, rev: 1, final: true, snapshotCount: 1, part: 0, parts: 1, rows: [], nodes: [node] };
+    const { data, headers } = new EventCodec(v2, new SchemaRegistry()).encode(old);
+    const read = await createCodecs().rollup.decode(data, headers);
+    expect(read.nodes[0]).toEqual({ ...node, providerId: "" });
+  });
 });
+

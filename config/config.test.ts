@@ -59,6 +59,11 @@ describe("config", () => {
     );
   });
 
+  it("leaves the tooling switches KCE_DEBUG, KCE_NATS_SERVER_BIN, KCE_TEST_LOG and KCE_CONFORMANCE_EVENTS alone", () => {
+    const env = { KCE_DEBUG: "1", KCE_NATS_SERVER_BIN: "/usr/sbin/nats-server", KCE_TEST_LOG: "1", KCE_CONFORMANCE_EVENTS: "5000", KCE_CLUSTER: "x" };
+    expect(applyEnvOverrides({}, configSchema, env)).toEqual({ cluster: "x" });
+  });
+
   it("applies command-line overrides last", () => {
     const c = loadConfig({ env: { KCE_CLUSTER: "from-env" }, overrides: { cluster: "from-cli" } });
     expect(c.cluster).toBe("from-cli");

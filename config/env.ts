@@ -5,6 +5,9 @@ import { closest, leafPaths, objectShape } from "./introspect.ts";
 
 export const ENV_PREFIX = "KCE_";
 
+/** KCE_* variables that are not config overrides: tooling switches read elsewhere. */
+export const NON_CONFIG_VARIABLES: ReadonlySet<string> = new Set(["KCE_DEBUG", "KCE_NATS_SERVER_BIN", "KCE_TEST_LOG", "KCE_CONFORMANCE_EVENTS"]);
+
 /** `intervalSeconds` → `INTERVAL_SECONDS`. */
 function screamingSnake(key: string): string {
   return key.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/[^A-Za-z0-9]/g, "_").toUpperCase();
@@ -61,7 +64,7 @@ export function applyEnvOverrides(
 ): Record<string, unknown> {
   const result = structuredClone(raw);
   for (const [variable, text] of Object.entries(env)) {
-    if (!variable.startsWith(ENV_PREFIX) || text === undefined) continue;
+    if (!variable.startsWith(ENV_PREFIX) || text === undefined || NON_CONFIG_VARIABLES.has(variable)) continue;
     const segments = variable.slice(ENV_PREFIX.length).split("__");
     const path = resolvePath(schema, segments, variable);
     let value: unknown;

@@ -36,6 +36,7 @@ function crossCheck(config: Config): Config {
       }
     }
   });
+  if (config.reconcile.enabled && config.reconcile.billsDir === "") throw new ConfigError("reconcile.billsDir", "is required when reconcile.enabled is true");
   return config;
 }
 

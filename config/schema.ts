@@ -208,6 +208,15 @@ const budget = z.strictObject({
   basis: z.array(z.enum(["runRate", "forecast"])).min(1).default(["runRate", "forecast"]).describe("runRate = current hourly cost × 730; forecast = month-to-date + run rate to month end"),
 });
 
+const reconcileSchedule = z
+  .strictObject({
+    enabled: z.boolean().default(false).describe("run `kce reconcile` on a schedule in `kce all`"),
+    billsDir: z.string().default("").describe("folder the billing exports land in (CSV, GCP JSON lines); every file in it is read"),
+    intervalHours: z.number().positive().max(168).default(24).describe("hours between runs (the first run is at start)"),
+    publish: z.boolean().default(true).describe("publish reconciled daily rollups to kce.rollup.1d-reconciled.<cluster>"),
+  })
+  .prefault({});
+
 /** Which event kinds cross from a workload cluster's leaf NATS to the hub, by federation mode. */
 export const FORWARDED_KINDS = {
   central: ["usage"],
@@ -250,6 +259,7 @@ export const configSchema = z.strictObject({
   budgets: z.array(budget).default([]).describe("budget rules evaluated by the webhook sink"),
   api,
   federation,
+  reconcile: reconcileSchedule,
   telemetry,
 });
 

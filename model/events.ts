@@ -190,6 +190,8 @@ export interface RollupRow extends CostTotals {
 
 export interface NodeRollupRow {
   node: string;
+  /** spec.providerID (CostRollup v3; "" when written by v2). */
+  providerId: string;
   instanceType: string;
   capacityType: string;
   region: string;

@@ -12,4 +12,5 @@ export const DOCUMENTED_FILES = [
   "sinks/webhook/README.md",
   "pricing/README.md",
   "api/README.md",
+  "reconcile/README.md",
 ].map((f) => fileURLToPath(new URL(`../${f}`, import.meta.url)));

@@ -4,7 +4,7 @@
  */
 export { startNatsServer, type NatsServerHandle } from "../local/nats-server.ts";
 export { freePort } from "../local/ports.ts";
-export { testConfig, writeConfigFile } from "./config.ts";
+export { testConfig, testRawConfig, writeConfigFile } from "./config.ts";
 export { openTestRuntime } from "./runtime.ts";
 export { waitFor } from "./wait.ts";
 export { readStream } from "./stream.ts";

@@ -7,6 +7,7 @@ import { createPrometheusSink } from "../../sinks/prometheus/stage.ts";
 import { createApi } from "../../api/stage.ts";
 import { createClickHouseSink } from "../../sinks/clickhouse/stage.ts";
 import { createWebhookSink } from "../../sinks/webhook/stage.ts";
+import { createReconcileStage } from "../../reconcile/stage.ts";
 import type { Runtime } from "../../bus/runtime.ts";
 import type { Stage } from "../../bus/stage-types.ts";
 import type { Config } from "../../config/schema.ts";
@@ -103,6 +104,7 @@ export function centralStages(config: Config): Array<(rt: Runtime) => Promise<St
   const stages: Array<(rt: Runtime) => Promise<Stage> | Stage> = [(rt) => createPricer(rt, createPriceBook(config.pricing)), createRollup, createSavings, createPrometheusSink];
   if (config.sinks.clickhouse.enabled) stages.push(createClickHouseSink);
   if (config.sinks.webhook.enabled) stages.push(createWebhookSink);
+  if (config.reconcile.enabled) stages.push(createReconcileStage);
   stages.push(createApi);
   return stages;
 }

@@ -35,6 +35,7 @@ export interface WindowJson {
 
 const emptyNode = (node: string, n: PricedSnapshot["nodeCost"]): NodeRollupRow => ({
   node,
+  providerId: n.providerId,
   instanceType: n.instanceType,
   capacityType: n.capacityType,
   region: n.region,
@@ -121,6 +122,7 @@ export class WindowState {
     const node = this.nodes.get(priced.node) ?? emptyNode(priced.node, n);
     node.instanceType = n.instanceType;
     node.capacityType = n.capacityType;
+    node.providerId = n.providerId;
     node.hours += priced.windowSeconds / 3600;
     node.nodeCost += n.windowCost;
     node.cpuCost += n.cpuCost;
@@ -218,7 +220,8 @@ export class WindowState {
     for (const [uidIndex = -1, ...rowIndices] of json.podKeys) {
       w.podKeys.set(uids[uidIndex] ?? `unknown-${uidIndex}`, rowIndices.map((i) => keys[i] ?? ""));
     }
-    for (const node of json.nodes) w.nodes.set(node.node, { ...node });
+    // Checkpoints written before CostRollup v3 have no providerId.
+    for (const node of json.nodes) w.nodes.set(node.node, { ...node, providerId: node.providerId ?? "" });
     return w;
   }
 }

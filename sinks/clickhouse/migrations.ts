@@ -46,4 +46,12 @@ export const MIGRATIONS: Migration[] = [
       ) ENGINE = ReplacingMergeTree(rev) PARTITION BY toYYYYMM(date) ORDER BY (cluster, date, resource_type, resource)`,
     ],
   },
+  {
+    version: 2,
+    description: "reconciled daily rollups (kce reconcile): namespace_daily_reconciled, expenses_reconciled",
+    statements: (db) => [
+      `CREATE TABLE IF NOT EXISTS ${db}.namespace_daily_reconciled AS ${db}.namespace_daily`,
+      `CREATE TABLE IF NOT EXISTS ${db}.expenses_reconciled AS ${db}.expenses`,
+    ],
+  },
 ];

@@ -1,9 +1,10 @@
 import type { CostRollup, PricedSnapshot, SavingsReport } from "../../model/events.ts";
+import { RECONCILED_RESOLUTION } from "../../reconcile/reconcile.ts";
 import { toDate, toDateTime } from "./client.ts";
 
 /** One row for one table. */
 export interface TableRow {
-  table: "pod_costs" | "node_costs" | "pv_costs" | "spot_savings" | "namespace_daily" | "expenses";
+  table: "pod_costs" | "node_costs" | "pv_costs" | "spot_savings" | `${"namespace_daily" | "expenses"}${"" | "_reconciled"}`;
   values: Record<string, string | number>;
 }
 
@@ -59,15 +60,20 @@ export function savingsRows(s: SavingsReport, version: number): TableRow[] {
  * namespace_daily, and `expenses` rows per namespace plus one for the whole cluster (idle included),
  * as seed 004's `expenses` table models a cluster as a resource. Later revisions replace earlier ones.
  */
+/**
+ * Daily rollups into namespace_daily and expenses; reconciled daily rollups (`1d-reconciled`, from
+ * `kce reconcile --publish`) into namespace_daily_reconciled and expenses_reconciled.
+ */
 export function dailyRows(r: CostRollup): TableRow[] {
-  if (r.resolution !== "1d" || r.part !== 0) return [];
+  if ((r.resolution !== "1d" && r.resolution !== RECONCILED_RESOLUTION) || r.part !== 0) return [];
+  const suffix = r.resolution === RECONCILED_RESOLUTION ? "_reconciled" : "";
   const day = toDate(r.windowStartMs);
   const rows: TableRow[] = [];
   const cluster = { cost: 0, cpu: 0, ram: 0, gpu: 0, storage: 0, network: 0, idle: 0 };
   for (const row of r.rows) {
     if (row.dimension !== "namespace") continue;
     rows.push({
-      table: "namespace_daily",
+      table: `namespace_daily${suffix}`,
       values: {
         cluster: r.cluster, day, namespace: row.namespace, pod_count: row.podCount, cpu_core_hours: row.cpuCoreHours, ram_byte_hours: row.ramByteHours,
         cpu_cost: row.cpuCost, ram_cost: row.ramCost, gpu_cost: row.gpuCost, pv_cost: row.pvCost, network_cost: row.networkCost, total_cost: row.totalCost,
@@ -75,7 +81,7 @@ export function dailyRows(r: CostRollup): TableRow[] {
       },
     });
     rows.push({
-      table: "expenses",
+      table: `expenses${suffix}`,
       values: {
         cluster: r.cluster, date: day, resource_type: "namespace", resource: row.namespace, cost: row.totalCost, cpu_cost: row.cpuCost, ram_cost: row.ramCost,
         gpu_cost: row.gpuCost, storage_cost: row.pvCost, network_cost: row.networkCost, idle_cost: 0, rev: r.rev,
@@ -96,7 +102,7 @@ export function dailyRows(r: CostRollup): TableRow[] {
     cluster.gpu += node.idleGpuCost;
   }
   rows.push({
-    table: "expenses",
+    table: `expenses${suffix}`,
     values: {
       cluster: r.cluster, date: day, resource_type: "cluster", resource: r.cluster, cost: cluster.cost, cpu_cost: cluster.cpu, ram_cost: cluster.ram,
       gpu_cost: cluster.gpu, storage_cost: cluster.storage, network_cost: cluster.network, idle_cost: cluster.idle, rev: r.rev,

@@ -8,13 +8,15 @@ import { clickhouseClient, migrate } from "./client.ts";
 import { dailyRows, pricedRows, savingsRows, type TableRow } from "./rows.ts";
 import { ClickHouseSink } from "./sink.ts";
 import { assertSubjectMatches } from "../../bus/checks.ts";
+import { RECONCILED_RESOLUTION } from "../../reconcile/reconcile.ts";
 
 export const CLICKHOUSE_COMPONENT = "sink-clickhouse";
 
 /**
- * The ClickHouse sink: migrates the schema at start, then three durable consumers — priced
- * snapshots (pod, node and volume costs), savings reports, and daily rollups (namespace_daily and
- * expenses) — each acked only after ClickHouse confirms the insert.
+ * The ClickHouse sink: migrates the schema at start, then four durable consumers — priced
+ * snapshots (pod, node and volume costs), savings reports, daily rollups (namespace_daily and
+ * expenses) and reconciled daily rollups (the same tables with `_reconciled`) — each acked only
+ * after ClickHouse confirms the insert.
  */
 export async function createClickHouseSink(rt: Runtime): Promise<Stage & { readonly buffered: number }> {
   const cfg = rt.config.sinks.clickhouse;
@@ -49,6 +51,17 @@ export async function createClickHouseSink(rt: Runtime): Promise<Stage & { reado
       decode: async (msg) => {
         const rollup = await rt.codecs.rollup.decode(msg.data, msg.headers);
         if (rollup.resolution !== "1d") throw new PoisonMessageError("wrong_resolution", `expected a 1d rollup on ${msg.subject}`);
+        return dailyRows(rollup);
+      },
+      sink: shared,
+      delivery: cfg.delivery,
+    }),
+    new SinkRunner<TableRow>(rt, {
+      component: CLICKHOUSE_COMPONENT,
+      spec: { stream: STREAMS.rollup, durable: "kce-sink-clickhouse-reconciled", filterSubject: `kce.rollup.${RECONCILED_RESOLUTION}.>` },
+      decode: async (msg) => {
+        const rollup = await rt.codecs.rollup.decode(msg.data, msg.headers);
+        if (rollup.resolution !== RECONCILED_RESOLUTION) throw new PoisonMessageError("wrong_resolution", `expected a reconciled daily rollup on ${msg.subject}`);
         return dailyRows(rollup);
       },
       sink: shared,

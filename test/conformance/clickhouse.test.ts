@@ -17,6 +17,9 @@ import { RollupEngine } from "../../processors/rollup/engine.ts";
 import { GiB, nodeInfo } from "../../testkit/fixtures.ts";
 import type { CostRollup, PricedSnapshot } from "../../model/events.ts";
 import { waitFor } from "../../testkit/index.ts";
+import { BillAggregate } from "../../reconcile/ingest.ts";
+import { publishReconciled } from "../../reconcile/publish.ts";
+import { reconcile } from "../../reconcile/reconcile.ts";
 
 const CLUSTER = "conformance";
 const MAX_IN_FLIGHT = 2000;
@@ -58,10 +61,10 @@ afterAll(async () => {
 describe("ClickHouse sink: migrations and tables", () => {
   it("creates its tables idempotently and records the schema version", async () => {
     const tables = await (await query.query({ query: "SELECT name FROM system.tables WHERE database = 'kce_test' ORDER BY name", format: "JSONEachRow" })).json<{ name: string }>();
-    expect(tables.map((t) => t.name)).toEqual(["expenses", "kce_migrations", "namespace_daily", "node_costs", "pod_costs", "pv_costs", "spot_savings"]);
+    expect(tables.map((t) => t.name)).toEqual(["expenses", "expenses_reconciled", "kce_migrations", "namespace_daily", "namespace_daily_reconciled", "node_costs", "pod_costs", "pv_costs", "spot_savings"]);
     const again = await createClickHouseSink(rt);
     await again.stop();
-    expect(await scalar("SELECT count() FROM kce_test.kce_migrations")).toBe(1);
+    expect(await scalar("SELECT count() FROM kce_test.kce_migrations")).toBe(2);
   });
 
   it("names the problem when ClickHouse is unreachable", async () => {
@@ -125,6 +128,21 @@ describe("ClickHouse sink: exactly-once effect and the README's example queries"
     expect(await scalar(`SELECT count() FROM kce_test.node_costs FINAL WHERE cluster = '${LEDGER}'`)).toBe(6);
     expect(await scalar(`SELECT count() FROM kce_test.namespace_daily FINAL WHERE cluster = '${LEDGER}'`)).toBe(2);
     expect(await scalar(`SELECT count() FROM kce_test.expenses FINAL WHERE cluster = '${LEDGER}'`)).toBe(3);
+
+    // `kce reconcile --publish` on that day: a bill 25 % under list for both nodes lands in the
+    // _reconciled tables, and the cluster's reconciled compute + idle equals the bill.
+    const bill = new BillAggregate();
+    const day = new Date(DAY).toISOString().slice(0, 10);
+    for (const n of second.nodes) bill.add({ day, resourceId: n.providerId.split("/").pop() ?? "", cost: (n.podComputeCost + n.idleCost) * 0.75, currency: "USD", kind: "AmazonEC2 Usage", usage: true }, { path: "bill.csv", line: 2 });
+    const { reconciled } = reconcile([second], bill);
+    await publishReconciled(rt, reconciled, Date.now());
+    const billed = second.nodes.reduce((a, n) => a + (n.podComputeCost + n.idleCost) * 0.75, 0);
+    const got = await waitFor("reconciled expenses in ClickHouse", async () => {
+      const r = await rows(`SELECT cpu_cost + ram_cost + gpu_cost AS compute FROM kce_test.expenses_reconciled FINAL WHERE cluster = '${LEDGER}' AND resource_type = 'cluster'`);
+      return r.length === 1 ? Number(r[0]?.["compute"]) : undefined;
+    }, 30_000, 250);
+    expect(Math.abs(got - billed)).toBeLessThan(1e-9);
+    expect(await scalar(`SELECT count() FROM kce_test.namespace_daily_reconciled FINAL WHERE cluster = '${LEDGER}'`)).toBe(2);
   });
 
   it("answers cost by namespace for a date range", async () => {

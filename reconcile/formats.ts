@@ -1,0 +1,193 @@
+/**
+ * The billing export layouts we read, recognised by their header, and how each maps to a bill line.
+ *
+ * Headers are compared normalised: a BOM dropped, a localised header "Name (Canonical)" read as its
+ * canonical name in brackets, then lower-cased with everything but letters and digits removed. So
+ * CUR 2.0's `line_item_unblended_cost` and legacy CUR's `lineItem/UnblendedCost` are the same column,
+ * as are Azure's `CostInBillingCurrency`, `costInBillingCurrency` and the German `... (CostInBillingCurrency)`.
+ */
+
+export type Layout = "focus" | "aws-cur" | "azure" | "gcp";
+
+export function normaliseHeader(header: string): string {
+  const bracketed = /\(([^()]+)\)\s*$/.exec(header.replace(/^\ufeff/, ""));
+  return (bracketed?.[1] ?? header).toLowerCase().replace(/[^a-z0-9]/g, "");
+}
+
+/** One line of a bill, normalised. */
+export interface BillLine {
+  /** UTC day the charge belongs to, YYYY-MM-DD. */
+  day: string;
+  /** The resource as the bill names it ("" when the line has none). */
+  resourceId: string;
+  cost: number;
+  currency: string;
+  /** What the line is (service, meter category, line item type), for unmatched-item reports. */
+  kind: string;
+  /** Lines that are not usage of a resource (tax, fees, credits) are never matched to nodes. */
+  usage: boolean;
+}
+
+/** A row that cannot be read: which column and why. */
+export class BadRowError extends Error {
+  override readonly name = "BadRowError";
+  readonly column: string;
+  constructor(column: string, message: string) {
+    super(message);
+    this.column = column;
+  }
+}
+
+export interface LayoutSpec {
+  layout: Layout;
+  /** Which column the cost came from, for the report. */
+  costColumn: string;
+  /** Maps a record (normalised header → value) to a bill line; throws BadRowError. */
+  read(get: (column: string) => string | undefined, record: Record<string, unknown>): BillLine;
+}
+
+const MONTHS = /^(\d{2})\/(\d{2})\/(\d{4})/;
+
+/** ISO date or timestamp, or Azure's US-style MM/DD/YYYY, to a UTC day. */
+export function dayOf(column: string, value: string | undefined): string {
+  const v = (value ?? "").trim();
+  const us = MONTHS.exec(v);
+  if (us !== null) return `${us[3]}-${us[1]}-${us[2]}`;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(v)) return v;
+  const t = Date.parse(v);
+  if (v === "" || Number.isNaN(t)) throw new BadRowError(column, `${JSON.stringify(value ?? "")} is not a date`);
+  return new Date(t).toISOString().slice(0, 10);
+}
+
+function money(column: string, value: string | undefined, required = true): number {
+  const v = (value ?? "").trim();
+  if (v === "" && !required) return 0;
+  const n = Number(v);
+  if (v === "" || !Number.isFinite(n)) throw new BadRowError(column, `${JSON.stringify(value ?? "")} is not a number`);
+  return n;
+}
+
+function first(get: (c: string) => string | undefined, columns: string[]): string | undefined {
+  for (const c of columns) {
+    const v = get(c);
+    if (v !== undefined && v !== "") return v;
+  }
+  return undefined;
+}
+
+/** AWS line item types and the cost that reflects what was paid for the usage (amortised). */
+const AWS_NOT_USAGE = new Set(["tax", "credit", "refund", "fee", "riFee".toLowerCase(), "savingsplanrecurringfee", "savingsplanupfrontfee", "bundleddiscount", "edpdiscount", "privaterateddiscount"]);
+
+const awsCur: LayoutSpec = {
+  layout: "aws-cur",
+  costColumn: "line_item_unblended_cost; savings_plan_savings_plan_effective_cost for SavingsPlanCoveredUsage; reservation_effective_cost for DiscountedUsage; SavingsPlanNegation skipped",
+  read: (get) => {
+    const type = get("lineitemlineitemtype") ?? "Usage";
+    const t = type.toLowerCase();
+    const day = dayOf("line_item_usage_start_date", get("lineitemusagestartdate"));
+    let cost: number;
+    if (t === "savingsplancoveredusage") cost = money("savings_plan_savings_plan_effective_cost", get("savingsplansavingsplaneffectivecost"));
+    else if (t === "discountedusage") cost = money("reservation_effective_cost", get("reservationeffectivecost"));
+    else if (t === "savingsplannegation") cost = 0;
+    else cost = money("line_item_unblended_cost", get("lineitemunblendedcost"));
+    return {
+      day,
+      resourceId: get("lineitemresourceid") ?? "",
+      cost,
+      currency: get("lineitemcurrencycode") ?? "",
+      kind: `${get("lineitemproductcode") ?? "AWS"} ${type}`.trim(),
+      usage: !AWS_NOT_USAGE.has(t) && t !== "savingsplannegation",
+    };
+  },
+};
+
+const focus = (effective: boolean): LayoutSpec => ({
+  layout: "focus",
+  costColumn: effective ? "EffectiveCost" : "BilledCost (the file has no EffectiveCost)",
+  read: (get) => {
+    const category = get("chargecategory") ?? "Usage";
+    return {
+      day: dayOf("ChargePeriodStart", get("chargeperiodstart")),
+      resourceId: get("resourceid") ?? "",
+      cost: effective ? money("EffectiveCost", get("effectivecost")) : money("BilledCost", get("billedcost")),
+      currency: get("billingcurrency") ?? "",
+      kind: `${get("servicename") ?? get("providername") ?? "FOCUS"} ${category}`.trim(),
+      usage: category.toLowerCase() === "usage",
+    };
+  },
+});
+
+const azure = (costColumns: string[]): LayoutSpec => ({
+  layout: "azure",
+  costColumn: `${costColumns[0] ?? "cost"} (as exported: actual or amortised)`,
+  read: (get) => {
+    const cost = first(get, costColumns);
+    const charge = (get("chargetype") ?? "Usage").toLowerCase();
+    return {
+      day: dayOf("Date", first(get, ["date", "usagedatetime", "usagedate"])),
+      resourceId: azureResource(first(get, ["resourceid", "instanceid", "instancename"]) ?? "", get("additionalinfo")),
+      cost: money(costColumns[0] ?? "cost", cost),
+      currency: first(get, ["billingcurrencycode", "billingcurrency", "currency"]) ?? "",
+      kind: `Azure ${first(get, ["metercategory"]) ?? ""}`.trim(),
+      usage: charge === "usage",
+    };
+  },
+});
+
+/**
+ * A VM scale set bills per instance with the scale set's id and the instance in AdditionalInfo
+ * (`"VMName": "aks-nodepool1-12345678-vmss_0"`); nodes name `.../virtualMachineScaleSets/<set>/virtualMachines/0`.
+ */
+function azureResource(id: string, additionalInfo: string | undefined): string {
+  if (!/\/virtualmachinescalesets\/[^/]+$/i.test(id) || additionalInfo === undefined) return id;
+  const vm = /"VMName"\s*:\s*"([^"]+)"/.exec(additionalInfo)?.[1];
+  const index = vm === undefined ? undefined : /_(\d+)$/.exec(vm)?.[1];
+  return index === undefined ? id : `${id}/virtualMachines/${index}`;
+}
+
+function gcpCredits(record: Record<string, unknown>, get: (c: string) => string | undefined): number {
+  let credits: unknown = record["credits"];
+  if (typeof credits === "string" || credits === undefined) {
+    const raw = get("credits");
+    if (raw === undefined || raw.trim() === "") return 0;
+    try {
+      credits = JSON.parse(raw);
+    } catch {
+      throw new BadRowError("credits", `credits ${JSON.stringify(raw.slice(0, 80))} is not a JSON list`);
+    }
+  }
+  if (!Array.isArray(credits)) return 0;
+  return credits.reduce((sum: number, c: unknown) => sum + (typeof c === "object" && c !== null && typeof (c as { amount?: unknown }).amount === "number" ? (c as { amount: number }).amount : 0), 0);
+}
+
+const gcp: LayoutSpec = {
+  layout: "gcp",
+  costColumn: "cost + credits (committed-use, sustained-use and other credits)",
+  read: (get, record) => {
+    const resource = first(get, ["resourcename", "resourceglobalname"]) ?? "";
+    return {
+      day: dayOf("usage_start_time", get("usagestarttime")),
+      resourceId: resource,
+      cost: money("cost", get("cost")) + gcpCredits(record, get),
+      currency: get("currency") ?? "",
+      kind: `GCP ${first(get, ["servicedescription", "skudescription"]) ?? ""}`.trim(),
+      usage: true,
+    };
+  },
+};
+
+/** The layout of a file from its (normalised) columns, or the reason none fits. */
+export function detectLayout(columns: ReadonlySet<string>): LayoutSpec | string {
+  const has = (c: string) => columns.has(c);
+  if (has("lineitemusagestartdate") && has("lineitemunblendedcost")) return awsCur;
+  if (has("chargeperiodstart") && (has("effectivecost") || has("billedcost"))) return focus(has("effectivecost"));
+  if (has("usagestarttime") && has("cost")) return gcp;
+  const azureCost = ["costinbillingcurrency", "pretaxcost", "cost", "costinusd"].filter(has);
+  if ((has("date") || has("usagedatetime")) && azureCost.length > 0 && (has("resourceid") || has("instanceid") || has("instancename"))) return azure(azureCost);
+  return (
+    "unknown billing export layout: expected FOCUS (ChargePeriodStart, EffectiveCost/BilledCost, ResourceId), " +
+    "AWS CUR (line_item_usage_start_date or lineItem/UsageStartDate, line_item_unblended_cost), Azure cost export " +
+    "(Date/UsageDateTime, CostInBillingCurrency/PreTaxCost, ResourceId/InstanceId) or GCP billing export " +
+    "(usage_start_time, cost)"
+  );
+}

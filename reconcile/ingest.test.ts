@@ -1,0 +1,107 @@
+import { readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { tempDir } from "../testkit/tempdir.ts";
+import { normaliseHeader } from "./formats.ts";
+import { BillAggregate, BillFormatError, ingestFile, MixedCurrencyError } from "./ingest.ts";
+import { billKey, nodeKey } from "./match.ts";
+
+const FIXTURES = fileURLToPath(new URL("../test/fixtures/billing/", import.meta.url));
+const fixture = (path: string) => join(FIXTURES, path);
+
+async function ingest(path: string) {
+  const bill = new BillAggregate();
+  const summary = await ingestFile(path, bill);
+  return { bill, summary };
+}
+
+describe("billing exports: every sample parses and maps to the right columns", () => {
+  it("normalises localised, camelCase, snake_case and slash headers to one name", () => {
+    expect(normaliseHeader("\ufeffSubscriptionGuid")).toBe("subscriptionguid");
+    expect(normaliseHeader("Kategorie der Verbrauchseinheit (MeterCategory)")).toBe("metercategory");
+    expect(normaliseHeader("line_item_unblended_cost")).toBe(normaliseHeader("lineItem/UnblendedCost"));
+    expect(normaliseHeader("savings_plan_savings_plan_effective_cost")).toBe(normaliseHeader("savingsPlan/SavingsPlanEffectiveCost"));
+  });
+
+  it("reads every Azure header variant", async () => {
+    const costs: Record<string, number> = {};
+    for (const file of readdirSync(fixture("azure/headersets"))) {
+      const { summary } = await ingest(fixture(`azure/headersets/${file}`));
+      expect(summary.layout, file).toBe("azure");
+      costs[file] = summary.cost;
+    }
+    // The load balancer row is 0.075 in PayAsYouGo (PreTaxCost), German and YA (localised headers, US dates).
+    expect(costs["PayAsYouGo.csv"]).toBeCloseTo(0.075, 10);
+    expect(costs["German.csv"]).toBeCloseTo(0.075, 10);
+    expect(costs["YA.csv"]).toBeCloseTo(0.075, 10);
+    const ya = await ingest(fixture("azure/headersets/YA.csv"));
+    expect([...ya.bill.byResourceDay.values()][0]?.day).toBe("2021-02-02");
+  });
+
+  it("counts a BOM file's empty row as bad, naming the line and column, and keeps going", async () => {
+    const { summary } = await ingest(fixture("azure/headersets/BOM.csv"));
+    expect(summary).toMatchObject({ layout: "azure", rows: 0, badRows: 1 });
+    expect(summary.problems[0]).toMatchObject({ line: 2, column: "PreTaxCost" });
+  });
+
+  it("puts a scale set's instance cost on the VM named in AdditionalInfo", async () => {
+    const { bill } = await ingest(fixture("azure/values/VirtualMachine.csv"));
+    const vm = [...bill.byResourceDay.values()][0];
+    expect(vm?.resourceId).toMatch(/virtualMachineScaleSets\/aks-nodepool1-12345678-vmss\/virtualMachines\/0$/);
+    expect(vm?.cost).toBe(4);
+    expect(billKey(vm?.resourceId ?? "")).toBe(nodeKey("azure:///subscriptions/11111111-12ab-34dc-56ef-123456abcdef/resourceGroups/Example-Resource-Group/providers/Microsoft.Compute/virtualMachineScaleSets/aks-nodepool1-12345678-vmss/virtualMachines/0"));
+  });
+
+  it("reads every FOCUS sample with EffectiveCost", async () => {
+    for (const file of readdirSync(fixture("focus"))) {
+      const { summary } = await ingest(fixture(`focus/${file}`));
+      expect(summary.layout, file).toBe("focus");
+      expect(summary.costColumn).toBe("EffectiveCost");
+    }
+    // 100 % utilisation: the commitment purchase's effective cost is spread over usage; usage carries it.
+    const { bill } = await ingest(fixture("focus/commitment_discount_usage_scenario_1.csv"));
+    expect([...bill.byResourceDay.values()].every((r) => r.cost >= 0)).toBe(true);
+  });
+
+  it("takes AWS CUR 2.0 and legacy CUR effective costs: savings plans, reservations, negations skipped, tax unmatched", async () => {
+    for (const file of ["aws/cur2.csv", "aws/cur-legacy.csv"]) {
+      const { bill, summary } = await ingest(fixture(file));
+      expect(summary.layout).toBe("aws-cur");
+      expect(bill.byResourceDay.get("i-0aaa1111bbbb2222c|2026-11-03")?.cost).toBe(0.192);
+      expect(bill.byResourceDay.get("i-0ddd3333eeee4444f|2026-11-03")?.cost).toBe(0.13824);
+    }
+    const { bill } = await ingest(fixture("aws/cur2.csv"));
+    expect(bill.byResourceDay.get("i-0fff5555aaaa6666b|2026-11-03")?.cost).toBe(0.1512);
+    expect(bill.currency).toBe("USD");
+    expect([...bill.other.values()].map((o) => o.kind)).toEqual(expect.arrayContaining(["AmazonEC2 Tax", "AmazonEC2 SavingsPlanNegation"]));
+    expect(nodeKey("aws:///us-east-1a/i-0aaa1111bbbb2222c")).toBe("i-0aaa1111bbbb2222c");
+    expect(billKey("arn:aws:ec2:us-east-1:123456789012:instance/i-0aaa1111bbbb2222c")).toBe("i-0aaa1111bbbb2222c");
+  });
+
+  it("reads GCP billing rows as JSON lines and as CSV, cost plus credits, a broken line counted", async () => {
+    const json = await ingest(fixture("gcp/billing-export.jsonl"));
+    expect(json.summary).toMatchObject({ layout: "gcp", rows: 3, badRows: 1 });
+    expect(json.summary.problems[0]).toMatchObject({ line: 4 });
+    const csv = await ingest(fixture("gcp/billing-export.csv"));
+    for (const { bill } of [json, csv]) {
+      expect(bill.byResourceDay.get("gce:gke-prod-pool-1-abcd|2026-11-03")?.cost).toBeCloseTo(0.1336 - 0.0494 + 0.0716, 12);
+    }
+    expect(nodeKey("gce://shop-prod/us-central1-a/gke-prod-pool-1-abcd")).toBe("gce:gke-prod-pool-1-abcd");
+  });
+
+  it("refuses an unknown layout and mixed currencies, naming the file and line", async () => {
+    const dir = tempDir("kce-bills-");
+    writeFileSync(join(dir, "x.csv"), "a,b\n1,2\n");
+    await expect(ingest(join(dir, "x.csv"))).rejects.toThrow(BillFormatError);
+    await expect(ingest(join(dir, "x.csv"))).rejects.toThrow(/x\.csv: unknown billing export layout/);
+    writeFileSync(join(dir, "mixed.csv"), "ChargePeriodStart,ResourceId,EffectiveCost,BillingCurrency\n2026-11-01,i-0aaa1111bbbb2222c,1,USD\n2026-11-01,i-0aaa1111bbbb2222c,1,EUR\n");
+    await expect(ingest(join(dir, "mixed.csv"))).rejects.toThrow(MixedCurrencyError);
+    await expect(ingest(join(dir, "mixed.csv"))).rejects.toThrow(/mixed\.csv line 3, column currency: EUR/);
+    writeFileSync(join(dir, "ragged.csv"), "ChargePeriodStart,ResourceId,EffectiveCost\n2026-11-01,i-0aaa1111bbbb2222c,1\n2026-11-01,oops\nnot-a-date,i-0aaa1111bbbb2222c,2\n2026-11-01,i-0aaa1111bbbb2222c,abc\n2026-11-01,i-0aaa1111bbbb2222c,2\n");
+    const { bill, summary } = await ingest(join(dir, "ragged.csv"));
+    expect(summary).toMatchObject({ rows: 2, badRows: 3 });
+    expect(summary.problems.map((p) => [p.line, p.column])).toEqual([[3, "(row)"], [4, "ChargePeriodStart"], [5, "EffectiveCost"]]);
+    expect(bill.byResourceDay.get("i-0aaa1111bbbb2222c|2026-11-01")?.cost).toBe(3);
+  });
+});

@@ -1,0 +1,34 @@
+/**
+ * Matching bill lines to nodes by resource id. Both sides are reduced to one key:
+ *   AWS   aws:///us-east-1a/i-0abc…        ↔ i-0abc… (CUR) or arn:aws:ec2:…:instance/i-0abc… (FOCUS)
+ *   GCP   gce://project/zone/name           ↔ resource.name, or …/instances/name
+ *   Azure azure:///subscriptions/…/virtualMachines/vm (or a scale set's …/virtualMachines/0)
+ *                                           ↔ ResourceId / InstanceId (+ the VM name for scale sets)
+ */
+
+/** The matching key of a node's spec.providerID, or undefined when it names no billable instance. */
+export function nodeKey(providerId: string): string | undefined {
+  const id = providerId.trim();
+  if (id === "") return undefined;
+  const aws = /^aws:\/\/\/?[^/]*\/(i-[0-9a-f]+)$/i.exec(id);
+  if (aws?.[1] !== undefined) return aws[1].toLowerCase();
+  const gce = /^gce:\/\/[^/]+\/[^/]+\/([^/]+)$/i.exec(id);
+  if (gce?.[1] !== undefined) return `gce:${gce[1].toLowerCase()}`;
+  const azure = /^azure:\/\/(\/subscriptions\/.+)$/i.exec(id);
+  if (azure?.[1] !== undefined) return azure[1].toLowerCase();
+  return undefined;
+}
+
+/** The matching key of a bill line's resource id ("" when there is none). */
+export function billKey(resourceId: string): string {
+  const id = resourceId.trim();
+  if (id === "") return "";
+  const instance = /(?:^|[/:])(i-[0-9a-f]+)$/i.exec(id);
+  if (instance?.[1] !== undefined) return instance[1].toLowerCase();
+  if (/^\/subscriptions\//i.test(id)) return id.toLowerCase();
+  const gceInstance = /\/instances\/([^/]+)$/i.exec(id);
+  if (gceInstance?.[1] !== undefined) return `gce:${gceInstance[1].toLowerCase()}`;
+  // GCP's resource.name is the bare instance name.
+  if (/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(id)) return `gce:${id}`;
+  return id.toLowerCase();
+}

@@ -1,0 +1,148 @@
+/**
+ * Reconciliation: per node and day, factor = billed ÷ what we allocated (pods' compute + idle), and
+ * daily rollups with every compute cost on that node scaled by it — so pods, namespaces,
+ * controllers, labels and idle on a node add up to its bill exactly. Volumes, network and savings are
+ * left as estimated (they are billed on other lines).
+ */
+import type { CostRollup, NodeRollupRow, RollupRow } from "../model/events.ts";
+import type { BillAggregate, OtherCharge } from "./ingest.ts";
+import { nodeKey } from "./match.ts";
+
+export const RECONCILED_RESOLUTION = "1d-reconciled";
+
+export interface NodeDay {
+  cluster: string;
+  node: string;
+  day: string;
+  providerId: string;
+  /** Our list-price estimate of the node for the hours we saw it. */
+  estimated: number;
+  /** What the bill charged for the instance that day; undefined when it is not on the bill. */
+  billed: number | undefined;
+  /** billed ÷ (pods' compute + idle); 1 when not on the bill. */
+  factor: number;
+}
+
+export interface NamespaceDay {
+  cluster: string;
+  namespace: string;
+  day: string;
+  estimated: number;
+  reconciled: number;
+}
+
+export interface ReconcileResult {
+  nodeDays: NodeDay[];
+  namespaceDays: NamespaceDay[];
+  reconciled: CostRollup[];
+  /** Bill items that match no node: other resources (load balancers, NAT, disks), fees, tax, credits. */
+  unmatched: OtherCharge[];
+}
+
+const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+function scaleNode(n: NodeRollupRow, f: number): NodeRollupRow {
+  return {
+    ...n,
+    nodeCost: n.nodeCost * f,
+    cpuCost: n.cpuCost * f,
+    ramCost: n.ramCost * f,
+    gpuCost: n.gpuCost * f,
+    podComputeCost: n.podComputeCost * f,
+    idleCost: n.idleCost * f,
+    idleCpuCost: n.idleCpuCost * f,
+    idleRamCost: n.idleRamCost * f,
+    idleGpuCost: n.idleGpuCost * f,
+    overcommitCost: n.overcommitCost * f,
+  };
+}
+
+interface Delta {
+  cpu: number;
+  ram: number;
+  gpu: number;
+}
+
+function applyDelta(row: RollupRow, d: Delta): RollupRow {
+  return { ...row, cpuCost: row.cpuCost + d.cpu, ramCost: row.ramCost + d.ram, gpuCost: row.gpuCost + d.gpu, totalCost: row.totalCost + d.cpu + d.ram + d.gpu };
+}
+
+function belongs(pod: RollupRow, row: RollupRow): boolean {
+  if (row.dimension === "namespace") return pod.namespace === row.namespace;
+  if (row.dimension === "controller") return pod.namespace === row.namespace && pod.controllerKind === row.controllerKind && pod.controllerName === row.controllerName;
+  if (row.dimension === "label") return pod.labels[row.labelKey] === row.labelValue;
+  return false;
+}
+
+/** Reconciles one cluster's whole 1d rollup against the bill. */
+function reconcileDay(rollup: CostRollup, bill: BillAggregate, matched: Set<string>): { nodeDays: NodeDay[]; namespaceDays: NamespaceDay[]; reconciled: CostRollup } {
+  const day = dayOf(rollup.windowStartMs);
+  const factors = new Map<string, number>();
+  const nodeDays: NodeDay[] = [];
+  for (const n of rollup.nodes) {
+    const key = nodeKey(n.providerId);
+    const id = key === undefined ? undefined : `${key}|${day}`;
+    const line = id === undefined ? undefined : bill.byResourceDay.get(id);
+    const allocated = n.podComputeCost + n.idleCost;
+    let factor = 1;
+    if (line !== undefined && id !== undefined) {
+      matched.add(id);
+      if (allocated > 0) factor = line.cost / allocated;
+    }
+    factors.set(n.node, factor);
+    nodeDays.push({ cluster: rollup.cluster, node: n.node, day, providerId: n.providerId, estimated: n.nodeCost, billed: line?.cost, factor });
+  }
+  const pods = rollup.rows.filter((r) => r.dimension === "pod");
+  const podDelta = (pod: RollupRow): Delta => {
+    const f = (factors.get(pod.node) ?? 1) - 1;
+    return { cpu: pod.cpuCost * f, ram: pod.ramCost * f, gpu: pod.gpuCost * f };
+  };
+  const rows = rollup.rows.map((row) => {
+    if (row.dimension === "pod") return applyDelta(row, podDelta(row));
+    const sum: Delta = { cpu: 0, ram: 0, gpu: 0 };
+    for (const pod of pods) {
+      if (!belongs(pod, row)) continue;
+      const d = podDelta(pod);
+      sum.cpu += d.cpu;
+      sum.ram += d.ram;
+      sum.gpu += d.gpu;
+    }
+    return applyDelta(row, sum);
+  });
+  const namespaceDays = rollup.rows
+    .map((row, i) => ({ row, i }))
+    .filter(({ row }) => row.dimension === "namespace")
+    .map(({ row, i }) => ({ cluster: rollup.cluster, namespace: row.namespace, day, estimated: row.totalCost, reconciled: rows[i]?.totalCost ?? row.totalCost }));
+  const reconciled: CostRollup = {
+    ...rollup,
+    resolution: RECONCILED_RESOLUTION,
+    part: 0,
+    parts: 1,
+    rows,
+    nodes: rollup.nodes.map((n) => scaleNode(n, factors.get(n.node) ?? 1)),
+  };
+  return { nodeDays, namespaceDays, reconciled };
+}
+
+/**
+ * Reconciles whole 1d rollups (one per cluster and day, pod rows included) with what the bills
+ * say. Bill items for the same days that match no node are returned as unmatched.
+ */
+export function reconcile(rollups: readonly CostRollup[], bill: BillAggregate): ReconcileResult {
+  const matched = new Set<string>();
+  const result: ReconcileResult = { nodeDays: [], namespaceDays: [], reconciled: [], unmatched: [] };
+  const days = new Set<string>();
+  for (const rollup of rollups) {
+    const r = reconcileDay(rollup, bill, matched);
+    days.add(dayOf(rollup.windowStartMs));
+    result.nodeDays.push(...r.nodeDays);
+    result.namespaceDays.push(...r.namespaceDays);
+    result.reconciled.push(r.reconciled);
+  }
+  for (const [id, line] of bill.byResourceDay) {
+    if (!matched.has(id) && days.has(line.day)) result.unmatched.push({ kind: line.kind, day: line.day, resourceId: line.resourceId, cost: line.cost });
+  }
+  for (const other of bill.other.values()) if (days.has(other.day)) result.unmatched.push(other);
+  result.unmatched.sort((a, b) => b.cost - a.cost);
+  return result;
+}

@@ -1,0 +1,139 @@
+import type { FileSummary } from "./ingest.ts";
+import type { ReconcileResult } from "./reconcile.ts";
+
+export interface ReportRow {
+  level: "cluster" | "node" | "namespace" | "unmatched";
+  cluster: string;
+  name: string;
+  estimated: number;
+  billed: number;
+  difference: number;
+  /** (estimated − billed) ÷ billed × 100; undefined when nothing was billed. */
+  errorPct: number | undefined;
+  note: string;
+}
+
+export interface AccuracyReport {
+  currency: string;
+  files: FileSummary[];
+  rows: ReportRow[];
+  unmatchedTotal: number;
+}
+
+function row(level: ReportRow["level"], cluster: string, name: string, estimated: number, billed: number, note = ""): ReportRow {
+  return { level, cluster, name, estimated, billed, difference: estimated - billed, errorPct: billed === 0 ? undefined : ((estimated - billed) / billed) * 100, note };
+}
+
+/**
+ * Per cluster and node: our list-price estimate against the bill (nodes not on the bill are listed
+ * with billed 0 and a note). Per namespace: the estimate against the reconciled allocation. Then the
+ * bill's unmatched items by kind.
+ */
+export function buildReport(result: ReconcileResult, files: FileSummary[], currency: string): AccuracyReport {
+  const rows: ReportRow[] = [];
+  const byNode = new Map<string, { cluster: string; node: string; estimated: number; billed: number; missing: number }>();
+  for (const d of result.nodeDays) {
+    const key = `${d.cluster}\u0000${d.node}`;
+    const n = byNode.get(key) ?? { cluster: d.cluster, node: d.node, estimated: 0, billed: 0, missing: 0 };
+    if (d.billed === undefined) n.missing++;
+    else {
+      n.estimated += d.estimated;
+      n.billed += d.billed;
+    }
+    byNode.set(key, n);
+  }
+  const clusters = new Map<string, { estimated: number; billed: number; missing: number }>();
+  for (const n of byNode.values()) {
+    const c = clusters.get(n.cluster) ?? { estimated: 0, billed: 0, missing: 0 };
+    c.estimated += n.estimated;
+    c.billed += n.billed;
+    c.missing += n.missing;
+    clusters.set(n.cluster, c);
+  }
+  for (const [cluster, c] of [...clusters].sort()) rows.push(row("cluster", cluster, cluster, c.estimated, c.billed, c.missing > 0 ? `${c.missing} node-days not on the bill (left as estimated)` : ""));
+  for (const n of [...byNode.values()].sort((a, b) => a.cluster.localeCompare(b.cluster) || a.node.localeCompare(b.node))) {
+    rows.push(row("node", n.cluster, n.node, n.estimated, n.billed, n.missing > 0 ? `${n.missing} day(s) not on the bill` : ""));
+  }
+  const byNamespace = new Map<string, { cluster: string; namespace: string; estimated: number; reconciled: number }>();
+  for (const d of result.namespaceDays) {
+    const key = `${d.cluster}\u0000${d.namespace}`;
+    const n = byNamespace.get(key) ?? { cluster: d.cluster, namespace: d.namespace, estimated: 0, reconciled: 0 };
+    n.estimated += d.estimated;
+    n.reconciled += d.reconciled;
+    byNamespace.set(key, n);
+  }
+  for (const n of [...byNamespace.values()].sort((a, b) => a.cluster.localeCompare(b.cluster) || b.reconciled - a.reconciled)) {
+    rows.push(row("namespace", n.cluster, n.namespace, n.estimated, n.reconciled, "billed = reconciled allocation"));
+  }
+  const byKind = new Map<string, { cost: number; items: number }>();
+  for (const u of result.unmatched) {
+    const k = byKind.get(u.kind) ?? { cost: 0, items: 0 };
+    k.cost += u.cost;
+    k.items++;
+    byKind.set(u.kind, k);
+  }
+  for (const [kind, k] of [...byKind].sort((a, b) => b[1].cost - a[1].cost)) rows.push(row("unmatched", "", kind, 0, k.cost, `${k.items} resource-day(s) matching no node: unallocated`));
+  return { currency, files, rows, unmatchedTotal: result.unmatched.reduce((a, u) => a + u.cost, 0) };
+}
+
+const money = (n: number) => (Math.abs(n) >= 0.01 || n === 0 ? n.toFixed(2) : n.toPrecision(3));
+const pct = (n: number | undefined) => (n === undefined ? "" : `${n >= 0 ? "+" : ""}${n.toFixed(1)}%`);
+
+export function renderTable(report: AccuracyReport): string {
+  const head = ["LEVEL", "CLUSTER", "NAME", "ESTIMATED", "BILLED", "DIFFERENCE", "ERROR", "NOTE"];
+  const body = report.rows.map((r) => [r.level, r.cluster, r.name, money(r.estimated), money(r.billed), money(r.difference), pct(r.errorPct), r.note]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] ?? "").length)));
+  const right = new Set([3, 4, 5, 6]);
+  const line = (cells: string[]) => cells.map((c, i) => (right.has(i) ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join("  ").trimEnd();
+  const files = report.files.map((f) => `${f.path}: ${f.layout}, ${f.rows} rows read, ${f.badRows} bad; cost from ${f.costColumn}`);
+  const problems = report.files.flatMap((f) => f.problems.map((p) => `  ${f.path} line ${p.line}, column ${p.column}: ${p.message}`));
+  return [
+    ...files,
+    ...(problems.length > 0 ? ["bad rows (first ones):", ...problems] : []),
+    `currency: ${report.currency || "(not stated in the files)"}`,
+    "",
+    line(head),
+    ...body.map(line),
+    "",
+    `unmatched bill items: ${money(report.unmatchedTotal)} ${report.currency} (not allocated to any node)`,
+  ].join("\n");
+}
+
+const csvCell = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+
+export function renderCsv(report: AccuracyReport): string {
+  const lines = ["level,cluster,name,estimated,billed,difference,error_pct,note"];
+  for (const r of report.rows) lines.push([r.level, r.cluster, r.name, String(r.estimated), String(r.billed), String(r.difference), r.errorPct === undefined ? "" : String(r.errorPct), r.note].map(csvCell).join(","));
+  return lines.join("\n") + "\n";
+}
+
+export interface NodeRatio {
+  cluster: string;
+  node: string;
+  day: string;
+  ratio: number;
+}
+
+/** Billed ÷ estimated per node, for the latest day the node was on the bill. */
+export function latestRatios(result: ReconcileResult): NodeRatio[] {
+  const latest = new Map<string, NodeRatio>();
+  for (const d of result.nodeDays) {
+    if (d.billed === undefined || d.estimated <= 0) continue;
+    const key = `${d.cluster}\u0000${d.node}`;
+    const known = latest.get(key);
+    if (known === undefined || known.day < d.day) latest.set(key, { cluster: d.cluster, node: d.node, day: d.day, ratio: d.billed / d.estimated });
+  }
+  return [...latest.values()];
+}
+
+/** node_exporter textfile format: kube_cost_reconciliation_ratio{cluster,node} = billed ÷ estimated of the latest reconciled day. */
+export function renderMetrics(result: ReconcileResult): string {
+  const latest = latestRatios(result);
+  const esc = (s: string) => s.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
+  return [
+    "# HELP kube_cost_reconciliation_ratio Billed cost over the list-price estimate of a node, for the latest reconciled day.",
+    "# TYPE kube_cost_reconciliation_ratio gauge",
+    ...latest.map((l) => `kube_cost_reconciliation_ratio{cluster="${esc(l.cluster)}",node="${esc(l.node)}"} ${l.ratio}`),
+    "",
+  ].join("\n");
+}

@@ -1,0 +1,205 @@
+import { execFile } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Runtime } from "../../bus/runtime.ts";
+import type { Stage } from "../../bus/stage-types.ts";
+import { snapshotId, subjects } from "../../bus/subjects.ts";
+import type { CostRollup, PricedSnapshot } from "../../model/events.ts";
+import { createPricer } from "../../processors/pricer/stage.ts";
+import { RollupAssembler } from "../../processors/rollup/parts.ts";
+import { createRollup } from "../../processors/rollup/stage.ts";
+import { readPriceSnapshot, SnapshotPriceBook } from "../../pricing/snapshot/snapshot.ts";
+import { readDailyRollups } from "../../reconcile/estimates.ts";
+import { createReconcileStage } from "../../reconcile/stage.ts";
+import { nodeInfo, podUsage, usageSnapshot } from "../../testkit/fixtures.ts";
+import { openTestRuntime, readStream, startNatsServer, testRawConfig, waitFor, writeConfigFile, type NatsServerHandle } from "../../testkit/index.ts";
+import { validateConfig } from "../../config/load.ts";
+import { tempDir } from "../../testkit/tempdir.ts";
+
+/**
+ * A simulated run priced at known list prices, and a generated AWS CUR for the same nodes and days
+ * with known discounts: a savings plan (−28 %), a reservation (−40 %) and spot charged 10 % above the
+ * spot price we used; plus a NAT gateway and tax. After reconciliation every node-day's pods + idle
+ * equal the bill, and the report's errors before reconciliation are the known discounts.
+ */
+const MAIN = fileURLToPath(new URL("../../cli/main.ts", import.meta.url));
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+const day0 = Math.floor(Date.now() / DAY) * DAY - 3 * DAY;
+const NODES = [
+  { node: "node-sp", instance: "i-0aaa1111bbbb2222c", type: "m5.xlarge", capacity: "ON_DEMAND" as const, line: "SavingsPlanCoveredUsage", factor: 0.72 },
+  { node: "node-ri", instance: "i-0fff5555aaaa6666b", type: "r5.xlarge", capacity: "ON_DEMAND" as const, line: "DiscountedUsage", factor: 0.6 },
+  { node: "node-spot", instance: "i-0ccc7777dddd8888e", type: "c5.xlarge", capacity: "SPOT" as const, line: "Usage", factor: 1.1 },
+];
+
+let nats: NatsServerHandle;
+let rt: Runtime;
+let configFile: string;
+const stages: Stage[] = [];
+const runtimes: Runtime[] = [];
+
+beforeAll(async () => {
+  nats = await startNatsServer();
+  const raw = testRawConfig(nats.url, { cluster: "shop", rollup: { resolutions: ["1d"], podResolutions: ["1d"], allowedLatenessSeconds: 4 * 86_400 } });
+  configFile = writeConfigFile(raw);
+  const config = validateConfig(raw);
+  rt = await openTestRuntime(config, "reconcile-test");
+  for (const build of [(r: Runtime) => createPricer(r, new SnapshotPriceBook(readPriceSnapshot(), r.config.pricing)), createRollup]) {
+    const r = await openTestRuntime(config, "reconcile-stage");
+    runtimes.push(r);
+    const stage = await build(r);
+    await stage.start();
+    stages.push(stage);
+  }
+  // Two days of hourly snapshots on three nodes, pods of two namespaces.
+  for (let h = 0; h < 48; h++) {
+    for (const [i, n] of NODES.entries()) {
+      const start = day0 + h * HOUR;
+      const s = usageSnapshot({
+        cluster: "shop",
+        node: n.node,
+        windowStartMs: start,
+        windowSeconds: 3600,
+        sampledAtMs: start + HOUR,
+        nodeInfo: nodeInfo({ providerId: `aws:///us-east-1a/${n.instance}`, instanceType: n.type, capacityType: n.capacity }),
+        pods: [
+          podUsage({ namespace: "shop", name: `web-${i}`, uid: `web-${i}`, runningSeconds: 3600, cpuUsageCores: 0.4 }),
+          podUsage({ namespace: "batch", name: `job-${i}`, uid: `job-${i}`, controllerName: "job", runningSeconds: h % 2 === 0 ? 3600 : 1800, cpuUsageCores: 1.2, cpuRequestCores: 1 }),
+        ],
+      });
+      const { data, headers } = rt.codecs.usage.encode(s);
+      await rt.publisher.publish({ subject: subjects.usage("shop", n.node), data, headers, msgId: snapshotId("shop", n.node, start) });
+    }
+  }
+  await waitFor("both days rolled up", async () => {
+    const days = await readDailyRollups(rt, new Date(day0).toISOString().slice(0, 10), new Date(day0 + DAY).toISOString().slice(0, 10));
+    return days.reduce((a, d) => a + d.snapshotCount, 0) === 48 * NODES.length ? true : undefined;
+  }, 60_000, 500);
+}, 120_000);
+
+afterAll(async () => {
+  for (const s of stages.reverse()) await s.stop();
+  for (const r of runtimes) await r.close();
+  await rt?.close();
+  await nats?.stop();
+});
+
+/** The CUR 2.0 export for the run: each priced node-hour at its known discount, plus NAT and tax. */
+async function writeBill(): Promise<{ path: string; billed: Map<string, number> }> {
+  const priced: PricedSnapshot[] = await Promise.all((await readStream(rt.js, rt.jsm, "KCE_PRICED")).map((m) => rt.codecs.priced.decode(m.data, m.headers)));
+  const billed = new Map<string, number>();
+  const lines = ["line_item_usage_start_date,line_item_line_item_type,line_item_product_code,line_item_resource_id,line_item_unblended_cost,line_item_currency_code,savings_plan_savings_plan_effective_cost,reservation_effective_cost"];
+  for (const p of priced) {
+    const n = NODES.find((x) => x.node === p.node);
+    if (n === undefined) continue;
+    const list = p.nodeCost.windowCost;
+    const paid = list * n.factor;
+    const when = new Date(p.windowStartMs).toISOString();
+    const key = `${n.node}|${when.slice(0, 10)}`;
+    billed.set(key, (billed.get(key) ?? 0) + paid);
+    if (n.line === "SavingsPlanCoveredUsage") {
+      lines.push(`${when},SavingsPlanCoveredUsage,AmazonEC2,${n.instance},${list},USD,${paid},`);
+      lines.push(`${when},SavingsPlanNegation,AmazonEC2,${n.instance},${-list},USD,,`);
+    } else if (n.line === "DiscountedUsage") lines.push(`${when},DiscountedUsage,AmazonEC2,${n.instance},0,USD,,${paid}`);
+    else lines.push(`${when},Usage,AmazonEC2,${n.instance},${paid},USD,,`);
+  }
+  for (const d of [0, 1]) {
+    const when = new Date(day0 + d * DAY).toISOString();
+    lines.push(`${when},Usage,AmazonEC2,arn:aws:ec2:us-east-1:123456789012:natgateway/nat-0abc,1.08,USD,,`);
+    lines.push(`${when},Tax,AmazonEC2,,2.00,USD,,`);
+  }
+  const path = join(tempDir("kce-bill-"), "cur.csv");
+  writeFileSync(path, lines.join("\n") + "\n");
+  return { path, billed };
+}
+
+interface JsonReport {
+  rows: Array<{ level: string; name: string; estimated: number; billed: number; errorPct?: number }>;
+  unmatchedTotal: number;
+  files: Array<{ layout: string; costColumn: string; rows: number; badRows: number }>;
+}
+
+describe("kce reconcile against a generated bill with known discounts", () => {
+  it("reports the known discounts as errors, then makes every node-day's pods + idle equal the bill", async () => {
+    const { path, billed } = await writeBill();
+    const metrics = join(tempDir("kce-metrics-"), "kce.prom");
+    const { stdout } = await promisify(execFile)(process.execPath, [MAIN, "reconcile", "--config", configFile, "--bill", path, "-o", "json", "--publish", "--metrics-file", metrics]);
+    const report = JSON.parse(stdout) as JsonReport;
+    expect(report.files[0]).toMatchObject({ layout: "aws-cur", badRows: 0 });
+    for (const n of NODES) {
+      const row = report.rows.find((r) => r.level === "node" && r.name === n.node);
+      // estimated ÷ billed − 1 = 1 ÷ discount − 1
+      expect(row?.errorPct).toBeCloseTo((1 / n.factor - 1) * 100, 6);
+    }
+    expect(report.unmatchedTotal).toBeCloseTo(2 * 1.08 + 2 * 2.0, 9);
+    expect(report.rows.filter((r) => r.level === "unmatched").map((r) => r.name).sort()).toEqual(["AmazonEC2 SavingsPlanNegation", "AmazonEC2 Tax", "AmazonEC2 Usage"].sort());
+    expect(readFileSync(metrics, "utf8")).toMatch(/kube_cost_reconciliation_ratio\{cluster="shop",node="node-ri"\} 0\.6\d*/);
+
+    // The reconciled daily rollups: per node and day, Σ pods' compute + idle = billed, to the cent and far below.
+    const assembler = new RollupAssembler();
+    const reconciled: CostRollup[] = [];
+    for (const m of await readStream(rt.js, rt.jsm, "KCE_ROLLUP", "kce.rollup.1d-reconciled.>")) {
+      const whole = assembler.add(await rt.codecs.rollup.decode(m.data, m.headers));
+      if (whole !== undefined) reconciled.push(whole);
+    }
+    expect(reconciled).toHaveLength(2);
+    let checked = 0;
+    for (const r of reconciled) {
+      const day = new Date(r.windowStartMs).toISOString().slice(0, 10);
+      let namespaceCompute = 0;
+      for (const row of r.rows) if (row.dimension === "namespace") namespaceCompute += row.cpuCost + row.ramCost + row.gpuCost;
+      let dayBilled = 0;
+      let idle = 0;
+      for (const node of r.nodes) {
+        const pods = r.rows.filter((x) => x.dimension === "pod" && x.node === node.node).reduce((a, x) => a + x.cpuCost + x.ramCost + x.gpuCost, 0);
+        const bill = billed.get(`${node.node}|${day}`) ?? NaN;
+        expect(Math.abs(pods + node.idleCost - bill)).toBeLessThan(1e-9);
+        dayBilled += bill;
+        idle += node.idleCost;
+        checked++;
+      }
+      // Namespaces (all pods) + idle also add up to the day's bill for the nodes.
+      expect(Math.abs(namespaceCompute + idle - dayBilled)).toBeLessThan(1e-9);
+    }
+    expect(checked).toBe(6);
+  }, 60_000);
+
+  it("says which days have no rollups and which nodes are not on the bill", async () => {
+    const bill = join(tempDir("kce-bill-"), "focus.csv");
+    writeFileSync(bill, "ChargePeriodStart,ResourceId,EffectiveCost,BillingCurrency\n2020-01-01T00:00:00Z,i-0aaa1111bbbb2222c,1,USD\n");
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [MAIN, "reconcile", "--config", configFile, "--bill", bill, "--no-progress"]);
+    expect(stdout).toContain("reconciled 2020-01-01 to 2020-01-01");
+    expect(stderr).toContain("no daily rollups found for 2020-01-01 to 2020-01-01");
+    const unknown = join(tempDir("kce-bill-"), "x.csv");
+    writeFileSync(unknown, "a,b\n1,2\n");
+    const failed = await promisify(execFile)(process.execPath, [MAIN, "reconcile", "--config", configFile, "--bill", unknown]).catch((e: { code: number; stderr: string }) => e);
+    expect(failed).toMatchObject({ code: 2 });
+    expect((failed as { stderr: string }).stderr).toMatch(/x\.csv: unknown billing export layout/);
+  });
+
+  it("runs on a schedule in the central process and sets kube_cost_reconciliation_ratio on /metrics", async () => {
+    const { path } = await writeBill();
+    const dir = tempDir("kce-bills-dir-");
+    writeFileSync(join(dir, "cur.csv"), readFileSync(path));
+    writeFileSync(join(dir, "notes.txt"), "not a bill");
+    const scheduled = await openTestRuntime(validateConfig(testRawConfig(nats.url, { cluster: "shop", reconcile: { enabled: true, billsDir: dir, publish: false } })), "reconcile-scheduled");
+    const stage = createReconcileStage(scheduled);
+    try {
+      await stage.start();
+      await stage.runOnce();
+      const text = await scheduled.telemetry.render();
+      for (const n of NODES) expect(text).toMatch(new RegExp(`kube_cost_reconciliation_ratio\\{cluster="shop",node="${n.node}"\\} ${String(n.factor).replace(".", "\\.")}\\d*`));
+    } finally {
+      await stage.stop();
+      await scheduled.close();
+    }
+  });
+
+  it("refuses to start the schedule without a bills folder", () => {
+    expect(() => validateConfig({ reconcile: { enabled: true } })).toThrow(/reconcile\.billsDir: is required/);
+  });
+});
+
