@@ -23,7 +23,7 @@ function podRows(pods: number, nodes: number, hours: number): RollupRow[] {
 function rollup(resolution: "1h" | "1d", start: number, rows: RollupRow[], nodes: number): CostRollup {
   const size = resolution === "1h" ? HOUR_MS : DAY_MS;
   return {
-    resolution, cluster: "bench", windowStartMs: start, windowEndMs: start + size, rev: 1, final: true, snapshotCount: 1, part: 0, parts: 1, rows,
+    resolution, cluster: "bench", windowStartMs: start, windowEndMs: start + size, rev: 1, final: true, snapshotCount: 1, part: 0, parts: 1, rows, volumes: [],
     nodes: Array.from({ length: nodes }, (_, n) => ({
       node: `node-${n}`, providerId: `aws:///us-east-1a/i-${n}`, instanceType: "m5.xlarge", capacityType: "ON_DEMAND", region: "us-east-1", hours: size / HOUR_MS, nodeCost: 1, cpuCost: 0.7, ramCost: 0.3,
       gpuCost: 0, podComputeCost: 0.8, idleCost: 0.2, idleCpuCost: 0.14, idleRamCost: 0.06, idleGpuCost: 0, overcommitCost: 0, pvCost: 0, realisedSavings: 0, potentialSavings: 0,

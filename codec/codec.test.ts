@@ -25,7 +25,7 @@ describe("Avro codecs", () => {
     const priced: PricedSnapshot = priceSnapshot(usage, new SnapshotPriceBook(readPriceSnapshot(), config.pricing), config.pricing, 1);
     const savings: SavingsReport = savingsFor(priced);
     const rollup: CostRollup = {
-      resolution: "1h", cluster: "test", windowStartMs: 0, windowEndMs: 3_600_000, rev: 5, final: false, snapshotCount: 1, part: 0, parts: 1, rows: [], nodes: [],
+      resolution: "1h", cluster: "test", windowStartMs: 0, windowEndMs: 3_600_000, rev: 5, final: false, snapshotCount: 1, part: 0, parts: 1, rows: [], nodes: [], volumes: [],
     };
     for (const [codec, value] of [[codecs.usage, usage], [codecs.priced, priced], [codecs.savings, savings], [codecs.rollup, rollup]] as const) {
       const { data, headers } = (codec as EventCodec<unknown>).encode(value);
@@ -84,6 +84,15 @@ describe("shipped schema history", () => {
     const { data, headers } = new EventCodec(v2, new SchemaRegistry()).encode(old);
     const read = await createCodecs().rollup.decode(data, headers);
     expect(read.nodes[0]).toEqual({ ...node, providerId: "" });
+  });
+
+  it("reads UsageSnapshot v1 volumes with the v2 reader (volumeId defaults to empty)", async () => {
+    const v1 = loadSchemaFile("history/UsageSnapshot.v1.avsc");
+    const volume = { pvName: "pv-1", storageClass: "gp3", capacityBytes: 1, claimNamespace: "a", claimName: "data", usedBytes: 0 };
+    const written = { ...usageSnapshot(), volumes: [volume] };
+    const { data, headers } = new EventCodec(v1, new SchemaRegistry()).encode(written);
+    const read = await createCodecs().usage.decode(data, headers);
+    expect(read.volumes).toEqual([{ ...volume, volumeId: "" }]);
   });
 });
 

@@ -64,6 +64,8 @@ export interface PodUsage extends PodIdentity {
 
 export interface VolumeUsage {
   pvName: string;
+  /** The cloud's id of the disk (CSI volume handle, EBS volume id, GCE disk, Azure disk URI); "" when none (UsageSnapshot v2). */
+  volumeId: string;
   storageClass: string;
   capacityBytes: number;
   claimNamespace: string;
@@ -124,6 +126,8 @@ export interface PodCost extends PodIdentity {
 
 export interface VolumeCost {
   pvName: string;
+  /** As VolumeUsage.volumeId (PricedSnapshot v2). */
+  volumeId: string;
   storageClass: string;
   capacityBytes: number;
   claimNamespace: string;
@@ -211,6 +215,18 @@ export interface NodeRollupRow {
   potentialSavings: number;
 }
 
+/** A persistent volume's cost over a rollup window (1h/1d, CostRollup v3). */
+export interface VolumeRollupRow {
+  pvName: string;
+  /** The cloud's id of the disk; "" when not a cloud disk. */
+  volumeId: string;
+  storageClass: string;
+  claimNamespace: string;
+  claimName: string;
+  hours: number;
+  cost: number;
+}
+
 export interface CostRollup {
   resolution: string;
   cluster: string;
@@ -224,6 +240,8 @@ export interface CostRollup {
   parts: number;
   rows: RollupRow[];
   nodes: NodeRollupRow[];
+  /** Volumes (1h/1d windows; part 0 only; empty when written by v2). */
+  volumes: VolumeRollupRow[];
 }
 
 export interface NamespaceSavings {

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { tempDir } from "../testkit/tempdir.ts";
 import { normaliseHeader } from "./formats.ts";
 import { BillAggregate, BillFormatError, ingestFile, MixedCurrencyError } from "./ingest.ts";
-import { billKey, nodeKey } from "./match.ts";
+import { billKey, nodeKey, volumeKey } from "./match.ts";
 
 const FIXTURES = fileURLToPath(new URL("../test/fixtures/billing/", import.meta.url));
 const fixture = (path: string) => join(FIXTURES, path);
@@ -76,6 +76,11 @@ describe("billing exports: every sample parses and maps to the right columns", (
     expect(bill.currency).toBe("USD");
     expect([...bill.other.values()].map((o) => o.kind)).toEqual(expect.arrayContaining(["AmazonEC2 Tax", "AmazonEC2 SavingsPlanNegation"]));
     expect(nodeKey("aws:///us-east-1a/i-0aaa1111bbbb2222c")).toBe("i-0aaa1111bbbb2222c");
+    // Volumes: the EBS line's id and the PV's CSI handle meet; GCE disks by name; Azure disk URIs as they are.
+    expect(billKey("vol-0123456789abcdef0")).toBe(volumeKey("vol-0123456789abcdef0"));
+    expect(volumeKey("projects/shop-prod/zones/us-central1-a/disks/pvc-1a2b")).toBe(billKey("pvc-1a2b"));
+    expect(volumeKey("/subscriptions/S/resourceGroups/RG/providers/Microsoft.Compute/disks/pvc-9")).toBe(billKey("/subscriptions/s/resourcegroups/rg/providers/microsoft.compute/disks/PVC-9"));
+    expect(volumeKey("")).toBeUndefined();
     expect(billKey("arn:aws:ec2:us-east-1:123456789012:instance/i-0aaa1111bbbb2222c")).toBe("i-0aaa1111bbbb2222c");
   });
 

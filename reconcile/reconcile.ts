@@ -1,12 +1,13 @@
 /**
  * Reconciliation: per node and day, factor = billed ÷ what we allocated (pods' compute + idle), and
  * daily rollups with every compute cost on that node scaled by it — so pods, namespaces,
- * controllers, labels and idle on a node add up to its bill exactly. Volumes, network and savings are
- * left as estimated (they are billed on other lines).
+ * controllers, labels and idle on a node add up to its bill exactly. Volumes matched by their cloud
+ * disk id take their billed cost, and pods' volume costs scale by the day's storage factor. Network
+ * and savings are left as estimated.
  */
-import type { CostRollup, NodeRollupRow, RollupRow } from "../model/events.ts";
+import type { CostRollup, NodeRollupRow, RollupRow, VolumeRollupRow } from "../model/events.ts";
 import type { BillAggregate, OtherCharge } from "./ingest.ts";
-import { nodeKey } from "./match.ts";
+import { nodeKey, volumeKey } from "./match.ts";
 
 export const RECONCILED_RESOLUTION = "1d-reconciled";
 
@@ -23,6 +24,15 @@ export interface NodeDay {
   factor: number;
 }
 
+export interface VolumeDay {
+  cluster: string;
+  pvName: string;
+  volumeId: string;
+  day: string;
+  estimated: number;
+  billed: number | undefined;
+}
+
 export interface NamespaceDay {
   cluster: string;
   namespace: string;
@@ -33,6 +43,7 @@ export interface NamespaceDay {
 
 export interface ReconcileResult {
   nodeDays: NodeDay[];
+  volumeDays: VolumeDay[];
   namespaceDays: NamespaceDay[];
   reconciled: CostRollup[];
   /** Bill items that match no node: other resources (load balancers, NAT, disks), fees, tax, credits. */
@@ -61,10 +72,40 @@ interface Delta {
   cpu: number;
   ram: number;
   gpu: number;
+  pv: number;
 }
 
 function applyDelta(row: RollupRow, d: Delta): RollupRow {
-  return { ...row, cpuCost: row.cpuCost + d.cpu, ramCost: row.ramCost + d.ram, gpuCost: row.gpuCost + d.gpu, totalCost: row.totalCost + d.cpu + d.ram + d.gpu };
+  return {
+    ...row,
+    cpuCost: row.cpuCost + d.cpu,
+    ramCost: row.ramCost + d.ram,
+    gpuCost: row.gpuCost + d.gpu,
+    pvCost: row.pvCost + d.pv,
+    totalCost: row.totalCost + d.cpu + d.ram + d.gpu + d.pv,
+  };
+}
+
+/**
+ * Volumes: each matched volume's row takes its billed cost; pods' volume costs (which the rollup does
+ * not keep per volume) are scaled by the day's storage factor, billed ÷ estimated over the matched volumes.
+ */
+function reconcileVolumes(rollup: CostRollup, day: string, bill: BillAggregate, matched: Set<string>): { volumeDays: VolumeDay[]; volumes: VolumeRollupRow[]; storageFactor: number } {
+  const volumeDays: VolumeDay[] = [];
+  let estimated = 0;
+  let billed = 0;
+  const volumes = rollup.volumes.map((v) => {
+    const key = volumeKey(v.volumeId);
+    const id = key === undefined ? undefined : `${key}|${day}`;
+    const line = id === undefined ? undefined : bill.byResourceDay.get(id);
+    volumeDays.push({ cluster: rollup.cluster, pvName: v.pvName, volumeId: v.volumeId, day, estimated: v.cost, billed: line?.cost });
+    if (line === undefined || id === undefined) return v;
+    matched.add(id);
+    estimated += v.cost;
+    billed += line.cost;
+    return { ...v, cost: line.cost };
+  });
+  return { volumeDays, volumes, storageFactor: estimated > 0 ? billed / estimated : 1 };
 }
 
 function belongs(pod: RollupRow, row: RollupRow): boolean {
@@ -75,7 +116,7 @@ function belongs(pod: RollupRow, row: RollupRow): boolean {
 }
 
 /** Reconciles one cluster's whole 1d rollup against the bill. */
-function reconcileDay(rollup: CostRollup, bill: BillAggregate, matched: Set<string>): { nodeDays: NodeDay[]; namespaceDays: NamespaceDay[]; reconciled: CostRollup } {
+function reconcileDay(rollup: CostRollup, bill: BillAggregate, matched: Set<string>): { nodeDays: NodeDay[]; volumeDays: VolumeDay[]; namespaceDays: NamespaceDay[]; reconciled: CostRollup } {
   const day = dayOf(rollup.windowStartMs);
   const factors = new Map<string, number>();
   const nodeDays: NodeDay[] = [];
@@ -92,20 +133,22 @@ function reconcileDay(rollup: CostRollup, bill: BillAggregate, matched: Set<stri
     factors.set(n.node, factor);
     nodeDays.push({ cluster: rollup.cluster, node: n.node, day, providerId: n.providerId, estimated: n.nodeCost, billed: line?.cost, factor });
   }
+  const { volumeDays, volumes, storageFactor } = reconcileVolumes(rollup, day, bill, matched);
   const pods = rollup.rows.filter((r) => r.dimension === "pod");
   const podDelta = (pod: RollupRow): Delta => {
     const f = (factors.get(pod.node) ?? 1) - 1;
-    return { cpu: pod.cpuCost * f, ram: pod.ramCost * f, gpu: pod.gpuCost * f };
+    return { cpu: pod.cpuCost * f, ram: pod.ramCost * f, gpu: pod.gpuCost * f, pv: pod.pvCost * (storageFactor - 1) };
   };
   const rows = rollup.rows.map((row) => {
     if (row.dimension === "pod") return applyDelta(row, podDelta(row));
-    const sum: Delta = { cpu: 0, ram: 0, gpu: 0 };
+    const sum: Delta = { cpu: 0, ram: 0, gpu: 0, pv: 0 };
     for (const pod of pods) {
       if (!belongs(pod, row)) continue;
       const d = podDelta(pod);
       sum.cpu += d.cpu;
       sum.ram += d.ram;
       sum.gpu += d.gpu;
+      sum.pv += d.pv;
     }
     return applyDelta(row, sum);
   });
@@ -119,9 +162,10 @@ function reconcileDay(rollup: CostRollup, bill: BillAggregate, matched: Set<stri
     part: 0,
     parts: 1,
     rows,
-    nodes: rollup.nodes.map((n) => scaleNode(n, factors.get(n.node) ?? 1)),
+    nodes: rollup.nodes.map((n) => ({ ...scaleNode(n, factors.get(n.node) ?? 1), pvCost: n.pvCost * storageFactor })),
+    volumes,
   };
-  return { nodeDays, namespaceDays, reconciled };
+  return { nodeDays, volumeDays, namespaceDays, reconciled };
 }
 
 /**
@@ -130,12 +174,13 @@ function reconcileDay(rollup: CostRollup, bill: BillAggregate, matched: Set<stri
  */
 export function reconcile(rollups: readonly CostRollup[], bill: BillAggregate): ReconcileResult {
   const matched = new Set<string>();
-  const result: ReconcileResult = { nodeDays: [], namespaceDays: [], reconciled: [], unmatched: [] };
+  const result: ReconcileResult = { nodeDays: [], volumeDays: [], namespaceDays: [], reconciled: [], unmatched: [] };
   const days = new Set<string>();
   for (const rollup of rollups) {
     const r = reconcileDay(rollup, bill, matched);
     days.add(dayOf(rollup.windowStartMs));
     result.nodeDays.push(...r.nodeDays);
+    result.volumeDays.push(...r.volumeDays);
     result.namespaceDays.push(...r.namespaceDays);
     result.reconciled.push(r.reconciled);
   }

@@ -2,7 +2,7 @@ import type { FileSummary } from "./ingest.ts";
 import type { ReconcileResult } from "./reconcile.ts";
 
 export interface ReportRow {
-  level: "cluster" | "node" | "namespace" | "unmatched";
+  level: "cluster" | "node" | "volume" | "namespace" | "unmatched";
   cluster: string;
   name: string;
   estimated: number;
@@ -53,6 +53,20 @@ export function buildReport(result: ReconcileResult, files: FileSummary[], curre
   for (const [cluster, c] of [...clusters].sort()) rows.push(row("cluster", cluster, cluster, c.estimated, c.billed, c.missing > 0 ? `${c.missing} node-days not on the bill (left as estimated)` : ""));
   for (const n of [...byNode.values()].sort((a, b) => a.cluster.localeCompare(b.cluster) || a.node.localeCompare(b.node))) {
     rows.push(row("node", n.cluster, n.node, n.estimated, n.billed, n.missing > 0 ? `${n.missing} day(s) not on the bill` : ""));
+  }
+  const byVolume = new Map<string, { cluster: string; pv: string; estimated: number; billed: number; missing: number }>();
+  for (const d of result.volumeDays) {
+    const key = `${d.cluster}\u0000${d.pvName}`;
+    const v = byVolume.get(key) ?? { cluster: d.cluster, pv: d.pvName, estimated: 0, billed: 0, missing: 0 };
+    if (d.billed === undefined) v.missing++;
+    else {
+      v.estimated += d.estimated;
+      v.billed += d.billed;
+    }
+    byVolume.set(key, v);
+  }
+  for (const v of [...byVolume.values()].sort((a, b) => a.cluster.localeCompare(b.cluster) || a.pv.localeCompare(b.pv))) {
+    rows.push(row("volume", v.cluster, v.pv, v.estimated, v.billed, v.missing > 0 ? `${v.missing} day(s) not on the bill (no cloud disk id, or not billed)` : ""));
   }
   const byNamespace = new Map<string, { cluster: string; namespace: string; estimated: number; reconciled: number }>();
   for (const d of result.namespaceDays) {

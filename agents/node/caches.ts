@@ -87,6 +87,15 @@ export class PodCache {
 }
 
 /** PersistentVolumes by the claim bound to them (`namespace/claim`). */
+/**
+ * The cloud's id of a PV's disk, as the bill names it: the CSI volume handle (EBS `vol-…`, a GCE
+ * disk path, an Azure disk URI), or the in-tree source's id; "" for anything else (NFS, local).
+ */
+export function cloudVolumeId(pv: V1PersistentVolume): string {
+  const s = pv.spec;
+  return s?.csi?.volumeHandle ?? s?.awsElasticBlockStore?.volumeID.replace(/^aws:\/\/[^/]*\//, "") ?? s?.gcePersistentDisk?.pdName ?? s?.azureDisk?.diskURI ?? "";
+}
+
 export class VolumeCache {
   private readonly byClaim = new Map<string, ClaimedVolume>();
   private readonly informer: Informer<V1PersistentVolume>;
@@ -102,6 +111,7 @@ export class VolumeCache {
         pvName: pv.metadata?.name ?? "",
         storageClass: pv.spec?.storageClassName ?? "",
         capacityBytes: storage === undefined ? 0 : Math.round(parseQuantity(storage)),
+        volumeId: cloudVolumeId(pv),
       });
     };
     informer.on("add", upsert);

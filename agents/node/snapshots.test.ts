@@ -47,9 +47,9 @@ describe("snapshot builder", () => {
   });
 
   it("attaches each mounted volume once", () => {
-    const volumeOf = (_ns: string, claim: string) => (claim === "data" ? { pvName: "pv-1", storageClass: "gp3", capacityBytes: 100 } : undefined);
+    const volumeOf = (_ns: string, claim: string) => (claim === "data" ? { pvName: "pv-1", storageClass: "gp3", capacityBytes: 100, volumeId: "vol-1" } : undefined);
     const batch = buildSnapshots(input({ pods: [meta("a", T, undefined, ["data"]), meta("b", T, undefined, ["data", "other"])], rates: new Map([["a", rate(0)]]), volumeOf }));
-    expect(batch.snapshots[0]?.volumes).toEqual([{ pvName: "pv-1", storageClass: "gp3", capacityBytes: 100, claimNamespace: "ns", claimName: "data", usedBytes: 5 }]);
+    expect(batch.snapshots[0]?.volumes).toEqual([{ pvName: "pv-1", storageClass: "gp3", capacityBytes: 100, volumeId: "vol-1", claimNamespace: "ns", claimName: "data", usedBytes: 5 }]);
   });
 });
 
@@ -60,5 +60,15 @@ describe("pod label allowlist", () => {
     expect(labelFilter(["app", "team"])(labels)).toEqual({ app: "api", team: "payments" });
     expect(labelFilter(["app.kubernetes.io/*"])(labels)).toEqual({ "app.kubernetes.io/name": "api" });
     expect(labelFilter(["*"])(labels)).toBe(labels);
+  });
+});
+
+describe("cloud volume ids", () => {
+  it("reads the disk id the bill names from CSI and in-tree volume sources", async () => {
+    const { cloudVolumeId } = await import("./caches.ts");
+    expect(cloudVolumeId({ spec: { csi: { driver: "ebs.csi.aws.com", volumeHandle: "vol-0abc" } } })).toBe("vol-0abc");
+    expect(cloudVolumeId({ spec: { awsElasticBlockStore: { volumeID: "aws://us-east-1a/vol-0def" } } })).toBe("vol-0def");
+    expect(cloudVolumeId({ spec: { gcePersistentDisk: { pdName: "pvc-123" } } })).toBe("pvc-123");
+    expect(cloudVolumeId({ spec: { nfs: { server: "x", path: "/" } } })).toBe("");
   });
 });

@@ -6,6 +6,8 @@ export interface ClaimedVolume {
   pvName: string;
   storageClass: string;
   capacityBytes: number;
+  /** The cloud's id of the disk ("" when not a cloud disk). */
+  volumeId: string;
 }
 
 export interface SnapshotInput {
@@ -82,6 +84,7 @@ export function buildSnapshots(input: SnapshotInput): SnapshotBatch {
           pvName: pv.pvName,
           storageClass: pv.storageClass,
           capacityBytes: pv.capacityBytes,
+          volumeId: pv.volumeId,
           claimNamespace: pod.namespace,
           claimName: claim,
           usedBytes: Math.round(rates.volumeUsed.get(claim) ?? 0),

@@ -59,7 +59,7 @@ describe("cost model", () => {
     const usage = usageSnapshot({
       nodeInfo: nodeInfo({ instanceType: "m5.large", capacityType: "SPOT", cpuCores: 2, memoryBytes: 8 * GiB }),
       pods: [podUsage({ claims: ["data"], namespace: "alpha" })],
-      volumes: [{ pvName: "pv-1", storageClass: "gp3", capacityBytes: 100 * GiB, claimNamespace: "alpha", claimName: "data", usedBytes: 0 }],
+      volumes: [{ pvName: "pv-1", volumeId: "vol-0123456789abcdef0", storageClass: "gp3", capacityBytes: 100 * GiB, claimNamespace: "alpha", claimName: "data", usedBytes: 0 }],
     });
     const priced = priceSnapshot(usage, book, config.pricing, 0);
     expect(priced.nodeCost.hourlyCost).toBe(0.0365);

@@ -113,6 +113,7 @@ export function priceSnapshot(
     const monthlyCost = (v.capacityBytes / GIB) * storage.gibMonthlyRate;
     return {
       pvName: v.pvName,
+      volumeId: v.volumeId,
       storageClass: v.storageClass,
       capacityBytes: v.capacityBytes,
       claimNamespace: v.claimNamespace,

@@ -8,7 +8,7 @@ const row = (i: number): RollupRow => ({
   cpuCost: 0, ramCost: 0, gpuCost: 0, pvCost: 0, networkCost: 0, totalCost: i, realisedSavings: 0, potentialSavings: 0,
 });
 const rollup = (rev: number, rows: number): CostRollup => ({
-  resolution: "1h", cluster: "c", windowStartMs: 0, windowEndMs: 3_600_000, rev, final: false, snapshotCount: 1, part: 0, parts: 1,
+  resolution: "1h", cluster: "c", windowStartMs: 0, windowEndMs: 3_600_000, rev, final: false, snapshotCount: 1, part: 0, parts: 1, volumes: [],
   rows: Array.from({ length: rows }, (_, i) => row(i)),
   nodes: [{ node: "n", providerId: "", instanceType: "m5.large", capacityType: "SPOT", region: "r", hours: 1, nodeCost: 1, cpuCost: 0, ramCost: 0, gpuCost: 0, podComputeCost: 0, idleCost: 0, idleCpuCost: 0, idleRamCost: 0, idleGpuCost: 0, overcommitCost: 0, pvCost: 0, realisedSavings: 0, potentialSavings: 0 }],
 });

@@ -17,6 +17,7 @@ export function splitRollup(rollup: CostRollup, maxRows: number): CostRollup[] {
     parts,
     rows: part === 0 ? [...aggregates, ...pods.slice(0, firstRoom)] : pods.slice(firstRoom + (part - 1) * maxRows, firstRoom + part * maxRows),
     nodes: part === 0 ? rollup.nodes : [],
+    volumes: part === 0 ? rollup.volumes : [],
   }));
 }
 
@@ -58,6 +59,7 @@ export class RollupAssembler {
       parts: 1,
       rows: ordered.flatMap((x) => x.rows),
       nodes: ordered.flatMap((x) => x.nodes),
+      volumes: ordered.flatMap((x) => x.volumes),
     };
   }
 

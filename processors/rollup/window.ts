@@ -1,5 +1,5 @@
 import type { Resolution } from "../../config/schema.ts";
-import type { CostRollup, CostTotals, NodeRollupRow, PricedSnapshot, RollupRow } from "../../model/events.ts";
+import type { CostRollup, CostTotals, NodeRollupRow, PricedSnapshot, RollupRow, VolumeRollupRow } from "../../model/events.ts";
 import { addTotals, emptyTotals, type PodRow, type SnapshotDelta } from "./delta.ts";
 import { rowKey, type RowKey } from "./row-keys.ts";
 
@@ -31,6 +31,8 @@ export interface WindowJson {
   /** Other windows keep only which rows each pod counts in: [uid index, row indices...]. */
   podKeys: number[][];
   nodes: NodeRollupRow[];
+  /** Absent in checkpoints written before CostRollup v3. */
+  volumes?: VolumeRollupRow[];
 }
 
 const emptyNode = (node: string, n: PricedSnapshot["nodeCost"]): NodeRollupRow => ({
@@ -75,6 +77,7 @@ export class WindowState {
   private readonly pods = new Map<string, PodRow>();
   private readonly podKeys = new Map<string, string[]>();
   private readonly nodes = new Map<string, NodeRollupRow>();
+  private readonly volumes = new Map<string, VolumeRollupRow>();
   /** Whether this window publishes one row per pod; others only count pods (less memory, smaller checkpoints). */
   readonly withPods: boolean;
 
@@ -138,6 +141,15 @@ export class WindowState {
     node.realisedSavings += delta.realisedSavings;
     node.potentialSavings += delta.potentialSavings;
     this.nodes.set(priced.node, node);
+    if (this.withPods) {
+      for (const v of priced.volumes) {
+        const row = this.volumes.get(v.pvName) ?? { pvName: v.pvName, volumeId: v.volumeId, storageClass: v.storageClass, claimNamespace: v.claimNamespace, claimName: v.claimName, hours: 0, cost: 0 };
+        row.volumeId = v.volumeId || row.volumeId;
+        row.hours += priced.windowSeconds / 3600;
+        row.cost += v.windowCost;
+        this.volumes.set(v.pvName, row);
+      }
+    }
     return true;
   }
 
@@ -177,6 +189,7 @@ export class WindowState {
       parts: 1,
       rows,
       nodes: [...this.nodes.values()].map((n) => ({ ...n })),
+      volumes: [...this.volumes.values()].map((v) => ({ ...v })),
     };
   }
 
@@ -197,6 +210,7 @@ export class WindowState {
       pods: [...this.pods.values()].map((p) => ({ ...p, uid: intern(p.uid), keys: p.keys.map((k) => rowIndex.get(k) ?? -1) })),
       podKeys: [...this.podKeys].map(([uid, keys]) => [intern(uid), ...keys.map((k) => rowIndex.get(k) ?? -1)]),
       nodes: [...this.nodes.values()],
+      volumes: [...this.volumes.values()],
     };
   }
 
@@ -222,6 +236,7 @@ export class WindowState {
     }
     // Checkpoints written before CostRollup v3 have no providerId.
     for (const node of json.nodes) w.nodes.set(node.node, { ...node, providerId: node.providerId ?? "" });
+    for (const v of json.volumes ?? []) w.volumes.set(v.pvName, { ...v });
     return w;
   }
 }

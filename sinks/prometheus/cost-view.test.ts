@@ -53,7 +53,7 @@ describe("cost view", () => {
   it("sums the namespace's last 24 hourly windows, newest revision per window", () => {
     const view = new CostView({ staleAfterMs: 300_000, namespaceDailyHours: 24 });
     const hour = (start: number, rev: number, cost: number): CostRollup => ({
-      resolution: "1h", cluster: "test", windowStartMs: start, windowEndMs: start + 3_600_000, rev, final: false, snapshotCount: 1, part: 0, parts: 1, nodes: [],
+      resolution: "1h", cluster: "test", windowStartMs: start, windowEndMs: start + 3_600_000, rev, final: false, snapshotCount: 1, part: 0, parts: 1, nodes: [], volumes: [],
       rows: [{ dimension: "namespace", namespace: "alpha", controllerKind: "", controllerName: "", labelKey: "", labelValue: "", pod: "", podUid: "", node: "", labels: {}, podCount: 1, podHours: 1, cpuCoreHours: 0, cpuCoreRequestHours: 0, cpuCoreUsageHours: 0, ramByteHours: 0, ramByteRequestHours: 0, ramByteUsageHours: 0, gpuHours: 0, cpuCost: 0, ramCost: 0, gpuCost: 0, pvCost: 0, networkCost: 0, totalCost: cost, realisedSavings: 0, potentialSavings: 0 }],
     });
     const now = T + 30 * 60_000;

@@ -38,7 +38,7 @@ describe("budget observation", () => {
   );
   it("takes the run rate from the newest window and month-to-date from this month's daily rollups", () => {
     const day = (start: number, cost: number): CostRollup => ({
-      resolution: "1d", cluster: "test", windowStartMs: start, windowEndMs: start + 86_400_000, rev: 1, final: false, snapshotCount: 1, part: 0, parts: 1, nodes: [],
+      resolution: "1d", cluster: "test", windowStartMs: start, windowEndMs: start + 86_400_000, rev: 1, final: false, snapshotCount: 1, part: 0, parts: 1, nodes: [], volumes: [],
       rows: [{ dimension: "pod", namespace: "alpha", controllerKind: "", controllerName: "", labelKey: "", labelValue: "", pod: "p", podUid: "u", node: "n", labels: { team: "payments" }, podCount: 1, podHours: 24, cpuCoreHours: 0, cpuCoreRequestHours: 0, cpuCoreUsageHours: 0, ramByteHours: 0, ramByteRequestHours: 0, ramByteUsageHours: 0, gpuHours: 0, cpuCost: 0, ramCost: 0, gpuCost: 0, pvCost: 0, networkCost: 0, totalCost: cost, realisedSavings: 0, potentialSavings: 0 }],
     });
     const o = observe(rule, [priced], [day(Date.UTC(2026, 10, 1), 10), day(Date.UTC(2026, 10, 2), 5), day(Date.UTC(2026, 9, 31), 99)], now);

@@ -35,6 +35,9 @@ const NODES = [
   { node: "node-spot", instance: "i-0ccc7777dddd8888e", type: "c5.xlarge", capacity: "SPOT" as const, line: "Usage", factor: 1.1 },
 ];
 
+const VOLUME = "vol-0123456789abcdef0";
+const VOLUME_FACTOR = 0.9;
+
 let nats: NatsServerHandle;
 let rt: Runtime;
 let configFile: string;
@@ -66,9 +69,11 @@ beforeAll(async () => {
         sampledAtMs: start + HOUR,
         nodeInfo: nodeInfo({ providerId: `aws:///us-east-1a/${n.instance}`, instanceType: n.type, capacityType: n.capacity }),
         pods: [
-          podUsage({ namespace: "shop", name: `web-${i}`, uid: `web-${i}`, runningSeconds: 3600, cpuUsageCores: 0.4 }),
+          podUsage({ namespace: "shop", name: `web-${i}`, uid: `web-${i}`, runningSeconds: 3600, cpuUsageCores: 0.4, claims: i === 0 ? ["data"] : [] }),
           podUsage({ namespace: "batch", name: `job-${i}`, uid: `job-${i}`, controllerName: "job", runningSeconds: h % 2 === 0 ? 3600 : 1800, cpuUsageCores: 1.2, cpuRequestCores: 1 }),
         ],
+        // One EBS volume (gp3, 100 GiB) mounted by node-sp's web pod.
+        volumes: i === 0 ? [{ pvName: "pvc-data", volumeId: VOLUME, storageClass: "gp3", capacityBytes: 100 * 2 ** 30, claimNamespace: "shop", claimName: "data", usedBytes: 0 }] : [],
       });
       const { data, headers } = rt.codecs.usage.encode(s);
       await rt.publisher.publish({ subject: subjects.usage("shop", n.node), data, headers, msgId: snapshotId("shop", n.node, start) });
@@ -100,6 +105,11 @@ async function writeBill(): Promise<{ path: string; billed: Map<string, number> 
     const when = new Date(p.windowStartMs).toISOString();
     const key = `${n.node}|${when.slice(0, 10)}`;
     billed.set(key, (billed.get(key) ?? 0) + paid);
+    for (const v of p.volumes) {
+      const volumeKey = `${v.pvName}|${when.slice(0, 10)}`;
+      billed.set(volumeKey, (billed.get(volumeKey) ?? 0) + v.windowCost * VOLUME_FACTOR);
+      lines.push(`${when},Usage,AmazonEC2,${v.volumeId},${v.windowCost * VOLUME_FACTOR},USD,,`);
+    }
     if (n.line === "SavingsPlanCoveredUsage") {
       lines.push(`${when},SavingsPlanCoveredUsage,AmazonEC2,${n.instance},${list},USD,${paid},`);
       lines.push(`${when},SavingsPlanNegation,AmazonEC2,${n.instance},${-list},USD,,`);
@@ -135,6 +145,7 @@ describe("kce reconcile against a generated bill with known discounts", () => {
       expect(row?.errorPct).toBeCloseTo((1 / n.factor - 1) * 100, 6);
     }
     expect(report.unmatchedTotal).toBeCloseTo(2 * 1.08 + 2 * 2.0, 9);
+    expect(report.rows.find((r) => r.level === "volume" && r.name === "pvc-data")?.errorPct).toBeCloseTo((1 / VOLUME_FACTOR - 1) * 100, 6);
     expect(report.rows.filter((r) => r.level === "unmatched").map((r) => r.name).sort()).toEqual(["AmazonEC2 SavingsPlanNegation", "AmazonEC2 Tax", "AmazonEC2 Usage"].sort());
     expect(readFileSync(metrics, "utf8")).toMatch(/kube_cost_reconciliation_ratio\{cluster="shop",node="node-ri"\} 0\.6\d*/);
 
@@ -165,6 +176,14 @@ describe("kce reconcile against a generated bill with known discounts", () => {
       expect(Math.abs(namespaceCompute + idle - dayBilled)).toBeLessThan(1e-9);
     }
     expect(checked).toBe(6);
+    // The volume takes its billed cost, and so do the pods' volume costs (one volume, one pod).
+    for (const r of reconciled) {
+      const day = new Date(r.windowStartMs).toISOString().slice(0, 10);
+      const bill = billed.get(`pvc-data|${day}`) ?? NaN;
+      expect(Math.abs((r.volumes.find((v) => v.pvName === "pvc-data")?.cost ?? NaN) - bill)).toBeLessThan(1e-12);
+      const podsPv = r.rows.filter((x) => x.dimension === "pod").reduce((a, x) => a + x.pvCost, 0);
+      expect(Math.abs(podsPv - bill)).toBeLessThan(1e-9);
+    }
   }, 60_000);
 
   it("says which days have no rollups and which nodes are not on the bill", async () => {
