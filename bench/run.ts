@@ -2,6 +2,7 @@ import { cpus, totalmem } from "node:os";
 import { benchFederation } from "./federation.ts";
 import { benchMetricsRender } from "./metrics-render.ts";
 import { benchPipeline } from "./pipeline.ts";
+import { benchPricing } from "./pricing.ts";
 import { benchQuery } from "./query.ts";
 import { benchReconcile } from "./reconcile.ts";
 
@@ -29,6 +30,10 @@ if (only === undefined || only === "federation") {
 }
 if (only === undefined || only === "reconcile") {
   for (const line of await benchReconcile()) console.log(line);
+  console.log("");
+}
+if (only === undefined || only === "pricing") {
+  for (const line of await benchPricing()) console.log(line);
   console.log("");
 }
 process.exit(0);

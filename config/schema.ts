@@ -96,9 +96,40 @@ const pricingDefaults = z
   })
   .prefault({});
 
+const pricingApi = z
+  .strictObject({
+    maxCallsPerMinute: positiveInt.default(100).describe("cloud pricing API calls per minute, all providers together"),
+    maxAttempts: positiveInt.default(4).describe("attempts per call on throttling, 429 and 5xx (exponential backoff with jitter)"),
+    backoffBaseMs: positiveInt.default(500).describe("first retry delay, ms"),
+    backoffMaxMs: positiveInt.default(30_000).describe("longest retry delay, ms"),
+    breakerFailures: positiveInt.default(5).describe("consecutive failed calls that open a provider's circuit"),
+    breakerOpenSeconds: positiveInt.default(60).describe("how long an open circuit refuses calls, s"),
+    refreshEverySeconds: positiveInt.default(30).describe("how often cached prices past their TTL are refreshed, s"),
+  })
+  .prefault({});
+
+const pricingCache = z
+  .strictObject({
+    instanceSeconds: positiveInt.default(3600).describe("on-demand instance prices are refreshed after, s"),
+    spotSeconds: positiveInt.default(300).describe("spot prices are refreshed after, s"),
+    storageSeconds: positiveInt.default(86_400).describe("storage prices are refreshed after, s"),
+  })
+  .prefault({});
+
+const pricingAws = z
+  .strictObject({
+    pricingRegion: z.enum(["us-east-1", "eu-central-1", "ap-south-1"]).default("us-east-1").describe("region of the AWS Price List API endpoint"),
+    pricingEndpoint: z.string().optional().describe("Price List API endpoint override (VPC endpoint, tests)"),
+    ec2Endpoint: z.string().optional().describe("EC2 endpoint override for DescribeSpotPriceHistory"),
+  })
+  .prefault({});
+
 const pricing = z
   .strictObject({
-    provider: z.enum(["snapshot"]).default("snapshot").describe("price source (snapshot = the offline price file)"),
+    provider: z.enum(["snapshot", "aws"]).default("snapshot").describe("price source: snapshot = the offline price file; aws = AWS Price List API + spot price history (credentials from the SDK's default chain), the snapshot as fallback"),
+    aws: pricingAws,
+    cache: pricingCache,
+    api: pricingApi,
     snapshotFile: z.string().optional().describe("price snapshot file (default: the shipped pricing/snapshot/prices.json)"),
     defaults: pricingDefaults,
     networkEgressClass: z.enum(["none", "zone", "region", "internet"]).default("none").describe("class that pod transmit bytes are priced as (kubelet counters do not say where traffic went)"),

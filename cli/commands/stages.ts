@@ -1,5 +1,4 @@
 import { ConfigError } from "../../config/errors.ts";
-import { createPriceBook } from "../../pricing/index.ts";
 import { createPricer } from "../../processors/pricer/stage.ts";
 import { createRollup } from "../../processors/rollup/stage.ts";
 import { createSavings } from "../../processors/savings/stage.ts";
@@ -29,7 +28,7 @@ export const pricerCommand: Command = {
   options: [...COMMON_OPTIONS, METRICS_PORT],
   run: (args) => {
     const config = configFor(args, telemetryPort(args));
-    return runStageProcess({ name: "pricer", config, serveTelemetry: true, build: [(rt) => createPricer(rt, createPriceBook(config.pricing))] });
+    return runStageProcess({ name: "pricer", config, serveTelemetry: true, build: [(rt) => createPricer(rt)] });
   },
 };
 
@@ -101,7 +100,7 @@ export const sinkWebhookCommand: Command = {
 
 /** The central stages `kce all` runs: the pipeline, the sinks that are enabled, and the API. */
 export function centralStages(config: Config): Array<(rt: Runtime) => Promise<Stage> | Stage> {
-  const stages: Array<(rt: Runtime) => Promise<Stage> | Stage> = [(rt) => createPricer(rt, createPriceBook(config.pricing)), createRollup, createSavings, createPrometheusSink];
+  const stages: Array<(rt: Runtime) => Promise<Stage> | Stage> = [(rt) => createPricer(rt), createRollup, createSavings, createPrometheusSink];
   if (config.sinks.clickhouse.enabled) stages.push(createClickHouseSink);
   if (config.sinks.webhook.enabled) stages.push(createWebhookSink);
   if (config.reconcile.enabled) stages.push(createReconcileStage);

@@ -10,7 +10,6 @@ import { openRuntime, type Runtime } from "../../bus/runtime.ts";
 import type { Stage } from "../../bus/stage-types.ts";
 import { STREAMS, subjects } from "../../bus/subjects.ts";
 import type { Config } from "../../config/schema.ts";
-import { createPriceBook } from "../../pricing/index.ts";
 import { createPricer } from "../../processors/pricer/stage.ts";
 import { createRollup } from "../../processors/rollup/stage.ts";
 import { createSavings } from "../../processors/savings/stage.ts";
@@ -98,7 +97,7 @@ export async function startDemo(config: Config, scenario: Scenario, log: Logger,
       return runtime;
     };
     const rt = await connect("view");
-    const stages: Stage[] = [createPricer(await connect("pricer"), createPriceBook(cfg.pricing)), await createRollup(await connect("rollup")), createSavings(await connect("savings"))];
+    const stages: Stage[] = [createPricer(await connect("pricer")), await createRollup(await connect("rollup")), createSavings(await connect("savings"))];
     const sink = createPrometheusSink(await connect("sink"));
     const api = createApi(await connect("api"));
     stages.push(sink, api);

@@ -3,19 +3,25 @@ import type { Runtime } from "../../bus/runtime.ts";
 import type { Stage } from "../../bus/stage-types.ts";
 import { snapshotId, STREAMS, subjects } from "../../bus/subjects.ts";
 import { transformStage } from "../../bus/transform-stage.ts";
-import type { PriceBook } from "../../pricing/types.ts";
+import { createPriceBook, type ManagedPriceBook } from "../../pricing/index.ts";
 import { priceSnapshot } from "./cost-model.ts";
 import { usageProblem } from "./validate.ts";
 
 export const PRICER_COMPONENT = "pricer";
+
+/** The configured price book, its API calls counted on this process's registry. */
+function pricerBook(rt: Runtime): ManagedPriceBook {
+  const metrics = rt.telemetry.component(PRICER_COMPONENT);
+  return createPriceBook(rt.config.pricing, { registry: rt.telemetry.registry, log: rt.log.child("pricing"), onFetchError: () => metrics.error("pricing_fetch") });
+}
 
 /**
  * The pricer: stateless; consumes KCE_USAGE on the shared durable `kce-pricer` (so replicas split
  * the work), prices each snapshot and publishes it to `kce.priced.<cluster>.<node>`. A usage
  * event is acked only after the priced event's PubAck.
  */
-export function createPricer(rt: Runtime, book: PriceBook): Stage {
-  return transformStage(rt, {
+export function createPricer(rt: Runtime, book: ManagedPriceBook = pricerBook(rt)): Stage {
+  const stage = transformStage(rt, {
     component: PRICER_COMPONENT,
     stream: STREAMS.usage,
     durable: "kce-pricer",
@@ -31,4 +37,15 @@ export function createPricer(rt: Runtime, book: PriceBook): Stage {
     subject: (priced) => subjects.priced(priced.cluster, priced.node),
     msgId: (priced) => snapshotId(priced.cluster, priced.node, priced.windowStartMs),
   });
+  return {
+    name: stage.name,
+    start: async () => {
+      await book.start?.();
+      await stage.start();
+    },
+    stop: async () => {
+      await stage.stop();
+      await book.stop?.();
+    },
+  };
 }

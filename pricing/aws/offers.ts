@@ -1,0 +1,83 @@
+/**
+ * Reading AWS Price List products (one JSON document per product, as GetProducts returns them):
+ * the product's attributes and the USD price of its OnDemand term.
+ */
+import { PricingResponseError } from "../engine/call.ts";
+
+export interface OnDemandOffer {
+  instanceType: string;
+  regionCode: string;
+  vcpu: number;
+  memoryGiB: number;
+  gpus: number;
+  hourly: number;
+}
+
+export interface StorageOffer {
+  volumeApiName: string;
+  regionCode: string;
+  gbMonth: number;
+}
+
+interface PriceDimension {
+  unit?: string;
+  pricePerUnit?: Record<string, string>;
+  beginRange?: string;
+}
+
+interface Offer {
+  product?: { productFamily?: string; attributes?: Record<string, string> };
+  terms?: { OnDemand?: Record<string, { priceDimensions?: Record<string, PriceDimension> }> };
+}
+
+/** PriceList items are String objects in the SDK, not primitive strings. */
+export function parseOffer(item: unknown): Offer {
+  try {
+    return JSON.parse(String(item)) as Offer;
+  } catch (cause) {
+    throw new PricingResponseError(`a PriceList item is not JSON: ${String(item).slice(0, 80)}`, { cause });
+  }
+}
+
+/** The USD price of the first tier of the OnDemand term in `unit`, or undefined. */
+function onDemandUsd(offer: Offer, unit: RegExp): number | undefined {
+  for (const term of Object.values(offer.terms?.OnDemand ?? {})) {
+    for (const dim of Object.values(term.priceDimensions ?? {})) {
+      if (!unit.test(dim.unit ?? "") || (dim.beginRange !== undefined && dim.beginRange !== "0")) continue;
+      const usd = Number(dim.pricePerUnit?.["USD"]);
+      if (Number.isFinite(usd)) return usd;
+    }
+  }
+  return undefined;
+}
+
+/** "16 GiB" → 16; "0.5 GiB" → 0.5. */
+function gib(memory: string | undefined): number {
+  const m = /^([\d.,]+)\s*GiB$/i.exec((memory ?? "").trim());
+  return m?.[1] === undefined ? NaN : Number(m[1].replace(",", ""));
+}
+
+export function onDemandOffer(offer: Offer): OnDemandOffer | undefined {
+  const a = offer.product?.attributes;
+  if (a === undefined || a["instanceType"] === undefined) return undefined;
+  const hourly = onDemandUsd(offer, /^Hrs?$/i);
+  if (hourly === undefined) return undefined;
+  const gpus = Number(a["gpu"] ?? 0);
+  const out: OnDemandOffer = {
+    instanceType: a["instanceType"],
+    regionCode: a["regionCode"] ?? "",
+    vcpu: Number(a["vcpu"]),
+    memoryGiB: gib(a["memory"]),
+    gpus: Number.isFinite(gpus) ? gpus : 0,
+    hourly,
+  };
+  if (!Number.isFinite(out.vcpu) || !Number.isFinite(out.memoryGiB)) throw new PricingResponseError(`product ${out.instanceType} has vcpu ${a["vcpu"]} and memory ${a["memory"]}`);
+  return out;
+}
+
+export function storageOffer(offer: Offer): StorageOffer | undefined {
+  const a = offer.product?.attributes;
+  if (offer.product?.productFamily !== "Storage" || a?.["volumeApiName"] === undefined) return undefined;
+  const gbMonth = onDemandUsd(offer, /^GB-?Mo$/i);
+  return gbMonth === undefined ? undefined : { volumeApiName: a["volumeApiName"], regionCode: a["regionCode"] ?? "", gbMonth };
+}

@@ -1,0 +1,199 @@
+import { Counter, Gauge, type Registry } from "prom-client";
+import type { Config } from "../../config/schema.ts";
+import type { Logger } from "../../telemetry/log.ts";
+import { volumeTypeOf } from "../storage-classes.ts";
+import type { EgressClass, NodePrice, NodePriceQuery, PriceBook, PriceSourceName, StoragePrice, StoragePriceQuery } from "../types.ts";
+import type { CloudPriceSource, OnDemandPrice } from "./source.ts";
+
+interface Cached<T> {
+  value: T;
+  fetchedAtMs: number;
+}
+
+export interface LiveBookOptions {
+  /** Cache lifetimes, ms. */
+  ttl: { instanceMs: number; spotMs: number; storageMs: number };
+  /** How often due entries are refreshed, ms. */
+  refreshEveryMs: number;
+  sources: { onDemand: PriceSourceName; spot: PriceSourceName; storage: PriceSourceName };
+  now?: () => number;
+  /** Called for every failed refresh (the pricer counts them as error_type="pricing_fetch"). */
+  onFetchError?: () => void;
+}
+
+const key = (...parts: string[]) => parts.join("|");
+
+/**
+ * A price book that answers from its caches at once and refreshes them in the background.
+ *
+ * - A lookup never waits: the first time an instance type is seen the fallback book answers (the
+ *   offline snapshot, marked `snapshot`), and the type is queued; the next refresh fetches it.
+ * - Entries are refreshed when older than their TTL (instances 1 h, spot 5 min, storage 24 h by
+ *   default). When a refresh fails — throttled, circuit open, malformed answer — the old prices stay
+ *   and, once past their TTL, are served marked `stale-cache` with the time they were fetched.
+ * - Spot nodes are priced at the zone's latest spot price; never at on-demand.
+ */
+export class LivePriceBook implements PriceBook {
+  private readonly source: CloudPriceSource;
+  private readonly fallback: PriceBook;
+  private readonly options: LiveBookOptions;
+  private readonly pricing: Config["pricing"];
+  private readonly log: Logger;
+  private readonly now: () => number;
+  private readonly onDemand = new Map<string, Cached<OnDemandPrice | undefined>>();
+  private readonly spot = new Map<string, Cached<number>>();
+  /** region → when its spot prices were last fetched (one call covers every type). */
+  private readonly spotFetched = new Map<string, number>();
+  private readonly storage = new Map<string, Cached<Map<string, number>>>();
+  private readonly wantedTypes = new Map<string, Set<string>>();
+  private readonly wantedSpot = new Map<string, Set<string>>();
+  private readonly wantedStorage = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private refreshing: Promise<void> = Promise.resolve();
+  private readonly lookups: Counter<"provider" | "result">;
+  private readonly age: Gauge<"provider" | "kind">;
+
+  constructor(source: CloudPriceSource, fallback: PriceBook, pricing: Config["pricing"], options: LiveBookOptions, registry: Registry, log: Logger) {
+    this.source = source;
+    this.fallback = fallback;
+    this.pricing = pricing;
+    this.options = options;
+    this.log = log;
+    this.now = options.now ?? Date.now;
+    this.lookups =
+      (registry.getSingleMetric("kube_cost_pricing_cache_lookups_total") as Counter<"provider" | "result"> | undefined) ??
+      new Counter({ name: "kube_cost_pricing_cache_lookups_total", help: "Price lookups by provider and result (hit, stale, miss)", labelNames: ["provider", "result"], registers: [registry] });
+    this.age =
+      (registry.getSingleMetric("kube_cost_pricing_price_age_seconds") as Gauge<"provider" | "kind"> | undefined) ??
+      new Gauge({ name: "kube_cost_pricing_price_age_seconds", help: "Age of the oldest cached price in use, by provider and kind (on_demand, spot, storage)", labelNames: ["provider", "kind"], registers: [registry] });
+  }
+
+  private want(map: Map<string, Set<string>>, region: string, type: string): void {
+    let set = map.get(region);
+    if (set === undefined) {
+      set = new Set();
+      map.set(region, set);
+    }
+    if (!set.has(type)) {
+      set.add(type);
+      this.kick();
+    }
+  }
+
+  /** Refreshes soon after something new was asked for. */
+  private kick(): void {
+    if (this.timer === undefined) return;
+    setTimeout(() => void this.refreshNow(), 0).unref();
+  }
+
+  private fresh(fetchedAtMs: number, ttlMs: number): boolean {
+    return this.now() - fetchedAtMs <= ttlMs;
+  }
+
+  nodePrice(query: NodePriceQuery): NodePrice {
+    if (query.provider !== this.source.provider) return this.fallback.nodePrice(query);
+    const fallback = this.fallback.nodePrice(query);
+    const od = this.onDemand.get(key(query.region, query.instanceType));
+    this.want(this.wantedTypes, query.region, query.instanceType);
+    if (query.capacityType === "SPOT") this.want(this.wantedSpot, query.region, query.instanceType);
+    if (od === undefined || od.value === undefined) {
+      this.lookups.inc({ provider: this.source.provider, result: "miss" });
+      return fallback;
+    }
+    const odFresh = this.fresh(od.fetchedAtMs, this.options.ttl.instanceMs);
+    this.lookups.inc({ provider: this.source.provider, result: odFresh ? "hit" : "stale" });
+    const onDemand = od.value.hourly;
+    if (query.capacityType !== "SPOT") {
+      return { hourlyCost: onDemand, onDemandHourlyCost: onDemand, spotHourlyCost: fallback.spotHourlyCost, source: odFresh ? this.options.sources.onDemand : "stale-cache", asOfMs: od.fetchedAtMs };
+    }
+    const spot = this.spot.get(key(query.zone, query.instanceType));
+    if (spot === undefined) return { ...fallback, onDemandHourlyCost: onDemand };
+    const spotFresh = this.fresh(spot.fetchedAtMs, this.options.ttl.spotMs);
+    return { hourlyCost: spot.value, onDemandHourlyCost: onDemand, spotHourlyCost: spot.value, source: spotFresh ? this.options.sources.spot : "stale-cache", asOfMs: spot.fetchedAtMs };
+  }
+
+  storagePrice(query: StoragePriceQuery): StoragePrice {
+    if (query.provider !== this.source.provider) return this.fallback.storagePrice(query);
+    const cached = this.storage.get(query.region);
+    if (!this.wantedStorage.has(query.region)) {
+      this.wantedStorage.add(query.region);
+      this.kick();
+    }
+    const volumeType = volumeTypeOf(query.provider, query.storageClass, this.pricing.storageClasses);
+    const rate = volumeType === undefined ? undefined : cached?.value.get(volumeType);
+    if (cached === undefined || rate === undefined) return this.fallback.storagePrice(query);
+    return { gibMonthlyRate: rate, source: this.fresh(cached.fetchedAtMs, this.options.ttl.storageMs) ? this.options.sources.storage : "stale-cache", asOfMs: cached.fetchedAtMs };
+  }
+
+  egressPrice(provider: string, egress: EgressClass): number {
+    return this.fallback.egressPrice(provider, egress);
+  }
+
+  /** Starts the background refresh; the first one runs at once. */
+  async start(): Promise<void> {
+    this.timer = setInterval(() => void this.refreshNow(), this.options.refreshEveryMs);
+    this.timer.unref();
+    await this.refreshNow();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+    this.source.close();
+    await this.refreshing;
+  }
+
+  /** Runs one refresh of everything due (serialised: a refresh never overlaps another). */
+  refreshNow(): Promise<void> {
+    this.refreshing = this.refreshing.then(() => this.refreshDue());
+    return this.refreshing;
+  }
+
+  private async attempt(what: string, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      this.options.onFetchError?.();
+      this.log.warn(`${this.source.provider} ${what} refresh failed; keeping the last prices`, { error });
+    }
+  }
+
+  private async refreshDue(): Promise<void> {
+    const p = this.source.provider;
+    for (const [region, types] of this.wantedTypes) {
+      for (const type of types) {
+        const k = key(region, type);
+        const cached = this.onDemand.get(k);
+        if (cached !== undefined && this.fresh(cached.fetchedAtMs, this.options.ttl.instanceMs)) continue;
+        await this.attempt(`on-demand ${region}/${type}`, async () => {
+          this.onDemand.set(k, { value: await this.source.onDemand(region, type), fetchedAtMs: this.now() });
+        });
+      }
+    }
+    for (const [region, types] of this.wantedSpot) {
+      const last = this.spotFetched.get(region);
+      if (last !== undefined && this.fresh(last, this.options.ttl.spotMs)) continue;
+      await this.attempt(`spot ${region}`, async () => {
+        const prices = await this.source.spot(region, [...types].sort());
+        const at = this.now();
+        for (const s of prices) this.spot.set(key(s.zone, s.instanceType), { value: s.hourly, fetchedAtMs: at });
+        this.spotFetched.set(region, at);
+      });
+    }
+    for (const region of this.wantedStorage) {
+      const cached = this.storage.get(region);
+      if (cached !== undefined && this.fresh(cached.fetchedAtMs, this.options.ttl.storageMs)) continue;
+      await this.attempt(`storage ${region}`, async () => {
+        this.storage.set(region, { value: await this.source.storage(region), fetchedAtMs: this.now() });
+      });
+    }
+    const oldest = (entries: Iterable<{ fetchedAtMs: number }>) => {
+      let min = Infinity;
+      for (const e of entries) min = Math.min(min, e.fetchedAtMs);
+      return min === Infinity ? 0 : (this.now() - min) / 1000;
+    };
+    this.age.set({ provider: p, kind: "on_demand" }, oldest(this.onDemand.values()));
+    this.age.set({ provider: p, kind: "spot" }, oldest(this.spot.values()));
+    this.age.set({ provider: p, kind: "storage" }, oldest(this.storage.values()));
+  }
+}

@@ -1,0 +1,27 @@
+/** What a cloud adapter fetches; the live price book caches it and decides when to call. */
+export interface OnDemandPrice {
+  hourly: number;
+  vcpu: number;
+  memoryGiB: number;
+  gpus: number;
+}
+
+export interface SpotPrice {
+  zone: string;
+  instanceType: string;
+  hourly: number;
+  /** When the provider published this price. */
+  atMs: number;
+}
+
+export interface CloudPriceSource {
+  readonly provider: string;
+  /** The Linux on-demand price and shape of an instance type in a region; undefined when unknown. */
+  onDemand(region: string, instanceType: string): Promise<OnDemandPrice | undefined>;
+  /** USD per GiB-month by volume type in a region. */
+  storage(region: string): Promise<Map<string, number>>;
+  /** The latest spot price of each instance type in each zone of a region. */
+  spot(region: string, instanceTypes: readonly string[]): Promise<SpotPrice[]>;
+  /** Ends pending waits (call budget, backoff) and releases clients. */
+  close(): void;
+}
