@@ -8,6 +8,7 @@ import { configCommand } from "./commands/config.ts";
 import { demoCommand } from "./commands/demo.ts";
 import { federationCommand } from "./commands/federation.ts";
 import { reconcileCommand } from "./commands/reconcile.ts";
+import { pricesCommand } from "./commands/prices.ts";
 import { simCommand } from "./commands/sim.ts";
 import { agentCommand, allCommand, apiCommand, pricerCommand, sinkClickHouseCommand, sinkWebhookCommand, rollupCommand, savingsCommand, sinkPrometheusCommand } from "./commands/stages.ts";
 
@@ -25,6 +26,7 @@ const COMMANDS: Command[] = [
   simCommand,
   federationCommand,
   reconcileCommand,
+  pricesCommand,
   configCommand,
 ];
 

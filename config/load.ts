@@ -36,6 +36,7 @@ function crossCheck(config: Config): Config {
       }
     }
   });
+  if (config.pricing.provider === "custom" && config.pricing.customFile === undefined) throw new ConfigError("pricing.customFile", "is required when pricing.provider is custom");
   if (config.reconcile.enabled && config.reconcile.billsDir === "") throw new ConfigError("reconcile.billsDir", "is required when reconcile.enabled is true");
   return config;
 }

@@ -124,10 +124,26 @@ const pricingAws = z
   })
   .prefault({});
 
+const pricingAzure = z
+  .strictObject({
+    retailPricesUrl: z.string().url().default("https://prices.azure.com/api/retail/prices").describe("Azure Retail Prices API (public, no credentials)"),
+  })
+  .prefault({});
+
+const pricingGcp = z
+  .strictObject({
+    endpoint: z.string().url().optional().describe("Cloud Billing API endpoint override, e.g. a private endpoint (default: cloudbilling.googleapis.com)"),
+    apiKeyEnv: z.string().optional().describe("environment variable holding an API key; without it the default credentials (Workload Identity, GOOGLE_APPLICATION_CREDENTIALS) are used"),
+  })
+  .prefault({});
+
 const pricing = z
   .strictObject({
-    provider: z.enum(["snapshot", "aws"]).default("snapshot").describe("price source: snapshot = the offline price file; aws = AWS Price List API + spot price history (credentials from the SDK's default chain), the snapshot as fallback"),
+    provider: z.enum(["snapshot", "aws", "azure", "gcp", "custom"]).default("snapshot").describe("price source: snapshot = the offline price file; aws = AWS Price List API + spot price history (credentials from the SDK's default chain); azure = Azure Retail Prices API; gcp = Cloud Billing Catalog; custom = pricing.customFile; the snapshot is always the fallback"),
+    customFile: z.string().optional().describe("custom price sheet (YAML or CSV: per-resource rates, whole-node prices, a discount off list prices); required with provider custom"),
     aws: pricingAws,
+    azure: pricingAzure,
+    gcp: pricingGcp,
     cache: pricingCache,
     api: pricingApi,
     snapshotFile: z.string().optional().describe("price snapshot file (default: the shipped pricing/snapshot/prices.json)"),

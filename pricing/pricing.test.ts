@@ -60,3 +60,17 @@ describe("snapshot price book", () => {
     );
   });
 });
+
+describe("family ratios for unlisted sizes", () => {
+  it("prices an unlisted size of a listed family by vCPUs, then falls back to OpenCost defaults", async () => {
+    const { familyOf, readPriceSnapshot: read, SnapshotPriceBook: Book } = await import("./snapshot/snapshot.ts");
+    const { validateConfig } = await import("../config/load.ts");
+    const pricing = validateConfig({}).pricing;
+    const book = new Book(read(), pricing);
+    const q = { provider: "aws", region: "us-east-1", zone: "us-east-1a", instanceType: "m5.4xlarge", capacityType: "ON_DEMAND" as const, cpuCores: 16, memoryGiB: 64, gpus: 0 };
+    expect(book.nodePrice(q)).toMatchObject({ source: "snapshot-family" });
+    expect(book.nodePrice(q).hourlyCost).toBeCloseTo(0.768, 9);
+    expect(book.nodePrice({ ...q, instanceType: "x9z.large" }).source).toBe("opencost-default");
+    expect([familyOf("aws", "m5.xlarge"), familyOf("gcp", "n2-standard-4"), familyOf("azure", "Standard_D4s_v5")]).toEqual(["m5", "n2-standard", "Standard_Ds_v5"]);
+  });
+});

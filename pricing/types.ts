@@ -3,6 +3,7 @@ import type { CapacityType } from "../model/events.ts";
 /** Where a price came from, carried on every priced event so a number can be explained. */
 export type PriceSourceName =
   | "snapshot"
+  | "snapshot-family"
   | "opencost-default"
   | "custom"
   | "aws-pricing-api"

@@ -3,7 +3,8 @@ import type { Config } from "../../config/schema.ts";
 import type { Logger } from "../../telemetry/log.ts";
 import { volumeTypeOf } from "../storage-classes.ts";
 import type { EgressClass, NodePrice, NodePriceQuery, PriceBook, PriceSourceName, StoragePrice, StoragePriceQuery } from "../types.ts";
-import type { CloudPriceSource, OnDemandPrice } from "./source.ts";
+import type { SharedPrices } from "./shared.ts";
+import { regionWideZone, type CloudPriceSource, type OnDemandPrice, type SpotPrice } from "./source.ts";
 
 interface Cached<T> {
   value: T;
@@ -19,6 +20,8 @@ export interface LiveBookOptions {
   now?: () => number;
   /** Called for every failed refresh (the pricer counts them as error_type="pricing_fetch"). */
   onFetchError?: () => void;
+  /** Prices shared with other replicas (JetStream KV); without it each replica calls the APIs itself. */
+  shared?: SharedPrices;
 }
 
 const key = (...parts: string[]) => parts.join("|");
@@ -106,7 +109,7 @@ export class LivePriceBook implements PriceBook {
     if (query.capacityType !== "SPOT") {
       return { hourlyCost: onDemand, onDemandHourlyCost: onDemand, spotHourlyCost: fallback.spotHourlyCost, source: odFresh ? this.options.sources.onDemand : "stale-cache", asOfMs: od.fetchedAtMs };
     }
-    const spot = this.spot.get(key(query.zone, query.instanceType));
+    const spot = this.spot.get(key(query.zone, query.instanceType)) ?? this.spot.get(key(regionWideZone(query.region), query.instanceType));
     if (spot === undefined) return { ...fallback, onDemandHourlyCost: onDemand };
     const spotFresh = this.fresh(spot.fetchedAtMs, this.options.ttl.spotMs);
     return { hourlyCost: spot.value, onDemandHourlyCost: onDemand, spotHourlyCost: spot.value, source: spotFresh ? this.options.sources.spot : "stale-cache", asOfMs: spot.fetchedAtMs };
@@ -149,6 +152,23 @@ export class LivePriceBook implements PriceBook {
     return this.refreshing;
   }
 
+  /**
+   * A value through the shared store: a fresh one another replica fetched, else fetched here (and
+   * shared). Sharing failures only cost an API call.
+   */
+  private async viaShared<T>(sharedKey: string, ttlMs: number, fetch: () => Promise<T>): Promise<{ value: T; fetchedAtMs: number }> {
+    const shared = this.options.shared;
+    const fullKey = `${this.source.provider}|${sharedKey}`;
+    if (shared !== undefined) {
+      const hit = await shared.get(fullKey).catch(() => undefined);
+      if (hit !== undefined && this.fresh(hit.fetchedAtMs, ttlMs)) return { value: hit.value as T, fetchedAtMs: hit.fetchedAtMs };
+    }
+    const value = await fetch();
+    const entry = { value, fetchedAtMs: this.now() };
+    if (shared !== undefined) await shared.put(fullKey, entry).catch((error: unknown) => this.log.debug("could not share prices", { error }));
+    return entry;
+  }
+
   private async attempt(what: string, work: () => Promise<void>): Promise<void> {
     try {
       await work();
@@ -166,7 +186,9 @@ export class LivePriceBook implements PriceBook {
         const cached = this.onDemand.get(k);
         if (cached !== undefined && this.fresh(cached.fetchedAtMs, this.options.ttl.instanceMs)) continue;
         await this.attempt(`on-demand ${region}/${type}`, async () => {
-          this.onDemand.set(k, { value: await this.source.onDemand(region, type), fetchedAtMs: this.now() });
+          // JSON has no undefined: an unknown type is shared as null.
+          const got = await this.viaShared(`od|${k}`, this.options.ttl.instanceMs, async () => (await this.source.onDemand(region, type)) ?? null);
+          this.onDemand.set(k, { value: got.value ?? undefined, fetchedAtMs: got.fetchedAtMs });
         });
       }
     }
@@ -174,17 +196,18 @@ export class LivePriceBook implements PriceBook {
       const last = this.spotFetched.get(region);
       if (last !== undefined && this.fresh(last, this.options.ttl.spotMs)) continue;
       await this.attempt(`spot ${region}`, async () => {
-        const prices = await this.source.spot(region, [...types].sort());
-        const at = this.now();
-        for (const s of prices) this.spot.set(key(s.zone, s.instanceType), { value: s.hourly, fetchedAtMs: at });
-        this.spotFetched.set(region, at);
+        const sorted = [...types].sort();
+        const got = await this.viaShared<SpotPrice[]>(`spot|${region}|${sorted.join(",")}`, this.options.ttl.spotMs, () => this.source.spot(region, sorted));
+        for (const s of got.value) this.spot.set(key(s.zone, s.instanceType), { value: s.hourly, fetchedAtMs: got.fetchedAtMs });
+        this.spotFetched.set(region, got.fetchedAtMs);
       });
     }
     for (const region of this.wantedStorage) {
       const cached = this.storage.get(region);
       if (cached !== undefined && this.fresh(cached.fetchedAtMs, this.options.ttl.storageMs)) continue;
       await this.attempt(`storage ${region}`, async () => {
-        this.storage.set(region, { value: await this.source.storage(region), fetchedAtMs: this.now() });
+        const got = await this.viaShared(`storage|${region}`, this.options.ttl.storageMs, async () => [...(await this.source.storage(region))]);
+        this.storage.set(region, { value: new Map(got.value), fetchedAtMs: got.fetchedAtMs });
       });
     }
     const oldest = (entries: Iterable<{ fetchedAtMs: number }>) => {

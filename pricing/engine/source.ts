@@ -1,12 +1,19 @@
 /** What a cloud adapter fetches; the live price book caches it and decides when to call. */
 export interface OnDemandPrice {
   hourly: number;
-  vcpu: number;
-  memoryGiB: number;
-  gpus: number;
+  /** The instance type's shape when the API says (pods are split by the node's own capacity). */
+  vcpu?: number;
+  memoryGiB?: number;
+  gpus?: number;
+}
+
+/** The `zone` of a spot price that holds for every zone of a region (Azure, GCP). */
+export function regionWideZone(region: string): string {
+  return `region:${region}`;
 }
 
 export interface SpotPrice {
+  /** A zone, or regionWideZone(region). */
   zone: string;
   instanceType: string;
   hourly: number;

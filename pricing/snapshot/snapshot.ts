@@ -70,6 +70,17 @@ export function readPriceSnapshot(path: string = SHIPPED_SNAPSHOT): PriceSnapsho
 
 const key = (...parts: string[]): string => parts.join("|");
 
+/** The family of an instance type: "m5" of "m5.xlarge", "n2-standard" of "n2-standard-4", "Standard_D_v5" of "Standard_D4s_v5". */
+export function familyOf(provider: string, instanceType: string): string | undefined {
+  if (provider === "aws") return /^([a-z0-9-]+)\.[a-z0-9]+$/.exec(instanceType)?.[1];
+  if (provider === "gcp") return /^([a-z0-9]+-[a-z]+)-\d+$/.exec(instanceType)?.[1];
+  if (provider === "azure") {
+    const m = /^(Standard_[A-Z]+)\d+([a-z]*)(_v\d+)?$/.exec(instanceType);
+    return m === null ? undefined : `${m[1] ?? ""}${m[2] ?? ""}${m[3] ?? ""}`;
+  }
+  return undefined;
+}
+
 /**
  * Prices from the offline snapshot, falling back to OpenCost-style default rates for instance
  * types or volume types the snapshot does not list (source `opencost-default`).
@@ -87,10 +98,26 @@ export class SnapshotPriceBook implements PriceBook {
     for (const s of snapshot.storage) this.storage.set(key(s.provider, s.region, s.volumeType), s.gibMonth);
   }
 
+  /**
+   * An unlisted size of a listed family in the same region ("m5.4xlarge" when "m5.xlarge" is listed)
+   * is priced from a sibling, scaled by vCPUs: sizes of one family are priced linearly.
+   */
+  private familyPrice(query: NodePriceQuery, fallback: NodePrice): NodePrice | undefined {
+    const family = familyOf(query.provider, query.instanceType);
+    if (family === undefined || query.cpuCores <= 0 || query.gpus > 0) return undefined;
+    const sibling = [...this.nodes.values()].find((n) => n.provider === query.provider && n.region === query.region && n.gpus === 0 && familyOf(n.provider, n.instanceType) === family);
+    if (sibling === undefined) return undefined;
+    const ratio = query.cpuCores / sibling.vcpu;
+    const onDemand = sibling.onDemand * ratio;
+    const spot = sibling.spot === undefined ? 0 : sibling.spot * ratio;
+    if (query.capacityType === "SPOT" && spot <= 0) return { ...fallback, onDemandHourlyCost: onDemand };
+    return { hourlyCost: query.capacityType === "SPOT" ? spot : onDemand, onDemandHourlyCost: onDemand, spotHourlyCost: spot, source: "snapshot-family", asOfMs: this.asOfMs };
+  }
+
   nodePrice(query: NodePriceQuery): NodePrice {
     const entry = this.nodes.get(key(query.provider, query.region, query.instanceType));
     const fallback = defaultNodePrice(query, this.pricing.defaults, this.asOfMs);
-    if (entry === undefined) return fallback;
+    if (entry === undefined) return this.familyPrice(query, fallback) ?? fallback;
     const spot = entry.spot ?? 0;
     if (query.capacityType === "SPOT" && spot <= 0) {
       // Never price a spot node at on-demand: use the default spot estimate, flagged as such.

@@ -4,6 +4,7 @@ import type { Stage } from "../../bus/stage-types.ts";
 import { snapshotId, STREAMS, subjects } from "../../bus/subjects.ts";
 import { transformStage } from "../../bus/transform-stage.ts";
 import { createPriceBook, type ManagedPriceBook } from "../../pricing/index.ts";
+import { natsSharedPrices } from "../../pricing/engine/shared.ts";
 import { priceSnapshot } from "./cost-model.ts";
 import { usageProblem } from "./validate.ts";
 
@@ -12,7 +13,14 @@ export const PRICER_COMPONENT = "pricer";
 /** The configured price book, its API calls counted on this process's registry. */
 function pricerBook(rt: Runtime): ManagedPriceBook {
   const metrics = rt.telemetry.component(PRICER_COMPONENT);
-  return createPriceBook(rt.config.pricing, { registry: rt.telemetry.registry, log: rt.log.child("pricing"), onFetchError: () => metrics.error("pricing_fetch") });
+  const c = rt.config;
+  const ttlMs = Math.max(c.pricing.cache.instanceSeconds, c.pricing.cache.spotSeconds, c.pricing.cache.storageSeconds) * 1000;
+  return createPriceBook(c.pricing, {
+    registry: rt.telemetry.registry,
+    log: rt.log.child("pricing"),
+    onFetchError: () => metrics.error("pricing_fetch"),
+    shared: natsSharedPrices(rt.nc, c.streams.replicas, ttlMs),
+  });
 }
 
 /**

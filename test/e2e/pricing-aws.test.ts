@@ -1,11 +1,18 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { exportPrices } from "../../pricing/export.ts";
+import { readPriceSnapshot } from "../../pricing/snapshot/snapshot.ts";
+import { tempDir } from "../../testkit/tempdir.ts";
 import { Registry } from "prom-client";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { validateConfig } from "../../config/load.ts";
 import { createPriceBook, type ManagedPriceBook } from "../../pricing/index.ts";
 import type { NodePriceQuery } from "../../pricing/types.ts";
 import { startAwsStandIn, type AwsStandIn } from "../../testkit/aws-standin.ts";
-import { waitFor } from "../../testkit/index.ts";
+import { connect } from "@nats-io/transport-node";
+import { natsSharedPrices } from "../../pricing/engine/shared.ts";
+import { startNatsServer, waitFor } from "../../testkit/index.ts";
 
 /**
  * The AWS adapter through the real @aws-sdk/client-pricing and @aws-sdk/client-ec2, pointed at a
@@ -171,4 +178,40 @@ describe("AWS prices through the real SDKs against a stand-in", () => {
     const kept = book.nodePrice(od("m5.xlarge"));
     expect(kept, JSON.stringify(standIn.calls.map((c) => c.action))).toMatchObject({ hourlyCost: 0.192, source: "stale-cache" });
   });
+
+  it("shares fetched prices between pricer replicas through JetStream KV: the second replica makes no call", async () => {
+    const nats = await startNatsServer();
+    const nc = await connect({ servers: nats.url });
+    try {
+      const shared = natsSharedPrices(nc, 1, 3_600_000);
+      const config = validateConfig({ pricing: { provider: "aws", aws: { pricingEndpoint: standIn.url, ec2Endpoint: standIn.url }, api: { refreshEverySeconds: 3600 } } });
+      const replicaA = createPriceBook(config.pricing, { registry: new Registry(), shared });
+      const replicaB = createPriceBook(config.pricing, { registry: new Registry(), shared });
+      await warm(replicaA, od("m5.xlarge"), spot("m5.xlarge"));
+      const callsAfterA = standIn.calls.length;
+      expect(callsAfterA).toBeGreaterThanOrEqual(2);
+      await warm(replicaB, od("m5.xlarge"), spot("m5.xlarge"));
+      expect(standIn.calls).toHaveLength(callsAfterA);
+      expect(replicaB.nodePrice(od("m5.xlarge"))).toMatchObject({ hourlyCost: 0.192, source: "aws-pricing-api" });
+      expect(replicaB.nodePrice(spot("m5.xlarge")).hourlyCost).toBe(0.0712);
+      await replicaA.stop?.();
+      await replicaB.stop?.();
+    } finally {
+      await nc.close();
+      await nats.stop();
+    }
+  });
+
+  it("kce prices export regenerates the snapshot's AWS entries from the API, keeping what the API does not know", async () => {
+    const config = validateConfig({ pricing: { provider: "aws", aws: { pricingEndpoint: standIn.url, ec2Endpoint: standIn.url } } });
+    const result = await exportPrices("aws", config.pricing, readPriceSnapshot());
+    const m5 = result.snapshot.nodes.find((n) => n.provider === "aws" && n.instanceType === "m5.xlarge");
+    expect(m5).toMatchObject({ onDemand: 0.192, onDemandSource: "aws-export-od", spot: 0.0705, spotSource: "aws-export-spot", vcpu: 4, memoryGiB: 16 });
+    expect(result.unknown).toContain("us-east-1/c5.xlarge");
+    expect(result.snapshot.nodes.filter((n) => n.provider === "gcp").length).toBeGreaterThan(0);
+    const file = join(tempDir("kce-prices-"), "prices.json");
+    writeFileSync(file, JSON.stringify(result.snapshot));
+    expect(readPriceSnapshot(file).nodes).toHaveLength(readPriceSnapshot().nodes.length);
+  });
 });
+

@@ -1,0 +1,118 @@
+import type { PricingCaller } from "../engine/call.ts";
+import { PricingResponseError } from "../engine/call.ts";
+import { regionWideZone, type CloudPriceSource, type OnDemandPrice, type SpotPrice } from "../engine/source.ts";
+
+/** One item of the Azure Retail Prices API (item keys are camelCase; the page's are PascalCase). */
+export interface RetailItem {
+  retailPrice: number;
+  unitPrice?: number;
+  armRegionName: string;
+  armSkuName: string;
+  meterName: string;
+  skuName?: string;
+  productName: string;
+  serviceName?: string;
+  type: string;
+  unitOfMeasure: string;
+  currencyCode?: string;
+}
+
+interface RetailPage {
+  Items?: RetailItem[];
+  NextPageLink?: string | null;
+}
+
+/** An HTTP answer that is not 2xx; `statusCode` decides whether it is retried. */
+export class AzurePricesHttpError extends Error {
+  override readonly name = "AzurePricesHttpError";
+  readonly statusCode: number;
+  constructor(statusCode: number, body: string) {
+    super(`Azure Retail Prices API answered ${statusCode}: ${body.slice(0, 200)}`);
+    this.statusCode = statusCode;
+  }
+}
+
+const SPOT = /\b(spot|low priority)\b/i;
+
+/** Disk SKU → its 128 GiB tier (Premium SSD P10, Standard SSD E10, Standard HDD S10). */
+const DISK_TIERS: Record<string, string> = { Premium_LRS: "P10 LRS", StandardSSD_LRS: "E10 LRS", Standard_LRS: "S10 LRS" };
+const TIER_GIB = 128;
+const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+/** Linux pay-as-you-go meters: no Windows products, hourly, consumption prices. */
+function linuxHourly(i: RetailItem): boolean {
+  return i.type === "Consumption" && !/windows/i.test(i.productName) && /^1 Hours?$/i.test(i.unitOfMeasure);
+}
+
+/**
+ * Azure VM prices from the public Retail Prices API (no credentials): pay-as-you-go for a VM size
+ * in a region (Linux meters only; Spot and Low Priority meters are the spot price, regional).
+ * Managed disks per GiB-month from their 128 GiB tiers.
+ */
+export class AzurePriceSource implements CloudPriceSource {
+  readonly provider = "azure";
+  private readonly baseUrl: string;
+  private readonly caller: PricingCaller;
+
+  constructor(retailPricesUrl: string, caller: PricingCaller) {
+    this.baseUrl = retailPricesUrl;
+    this.caller = caller;
+  }
+
+  private async items(filter: string): Promise<RetailItem[]> {
+    const out: RetailItem[] = [];
+    let url: string | undefined = `${this.baseUrl}?$filter=${encodeURIComponent(filter)}`;
+    while (url !== undefined) {
+      const page: RetailPage = await this.caller.call("RetailPrices", async () => {
+        const res = await fetch(url as string, { signal: AbortSignal.timeout(30_000) });
+        const text = await res.text();
+        if (!res.ok) throw new AzurePricesHttpError(res.status, text);
+        try {
+          return JSON.parse(text) as RetailPage;
+        } catch (cause) {
+          throw new PricingResponseError(`Azure Retail Prices API answered something that is not JSON: ${text.slice(0, 80)}`, { cause });
+        }
+      });
+      if (!Array.isArray(page.Items)) throw new PricingResponseError("Azure Retail Prices API page has no Items");
+      out.push(...page.Items);
+      url = typeof page.NextPageLink === "string" && page.NextPageLink !== "" ? page.NextPageLink : undefined;
+    }
+    return out;
+  }
+
+  private vmItems(region: string, size: string): Promise<RetailItem[]> {
+    return this.items(`serviceName eq 'Virtual Machines' and armRegionName eq ${quote(region)} and armSkuName eq ${quote(size)} and priceType eq 'Consumption'`);
+  }
+
+  async onDemand(region: string, size: string): Promise<OnDemandPrice | undefined> {
+    const prices = (await this.vmItems(region, size)).filter((i) => linuxHourly(i) && !SPOT.test(i.meterName) && i.armSkuName === size).map((i) => i.retailPrice);
+    return prices.length === 0 ? undefined : { hourly: Math.min(...prices) };
+  }
+
+  async spot(region: string, sizes: readonly string[]): Promise<SpotPrice[]> {
+    const out: SpotPrice[] = [];
+    for (const size of sizes) {
+      const prices = (await this.vmItems(region, size)).filter((i) => linuxHourly(i) && SPOT.test(i.meterName) && i.armSkuName === size).map((i) => i.retailPrice);
+      if (prices.length > 0) out.push({ zone: regionWideZone(region), instanceType: size, hourly: Math.min(...prices), atMs: Date.now() });
+    }
+    return out;
+  }
+
+  /**
+   * Managed disks are priced per disk per month by size tier; the 128 GiB tier of each kind (P10, E10,
+   * S10, locally redundant) gives the per-GiB-month rate of its disk SKU.
+   */
+  async storage(region: string): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    for (const [volumeType, tier] of Object.entries(DISK_TIERS)) {
+      const items = await this.items(`serviceName eq 'Storage' and armRegionName eq ${quote(region)} and skuName eq ${quote(tier)}`);
+      const month = items.find((i) => i.type === "Consumption" && /month/i.test(i.unitOfMeasure) && /disk/i.test(i.meterName));
+      if (month !== undefined) out.set(volumeType, month.retailPrice / TIER_GIB);
+    }
+    return out;
+  }
+
+  close(): void {
+    this.caller.abort();
+  }
+}

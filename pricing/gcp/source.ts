@@ -1,0 +1,134 @@
+import type { CloudCatalogClient } from "@google-cloud/billing";
+import type { PricingCaller } from "../engine/call.ts";
+import { regionWideZone, type CloudPriceSource, type OnDemandPrice, type SpotPrice } from "../engine/source.ts";
+import { machineFamily, machineShape } from "./shapes.ts";
+
+/** Compute Engine's service id in the Cloud Billing Catalog. */
+export const COMPUTE_ENGINE = "services/6F81-5844-456A";
+
+interface Money {
+  units?: string | number | null;
+  nanos?: number | null;
+}
+
+export interface CatalogSku {
+  description?: string | null;
+  category?: { resourceGroup?: string | null; usageType?: string | null } | null;
+  serviceRegions?: string[] | null;
+  pricingInfo?: Array<{ pricingExpression?: { usageUnit?: string | null; tieredRates?: Array<{ startUsageAmount?: number | null; unitPrice?: Money | null }> | null } | null }> | null;
+}
+
+const usd = (m: Money | null | undefined): number => Number(m?.units ?? 0) + (m?.nanos ?? 0) / 1e9;
+
+/** The first tier's price of a SKU, per its usage unit (h for cores, GiBy.h for memory). */
+function skuPrice(sku: CatalogSku): number | undefined {
+  const rates = sku.pricingInfo?.[0]?.pricingExpression?.tieredRates ?? [];
+  const first = rates.find((r) => (r.startUsageAmount ?? 0) === 0) ?? rates[0];
+  return first === undefined ? undefined : usd(first.unitPrice);
+}
+
+export interface FamilyRates {
+  corePerHour: number;
+  ramGiBPerHour: number;
+}
+
+/**
+ * The per-vCPU and per-GiB rates of a machine family in a region, on-demand or spot, from the
+ * catalog's Compute SKUs ("N2 Instance Core running in Americas", "Spot Preemptible N2 Instance Ram
+ * running in Americas", "T2D AMD Instance Core …"); custom, sole-tenancy and commitment SKUs are not
+ * list prices of predefined types and are skipped.
+ */
+export function familyRates(skus: readonly CatalogSku[], family: string, region: string, spot: boolean): FamilyRates | undefined {
+  const pattern = new RegExp(`^(Spot Preemptible )?${family}( AMD| Intel| Arm)? (Predefined )?Instance (Core|Ram) running in`, "i");
+  let core: number | undefined;
+  let ram: number | undefined;
+  for (const sku of skus) {
+    const d = sku.description ?? "";
+    const m = pattern.exec(d);
+    if (m === null || !(sku.serviceRegions ?? []).includes(region)) continue;
+    const preemptible = (sku.category?.usageType ?? "") === "Preemptible";
+    if (preemptible !== spot) continue;
+    const price = skuPrice(sku);
+    if (price === undefined) continue;
+    if (m[4]?.toLowerCase() === "core") core = price;
+    else ram = price;
+  }
+  return core === undefined || ram === undefined ? undefined : { corePerHour: core, ramGiBPerHour: ram };
+}
+
+/**
+ * GCE prices from the Cloud Billing Catalog (`CloudCatalogClient.listSkus` of Compute Engine) with the
+ * default credentials (Workload Identity, GOOGLE_APPLICATION_CREDENTIALS) or an API key: a node's
+ * price = its machine type's vCPUs × the family's core rate + GiB × the RAM rate, on-demand or spot.
+ * The catalog is fetched once per refresh and shared by every type and region.
+ */
+export class GcpPriceSource implements CloudPriceSource {
+  readonly provider = "gcp";
+  private readonly connect: () => Promise<CloudCatalogClient>;
+  private client: Promise<CloudCatalogClient> | undefined;
+  private readonly caller: PricingCaller;
+  private catalog: { skus: CatalogSku[]; atMs: number } | undefined;
+  private readonly maxAgeMs: number;
+
+  constructor(connect: () => Promise<CloudCatalogClient>, caller: PricingCaller, maxAgeMs: number) {
+    this.connect = connect;
+    this.caller = caller;
+    this.maxAgeMs = maxAgeMs;
+  }
+
+  private async skus(): Promise<CatalogSku[]> {
+    if (this.catalog !== undefined && Date.now() - this.catalog.atMs < this.maxAgeMs) return this.catalog.skus;
+    this.client ??= this.connect();
+    const client = await this.client;
+    const skus: CatalogSku[] = [];
+    let pageToken = "";
+    do {
+      const request = { parent: COMPUTE_ENGINE, currencyCode: "USD", pageSize: 5000, ...(pageToken === "" ? {} : { pageToken }) };
+      const [page, next] = await this.caller.call("ListSkus", () => client.listSkus(request, { autoPaginate: false }));
+      skus.push(...(page as CatalogSku[]));
+      pageToken = next?.pageToken ?? "";
+    } while (pageToken !== "");
+    this.catalog = { skus, atMs: Date.now() };
+    return skus;
+  }
+
+  private async price(region: string, machineType: string, spot: boolean): Promise<number | undefined> {
+    const shape = machineShape(machineType);
+    const rates = familyRates(await this.skus(), machineFamily(machineType), region, spot);
+    if (shape === undefined || rates === undefined) return undefined;
+    return shape.vcpu * rates.corePerHour + shape.memoryGiB * rates.ramGiBPerHour;
+  }
+
+  async onDemand(region: string, machineType: string): Promise<OnDemandPrice | undefined> {
+    const hourly = await this.price(region, machineType, false);
+    const shape = machineShape(machineType);
+    return hourly === undefined ? undefined : { hourly, ...(shape === undefined ? {} : { vcpu: shape.vcpu, memoryGiB: shape.memoryGiB }) };
+  }
+
+  async spot(region: string, machineTypes: readonly string[]): Promise<SpotPrice[]> {
+    const out: SpotPrice[] = [];
+    for (const t of machineTypes) {
+      const hourly = await this.price(region, t, true);
+      if (hourly !== undefined) out.push({ zone: regionWideZone(region), instanceType: t, hourly, atMs: Date.now() });
+    }
+    return out;
+  }
+
+  /** Zonal persistent disks per GiB-month: pd-standard, pd-balanced and pd-ssd capacity SKUs. */
+  async storage(region: string): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    for (const sku of await this.skus()) {
+      const m = /^(Storage|Balanced|SSD backed) PD Capacity( in .+)?$/.exec(sku.description ?? "");
+      if (m === null || !(sku.serviceRegions ?? []).includes(region)) continue;
+      const price = skuPrice(sku);
+      const type = m[1] === "Storage" ? "pd-standard" : m[1] === "Balanced" ? "pd-balanced" : "pd-ssd";
+      if (price !== undefined) out.set(type, price);
+    }
+    return out;
+  }
+
+  close(): void {
+    this.caller.abort();
+    void this.client?.then((c) => c.close());
+  }
+}

@@ -1,0 +1,64 @@
+import { fileURLToPath } from "node:url";
+import { Registry } from "prom-client";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { validateConfig } from "../../config/load.ts";
+import { createPriceBook, type ManagedPriceBook } from "../../pricing/index.ts";
+import type { NodePriceQuery } from "../../pricing/types.ts";
+import { startAzureStandIn, type AzureStandIn } from "../../testkit/azure-standin.ts";
+
+/** Azure VM prices from a stand-in of the Retail Prices API (its JSON pages, NextPageLink paging). */
+const ITEMS = fileURLToPath(new URL("../fixtures/pricing/azure/retail-items.json", import.meta.url));
+let standIn: AzureStandIn;
+let book: ManagedPriceBook;
+
+const q = (size: string, capacityType: NodePriceQuery["capacityType"] = "ON_DEMAND"): NodePriceQuery => ({ provider: "azure", region: "eastus", zone: "eastus-1", instanceType: size, capacityType, cpuCores: 4, memoryGiB: 16, gpus: 0 });
+const refresh = (b: ManagedPriceBook) => (b as unknown as { refreshNow(): Promise<void> }).refreshNow();
+
+function makeBook(): ManagedPriceBook {
+  const config = validateConfig({ pricing: { provider: "azure", azure: { retailPricesUrl: standIn.url }, api: { backoffBaseMs: 20, backoffMaxMs: 100, refreshEverySeconds: 3600 } } });
+  return createPriceBook(config.pricing, { registry: new Registry() });
+}
+
+beforeAll(async () => {
+  standIn = await startAzureStandIn(ITEMS);
+});
+afterAll(async () => {
+  await standIn?.close();
+});
+afterEach(async () => {
+  await book?.stop?.();
+});
+
+describe("Azure prices from the Retail Prices API", () => {
+  it("takes the Linux pay-as-you-go meter, not Windows, Spot or reservations, and the Linux Spot meter for spot nodes", async () => {
+    standIn.pageSize = 2;
+    standIn.throttleNext = 1;
+    book = makeBook();
+    book.nodePrice(q("Standard_D4s_v5"));
+    book.nodePrice(q("Standard_D4s_v5", "SPOT"));
+    await refresh(book);
+    expect(book.nodePrice(q("Standard_D4s_v5"))).toMatchObject({ hourlyCost: 0.192, source: "azure-retail-prices" });
+    expect(book.nodePrice(q("Standard_D4s_v5", "SPOT"))).toMatchObject({ hourlyCost: 0.03456, onDemandHourlyCost: 0.192, source: "azure-retail-prices" });
+    // Paged (2 items a page), one throttled answer retried, and the filter as the API wants it.
+    const first = decodeURIComponent(standIn.calls[1] ?? "");
+    expect(first).toContain("serviceName eq 'Virtual Machines' and armRegionName eq 'eastus' and armSkuName eq 'Standard_D4s_v5' and priceType eq 'Consumption'");
+    expect(standIn.calls.some((c) => c.includes("%24skip=2") || c.includes("$skip=2"))).toBe(true);
+  });
+
+  it("prices managed disks per GiB-month from their 128 GiB tiers", async () => {
+    book = makeBook();
+    book.storagePrice({ provider: "azure", region: "eastus", storageClass: "managed-csi-premium" });
+    await refresh(book);
+    const premium = book.storagePrice({ provider: "azure", region: "eastus", storageClass: "managed-csi-premium" });
+    expect(premium.source).toBe("azure-retail-prices");
+    expect(premium.gibMonthlyRate).toBeCloseTo(19.71 / 128, 12);
+    expect(book.storagePrice({ provider: "azure", region: "eastus", storageClass: "managed-csi" }).gibMonthlyRate).toBeCloseTo(9.6 / 128, 12);
+  });
+
+  it("falls back to the snapshot for a size the API does not know", async () => {
+    book = makeBook();
+    book.nodePrice(q("Standard_Z99"));
+    await refresh(book);
+    expect(book.nodePrice(q("Standard_Z99")).source).not.toBe("azure-retail-prices");
+  });
+});

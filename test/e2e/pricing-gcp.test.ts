@@ -1,0 +1,58 @@
+import { fileURLToPath } from "node:url";
+import { Registry } from "prom-client";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { validateConfig } from "../../config/load.ts";
+import { machineShape } from "../../pricing/gcp/shapes.ts";
+import { createPriceBook, type ManagedPriceBook } from "../../pricing/index.ts";
+import type { NodePriceQuery } from "../../pricing/types.ts";
+import { startGcpStandIn, type GcpStandIn } from "../../testkit/gcp-standin.ts";
+
+/** GCE prices through the real @google-cloud/billing client (REST transport) against a catalog stand-in. */
+const SKUS = fileURLToPath(new URL("../fixtures/pricing/gcp/skus.json", import.meta.url));
+let standIn: GcpStandIn;
+let book: ManagedPriceBook;
+
+const q = (machineType: string, capacityType: NodePriceQuery["capacityType"] = "ON_DEMAND"): NodePriceQuery => ({ provider: "gcp", region: "us-central1", zone: "us-central1-a", instanceType: machineType, capacityType, cpuCores: 4, memoryGiB: 15.6, gpus: 0 });
+const refresh = (b: ManagedPriceBook) => (b as unknown as { refreshNow(): Promise<void> }).refreshNow();
+
+beforeAll(async () => {
+  standIn = await startGcpStandIn(SKUS);
+  process.env["GCP_STANDIN_API_KEY"] = "fake-key";
+});
+afterAll(async () => {
+  delete process.env["GCP_STANDIN_API_KEY"];
+  await standIn?.close();
+});
+afterEach(async () => {
+  await book?.stop?.();
+});
+
+describe("GCP prices from the Cloud Billing Catalog", () => {
+  it("prices a machine type as vCPUs × core rate + GiB × RAM rate, on-demand and spot, across pages", async () => {
+    standIn.pageSize = 3;
+    standIn.throttleNext = 1;
+    const config = validateConfig({ pricing: { provider: "gcp", gcp: { endpoint: standIn.endpoint, apiKeyEnv: "GCP_STANDIN_API_KEY" }, api: { backoffBaseMs: 20, backoffMaxMs: 100, refreshEverySeconds: 3600 } } });
+    book = createPriceBook(config.pricing, { registry: new Registry() });
+    book.nodePrice(q("n2-standard-4"));
+    book.nodePrice(q("n2-standard-4", "SPOT"));
+    await refresh(book);
+    // n2-standard-4 in us-central1: 4 × 0.031611 + 16 × 0.004237 = 0.194236 $/h, Google's list price.
+    expect(book.nodePrice(q("n2-standard-4"))).toMatchObject({ source: "gcp-billing-catalog" });
+    expect(book.nodePrice(q("n2-standard-4")).hourlyCost).toBeCloseTo(0.194236, 9);
+    expect(book.nodePrice(q("n2-standard-4", "SPOT")).hourlyCost).toBeCloseTo(4 * 0.00765 + 16 * 0.001025, 9);
+    expect(standIn.calls.filter((c) => c.startsWith("/v1/services/6F81-5844-456A/skus")).length).toBeGreaterThanOrEqual(5);
+    // Zonal persistent disks from the same catalog; the regional PD SKU does not count.
+    book.storagePrice({ provider: "gcp", region: "us-central1", storageClass: "standard-rwo" });
+    await refresh(book);
+    expect(book.storagePrice({ provider: "gcp", region: "us-central1", storageClass: "standard-rwo" })).toMatchObject({ gibMonthlyRate: 0.1, source: "gcp-billing-catalog" });
+    expect(book.storagePrice({ provider: "gcp", region: "us-central1", storageClass: "standard" }).gibMonthlyRate).toBe(0.04);
+  });
+
+  it("knows the documented machine shapes", () => {
+    expect(machineShape("n2-standard-4")).toEqual({ vcpu: 4, memoryGiB: 16 });
+    expect(machineShape("n1-highmem-8")).toEqual({ vcpu: 8, memoryGiB: 52 });
+    expect(machineShape("e2-medium")).toEqual({ vcpu: 2, memoryGiB: 4 });
+    expect(machineShape("n2-custom-6-20480")).toEqual({ vcpu: 6, memoryGiB: 20 });
+    expect(machineShape("a3-megagpu-8g")).toBeUndefined();
+  });
+});
