@@ -127,6 +127,8 @@ const pricingAws = z
 const pricingAzure = z
   .strictObject({
     retailPricesUrl: z.string().url().default("https://prices.azure.com/api/retail/prices").describe("Azure Retail Prices API (public, no credentials)"),
+    subscriptionId: z.string().optional().describe("subscription whose Resource SKUs API gives VM sizes (vCPUs, memory, GPUs); needs Reader; without it only prices are read"),
+    armEndpoint: z.string().url().optional().describe("Azure Resource Manager endpoint override (sovereign clouds)"),
   })
   .prefault({});
 

@@ -70,7 +70,11 @@ export function cloudSource(provider: CloudProvider, pricing: Config["pricing"],
     case "aws":
       return new AwsPriceSource({ pricingRegion: pricing.aws.pricingRegion, pricingEndpoint: pricing.aws.pricingEndpoint, ec2Endpoint: pricing.aws.ec2Endpoint }, caller);
     case "azure":
-      return new AzurePriceSource(pricing.azure.retailPricesUrl, caller);
+      return new AzurePriceSource(
+        pricing.azure.retailPricesUrl,
+        caller,
+        pricing.azure.subscriptionId === undefined ? undefined : { subscriptionId: pricing.azure.subscriptionId, endpoint: pricing.azure.armEndpoint },
+      );
     case "gcp":
       return new GcpPriceSource(() => catalogClient(pricing.gcp), caller, Math.min(pricing.cache.instanceSeconds, pricing.cache.spotSeconds) * 1000);
   }

@@ -12,8 +12,19 @@ export interface AzureStandIn {
   close(): Promise<void>;
 }
 
-export async function startAzureStandIn(itemsFile: string): Promise<AzureStandIn> {
+/** Resource SKUs (ARM) of `skusFile`, paged by 10 with an absolute nextLink, for `GET /subscriptions/<id>/providers/Microsoft.Compute/skus`. */
+function resourceSkus(skus: Array<{ locations?: string[] }>, url: URL, base: string): { value: unknown[]; nextLink?: string } {
+  const location = /location eq '([^']*)'/.exec(url.searchParams.get("$filter") ?? "")?.[1];
+  const hits = skus.filter((s) => location === undefined || (s.locations ?? []).includes(location));
+  const skip = Number(url.searchParams.get("$skiptoken") ?? 0);
+  const next = new URL(url.pathname + url.search, base);
+  next.searchParams.set("$skiptoken", String(skip + 10));
+  return { value: hits.slice(skip, skip + 10), ...(skip + 10 < hits.length ? { nextLink: next.toString() } : {}) };
+}
+
+export async function startAzureStandIn(itemsFile: string, skusFile?: string): Promise<AzureStandIn> {
   const items = JSON.parse(readFileSync(itemsFile, "utf8")) as Array<Record<string, unknown>>;
+  const skus = skusFile === undefined ? [] : (JSON.parse(readFileSync(skusFile, "utf8")) as Array<{ locations?: string[] }>);
   let base = "";
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", base);
@@ -22,6 +33,11 @@ export async function startAzureStandIn(itemsFile: string): Promise<AzureStandIn
       standIn.throttleNext--;
       res.writeHead(429, { "content-type": "application/json" });
       res.end(JSON.stringify({ Error: { Code: "TooManyRequests", Message: "Too many requests" } }));
+      return;
+    }
+    if (/^\/subscriptions\/[^/]+\/providers\/Microsoft\.Compute\/skus$/.test(url.pathname)) {
+      res.writeHead(200, { "content-type": "application/json; charset=utf-8" });
+      res.end(JSON.stringify(resourceSkus(skus, url, base)));
       return;
     }
     const filter = url.searchParams.get("$filter") ?? "";

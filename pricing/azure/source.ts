@@ -1,4 +1,6 @@
+import type { ComputeManagementClient } from "@azure/arm-compute";
 import type { PricingCaller } from "../engine/call.ts";
+import { armComputeClient, listVmSizes, type ArmOptions, type VmSize } from "./sizes.ts";
 import { PricingResponseError } from "../engine/call.ts";
 import { regionWideZone, type CloudPriceSource, type OnDemandPrice, type SpotPrice } from "../engine/source.ts";
 
@@ -53,10 +55,29 @@ export class AzurePriceSource implements CloudPriceSource {
   readonly provider = "azure";
   private readonly baseUrl: string;
   private readonly caller: PricingCaller;
+  private readonly arm: ArmOptions | undefined;
+  private client: Promise<ComputeManagementClient> | undefined;
+  private readonly sizes = new Map<string, Promise<Map<string, VmSize>>>();
 
-  constructor(retailPricesUrl: string, caller: PricingCaller) {
+  /** With `arm` (a subscription), VM sizes come from the Resource SKUs API; without, prices only. */
+  constructor(retailPricesUrl: string, caller: PricingCaller, arm?: ArmOptions) {
     this.baseUrl = retailPricesUrl;
     this.caller = caller;
+    this.arm = arm;
+  }
+
+  /** The region's VM sizes, fetched once per source (the live book re-creates nothing; sizes do not change). */
+  private async sizeOf(region: string, size: string): Promise<VmSize | undefined> {
+    if (this.arm === undefined) return undefined;
+    const arm = this.arm;
+    let sizes = this.sizes.get(region);
+    if (sizes === undefined) {
+      this.client ??= armComputeClient(arm);
+      sizes = this.client.then((c) => listVmSizes(c, region, this.caller));
+      this.sizes.set(region, sizes);
+      sizes.catch(() => this.sizes.delete(region));
+    }
+    return (await sizes).get(size);
   }
 
   private async items(filter: string): Promise<RetailItem[]> {
@@ -86,7 +107,9 @@ export class AzurePriceSource implements CloudPriceSource {
 
   async onDemand(region: string, size: string): Promise<OnDemandPrice | undefined> {
     const prices = (await this.vmItems(region, size)).filter((i) => linuxHourly(i) && !SPOT.test(i.meterName) && i.armSkuName === size).map((i) => i.retailPrice);
-    return prices.length === 0 ? undefined : { hourly: Math.min(...prices) };
+    if (prices.length === 0) return undefined;
+    const shape = await this.sizeOf(region, size);
+    return { hourly: Math.min(...prices), ...(shape === undefined ? {} : { vcpu: shape.vcpu, memoryGiB: shape.memoryGiB, gpus: shape.gpus }) };
   }
 
   async spot(region: string, sizes: readonly string[]): Promise<SpotPrice[]> {

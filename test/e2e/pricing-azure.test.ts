@@ -3,11 +3,18 @@ import { Registry } from "prom-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { validateConfig } from "../../config/load.ts";
 import { createPriceBook, type ManagedPriceBook } from "../../pricing/index.ts";
+import { armComputeClient, listVmSizes } from "../../pricing/azure/sizes.ts";
+import { CircuitBreaker } from "../../pricing/engine/breaker.ts";
+import { PricingCaller, pricingCallCounter } from "../../pricing/engine/call.ts";
+import { TokenBucket } from "../../pricing/engine/limiter.ts";
+import { exportPrices } from "../../pricing/export.ts";
+import { readPriceSnapshot } from "../../pricing/snapshot/snapshot.ts";
 import type { NodePriceQuery } from "../../pricing/types.ts";
 import { startAzureStandIn, type AzureStandIn } from "../../testkit/azure-standin.ts";
 
 /** Azure VM prices from a stand-in of the Retail Prices API (its JSON pages, NextPageLink paging). */
 const ITEMS = fileURLToPath(new URL("../fixtures/pricing/azure/retail-items.json", import.meta.url));
+const SKUS = fileURLToPath(new URL("../fixtures/pricing/azure/resource-skus.json", import.meta.url));
 let standIn: AzureStandIn;
 let book: ManagedPriceBook;
 
@@ -20,7 +27,7 @@ function makeBook(): ManagedPriceBook {
 }
 
 beforeAll(async () => {
-  standIn = await startAzureStandIn(ITEMS);
+  standIn = await startAzureStandIn(ITEMS, SKUS);
 });
 afterAll(async () => {
   await standIn?.close();
@@ -53,6 +60,18 @@ describe("Azure prices from the Retail Prices API", () => {
     expect(premium.source).toBe("azure-retail-prices");
     expect(premium.gibMonthlyRate).toBeCloseTo(19.71 / 128, 12);
     expect(book.storagePrice({ provider: "azure", region: "eastus", storageClass: "managed-csi" }).gibMonthlyRate).toBeCloseTo(9.6 / 128, 12);
+  });
+
+  it("reads VM sizes from the Resource SKUs API through the real @azure/arm-compute client, page by page", async () => {
+    const config = validateConfig({ pricing: { provider: "azure", azure: { retailPricesUrl: standIn.url, subscriptionId: "00000000-0000-0000-0000-000000000001", armEndpoint: standIn.url.replace("/api/retail/prices", "") } } });
+    const result = await exportPrices("azure", config.pricing, readPriceSnapshot());
+    expect(result.snapshot.nodes.find((n) => n.provider === "azure" && n.instanceType === "Standard_D4s_v5")).toMatchObject({ onDemand: 0.192, vcpu: 4, memoryGiB: 16, spot: 0.03456 });
+    const client = await armComputeClient({ subscriptionId: "s", endpoint: standIn.url.replace("/api/retail/prices", "") });
+    const caller = new PricingCaller("azure", new TokenBucket(100), new CircuitBreaker(5, 1000), { maxAttempts: 1, backoffBaseMs: 10, backoffMaxMs: 10 }, pricingCallCounter(new Registry()));
+    const sizes = await listVmSizes(client, "southcentralus", caller);
+    expect(sizes.size).toBe(20);
+    expect(sizes.get("Standard_A0")).toEqual({ vcpu: 1, memoryGiB: 0.75, gpus: 0 });
+    expect(standIn.calls.filter((c) => c.includes("Microsoft.Compute/skus")).length).toBeGreaterThanOrEqual(3);
   });
 
   it("falls back to the snapshot for a size the API does not know", async () => {
