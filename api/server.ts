@@ -1,5 +1,5 @@
-import { createServer, type Server } from "node:http";
 import { listen } from "../telemetry/http.ts";
+import { secureServer, type HttpSecurity } from "../telemetry/http-security.ts";
 import { ParamError } from "./errors.ts";
 import { allocationHandler, ratesHandler, savingsHandler, type ApiContext, type ApiResponse } from "./handlers.ts";
 
@@ -16,8 +16,8 @@ const ROUTES: Record<string, (ctx: ApiContext, params: URLSearchParams) => ApiRe
 };
 
 /** The query API over HTTP: JSON answers, 400 naming the bad parameter, never a stack trace. */
-export async function startApiServer(ctx: ApiContext, host: string, port: number, healthy: () => boolean): Promise<ApiServer> {
-  const server: Server = createServer((req, res) => {
+export async function startApiServer(ctx: ApiContext, host: string, port: number, healthy: () => boolean, security?: HttpSecurity): Promise<ApiServer> {
+  const { server, dispose } = secureServer(security, (req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     const send = (status: number, body: unknown) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
     if (req.method !== "GET") return send(405, { code: 405, message: "only GET" });
@@ -32,5 +32,5 @@ export async function startApiServer(ctx: ApiContext, host: string, port: number
       return send(500, { code: 500, message: error instanceof Error ? error.message : String(error) });
     }
   });
-  return listen(server, host, port);
+  return listen(server, host, port, dispose);
 }

@@ -68,6 +68,7 @@ export function createApi(rt: Runtime): ApiStage {
         cfg.host,
         cfg.port,
         () => !rt.nc.isClosed(),
+        rt.config.http,
       );
       metrics.up(true);
       log.info("serving the query API", { url: `http://${cfg.host}:${server.port}/allocation` });

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { connect, credsAuthenticator, type NatsConnection, type NodeConnectionOptions } from "@nats-io/transport-node";
+import { connect, credsAuthenticator, nkeyAuthenticator, type NatsConnection, type NodeConnectionOptions } from "@nats-io/transport-node";
 import type { Config } from "../config/schema.ts";
 import type { Logger } from "../telemetry/log.ts";
 import { NatsConnectError } from "./errors.ts";
@@ -21,6 +21,13 @@ export function connectionOptions(cfg: Config["nats"], name: string): NodeConnec
   if (cfg.credsFile !== undefined) {
     const file = cfg.credsFile;
     options.authenticator = credsAuthenticator(() => readFileSync(file));
+  } else if (cfg.nkeySeedFile !== undefined) {
+    const file = cfg.nkeySeedFile;
+    options.authenticator = nkeyAuthenticator(() => new TextEncoder().encode(readFileSync(file, "utf8").trim()));
+  }
+  if (cfg.tls !== undefined) {
+    const tls = cfg.tls;
+    options.tls = { ...(tls.caFile === undefined ? {} : { caFile: tls.caFile }), ...(tls.certFile === undefined ? {} : { certFile: tls.certFile }), ...(tls.keyFile === undefined ? {} : { keyFile: tls.keyFile }) };
   }
   return options;
 }

@@ -60,7 +60,7 @@ export async function runStageProcess(p: StageProcess): Promise<number> {
     }
     const t = p.config.telemetry;
     if (p.serveTelemetry && t.port > 0) {
-      server = await startMetricsServer({ host: t.host, port: t.port, path: "/metrics", render: () => telemetry.render() });
+      server = await startMetricsServer({ host: t.host, port: t.port, path: "/metrics", render: () => telemetry.render(), security: p.config.http });
       log.info("self-metrics served", { url: `http://${t.host}:${server.port}/metrics` });
     }
     log.info(`kce ${p.name} running`, { stages: started.map((s) => s.name).join(","), nats: p.config.nats.servers.join(",") });

@@ -9,6 +9,7 @@ import { demoCommand } from "./commands/demo.ts";
 import { federationCommand } from "./commands/federation.ts";
 import { reconcileCommand } from "./commands/reconcile.ts";
 import { pricesCommand } from "./commands/prices.ts";
+import { installCommand, ValuesError } from "./commands/install.ts";
 import { simCommand } from "./commands/sim.ts";
 import { agentCommand, allCommand, apiCommand, pricerCommand, sinkClickHouseCommand, sinkWebhookCommand, rollupCommand, savingsCommand, sinkPrometheusCommand } from "./commands/stages.ts";
 
@@ -27,6 +28,7 @@ const COMMANDS: Command[] = [
   federationCommand,
   reconcileCommand,
   pricesCommand,
+  installCommand,
   configCommand,
 ];
 
@@ -75,7 +77,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${prefix}${error.message}\nRun 'kce ${command?.name ?? ""} --help' for usage.\n`);
       return 2;
     }
-    if (error instanceof ConfigError || error instanceof ConfigFileError || error instanceof FederationSpecError || error instanceof BillFormatError || error instanceof MixedCurrencyError) {
+    if (error instanceof ConfigError || error instanceof ConfigFileError || error instanceof FederationSpecError || error instanceof BillFormatError || error instanceof MixedCurrencyError || error instanceof ValuesError) {
       process.stderr.write(`${prefix}${error.message}\n`);
       return 2;
     }

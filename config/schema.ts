@@ -26,6 +26,15 @@ const nats = z
     pass: z.string().optional().describe("password"),
     token: z.string().optional().describe("auth token"),
     credsFile: z.string().optional().describe("path of a NATS .creds file (JWT + NKEY)"),
+    nkeySeedFile: z.string().optional().describe("path of an NKEY seed file (SU…) for NKEY authentication"),
+    tls: z
+      .strictObject({
+        caFile: z.string().optional().describe("CA bundle that signed the server's certificate"),
+        certFile: z.string().optional().describe("client certificate (mutual TLS)"),
+        keyFile: z.string().optional().describe("client key (mutual TLS)"),
+      })
+      .optional()
+      .describe("connect with TLS (servers given as nats:// or tls:// URLs)"),
     connectTimeoutMs: positiveInt.default(5000).describe("first-connection timeout, ms"),
     reconnectTimeWaitMs: positiveInt.default(1000).describe("wait between reconnect attempts, ms"),
     maxReconnectAttempts: z.number().int().min(-1).default(-1).describe("reconnect attempts; -1 = forever"),
@@ -79,6 +88,13 @@ const agent = z
       .array(z.string().min(1))
       .default([...DEFAULT_POD_LABELS])
       .describe('pod labels the agent forwards (a trailing * matches a prefix; ["*"] = all)'),
+    scrub: z
+      .strictObject({
+        keyFile: z.string().min(1).describe("file with a secret key (≥ 16 random bytes; the same on every node)"),
+        namespaces: z.boolean().default(false).describe("also replace namespace names"),
+      })
+      .optional()
+      .describe("replace pod names (and optionally namespaces) by a stable keyed hash before events leave the node"),
   })
   .prefault({});
 
@@ -285,6 +301,22 @@ const federation = z
   })
   .prefault({});
 
+const httpSecurity = z
+  .strictObject({
+    tls: z
+      .strictObject({ certFile: z.string().min(1).describe("PEM certificate (re-read when the file changes)"), keyFile: z.string().min(1).describe("PEM key") })
+      .optional()
+      .describe("serve /metrics and the query API over HTTPS"),
+    auth: z
+      .strictObject({
+        bearerTokenFile: z.string().optional().describe("file holding the bearer token clients must send"),
+        basicAuthFile: z.string().optional().describe("file of `user:password` or `user:sha256:<hex>` lines"),
+      })
+      .optional()
+      .describe("require credentials on /metrics and the query API (401 otherwise; /healthz stays open)"),
+  })
+  .prefault({});
+
 const telemetry = z
   .strictObject({
     host: z.string().default("0.0.0.0").describe("listen address"),
@@ -309,6 +341,7 @@ export const configSchema = z.strictObject({
   api,
   federation,
   reconcile: reconcileSchedule,
+  http: httpSecurity,
   telemetry,
 });
 

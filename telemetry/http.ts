@@ -1,4 +1,5 @@
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
+import { secureServer, type HttpSecurity } from "./http-security.ts";
 import type { AddressInfo } from "node:net";
 
 export const EXPOSITION_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
@@ -25,11 +26,13 @@ export interface MetricsServerOptions {
   render: () => Promise<string | Array<string | Buffer>> | string | Array<string | Buffer>;
   /** Answers `/healthz`; healthy by default. */
   healthy?: () => boolean;
+  /** Optional auth and TLS (the `http` config section). */
+  security?: HttpSecurity | undefined;
 }
 
 /** Serves Prometheus exposition text on `path` and a health check on `/healthz`. */
 export async function startMetricsServer(options: MetricsServerOptions): Promise<MetricsServer> {
-  const server: Server = createServer((req, res) => {
+  const { server, dispose } = secureServer(options.security, (req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     if (req.method !== "GET" && req.method !== "HEAD") {
       res.writeHead(405, { allow: "GET, HEAD" }).end();
@@ -57,11 +60,11 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
       .catch((error: unknown) => res.writeHead(500, { "content-type": "text/plain" }).end(`render failed: ${String(error)}\n`));
   });
   server.keepAliveTimeout = 65_000;
-  return listen(server, options.host, options.port);
+  return listen(server, options.host, options.port, dispose);
 }
 
 /** Binds a server (ListenError naming host and port if it cannot) and returns its port and a close. */
-export async function listen(server: Server, host: string, port: number): Promise<MetricsServer> {
+export async function listen(server: Server, host: string, port: number, dispose: () => void = () => undefined): Promise<MetricsServer> {
   await new Promise<void>((resolve, reject) => {
     server.once("error", (cause) => reject(new ListenError(host, port, { cause })));
     server.listen(port, host, () => resolve());
@@ -70,6 +73,7 @@ export async function listen(server: Server, host: string, port: number): Promis
     port: (server.address() as AddressInfo).port,
     close: () =>
       new Promise<void>((resolve) => {
+        dispose();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

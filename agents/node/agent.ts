@@ -1,3 +1,4 @@
+import { readScrubKey, scrubSnapshot, type ScrubOptions } from "./scrub.ts";
 import { Kvm } from "@nats-io/kv";
 import { concatMap, type Subscription } from "rxjs";
 import { backoffMs } from "../../bus/backoff.ts";
@@ -50,6 +51,7 @@ export class NodeAgent implements Stage {
   private lastClosed: Promise<void> = Promise.resolve();
   private readonly summaryWarning: ThrottledWarning;
   private readonly publishWarning: ThrottledWarning;
+  private readonly scrub: ScrubOptions | undefined;
 
   constructor(rt: Runtime, kube: KubeSource, options: AgentOptions) {
     this.rt = rt;
@@ -62,6 +64,8 @@ export class NodeAgent implements Stage {
     this.volumes = new VolumeCache(kube.volumeInformer(), this.log);
     this.summaryWarning = new ThrottledWarning(this.log);
     this.publishWarning = new ThrottledWarning(this.log);
+    const scrub = rt.config.agent.scrub;
+    this.scrub = scrub === undefined ? undefined : { key: readScrubKey(scrub.keyFile), namespaces: scrub.namespaces };
   }
 
   private get cfg() {
@@ -174,7 +178,7 @@ export class NodeAgent implements Stage {
   private async flushOutbox(boundaryMs: number, acc: UsageAccumulator): Promise<void> {
     while (this.outbox.length > 0) {
       const snapshot = this.outbox[0] as UsageSnapshot;
-      const { data, headers } = this.rt.codecs.usage.encode(snapshot);
+      const { data, headers } = this.rt.codecs.usage.encode(this.scrub === undefined ? snapshot : scrubSnapshot(snapshot, this.scrub));
       try {
         await this.rt.publisher.publish({
           subject: subjects.usage(snapshot.cluster, snapshot.node),

@@ -82,6 +82,7 @@ export function createPrometheusSink(rt: Runtime): PrometheusSink {
         path: cfg.path,
         render: async () => [...view.chunks(), await rt.telemetry.render()],
         healthy: () => !rt.nc.isClosed(),
+        security: rt.config.http,
       });
       const dayAgo = new Date(Date.now() - (cfg.namespaceDailyHours + 1) * 3_600_000);
       subscriptions.push(follow(rt, { stream: STREAMS.priced, filterSubject: subjects.streamFilter.priced, deliverPolicy: DeliverPolicy.LastPerSubject }, apply, log));

@@ -1,0 +1,260 @@
+/**
+ * Kubernetes objects of an install, as plain objects (validated against the Kubernetes OpenAPI
+ * schemas by the tests). One function per object kind; render.ts picks them by role.
+ */
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { parse, stringify } from "yaml";
+import type { InstallValues } from "./values.ts";
+
+export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> } } & Record<string, unknown>;
+
+export const CONFIG_PATH = "/etc/kce/config.yaml";
+const RULES_FILE = fileURLToPath(new URL("../deploy/prometheus/kube-cost-rules.yml", import.meta.url));
+
+export function labels(v: InstallValues, component: string): Record<string, string> {
+  return { "app.kubernetes.io/name": v.name, "app.kubernetes.io/instance": v.name, "app.kubernetes.io/component": component, "app.kubernetes.io/part-of": "kube-cost-exporter" };
+}
+
+const selector = (v: InstallValues, component: string) => ({ "app.kubernetes.io/name": v.name, "app.kubernetes.io/component": component });
+
+function meta(v: InstallValues, name: string, component: string, namespaced = true): K8sObject["metadata"] {
+  return { name, ...(namespaced ? { namespace: v.namespace } : {}), labels: labels(v, component) };
+}
+
+export function namespace(v: InstallValues): K8sObject {
+  return { apiVersion: "v1", kind: "Namespace", metadata: { name: v.namespace, labels: { "app.kubernetes.io/part-of": "kube-cost-exporter" } } };
+}
+
+/** Cloud identity of the central stages (the pricer calls the pricing APIs): IRSA, GKE or Azure Workload Identity. */
+function identityAnnotations(v: InstallValues): Record<string, string> {
+  if (v.cloudProvider === "aws" && v.aws.irsaRoleArn !== undefined) return { "eks.amazonaws.com/role-arn": v.aws.irsaRoleArn };
+  if (v.cloudProvider === "gcp" && v.gcp.serviceAccount !== undefined) return { "iam.gke.io/gcp-service-account": v.gcp.serviceAccount };
+  if (v.cloudProvider === "azure" && v.azure.clientId !== undefined) return { "azure.workload.identity/client-id": v.azure.clientId };
+  return {};
+}
+
+export function serviceAccounts(v: InstallValues, withAgent: boolean, withCentral: boolean): K8sObject[] {
+  const out: K8sObject[] = [];
+  if (withAgent) out.push({ apiVersion: "v1", kind: "ServiceAccount", metadata: meta(v, `${v.name}-agent`, "agent") });
+  if (withCentral) {
+    const annotations = identityAnnotations(v);
+    const m = meta(v, v.name, "central");
+    out.push({ apiVersion: "v1", kind: "ServiceAccount", metadata: Object.keys(annotations).length > 0 ? { ...m, annotations } : m, automountServiceAccountToken: false });
+  }
+  return out;
+}
+
+/** Read-only, exactly what the agent reads: the seed's rules plus nodes/proxy for the kubelet Summary API. */
+export function rbac(v: InstallValues): K8sObject[] {
+  return [
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRole",
+      metadata: meta(v, v.name, "agent", false),
+      rules: [
+        { apiGroups: [""], resources: ["nodes", "pods", "persistentvolumes"], verbs: ["get", "list", "watch"] },
+        { apiGroups: ["metrics.k8s.io"], resources: ["nodes", "pods"], verbs: ["get", "list"] },
+        { apiGroups: [""], resources: ["nodes/proxy"], verbs: ["get"] },
+      ],
+    },
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRoleBinding",
+      metadata: meta(v, v.name, "agent", false),
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: v.name },
+      subjects: [{ kind: "ServiceAccount", name: `${v.name}-agent`, namespace: v.namespace }],
+    },
+  ];
+}
+
+export function configMap(v: InstallValues, config: Record<string, unknown>): K8sObject {
+  return { apiVersion: "v1", kind: "ConfigMap", metadata: meta(v, `${v.name}-config`, "config"), data: { "config.yaml": stringify(config) } };
+}
+
+const SECURITY = {
+  runAsNonRoot: true,
+  runAsUser: 65532,
+  runAsGroup: 65532,
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  capabilities: { drop: ["ALL"] },
+  seccompProfile: { type: "RuntimeDefault" },
+};
+
+function volumes(v: InstallValues): { volumes: unknown[]; mounts: unknown[] } {
+  const vols: unknown[] = [
+    { name: "config", configMap: { name: `${v.name}-config` } },
+    { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
+  ];
+  const mounts: unknown[] = [
+    { name: "config", mountPath: "/etc/kce", readOnly: true },
+    { name: "tmp", mountPath: "/tmp" },
+  ];
+  if (v.nats.credentialsSecret !== undefined) {
+    vols.push({ name: "nats-creds", secret: { secretName: v.nats.credentialsSecret } });
+    mounts.push({ name: "nats-creds", mountPath: "/etc/kce-nats", readOnly: true });
+  }
+  if (v.nats.tlsSecret !== undefined) {
+    vols.push({ name: "nats-tls", secret: { secretName: v.nats.tlsSecret } });
+    mounts.push({ name: "nats-tls", mountPath: "/etc/kce-nats-tls", readOnly: true });
+  }
+  return { volumes: vols, mounts };
+}
+
+/** NATS user and password from a Secret, as environment overrides (never in the ConfigMap). */
+function natsEnv(v: InstallValues, agent: boolean): unknown[] {
+  const s = agent ? (v.nats.agentUserSecret ?? v.nats.userSecret) : v.nats.userSecret;
+  if (s === undefined) return [];
+  return [
+    { name: "KCE_NATS__USER", valueFrom: { secretKeyRef: { name: s, key: "user" } } },
+    { name: "KCE_NATS__PASS", valueFrom: { secretKeyRef: { name: s, key: "password" } } },
+  ];
+}
+
+function container(v: InstallValues, name: string, args: string[], resources: InstallValues["agent"]["resources"], ports: Array<{ name: string; containerPort: number }>, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const env = [...((extra["env"] as unknown[] | undefined) ?? []), ...natsEnv(v, name === "agent")];
+  return {
+    name,
+    image: v.image,
+    imagePullPolicy: v.imagePullPolicy,
+    args,
+    ...(ports.length > 0 ? { ports: ports.map((p) => ({ ...p, protocol: "TCP" })) } : {}),
+    resources,
+    securityContext: SECURITY,
+    volumeMounts: volumes(v).mounts,
+    ...extra,
+    ...(env.length > 0 ? { env } : {}),
+  };
+}
+
+function podSpec(v: InstallValues, serviceAccountName: string, containers: unknown[], extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    serviceAccountName,
+    securityContext: { runAsNonRoot: true, fsGroup: 65532, seccompProfile: { type: "RuntimeDefault" } },
+    containers,
+    volumes: volumes(v).volumes,
+    ...extra,
+  };
+}
+
+/** The agent on every node, taints or not; no host network, no host paths (it reads the kubelet through the API server). */
+export function agentDaemonSet(v: InstallValues): K8sObject {
+  const c = container(v, "agent", ["agent", "--config", CONFIG_PATH, "--node", "$(NODE_NAME)", "--metrics-port", "9102"], v.agent.resources, [{ name: "metrics", containerPort: 9102 }], {
+    env: [{ name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } }],
+    livenessProbe: { httpGet: { path: "/healthz", port: "metrics" }, periodSeconds: 30, failureThreshold: 4 },
+  });
+  return {
+    apiVersion: "apps/v1",
+    kind: "DaemonSet",
+    metadata: meta(v, `${v.name}-agent`, "agent"),
+    spec: {
+      selector: { matchLabels: selector(v, "agent") },
+      updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: "10%" } },
+      template: {
+        metadata: { labels: labels(v, "agent") },
+        spec: podSpec(v, `${v.name}-agent`, [c], { tolerations: [{ operator: "Exists" }], priorityClassName: "system-node-critical", hostNetwork: false }),
+      },
+    },
+  };
+}
+
+interface CentralPart {
+  component: string;
+  args: string[];
+  replicas: number;
+  ports: Array<{ name: string; containerPort: number }>;
+  singleton: boolean;
+}
+
+function centralParts(v: InstallValues): CentralPart[] {
+  const metrics = { name: "metrics", containerPort: v.metricsPort };
+  const api = { name: "api", containerPort: v.apiPort };
+  const cfg = ["--config", CONFIG_PATH];
+  if (v.central.mode === "all") return [{ component: "central", args: ["all", ...cfg], replicas: 1, ports: [metrics, api], singleton: true }];
+  return [
+    { component: "pricer", args: ["pricer", ...cfg, "--metrics-port", "9102"], replicas: v.central.pricerReplicas, ports: [{ name: "self-metrics", containerPort: 9102 }], singleton: false },
+    { component: "rollup", args: ["rollup", ...cfg, "--metrics-port", "9102"], replicas: 1, ports: [{ name: "self-metrics", containerPort: 9102 }], singleton: true },
+    { component: "savings", args: ["savings", ...cfg, "--metrics-port", "9102"], replicas: 1, ports: [{ name: "self-metrics", containerPort: 9102 }], singleton: false },
+    { component: "sink-prometheus", args: ["sink-prometheus", ...cfg], replicas: 1, ports: [metrics], singleton: false },
+    { component: "api", args: ["api", ...cfg], replicas: 1, ports: [api], singleton: false },
+  ];
+}
+
+/** `kce all` as one Deployment, or one Deployment per stage; the rollup is a singleton (Recreate). */
+export function centralDeployments(v: InstallValues): K8sObject[] {
+  const azureLabel = v.cloudProvider === "azure" && v.azure.clientId !== undefined ? { "azure.workload.identity/use": "true" } : {};
+  return centralParts(v).map((p) => {
+    const probePort = p.ports[0]?.name ?? "metrics";
+    const c = container(v, p.component, p.args, v.central.resources, p.ports, {
+      readinessProbe: { httpGet: { path: "/healthz", port: probePort }, periodSeconds: 10 },
+      livenessProbe: { httpGet: { path: "/healthz", port: probePort }, periodSeconds: 30, failureThreshold: 4 },
+    });
+    return {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: meta(v, p.component === "central" ? v.name : `${v.name}-${p.component}`, p.component),
+      spec: {
+        replicas: p.replicas,
+        selector: { matchLabels: selector(v, p.component) },
+        strategy: p.singleton ? { type: "Recreate" } : { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+        template: { metadata: { labels: { ...labels(v, p.component), ...azureLabel } }, spec: podSpec(v, v.name, [c], { automountServiceAccountToken: false }) },
+      },
+    };
+  });
+}
+
+/** Where Prometheus scrapes costs and kubectl cost reaches the API. */
+export function services(v: InstallValues): K8sObject[] {
+  const split = v.central.mode === "split";
+  return [
+    { apiVersion: "v1", kind: "Service", metadata: meta(v, v.name, split ? "sink-prometheus" : "central"), spec: { selector: selector(v, split ? "sink-prometheus" : "central"), ports: [{ name: "metrics", port: v.metricsPort, targetPort: "metrics", protocol: "TCP" }] } },
+    { apiVersion: "v1", kind: "Service", metadata: meta(v, `${v.name}-api`, split ? "api" : "central"), spec: { selector: selector(v, split ? "api" : "central"), ports: [{ name: "api", port: v.apiPort, targetPort: "api", protocol: "TCP" }] } },
+  ];
+}
+
+/** Ingress only to the metrics and API ports of the central pods, and none to the agents. */
+export function networkPolicies(v: InstallValues, withAgent: boolean, withCentral: boolean): K8sObject[] {
+  const out: K8sObject[] = [];
+  if (withCentral) {
+    out.push({
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: meta(v, v.name, "central"),
+      spec: {
+        podSelector: { matchLabels: { "app.kubernetes.io/name": v.name, "app.kubernetes.io/part-of": "kube-cost-exporter" } },
+        policyTypes: ["Ingress"],
+        ingress: [{ ports: [{ protocol: "TCP", port: v.metricsPort }, { protocol: "TCP", port: v.apiPort }, { protocol: "TCP", port: 9102 }] }],
+      },
+    });
+  }
+  if (withAgent) {
+    out.push({ apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: meta(v, `${v.name}-agent`, "agent"), spec: { podSelector: { matchLabels: selector(v, "agent") }, policyTypes: ["Ingress"], ingress: [{ ports: [{ protocol: "TCP", port: 9102 }] }] } });
+  }
+  return out;
+}
+
+export function disruptionBudgets(v: InstallValues): K8sObject[] {
+  return centralParts(v)
+    .filter((p) => p.replicas > 1)
+    .map((p) => ({ apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata: meta(v, `${v.name}-${p.component}`, p.component), spec: { maxUnavailable: 1, selector: { matchLabels: selector(v, p.component) } } }));
+}
+
+export function serviceMonitor(v: InstallValues): K8sObject {
+  return {
+    apiVersion: "monitoring.coreos.com/v1",
+    kind: "ServiceMonitor",
+    metadata: meta(v, v.name, "central"),
+    spec: { selector: { matchLabels: labels(v, v.central.mode === "split" ? "sink-prometheus" : "central") }, endpoints: [{ port: "metrics", path: "/metrics", interval: v.prometheus.interval }] },
+  };
+}
+
+/**
+ * deploy/prometheus/kube-cost-rules.yml as a PrometheusRule. Multi-line expressions are written on
+ * one line (same PromQL): kustomize re-folds multi-line scalars and would change their text.
+ */
+export function prometheusRule(v: InstallValues): K8sObject {
+  const rules = parse(readFileSync(RULES_FILE, "utf8")) as { groups: Array<{ rules: Array<{ expr?: string }> }> };
+  const groups = rules.groups.map((g) => ({ ...g, rules: g.rules.map((r) => (r.expr === undefined ? r : { ...r, expr: r.expr.replace(/\s+/g, " ").trim() })) }));
+  return { apiVersion: "monitoring.coreos.com/v1", kind: "PrometheusRule", metadata: meta(v, v.name, "central"), spec: { groups } };
+}

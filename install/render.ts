@@ -1,0 +1,49 @@
+import { stringify } from "yaml";
+import { deepMerge, validateConfig } from "../config/load.ts";
+import { VERSION } from "../model/version.ts";
+import * as o from "./objects.ts";
+import type { K8sObject } from "./objects.ts";
+import type { InstallValues } from "./values.ts";
+
+/**
+ * The kce config the pods get: cluster, NATS, ports and the cloud's price source from the values,
+ * then `values.config` on top. Validated here, so a bad key fails `kce install`, not the pods.
+ */
+export function podConfig(v: InstallValues): Record<string, unknown> {
+  const base: Record<string, unknown> = {
+    cluster: v.cluster,
+    nats: {
+      servers: [v.nats.url],
+      ...(v.nats.credentialsSecret === undefined ? {} : { credsFile: "/etc/kce-nats/creds" }),
+      ...(v.nats.tlsSecret === undefined ? {} : { tls: { caFile: "/etc/kce-nats-tls/ca.crt" } }),
+    },
+    sinks: { prometheus: { port: v.metricsPort } },
+    api: { port: v.apiPort },
+    ...(v.cloudProvider === "none" ? {} : { pricing: { provider: v.cloudProvider, ...(v.cloudProvider === "azure" && v.azure.subscriptionId !== undefined ? { azure: { subscriptionId: v.azure.subscriptionId } } : {}) } }),
+    ...(v.role === "single" ? {} : { federation: { role: v.role === "hub" ? "hub" : "leaf" } }),
+  };
+  const merged = deepMerge(base, v.config);
+  validateConfig(merged);
+  return merged;
+}
+
+/** Every object of an install for the values' role, in apply order. */
+export function renderObjects(v: InstallValues): K8sObject[] {
+  const withAgent = v.role !== "hub";
+  const withCentral = v.role !== "leaf";
+  const objects: K8sObject[] = [o.namespace(v), ...o.serviceAccounts(v, withAgent, withCentral)];
+  if (withAgent) objects.push(...o.rbac(v));
+  objects.push(o.configMap(v, podConfig(v)));
+  if (withAgent) objects.push(o.agentDaemonSet(v));
+  if (withCentral) {
+    objects.push(...o.centralDeployments(v), ...o.services(v), ...o.disruptionBudgets(v));
+    if (v.prometheus.serviceMonitor) objects.push(o.serviceMonitor(v));
+    if (v.prometheus.prometheusRule) objects.push(o.prometheusRule(v));
+  }
+  if (v.networkPolicy) objects.push(...o.networkPolicies(v, withAgent, withCentral));
+  return objects.map((obj) => ({ ...obj, metadata: { ...obj.metadata, labels: { ...(obj.metadata.labels ?? {}), "app.kubernetes.io/version": VERSION } } }));
+}
+
+export function toYaml(objects: readonly K8sObject[]): string {
+  return objects.map((obj) => stringify(obj)).join("---\n");
+}

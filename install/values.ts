@@ -1,0 +1,51 @@
+/**
+ * The values `kce install` renders manifests from: what differs between clusters, nothing more.
+ * Everything else is the kce config (`config:`), passed through into the ConfigMap.
+ */
+import { z } from "zod";
+
+const resources = z.strictObject({
+  requests: z.strictObject({ cpu: z.string(), memory: z.string() }),
+  limits: z.strictObject({ cpu: z.string(), memory: z.string() }),
+});
+
+export const valuesSchema = z.strictObject({
+  namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).default("kube-cost").describe("namespace of every object"),
+  name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).default("kube-cost-exporter").describe("name prefix of every object"),
+  image: z.string().min(1).default("ghcr.io/kube-cost-exporter/kce:0.1.0").describe("container image (pinned tag or digest)"),
+  imagePullPolicy: z.enum(["IfNotPresent", "Always", "Never"]).default("IfNotPresent"),
+  cluster: z.string().min(1).default("default").describe("this cluster's name"),
+  role: z.enum(["single", "hub", "leaf"]).default("single").describe("single = agents + central; hub = central only (many clusters); leaf = agents only"),
+  cloudProvider: z.enum(["none", "aws", "gcp", "azure"]).default("none").describe("live prices and cloud identity"),
+  aws: z.strictObject({ irsaRoleArn: z.string().optional() }).prefault({}),
+  gcp: z.strictObject({ serviceAccount: z.string().optional() }).prefault({}),
+  azure: z.strictObject({ clientId: z.string().optional(), subscriptionId: z.string().optional() }).prefault({}),
+  nats: z
+    .strictObject({
+      url: z.string().default("nats://nats.kube-cost.svc:4222").describe("NATS of this cluster (its leaf when federated)"),
+      credentialsSecret: z.string().optional().describe("Secret with a `creds` key (a .creds file), mounted at /etc/kce-nats"),
+      userSecret: z.string().optional().describe("Secret with `user` and `password` keys (the NATS chart's accounts), passed as KCE_NATS__USER/KCE_NATS__PASS"),
+      agentUserSecret: z.string().optional().describe("the same for the agents (a user that may only publish usage); default: userSecret"),
+      tlsSecret: z.string().optional().describe("Secret with ca.crt (and tls.crt/tls.key for mutual TLS), mounted at /etc/kce/nats-tls"),
+    })
+    .prefault({}),
+  central: z
+    .strictObject({
+      mode: z.enum(["all", "split"]).default("all").describe("all = one Deployment running `kce all`; split = one Deployment per stage"),
+      pricerReplicas: z.number().int().min(1).default(2),
+      resources: resources.default({ requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "2", memory: "2Gi" } }),
+    })
+    .prefault({}),
+  agent: z
+    .strictObject({
+      resources: resources.default({ requests: { cpu: "20m", memory: "64Mi" }, limits: { cpu: "200m", memory: "256Mi" } }),
+    })
+    .prefault({}),
+  metricsPort: z.number().int().min(1).max(65535).default(9090),
+  apiPort: z.number().int().min(1).max(65535).default(9003),
+  prometheus: z.strictObject({ serviceMonitor: z.boolean().default(true), prometheusRule: z.boolean().default(true), interval: z.string().default("60s") }).prefault({}),
+  networkPolicy: z.boolean().default(true),
+  config: z.record(z.string(), z.unknown()).default({}).describe("extra kce config, merged into the ConfigMap"),
+});
+
+export type InstallValues = z.infer<typeof valuesSchema>;
