@@ -95,6 +95,10 @@ function volumes(v: InstallValues): { volumes: unknown[]; mounts: unknown[] } {
     vols.push({ name: "nats-creds", secret: { secretName: v.nats.credentialsSecret } });
     mounts.push({ name: "nats-creds", mountPath: "/etc/kce-nats", readOnly: true });
   }
+  if (v.http.secret !== undefined) {
+    vols.push({ name: "http", secret: { secretName: v.http.secret } });
+    mounts.push({ name: "http", mountPath: "/etc/kce-http", readOnly: true });
+  }
   if (v.nats.tlsSecret !== undefined) {
     vols.push({ name: "nats-tls", secret: { secretName: v.nats.tlsSecret } });
     mounts.push({ name: "nats-tls", mountPath: "/etc/kce-nats-tls", readOnly: true });
@@ -142,7 +146,7 @@ function podSpec(v: InstallValues, serviceAccountName: string, containers: unkno
 export function agentDaemonSet(v: InstallValues): K8sObject {
   const c = container(v, "agent", ["agent", "--config", CONFIG_PATH, "--node", "$(NODE_NAME)", "--metrics-port", "9102"], v.agent.resources, [{ name: "metrics", containerPort: 9102 }], {
     env: [{ name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } }],
-    livenessProbe: { httpGet: { path: "/healthz", port: "metrics" }, periodSeconds: 30, failureThreshold: 4 },
+    livenessProbe: { httpGet: { path: "/healthz", port: "metrics", scheme: v.http.tls ? "HTTPS" : "HTTP" }, periodSeconds: 30, failureThreshold: 4 },
   });
   return {
     apiVersion: "apps/v1",
@@ -187,8 +191,8 @@ export function centralDeployments(v: InstallValues): K8sObject[] {
   return centralParts(v).map((p) => {
     const probePort = p.ports[0]?.name ?? "metrics";
     const c = container(v, p.component, p.args, v.central.resources, p.ports, {
-      readinessProbe: { httpGet: { path: "/healthz", port: probePort }, periodSeconds: 10 },
-      livenessProbe: { httpGet: { path: "/healthz", port: probePort }, periodSeconds: 30, failureThreshold: 4 },
+      readinessProbe: { httpGet: { path: "/healthz", port: probePort, scheme: v.http.tls ? "HTTPS" : "HTTP" }, periodSeconds: 10 },
+      livenessProbe: { httpGet: { path: "/healthz", port: probePort, scheme: v.http.tls ? "HTTPS" : "HTTP" }, periodSeconds: 30, failureThreshold: 4 },
     });
     return {
       apiVersion: "apps/v1",
@@ -245,7 +249,18 @@ export function serviceMonitor(v: InstallValues): K8sObject {
     apiVersion: "monitoring.coreos.com/v1",
     kind: "ServiceMonitor",
     metadata: meta(v, v.name, "central"),
-    spec: { selector: { matchLabels: labels(v, v.central.mode === "split" ? "sink-prometheus" : "central") }, endpoints: [{ port: "metrics", path: "/metrics", interval: v.prometheus.interval }] },
+    spec: {
+      selector: { matchLabels: labels(v, v.central.mode === "split" ? "sink-prometheus" : "central") },
+      endpoints: [
+        {
+          port: "metrics",
+          path: "/metrics",
+          interval: v.prometheus.interval,
+          ...(v.http.tls ? { scheme: "https", tlsConfig: { serverName: `${v.name}.${v.namespace}.svc`, ca: { secret: { name: v.http.secret ?? "", key: "ca.crt" } } } } : {}),
+          ...(v.http.bearerToken ? { bearerTokenSecret: { name: v.http.secret ?? "", key: "token" } } : {}),
+        },
+      ],
+    },
   };
 }
 

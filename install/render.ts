@@ -3,7 +3,7 @@ import { deepMerge, validateConfig } from "../config/load.ts";
 import { VERSION } from "../model/version.ts";
 import * as o from "./objects.ts";
 import type { K8sObject } from "./objects.ts";
-import type { InstallValues } from "./values.ts";
+import { ValuesError, type InstallValues } from "./values.ts";
 
 /**
  * The kce config the pods get: cluster, NATS, ports and the cloud's price source from the values,
@@ -21,7 +21,16 @@ export function podConfig(v: InstallValues): Record<string, unknown> {
     api: { port: v.apiPort },
     ...(v.cloudProvider === "none" ? {} : { pricing: { provider: v.cloudProvider, ...(v.cloudProvider === "azure" && v.azure.subscriptionId !== undefined ? { azure: { subscriptionId: v.azure.subscriptionId } } : {}) } }),
     ...(v.role === "single" ? {} : { federation: { role: v.role === "hub" ? "hub" : "leaf" } }),
+    ...(v.http.tls || v.http.bearerToken
+      ? {
+          http: {
+            ...(v.http.tls ? { tls: { certFile: "/etc/kce-http/tls.crt", keyFile: "/etc/kce-http/tls.key" } } : {}),
+            ...(v.http.bearerToken ? { auth: { bearerTokenFile: "/etc/kce-http/token" } } : {}),
+          },
+        }
+      : {}),
   };
+  if ((v.http.tls || v.http.bearerToken) && v.http.secret === undefined) throw new ValuesError("values: http.secret is required when http.tls or http.bearerToken is true");
   const merged = deepMerge(base, v.config);
   validateConfig(merged);
   return merged;

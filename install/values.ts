@@ -45,7 +45,20 @@ export const valuesSchema = z.strictObject({
   apiPort: z.number().int().min(1).max(65535).default(9003),
   prometheus: z.strictObject({ serviceMonitor: z.boolean().default(true), prometheusRule: z.boolean().default(true), interval: z.string().default("60s") }).prefault({}),
   networkPolicy: z.boolean().default(true),
+  http: z
+    .strictObject({
+      secret: z.string().optional().describe("Secret mounted at /etc/kce-http: tls.crt/tls.key (a cert-manager Certificate) and/or `token`"),
+      tls: z.boolean().default(false).describe("serve /metrics and the API over HTTPS with the Secret's tls.crt/tls.key"),
+      bearerToken: z.boolean().default(false).describe("require the Secret's `token` as a bearer token (Prometheus gets it through the ServiceMonitor)"),
+    })
+    .prefault({}),
   config: z.record(z.string(), z.unknown()).default({}).describe("extra kce config, merged into the ConfigMap"),
 });
 
 export type InstallValues = z.infer<typeof valuesSchema>;
+
+/** The values file is missing or invalid; the message names the key. */
+export class ValuesError extends Error {
+  override readonly name = "ValuesError";
+}
+

@@ -2,14 +2,11 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { parse } from "yaml";
 import { writeKustomize } from "../../install/kustomize.ts";
 import { renderObjects, toYaml } from "../../install/render.ts";
-import { valuesSchema, type InstallValues } from "../../install/values.ts";
+import { ValuesError, valuesSchema, type InstallValues } from "../../install/values.ts";
 import { stringOption, UsageError } from "../args.ts";
 import type { Command } from "../command.ts";
 
-/** The values file is missing or invalid; the message names the key. */
-export class ValuesError extends Error {
-  override readonly name = "ValuesError";
-}
+export { ValuesError };
 
 export function loadValues(path: string | undefined, overrides: Partial<InstallValues> = {}): InstallValues {
   let raw: unknown = {};

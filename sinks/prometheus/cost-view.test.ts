@@ -64,6 +64,27 @@ describe("cost view", () => {
     expect(view.render()).toMatch(/^kube_cost_namespace_daily_usd\{cluster="test",namespace="alpha"\} 2.5$/m);
   });
 
+  it("splits the day's cost by resource and rates workloads' used ÷ requested CPU and memory", () => {
+    const view = new CostView({ staleAfterMs: 300_000, namespaceDailyHours: 24 });
+    const zero = { podHours: 1, cpuCoreHours: 0, cpuCoreRequestHours: 0, cpuCoreUsageHours: 0, ramByteHours: 0, ramByteRequestHours: 0, ramByteUsageHours: 0, gpuHours: 0, cpuCost: 0, ramCost: 0, gpuCost: 0, pvCost: 0, networkCost: 0, totalCost: 0, realisedSavings: 0, potentialSavings: 0 };
+    const id = { controllerKind: "", controllerName: "", labelKey: "", labelValue: "", pod: "", podUid: "", node: "", labels: {}, podCount: 1 };
+    const rollup = (start: number, cpuUse: number): CostRollup => ({
+      resolution: "1h", cluster: "test", windowStartMs: start, windowEndMs: start + 3_600_000, rev: 1, final: false, snapshotCount: 1, part: 0, parts: 1, nodes: [], volumes: [],
+      rows: [
+        { ...zero, ...id, dimension: "namespace", namespace: "alpha", cpuCost: 1, ramCost: 0.5, pvCost: 0.25, totalCost: 1.75 },
+        { ...zero, ...id, dimension: "controller", namespace: "alpha", controllerKind: "Deployment", controllerName: "web", cpuCoreRequestHours: 2, cpuCoreUsageHours: cpuUse, ramByteRequestHours: 4, ramByteUsageHours: 1 },
+      ],
+    });
+    view.applyHourlyRollup(rollup(T, 0.5), T + 60_000);
+    view.applyHourlyRollup(rollup(T - 3_600_000, 1.5), T + 60_000);
+    const text = view.render();
+    expect(text).toMatch(/^kube_cost_namespace_resource_daily_usd\{cluster="test",namespace="alpha",resource="cpu"\} 2$/m);
+    expect(text).toMatch(/^kube_cost_namespace_resource_daily_usd\{cluster="test",namespace="alpha",resource="pv"\} 0.5$/m);
+    expect(text).not.toMatch(/resource="gpu"/);
+    expect(text).toMatch(/^kube_cost_workload_cpu_efficiency\{cluster="test",namespace="alpha",controller_kind="Deployment",controller="web"\} 0.5$/m);
+    expect(text).toMatch(/^kube_cost_workload_memory_efficiency\{.*controller="web"\} 0.25$/m);
+  });
+
   it("counts realised spot savings once per report", () => {
     const view = new CostView({ staleAfterMs: 300_000, namespaceDailyHours: 24 });
     const spot = usageSnapshot({ nodeInfo: nodeInfo({ instanceType: "m5.large", capacityType: "SPOT", cpuCores: 2, memoryBytes: 8 * GiB }), pods: [podUsage()] });

@@ -13,7 +13,25 @@ interface NodeEntry {
 interface HourWindow {
   rev: number;
   byNamespace: Map<string, number>;
+  /** namespace → cost by resource (cpu, ram, gpu, pv, network). */
+  resources: Map<string, Record<Resource, number>>;
+  /** namespace/kind/name → requested and used core- and byte-hours. */
+  workloads: Map<string, WorkloadUse>;
 }
+
+type Resource = "cpu" | "ram" | "gpu" | "pv" | "network";
+
+interface WorkloadUse {
+  namespace: string;
+  kind: string;
+  name: string;
+  cpuRequest: number;
+  cpuUsage: number;
+  ramRequest: number;
+  ramUsage: number;
+}
+
+const RESOURCES: Resource[] = ["cpu", "ram", "gpu", "pv", "network"];
 
 export interface CostViewOptions {
   staleAfterMs: number;
@@ -27,6 +45,14 @@ export interface CostViewOptions {
  */
 export class CostView {
   readonly families: CostFamilies = costFamilies();
+  /** Families grouped by cluster (from rollups and savings), not by node: never dropped with a node. */
+  private readonly clusterFamilies = new Set<unknown>([
+    this.families.namespaceDaily,
+    this.families.spotSavings,
+    this.families.namespaceResourceDaily,
+    this.families.workloadCpuEfficiency,
+    this.families.workloadMemoryEfficiency,
+  ]);
   private readonly options: CostViewOptions;
   private readonly nodes = new Map<string, NodeEntry>();
   private readonly hours = new Map<string, Map<number, HourWindow>>();
@@ -92,8 +118,25 @@ export class CostView {
     const known = windows.get(r.windowStartMs);
     if (known !== undefined && known.rev >= r.rev) return;
     const byNamespace = new Map<string, number>();
-    for (const row of r.rows) if (row.dimension === "namespace") byNamespace.set(row.namespace, row.totalCost);
-    windows.set(r.windowStartMs, { rev: r.rev, byNamespace });
+    const resources = new Map<string, Record<Resource, number>>();
+    const workloads = new Map<string, WorkloadUse>();
+    for (const row of r.rows) {
+      if (row.dimension === "namespace") {
+        byNamespace.set(row.namespace, row.totalCost);
+        resources.set(row.namespace, { cpu: row.cpuCost, ram: row.ramCost, gpu: row.gpuCost, pv: row.pvCost, network: row.networkCost });
+      } else if (row.dimension === "controller") {
+        workloads.set(`${row.namespace}\u0000${row.controllerKind}\u0000${row.controllerName}`, {
+          namespace: row.namespace,
+          kind: row.controllerKind,
+          name: row.controllerName,
+          cpuRequest: row.cpuCoreRequestHours,
+          cpuUsage: row.cpuCoreUsageHours,
+          ramRequest: row.ramByteRequestHours,
+          ramUsage: row.ramByteUsageHours,
+        });
+      }
+    }
+    windows.set(r.windowStartMs, { rev: r.rev, byNamespace, resources, workloads });
     this.renderNamespaceDaily(r.cluster, nowMs);
   }
 
@@ -102,18 +145,55 @@ export class CostView {
     if (windows === undefined) return;
     const from = Math.floor(nowMs / HOUR_MS) * HOUR_MS - (this.options.namespaceDailyHours - 1) * HOUR_MS;
     const totals = new Map<string, number>();
+    const resources = new Map<string, Record<Resource, number>>();
+    const workloads = new Map<string, WorkloadUse>();
     for (const [start, window] of windows) {
       if (start < from) {
         windows.delete(start);
         continue;
       }
       for (const [ns, cost] of window.byNamespace) totals.set(ns, (totals.get(ns) ?? 0) + cost);
+      for (const [ns, split] of window.resources) {
+        const sum = resources.get(ns) ?? { cpu: 0, ram: 0, gpu: 0, pv: 0, network: 0 };
+        for (const res of RESOURCES) sum[res] += split[res];
+        resources.set(ns, sum);
+      }
+      for (const [key, w] of window.workloads) {
+        const sum = workloads.get(key) ?? { ...w, cpuRequest: 0, cpuUsage: 0, ramRequest: 0, ramUsage: 0 };
+        sum.cpuRequest += w.cpuRequest;
+        sum.cpuUsage += w.cpuUsage;
+        sum.ramRequest += w.ramRequest;
+        sum.ramUsage += w.ramUsage;
+        workloads.set(key, sum);
+      }
     }
+    this.renderSplitAndEfficiency(cluster, resources, workloads);
     const f = this.families.namespaceDaily;
     const lines = [...totals.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([ns, cost]) => sampleLine(f.name, [["cluster", cluster], ["namespace", ns]], cost));
     f.setGroup(cluster, lines.join(""));
+  }
+
+  /** The 24-hour cost split by resource per namespace, and each workload's used ÷ requested CPU and memory. */
+  private renderSplitAndEfficiency(cluster: string, resources: Map<string, Record<Resource, number>>, workloads: Map<string, WorkloadUse>): void {
+    const split = this.families.namespaceResourceDaily;
+    const splitLines: string[] = [];
+    for (const [ns, r] of [...resources].sort(([a], [b]) => a.localeCompare(b))) {
+      for (const res of RESOURCES) if (r[res] !== 0 || res === "cpu" || res === "ram") splitLines.push(sampleLine(split.name, [["cluster", cluster], ["namespace", ns], ["resource", res]], r[res]));
+    }
+    split.setGroup(cluster, splitLines.join(""));
+    const cpu = this.families.workloadCpuEfficiency;
+    const ram = this.families.workloadMemoryEfficiency;
+    const cpuLines: string[] = [];
+    const ramLines: string[] = [];
+    for (const w of [...workloads.values()].sort((a, b) => `${a.namespace}/${a.kind}/${a.name}`.localeCompare(`${b.namespace}/${b.kind}/${b.name}`))) {
+      const labels: Array<[string, string]> = [["cluster", cluster], ["namespace", w.namespace], ["controller_kind", w.kind], ["controller", w.name]];
+      if (w.cpuRequest > 0) cpuLines.push(sampleLine(cpu.name, labels, w.cpuUsage / w.cpuRequest));
+      if (w.ramRequest > 0) ramLines.push(sampleLine(ram.name, labels, w.ramUsage / w.ramRequest));
+    }
+    cpu.setGroup(cluster, cpuLines.join(""));
+    ram.setGroup(cluster, ramLines.join(""));
   }
 
   /** Adds a report's realised savings to the per-namespace counters, once per report. */
@@ -139,7 +219,7 @@ export class CostView {
       if (nowMs - entry.seenAtMs <= this.options.staleAfterMs) continue;
       this.nodes.delete(group);
       for (const family of Object.values(this.families)) {
-        if (family !== this.families.namespaceDaily && family !== this.families.spotSavings) family.deleteGroup(group);
+        if (!this.clusterFamilies.has(family)) family.deleteGroup(group);
       }
     }
     for (const cluster of this.hours.keys()) this.renderNamespaceDaily(cluster, nowMs);

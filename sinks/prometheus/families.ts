@@ -16,6 +16,13 @@ export function costFamilies() {
       "Unix time of the price a node is charged at, labelled with where the price came from.",
       "gauge",
     ),
+    namespaceResourceDaily: new Family(
+      "kube_cost_namespace_resource_daily_usd",
+      "Cost of a namespace in USD over the last 24 hourly windows, by resource (cpu, ram, gpu, pv, network).",
+      "gauge",
+    ),
+    workloadCpuEfficiency: new Family("kube_cost_workload_cpu_efficiency", "CPU used ÷ CPU requested by a workload over the last 24 hourly windows (below 1: over-provisioned).", "gauge"),
+    workloadMemoryEfficiency: new Family("kube_cost_workload_memory_efficiency", "Memory used ÷ memory requested by a workload over the last 24 hourly windows.", "gauge"),
     pvMonthly: new Family("kube_cost_pv_monthly_usd", "Monthly cost of a persistent volume in USD (730 hours).", "gauge"),
     spotSavings: new Family(
       "kube_cost_spot_savings_usd_total",

@@ -33,6 +33,7 @@ const variants = () => {
     { name: "gcp", values: { ...example, cloudProvider: "gcp" as const } },
     { name: "azure", values: { ...example, cloudProvider: "azure" as const } },
     { name: "defaults", values: loadValues(undefined) },
+    { name: "https + bearer token", values: { ...example, http: { secret: "kce-http", tls: true, bearerToken: true } } },
   ];
 };
 
@@ -84,6 +85,11 @@ describe("kce install", () => {
   it("validates the config it puts in the ConfigMap, naming a bad key", () => {
     expect(() => renderObjects({ ...loadValues(EXAMPLE), config: { agent: { intervalSecond: 5 } } })).toThrow(/agent\.intervalSecond/);
     expect(() => loadValues(undefined, { role: "both" as never })).toThrow(/role/);
+    expect(() => renderObjects({ ...loadValues(EXAMPLE), http: { tls: true, bearerToken: false } })).toThrow(/http\.secret is required/);
+    const secured = renderObjects({ ...loadValues(EXAMPLE), http: { secret: "kce-http", tls: true, bearerToken: true } });
+    const config = secured.find((o) => o.kind === "ConfigMap") as K8sObject & { data: Record<string, string> };
+    expect(config.data["config.yaml"]).toContain("bearerTokenFile: /etc/kce-http/token");
+    expect(JSON.stringify(secured.find((o) => o.kind === "ServiceMonitor"))).toContain('"bearerTokenSecret":{"name":"kce-http","key":"token"}');
   });
 
   it("keeps deploy/kustomize in sync: every overlay renders with kubectl kustomize to exactly what kce install renders", async () => {

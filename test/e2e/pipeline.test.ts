@@ -37,6 +37,7 @@ import {
 import { testRawConfig } from "../../testkit/config.ts";
 import { startPrometheus, type PrometheusHandle } from "../../testkit/prometheus.ts";
 import { budgetRules } from "../../sinks/prometheus/budget-rules.ts";
+import { dashboardFiles } from "../../dashboards/write.ts";
 import { stringify } from "yaml";
 
 const SCENARIO = fileURLToPath(new URL("./fixtures/two-nodes.yaml", import.meta.url));
@@ -324,4 +325,28 @@ describe("end to end: agents → pricer → rollup → savings → Prometheus si
     expect(gate.code).toBe(1);
     expect(gate.stdout).toMatch(/FAIL: monthly cost rises by 50\.0 %/);
   });
+
+  it("answers every query of the five Grafana dashboards with data (variables set to All)", async () => {
+    const queries = new Map<string, string>();
+    for (const [file, text] of Object.entries(dashboardFiles())) {
+      if (!file.endsWith(".json")) continue;
+      const d = JSON.parse(text) as { panels: Array<{ title: string; targets: Array<{ expr: string }> }>; templating: { list: Array<{ name: string; definition?: string }> } };
+      for (const p of d.panels) for (const t of p.targets) queries.set(`${file} / ${p.title}`, t.expr);
+      for (const v of d.templating.list) {
+        const m = /^label_values\((.*), (\w+)\)$/.exec(v.definition ?? "");
+        if (m !== null) queries.set(`${file} / variable ${v.name}`, `count by (${m[2]}) (${m[1]})`);
+      }
+    }
+    expect(queries.size).toBeGreaterThan(30);
+    const substitute = (q: string) => q.replaceAll("$cluster", ".*").replaceAll("$namespace", ".*").replaceAll("$instance_type", ".*").replaceAll("$__range", "1h");
+    let empty: string[] = [];
+    await waitFor("every dashboard query to return data", async () => {
+      empty = [];
+      for (const [where, q] of queries) if ((await prometheus.query(substitute(q))).length === 0) empty.push(where);
+      return empty.length === 0 ? true : undefined;
+    }, 90_000, 2000).catch(() => {
+      throw new Error(`dashboard queries without data: ${empty.join("; ")}`);
+    });
+  }, 120_000);
 });
+
