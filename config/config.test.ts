@@ -59,8 +59,8 @@ describe("config", () => {
     );
   });
 
-  it("leaves the tooling switches KCE_DEBUG, KCE_NATS_SERVER_BIN, KCE_TEST_LOG and KCE_CONFORMANCE_EVENTS alone", () => {
-    const env = { KCE_DEBUG: "1", KCE_NATS_SERVER_BIN: "/usr/sbin/nats-server", KCE_TEST_LOG: "1", KCE_CONFORMANCE_EVENTS: "5000", KCE_CLUSTER: "x" };
+  it("leaves the tooling switches KCE_DEBUG, KCE_NATS_SERVER_BIN, KCE_TEST_LOG, KCE_CONFORMANCE_EVENTS and kubectl cost's KCE_API_* alone", () => {
+    const env = { KCE_DEBUG: "1", KCE_NATS_SERVER_BIN: "/usr/sbin/nats-server", KCE_TEST_LOG: "1", KCE_CONFORMANCE_EVENTS: "5000", KCE_API_URL: "http://x", KCE_API_TOKEN: "t", KCE_CLUSTER: "x" };
     expect(applyEnvOverrides({}, configSchema, env)).toEqual({ cluster: "x" });
   });
 

@@ -6,7 +6,7 @@ import { closest, leafPaths, objectShape } from "./introspect.ts";
 export const ENV_PREFIX = "KCE_";
 
 /** KCE_* variables that are not config overrides: tooling switches read elsewhere. */
-export const NON_CONFIG_VARIABLES: ReadonlySet<string> = new Set(["KCE_DEBUG", "KCE_NATS_SERVER_BIN", "KCE_TEST_LOG", "KCE_CONFORMANCE_EVENTS"]);
+export const NON_CONFIG_VARIABLES: ReadonlySet<string> = new Set(["KCE_DEBUG", "KCE_NATS_SERVER_BIN", "KCE_TEST_LOG", "KCE_CONFORMANCE_EVENTS", "KCE_API_URL", "KCE_API_TOKEN"]);
 
 /** `intervalSeconds` → `INTERVAL_SECONDS`. */
 function screamingSnake(key: string): string {

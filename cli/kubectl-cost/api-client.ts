@@ -89,13 +89,18 @@ function kubeConfig(options: EndpointOptions): KubeConfig {
  * context, through the Kubernetes API server's service proxy to the in-cluster service — the way
  * `kubectl` users reach cluster services without port-forwarding.
  */
+function bearer(token: string | undefined): Record<string, string> {
+  return token === undefined || token === "" ? {} : { authorization: `Bearer ${token}` };
+}
+
 export function resolveEndpoint(options: EndpointOptions): Endpoint {
   const direct = options.server ?? process.env["KCE_API_URL"];
   if (direct !== undefined && direct !== "") {
     const base = direct.replace(/\/$/, "");
     return {
       describe: `${base}${options.server === undefined ? " (KCE_API_URL)" : " (--server)"}`,
-      get: (path, params, timeoutMs) => request(`${base}${path}?${params.toString()}`, { headers: {} }, timeoutMs, base),
+      // With the API behind `http.auth.bearerTokenFile`, KCE_API_TOKEN carries the token.
+      get: (path, params, timeoutMs) => request(`${base}${path}?${params.toString()}`, { headers: bearer(process.env["KCE_API_TOKEN"]) }, timeoutMs, base),
     };
   }
   const kc = kubeConfig(options);

@@ -1,4 +1,10 @@
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { NodeRates } from "../../api/rates.ts";
+import { RollupIndex } from "../../api/rollup-index.ts";
+import { startApiServer } from "../../api/server.ts";
+import { validateConfig } from "../../config/load.ts";
 import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { request } from "node:https";
@@ -90,4 +96,26 @@ describe("securing /metrics and the query API", () => {
     await expect(serve({ auth: { bearerTokenFile: join(dir, "nope") } })).rejects.toThrow(SecurityFileError);
     await expect(serve({ tls: { certFile: join(dir, "nope.crt"), keyFile: join(dir, "nope.key") } })).rejects.toThrow(/TLS certificate .*nope\.crt cannot be read/);
   });
+
+  it("protects the query API too, and kubectl cost sends KCE_API_TOKEN with --server", async () => {
+    const tokenFile = join(dir, "api-token");
+    writeFileSync(tokenFile, "api-secret\n");
+    const config = validateConfig({});
+    const api = await startApiServer(
+      { index: new RollupIndex(config.api), rates: new NodeRates(600_000), labelKeys: [], maxResponseRows: config.api.maxResponseRows, now: Date.now },
+      "127.0.0.1",
+      0,
+      () => true,
+      { auth: { bearerTokenFile: tokenFile } },
+    );
+    servers.push(api);
+    const url = `http://127.0.0.1:${api.port}`;
+    expect((await fetch(`${url}/allocation?window=1h`)).status).toBe(401);
+    const plugin = fileURLToPath(new URL("../../bin/kubectl-cost", import.meta.url));
+    const run = (env: Record<string, string>) => promisify(execFile)(process.execPath, [plugin, "namespace", "--server", url, "--window", "1h", "-o", "json"], { env: { ...process.env, ...env } });
+    const ok = await run({ KCE_API_TOKEN: "api-secret" });
+    expect(ok.stdout).toContain("[");
+    await expect(run({ KCE_API_TOKEN: "wrong" })).rejects.toMatchObject({ stderr: expect.stringMatching(/401/) });
+  });
 });
+
