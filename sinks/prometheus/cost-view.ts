@@ -231,7 +231,7 @@ export class CostView {
    * megabytes: a scrape costs a join only for families that changed since the last one.
    */
   chunks(): Buffer[] {
-    return Object.values(this.families).map((f) => f.bytes()).filter((b) => b.byteLength > 0);
+    return Object.values(this.families).flatMap((f) => f.chunks());
   }
 
   /** Concatenated exposition text of every cost family. */

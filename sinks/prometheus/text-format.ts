@@ -32,6 +32,7 @@ export class Family {
   private readonly header: Buffer;
   private readonly groups = new Map<string, Buffer>();
   private cache: Buffer | undefined;
+  private cachedChunks: Buffer[] | undefined;
 
   constructor(name: string, help: string, type: MetricType) {
     this.name = name;
@@ -42,10 +43,14 @@ export class Family {
     if (text === "") this.groups.delete(key);
     else this.groups.set(key, Buffer.from(text, "utf8"));
     this.cache = undefined;
+    this.cachedChunks = undefined;
   }
 
   deleteGroup(key: string): void {
-    if (this.groups.delete(key)) this.cache = undefined;
+    if (this.groups.delete(key)) {
+      this.cache = undefined;
+      this.cachedChunks = undefined;
+    }
   }
 
   get seriesGroups(): number {
@@ -56,6 +61,15 @@ export class Family {
   bytes(): Buffer {
     this.cache ??= this.groups.size === 0 ? Buffer.alloc(0) : Buffer.concat([this.header, ...this.groups.values()]);
     return this.cache;
+  }
+
+  /**
+   * The family as its header and one buffer per group, without concatenating: a scrape writes them
+   * in order and allocates nothing for the families that did not change.
+   */
+  chunks(): Buffer[] {
+    this.cachedChunks ??= this.groups.size === 0 ? [] : [this.header, ...this.groups.values()];
+    return this.cachedChunks;
   }
 
   render(): string {
