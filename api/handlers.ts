@@ -7,6 +7,8 @@ import { steps } from "./window.ts";
 
 export interface ApiContext {
   index: RollupIndex;
+  /** Reconciled daily rollups, when the API follows them. */
+  reconciled?: RollupIndex;
   rates: NodeRates;
   labelKeys: readonly string[];
   maxResponseRows: number;
@@ -20,6 +22,13 @@ export interface ApiResponse {
 
 const ok = (data: unknown): ApiResponse => ({ status: 200, body: { code: 200, data } });
 
+/** The estimated rollups, or with `reconciled=true` the reconciled daily ones (whole days only). */
+function indexFor(ctx: ApiContext, reconciled: boolean): RollupIndex {
+  if (!reconciled) return ctx.index;
+  if (ctx.reconciled === undefined) throw new ParamError("reconciled", "this API does not follow reconciled rollups");
+  return ctx.reconciled;
+}
+
 function guard(count: number, max: number): void {
   if (count > max) throw new ParamError("aggregate", `the answer has ${count} allocations, more than api.maxResponseRows (${max}); aggregate coarser, filter, or shorten the window`);
 }
@@ -30,7 +39,7 @@ export function allocationHandler(ctx: ApiContext, params: URLSearchParams): Api
   const p = parseAllocationParams(params, ctx.labelKeys, now);
   const ranges = p.accumulate ? [p.range] : steps(p.range, p.stepMs);
   const data = ranges.map((range) => {
-    const set = computeAllocations(ctx.index, { range, aggregate: p.aggregate, filter: p.filter, idle: p.idle, shareIdle: p.shareIdle }, now);
+    const set = computeAllocations(indexFor(ctx, p.reconciled), { range, aggregate: p.aggregate, filter: p.filter, idle: p.idle, shareIdle: p.shareIdle }, now);
     guard(set.allocations.length, ctx.maxResponseRows);
     return Object.fromEntries(set.allocations.map((a): [string, Allocation] => [a.name, a]));
   });
@@ -41,7 +50,7 @@ export function allocationHandler(ctx: ApiContext, params: URLSearchParams): Api
 export function savingsHandler(ctx: ApiContext, params: URLSearchParams): ApiResponse {
   const now = ctx.now();
   const p = parseAllocationParams(params, ctx.labelKeys, now);
-  const set = computeAllocations(ctx.index, { range: p.range, aggregate: p.aggregate, filter: p.filter, idle: p.idle, shareIdle: false }, now);
+  const set = computeAllocations(indexFor(ctx, p.reconciled), { range: p.range, aggregate: p.aggregate, filter: p.filter, idle: p.idle, shareIdle: false }, now);
   guard(set.allocations.length, ctx.maxResponseRows);
   const items = set.allocations
     .map((a) => ({ name: a.name, properties: a.properties, totalCost: a.totalCost, realisedSavings: a.realisedSavings, potentialSavings: a.potentialSavings }))

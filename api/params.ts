@@ -11,6 +11,8 @@ export interface AllocationParams {
   filter: Filter;
   idle: boolean;
   shareIdle: boolean;
+  /** Answer from the reconciled daily rollups (`kce reconcile --publish`). */
+  reconciled: boolean;
 }
 
 const DIMENSIONS = ["cluster", "node", "namespace", "controllerKind", "controller", "pod"];
@@ -45,7 +47,7 @@ export function parseAggregate(text: string | null, labelKeys: readonly string[]
 
 /** Reads and validates /allocation's query parameters; throws ParamError naming the bad one. */
 export function parseAllocationParams(params: URLSearchParams, labelKeys: readonly string[], nowMs: number, known: readonly string[] = []): AllocationParams {
-  const accepted = new Set(["window", "aggregate", "step", "accumulate", "filter", "idle", "includeIdle", "shareIdle", ...known]);
+  const accepted = new Set(["window", "aggregate", "step", "accumulate", "filter", "idle", "includeIdle", "shareIdle", "reconciled", ...known]);
   for (const name of params.keys()) {
     if (!accepted.has(name) && !IGNORED.has(name)) throw new ParamError(name, `unknown parameter; accepted: ${[...accepted].join(", ")}`);
   }
@@ -63,5 +65,6 @@ export function parseAllocationParams(params: URLSearchParams, labelKeys: readon
     filter: parseFilter(params.get("filter")),
     idle,
     shareIdle: parseBool(params, "shareIdle", false),
+    reconciled: parseBool(params, "reconciled", false),
   };
 }

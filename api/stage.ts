@@ -1,3 +1,4 @@
+import { RECONCILED_RESOLUTION } from "../reconcile/reconcile.ts";
 import { DeliverPolicy, type JsMsg } from "@nats-io/jetstream";
 import { interval, type Subscription } from "rxjs";
 import { follow } from "../bus/follow.ts";
@@ -26,6 +27,8 @@ export function createApi(rt: Runtime): ApiStage {
   const log = rt.log.child(API_COMPONENT);
   const metrics = rt.telemetry.component(API_COMPONENT);
   const index = new RollupIndex(cfg);
+  const reconciled = new RollupIndex(cfg);
+  const reconciledParts = new RollupAssembler();
   const rates = new NodeRates(Math.max(600_000, rt.config.agent.intervalSeconds * 3000));
   const assembler = new RollupAssembler();
   const subscriptions: Subscription[] = [];
@@ -38,7 +41,14 @@ export function createApi(rt: Runtime): ApiStage {
         rates.apply(await rt.codecs.pricedView.decode(msg.data, msg.headers), Date.now());
         return;
       }
-      const whole = assembler.add(await rt.codecs.rollup.decode(msg.data, msg.headers));
+      const part = await rt.codecs.rollup.decode(msg.data, msg.headers);
+      if (part.resolution === RECONCILED_RESOLUTION) {
+        // Reconciled days answer `reconciled=true` queries, from an index of their own.
+        const day = reconciledParts.add(part);
+        if (day !== undefined) reconciled.apply({ ...day, resolution: "1d" });
+        return;
+      }
+      const whole = assembler.add(part);
       if (whole !== undefined) index.apply(whole);
     } catch (error) {
       metrics.error(error instanceof Error ? error.name : "unknown");
@@ -56,15 +66,18 @@ export function createApi(rt: Runtime): ApiStage {
       // The stream is compacted: replaying it from the start delivers each window's newest revision once.
       subscriptions.push(follow(rt, { stream: STREAMS.rollup, filterSubject: "kce.rollup.1h.>", deliverPolicy: DeliverPolicy.All }, apply, log));
       subscriptions.push(follow(rt, { stream: STREAMS.rollup, filterSubject: "kce.rollup.1d.>", deliverPolicy: DeliverPolicy.All }, apply, log));
+      subscriptions.push(follow(rt, { stream: STREAMS.rollup, filterSubject: `kce.rollup.${RECONCILED_RESOLUTION}.>`, deliverPolicy: DeliverPolicy.All }, apply, log));
       subscriptions.push(follow(rt, { stream: STREAMS.priced, filterSubject: subjects.streamFilter.priced, deliverPolicy: DeliverPolicy.LastPerSubject }, apply, log));
       subscriptions.push(
         interval(60_000).subscribe(() => {
           index.prune(Date.now());
+          reconciled.prune(Date.now());
+          reconciledParts.forget(Date.now() - cfg.dailyRetentionDays * DAY_MS);
           assembler.forget(Date.now() - cfg.dailyRetentionDays * DAY_MS);
         }),
       );
       server = await startApiServer(
-        { index, rates, labelKeys: rt.config.rollup.labelKeys, maxResponseRows: cfg.maxResponseRows, now: Date.now },
+        { index, reconciled, rates, labelKeys: rt.config.rollup.labelKeys, maxResponseRows: cfg.maxResponseRows, now: Date.now },
         cfg.host,
         cfg.port,
         () => !rt.nc.isClosed(),

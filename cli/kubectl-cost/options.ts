@@ -18,6 +18,7 @@ export const REPORT_OPTIONS: OptionSpec[] = [
   { name: "show-efficiency", description: "add CPU and memory efficiency (usage ÷ request) columns" },
   { name: "show-all-resources", description: "add CPU, RAM, GPU, PV and network cost columns" },
   { name: "include-idle", description: "add the cluster's unallocated (idle) cost as a row" },
+  { name: "reconciled", description: "costs reconciled with the cloud bill (`kce reconcile --publish`; whole days only)" },
   { name: "output", short: "o", value: "FORMAT", description: "table (default), json, csv or yaml" },
   ...CONNECTION_OPTIONS,
   { name: "help", short: "h", description: "show this help" },

@@ -83,6 +83,7 @@ export async function runReport(kind: ReportKind, args: ParsedArgs, write: (s: s
   const params = new URLSearchParams({ window: stringOption(args, "window") ?? "24h", aggregate: spec.aggregate, accumulate: "true" });
   params.set("idle", String(spec.idleColumn || args.options.has("include-idle")));
   if (filter.length > 0) params.set("filter", filter.join("+"));
+  if (args.options.has("reconciled")) params.set("reconciled", "true");
 
   const endpoint = endpointFor(args);
   const data = (await endpoint.get("/allocation", params, timeoutMs(args))) as Array<Record<string, Allocation>>;

@@ -13,6 +13,7 @@ import { RollupAssembler } from "../../processors/rollup/parts.ts";
 import { createRollup } from "../../processors/rollup/stage.ts";
 import { readPriceSnapshot, SnapshotPriceBook } from "../../pricing/snapshot/snapshot.ts";
 import { readDailyRollups } from "../../reconcile/estimates.ts";
+import { createApi } from "../../api/stage.ts";
 import { createReconcileStage } from "../../reconcile/stage.ts";
 import { nodeInfo, podUsage, usageSnapshot } from "../../testkit/fixtures.ts";
 import { openTestRuntime, readStream, startNatsServer, testRawConfig, waitFor, writeConfigFile, type NatsServerHandle } from "../../testkit/index.ts";
@@ -176,6 +177,24 @@ describe("kce reconcile against a generated bill with known discounts", () => {
       expect(Math.abs(namespaceCompute + idle - dayBilled)).toBeLessThan(1e-9);
     }
     expect(checked).toBe(6);
+
+    // The query API answers from the reconciled days with reconciled=true: the cluster's two days
+    // (pods + idle, volumes included) cost what the bill says.
+    const api = createApi(rt);
+    await api.start();
+    try {
+      const window = `${new Date(day0).toISOString()},${new Date(day0 + 2 * DAY).toISOString()}`;
+      const billedTotal = [...billed.values()].reduce((a, b) => a + b, 0);
+      const got = await waitFor("reconciled allocations from the API", async () => {
+        const res = await fetch(`http://127.0.0.1:${api.port}/allocation?window=${window}&aggregate=cluster&accumulate=true&idle=true&reconciled=true`);
+        const body = (await res.json()) as { data: Array<Record<string, { totalCost: number }>> };
+        const total = Object.values(body.data[0] ?? {}).reduce((a, x) => a + x.totalCost, 0);
+        return Math.abs(total - billedTotal) < 1e-6 ? total : undefined;
+      }, 20_000, 250);
+      expect(got).toBeCloseTo(billedTotal, 6);
+    } finally {
+      await api.stop();
+    }
     // The volume takes its billed cost, and so do the pods' volume costs (one volume, one pod).
     for (const r of reconciled) {
       const day = new Date(r.windowStartMs).toISOString().slice(0, 10);
