@@ -44,7 +44,7 @@ describe("kce command line", () => {
   it("has help for every command", async () => {
     const top = await kce(["--help"]);
     expect(top.code).toBe(0);
-    const commands = ["demo", "agent", "pricer", "rollup", "savings", "sink-prometheus", "api", "all", "sim", "federation", "config"];
+    const commands = ["demo", "agent", "pricer", "rollup", "savings", "sink-prometheus", "api", "all", "sim", "federation", "reconcile", "prices", "install", "config"];
     for (const c of commands) expect(top.stdout).toMatch(new RegExp(`^  ${c}\\s`, "m"));
     for (const c of commands) {
       const help = await kce([c, "--help"]);
