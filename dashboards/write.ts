@@ -1,5 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { staleFiles, writeFiles } from "../local/generated-files.ts";
 import { stringify } from "yaml";
 import { DASHBOARDS } from "./definitions.ts";
 import { dashboard } from "./panels.ts";
@@ -31,25 +30,10 @@ export function dashboardFiles(): Record<string, string> {
 }
 
 export function writeDashboards(dir: string): string[] {
-  const out: string[] = [];
-  for (const [rel, text] of Object.entries(dashboardFiles())) {
-    const path = join(dir, rel);
-    mkdirSync(join(path, ".."), { recursive: true });
-    writeFileSync(path, text);
-    out.push(path);
-  }
-  return out;
+  return writeFiles(dir, dashboardFiles());
 }
 
 /** Files of deploy/grafana that differ from what the generator writes now. */
 export function staleDashboards(dir: string): string[] {
-  return Object.entries(dashboardFiles())
-    .filter(([rel, text]) => {
-      try {
-        return readFileSync(join(dir, rel), "utf8") !== text;
-      } catch {
-        return true;
-      }
-    })
-    .map(([rel]) => rel);
+  return staleFiles(dir, dashboardFiles());
 }
