@@ -76,7 +76,7 @@ function first(get: (c: string) => string | undefined, columns: string[]): strin
 }
 
 /** AWS line item types and the cost that reflects what was paid for the usage (amortised). */
-const AWS_NOT_USAGE = new Set(["tax", "credit", "refund", "fee", "riFee".toLowerCase(), "savingsplanrecurringfee", "savingsplanupfrontfee", "bundleddiscount", "edpdiscount", "privaterateddiscount"]);
+const AWS_NOT_USAGE = new Set(["tax", "credit", "refund", "fee", "rifee", "savingsplanrecurringfee", "savingsplanupfrontfee", "bundleddiscount", "edpdiscount", "privaterateddiscount"]);
 
 const awsCur: LayoutSpec = {
   layout: "aws-cur",

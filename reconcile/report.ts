@@ -29,21 +29,37 @@ function row(level: ReportRow["level"], cluster: string, name: string, estimated
  * with billed 0 and a note). Per namespace: the estimate against the reconciled allocation. Then the
  * bill's unmatched items by kind.
  */
+interface Summed {
+  cluster: string;
+  name: string;
+  estimated: number;
+  billed: number;
+  /** Days the resource was not on the bill (its estimate is not counted). */
+  missing: number;
+}
+
+/** Sums days of a resource (node or volume) per cluster and name, sorted by cluster then name. */
+function sumDays<D extends { cluster: string; estimated: number; billed: number | undefined }>(days: readonly D[], nameOf: (d: D) => string): Summed[] {
+  const sums = new Map<string, Summed>();
+  for (const d of days) {
+    const name = nameOf(d);
+    const key = `${d.cluster}\u0000${name}`;
+    const s = sums.get(key) ?? { cluster: d.cluster, name, estimated: 0, billed: 0, missing: 0 };
+    if (d.billed === undefined) s.missing++;
+    else {
+      s.estimated += d.estimated;
+      s.billed += d.billed;
+    }
+    sums.set(key, s);
+  }
+  return [...sums.values()].sort((a, b) => a.cluster.localeCompare(b.cluster) || a.name.localeCompare(b.name));
+}
+
 export function buildReport(result: ReconcileResult, files: FileSummary[], currency: string): AccuracyReport {
   const rows: ReportRow[] = [];
-  const byNode = new Map<string, { cluster: string; node: string; estimated: number; billed: number; missing: number }>();
-  for (const d of result.nodeDays) {
-    const key = `${d.cluster}\u0000${d.node}`;
-    const n = byNode.get(key) ?? { cluster: d.cluster, node: d.node, estimated: 0, billed: 0, missing: 0 };
-    if (d.billed === undefined) n.missing++;
-    else {
-      n.estimated += d.estimated;
-      n.billed += d.billed;
-    }
-    byNode.set(key, n);
-  }
+  const byNode = sumDays(result.nodeDays, (d) => d.node);
   const clusters = new Map<string, { estimated: number; billed: number; missing: number }>();
-  for (const n of byNode.values()) {
+  for (const n of byNode) {
     const c = clusters.get(n.cluster) ?? { estimated: 0, billed: 0, missing: 0 };
     c.estimated += n.estimated;
     c.billed += n.billed;
@@ -51,22 +67,9 @@ export function buildReport(result: ReconcileResult, files: FileSummary[], curre
     clusters.set(n.cluster, c);
   }
   for (const [cluster, c] of [...clusters].sort()) rows.push(row("cluster", cluster, cluster, c.estimated, c.billed, c.missing > 0 ? `${c.missing} node-days not on the bill (left as estimated)` : ""));
-  for (const n of [...byNode.values()].sort((a, b) => a.cluster.localeCompare(b.cluster) || a.node.localeCompare(b.node))) {
-    rows.push(row("node", n.cluster, n.node, n.estimated, n.billed, n.missing > 0 ? `${n.missing} day(s) not on the bill` : ""));
-  }
-  const byVolume = new Map<string, { cluster: string; pv: string; estimated: number; billed: number; missing: number }>();
-  for (const d of result.volumeDays) {
-    const key = `${d.cluster}\u0000${d.pvName}`;
-    const v = byVolume.get(key) ?? { cluster: d.cluster, pv: d.pvName, estimated: 0, billed: 0, missing: 0 };
-    if (d.billed === undefined) v.missing++;
-    else {
-      v.estimated += d.estimated;
-      v.billed += d.billed;
-    }
-    byVolume.set(key, v);
-  }
-  for (const v of [...byVolume.values()].sort((a, b) => a.cluster.localeCompare(b.cluster) || a.pv.localeCompare(b.pv))) {
-    rows.push(row("volume", v.cluster, v.pv, v.estimated, v.billed, v.missing > 0 ? `${v.missing} day(s) not on the bill (no cloud disk id, or not billed)` : ""));
+  for (const n of byNode) rows.push(row("node", n.cluster, n.name, n.estimated, n.billed, n.missing > 0 ? `${n.missing} day(s) not on the bill` : ""));
+  for (const v of sumDays(result.volumeDays, (d) => d.pvName)) {
+    rows.push(row("volume", v.cluster, v.name, v.estimated, v.billed, v.missing > 0 ? `${v.missing} day(s) not on the bill (no cloud disk id, or not billed)` : ""));
   }
   const byNamespace = new Map<string, { cluster: string; namespace: string; estimated: number; reconciled: number }>();
   for (const d of result.namespaceDays) {

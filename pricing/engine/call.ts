@@ -87,14 +87,13 @@ export class PricingCaller {
   }
 }
 
-/** The pricing counters, registered once per registry. */
+/** A metric registered once per registry: the existing one when a price book was built there before. */
+export function registeredOnce<M>(registry: Registry, name: string, create: () => M): M {
+  return (registry.getSingleMetric(name) as M | undefined) ?? create();
+}
+
+/** The pricing call counter. */
 export function pricingCallCounter(registry: Registry): Counter<"provider" | "endpoint" | "result"> {
-  const existing = registry.getSingleMetric("kube_cost_pricing_api_calls_total");
-  if (existing !== undefined) return existing as Counter<"provider" | "endpoint" | "result">;
-  return new Counter({
-    name: "kube_cost_pricing_api_calls_total",
-    help: "Calls to cloud pricing APIs by provider, endpoint and result (ok, throttled, error, circuit_open)",
-    labelNames: ["provider", "endpoint", "result"],
-    registers: [registry],
-  });
+  const name = "kube_cost_pricing_api_calls_total";
+  return registeredOnce(registry, name, () => new Counter({ name, help: "Calls to cloud pricing APIs by provider, endpoint and result (ok, throttled, error, circuit_open)", labelNames: ["provider", "endpoint", "result"], registers: [registry] }));
 }

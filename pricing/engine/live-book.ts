@@ -3,6 +3,7 @@ import type { Config } from "../../config/schema.ts";
 import type { Logger } from "../../telemetry/log.ts";
 import { volumeTypeOf } from "../storage-classes.ts";
 import type { EgressClass, NodePrice, NodePriceQuery, PriceBook, PriceSourceName, StoragePrice, StoragePriceQuery } from "../types.ts";
+import { registeredOnce } from "./call.ts";
 import type { SharedPrices } from "./shared.ts";
 import { regionWideZone, type CloudPriceSource, type OnDemandPrice, type SpotPrice } from "./source.ts";
 
@@ -63,12 +64,8 @@ export class LivePriceBook implements PriceBook {
     this.options = options;
     this.log = log;
     this.now = options.now ?? Date.now;
-    this.lookups =
-      (registry.getSingleMetric("kube_cost_pricing_cache_lookups_total") as Counter<"provider" | "result"> | undefined) ??
-      new Counter({ name: "kube_cost_pricing_cache_lookups_total", help: "Price lookups by provider and result (hit, stale, miss)", labelNames: ["provider", "result"], registers: [registry] });
-    this.age =
-      (registry.getSingleMetric("kube_cost_pricing_price_age_seconds") as Gauge<"provider" | "kind"> | undefined) ??
-      new Gauge({ name: "kube_cost_pricing_price_age_seconds", help: "Age of the oldest cached price in use, by provider and kind (on_demand, spot, storage)", labelNames: ["provider", "kind"], registers: [registry] });
+    this.lookups = registeredOnce(registry, "kube_cost_pricing_cache_lookups_total", () => new Counter({ name: "kube_cost_pricing_cache_lookups_total", help: "Price lookups by provider and result (hit, stale, miss)", labelNames: ["provider", "result"], registers: [registry] }));
+    this.age = registeredOnce(registry, "kube_cost_pricing_price_age_seconds", () => new Gauge({ name: "kube_cost_pricing_price_age_seconds", help: "Age of the oldest cached price in use, by provider and kind (on_demand, spot, storage)", labelNames: ["provider", "kind"], registers: [registry] }));
   }
 
   private want(map: Map<string, Set<string>>, region: string, type: string): void {

@@ -1,7 +1,7 @@
 import type { CloudCatalogClient } from "@google-cloud/billing";
 import type { PricingCaller } from "../engine/call.ts";
 import { regionWideZone, type CloudPriceSource, type OnDemandPrice, type SpotPrice } from "../engine/source.ts";
-import { machineFamily, machineShape } from "./shapes.ts";
+import { machineFamily, machineShape, type MachineShape } from "./shapes.ts";
 
 /** Compute Engine's service id in the Cloud Billing Catalog. */
 export const COMPUTE_ENGINE = "services/6F81-5844-456A";
@@ -92,24 +92,24 @@ export class GcpPriceSource implements CloudPriceSource {
     return skus;
   }
 
-  private async price(region: string, machineType: string, spot: boolean): Promise<number | undefined> {
+  /** The machine type's price from the family rates, with the shape it was computed from. */
+  private async price(region: string, machineType: string, spot: boolean): Promise<{ hourly: number; shape: MachineShape } | undefined> {
     const shape = machineShape(machineType);
     const rates = familyRates(await this.skus(), machineFamily(machineType), region, spot);
     if (shape === undefined || rates === undefined) return undefined;
-    return shape.vcpu * rates.corePerHour + shape.memoryGiB * rates.ramGiBPerHour;
+    return { hourly: shape.vcpu * rates.corePerHour + shape.memoryGiB * rates.ramGiBPerHour, shape };
   }
 
   async onDemand(region: string, machineType: string): Promise<OnDemandPrice | undefined> {
-    const hourly = await this.price(region, machineType, false);
-    const shape = machineShape(machineType);
-    return hourly === undefined ? undefined : { hourly, ...(shape === undefined ? {} : { vcpu: shape.vcpu, memoryGiB: shape.memoryGiB }) };
+    const p = await this.price(region, machineType, false);
+    return p === undefined ? undefined : { hourly: p.hourly, vcpu: p.shape.vcpu, memoryGiB: p.shape.memoryGiB };
   }
 
   async spot(region: string, machineTypes: readonly string[]): Promise<SpotPrice[]> {
     const out: SpotPrice[] = [];
     for (const t of machineTypes) {
-      const hourly = await this.price(region, t, true);
-      if (hourly !== undefined) out.push({ zone: regionWideZone(region), instanceType: t, hourly, atMs: Date.now() });
+      const p = await this.price(region, t, true);
+      if (p !== undefined) out.push({ zone: regionWideZone(region), instanceType: t, hourly: p.hourly, atMs: Date.now() });
     }
     return out;
   }
