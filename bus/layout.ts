@@ -22,6 +22,11 @@ export const SOURCE_HEADER = "Nats-Stream-Source";
 
 const KEY_BY_NAME = new Map<string, StreamKey>(Object.entries(STREAMS).map(([key, name]) => [name, key as StreamKey]));
 
+/** The key of a logical KCE stream name (KCE_USAGE → usage), or undefined for other streams. */
+export function streamKeyOf(name: string): StreamKey | undefined {
+  return KEY_BY_NAME.get(name);
+}
+
 /** The kinds a federation mode forwards from leaves to the hub. */
 export function forwardedKinds(mode: FederationConfig["mode"]): readonly StreamKey[] {
   return FORWARDED_KINDS[mode];
@@ -81,15 +86,14 @@ export interface StreamLayout {
 
 export function streamLayout(federation: FederationConfig, cluster: string): StreamLayout {
   const forwarded = new Set<StreamKey>(federation.role === "standalone" ? [] : forwardedKinds(federation.mode));
-  const keyOf = (stream: string): StreamKey | undefined => KEY_BY_NAME.get(stream);
   return {
     role: federation.role,
     physical: (stream) => {
-      const key = keyOf(stream);
+      const key = streamKeyOf(stream);
       return federation.role === "leaf" && key !== undefined && forwarded.has(key) ? leafStreamName(key, cluster) : stream;
     },
     checkSource: (stream, msg) => {
-      const key = keyOf(stream);
+      const key = streamKeyOf(stream);
       if (federation.role !== "hub" || key === undefined || !forwarded.has(key)) return;
       const from = sourceCluster(key, msg);
       let named: string;

@@ -9,7 +9,7 @@ import {
 import { nanos } from "@nats-io/transport-node";
 import type { Config } from "../config/schema.ts";
 import { StreamProvisionError } from "./errors.ts";
-import { clusterDomain, clusterSubjects, forwardedKinds, leafStreamName } from "./layout.ts";
+import { clusterDomain, clusterSubjects, forwardedKinds, leafStreamName, streamKeyOf } from "./layout.ts";
 import { STREAMS, subjects, type StreamKey } from "./subjects.ts";
 
 type StreamSpec = Partial<StreamConfig> & { name: string };
@@ -80,11 +80,10 @@ export function layoutStreamConfigs(config: Pick<Config, "streams" | "federation
   const { federation } = config;
   const base = streamConfigs(config.streams);
   if (federation.role === "standalone") return base;
-  const forwarded = new Set<string>(forwardedKinds(federation.mode).map((k) => STREAMS[k]));
-  const keyOf = (name: string) => (Object.keys(STREAMS) as StreamKey[]).find((k) => STREAMS[k] === name);
+  const forwarded = new Set<StreamKey>(forwardedKinds(federation.mode));
   return base.map((spec) => {
-    const key = keyOf(spec.name);
-    if (key === undefined || !forwarded.has(spec.name)) return spec;
+    const key = streamKeyOf(spec.name);
+    if (key === undefined || !forwarded.has(key)) return spec;
     if (federation.role === "leaf") return { ...spec, name: leafStreamName(key, config.cluster), subjects: [clusterSubjects(key, config.cluster)] };
     const sources: StreamSource[] = federation.clusters.map((c) => ({
       name: leafStreamName(key, c.name),

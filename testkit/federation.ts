@@ -1,8 +1,8 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { startNatsServer, type NatsServerHandle } from "../local/nats-server.ts";
-import { freePort } from "../local/ports.ts";
+import type { NatsServerHandle } from "../local/nats-server.ts";
+import { loopbackCluster, loopbackHub, startHubServer, startLeafServer } from "../local/federation.ts";
 import { deepMerge, validateConfig } from "../config/load.ts";
 import type { Config } from "../config/schema.ts";
 import { parseFederationSpec } from "../federation/files.ts";
@@ -26,16 +26,12 @@ export interface TestFederation {
   stop(): Promise<void>;
 }
 
-async function clusterSpec(dir: string, name: string): Promise<Record<string, unknown>> {
-  return { name, listen: "127.0.0.1", port: await freePort(), storeDir: join(dir, `store-${clusterFileToken(name)}`) };
-}
-
 export async function startFederation(clusters: string[], mode: "central" | "per-cluster" = "central"): Promise<TestFederation> {
   const dir = tempDir("kce-federation-");
   const raw = {
     mode,
-    hub: { listen: "127.0.0.1", port: await freePort(), leafPort: await freePort(), httpPort: await freePort(), storeDir: join(dir, "store-hub") },
-    clusters: await Promise.all(clusters.map((c) => clusterSpec(dir, c))),
+    hub: await loopbackHub(dir),
+    clusters: await Promise.all(clusters.map((c) => loopbackCluster(dir, c))),
   };
   let n = 0;
   let secrets: FederationSecrets | undefined;
@@ -45,8 +41,7 @@ export async function startFederation(clusters: string[], mode: "central" | "per
     for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
     return files;
   };
-  const startLeaf = (c: FederationSpec["clusters"][number]) =>
-    startNatsServer({ port: c.port, storeDir: c.storeDir, args: ["-c", join(dir, `leaf-${clusterFileToken(c.name)}.conf`)] });
+  const startLeaf = (c: FederationSpec["clusters"][number]) => startLeafServer(dir, c);
 
   const spec = parseFederationSpec(raw, "test federation");
   const fed: TestFederation = {
@@ -57,7 +52,7 @@ export async function startFederation(clusters: string[], mode: "central" | "per
       if (secrets === undefined) throw new Error("not rendered");
       return secrets;
     },
-    hub: await startNatsServer({ port: spec.hub.port, storeDir: spec.hub.storeDir, args: ["-c", join(dir, "hub.conf")] }),
+    hub: await startHubServer(dir, spec),
     leaves: new Map(),
     config: (of, overrides = {}) => {
       const file = of === "hub" ? "kce-hub.yaml" : `kce-leaf-${clusterFileToken(of)}.yaml`;
@@ -66,7 +61,7 @@ export async function startFederation(clusters: string[], mode: "central" | "per
       return validateConfig(deepMerge(deepMerge(parse(content) as Record<string, unknown>, TEST_SETTINGS), overrides));
     },
     addCluster: async (name) => {
-      fed.spec = parseFederationSpec({ ...raw, clusters: [...raw.clusters, await clusterSpec(dir, name)] }, "test federation");
+      fed.spec = parseFederationSpec({ ...raw, clusters: [...raw.clusters, await loopbackCluster(dir, name)] }, "test federation");
       raw.clusters = fed.spec.clusters;
       fed.files = render(fed.spec);
       const pid = fed.hub.pid();

@@ -7,7 +7,7 @@ import type { Config } from "../../config/schema.ts";
 import { parseFederationSpec } from "../../federation/files.ts";
 import { clusterFileToken, completeSecrets, renderFederation } from "../../federation/render.ts";
 import { startNatsServer, type NatsServerHandle } from "../../local/nats-server.ts";
-import { freePort } from "../../local/ports.ts";
+import { loopbackCluster, loopbackHub, startHubServer, startLeafServer } from "../../local/federation.ts";
 import { randomBytes } from "node:crypto";
 
 /** The NATS side of the demo: where the central stages and each cluster's agents connect. */
@@ -46,20 +46,11 @@ export async function federatedTopology(config: Config, names: string[], natsBin
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    const spec = parseFederationSpec(
-      {
-        hub: { listen: "127.0.0.1", port: await freePort(), leafPort: await freePort(), storeDir: join(dir, "hub") },
-        clusters: await Promise.all(names.map(async (name) => ({ name, listen: "127.0.0.1", port: await freePort(), storeDir: join(dir, clusterFileToken(name)) }))),
-      },
-      "demo federation",
-    );
+    const spec = parseFederationSpec({ hub: await loopbackHub(dir), clusters: await Promise.all(names.map((name) => loopbackCluster(dir, name))) }, "demo federation");
     const { files } = renderFederation(spec, completeSecrets(spec, undefined, () => randomBytes(12).toString("base64url")));
     for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content, { mode: 0o600 });
-    const bin = natsBin === undefined ? {} : { bin: natsBin };
-    servers.push(await startNatsServer({ ...bin, port: spec.hub.port, storeDir: spec.hub.storeDir, args: ["-c", join(dir, "hub.conf")] }));
-    for (const c of spec.clusters) {
-      servers.push(await startNatsServer({ ...bin, port: c.port, storeDir: c.storeDir, args: ["-c", join(dir, `leaf-${clusterFileToken(c.name)}.conf`)] }));
-    }
+    servers.push(await startHubServer(dir, spec, natsBin));
+    for (const c of spec.clusters) servers.push(await startLeafServer(dir, c, natsBin));
     const withRendered = (file: string): Config => {
       const rendered = parse(files[file] ?? "") as Record<string, unknown>;
       return validateConfig(deepMerge(JSON.parse(JSON.stringify(config)) as Record<string, unknown>, rendered));
