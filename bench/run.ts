@@ -10,30 +10,23 @@ import { benchReconcile } from "./reconcile.ts";
 const only = process.argv[2];
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
 console.log(`kube-cost-exporter benchmarks — ${new Date().toISOString()} — ${machine}\n`);
-if (only === undefined || only === "metrics") {
-  for (const line of await benchMetricsRender()) console.log(line);
-  console.log("");
+/** Each benchmark by the name `npm run bench -- <name>` selects; "pipeline" runs both topologies. */
+const BENCHES: Array<[name: string, group: string, run: () => Promise<string[]>]> = [
+  ["metrics", "metrics", benchMetricsRender],
+  ["query", "query", benchQuery],
+  ["pipeline-all", "pipeline", async () => (await benchPipeline("all")).lines],
+  ["pipeline-split", "pipeline", async () => (await benchPipeline("split")).lines],
+  ["federation", "federation", benchFederation],
+  ["reconcile", "reconcile", benchReconcile],
+  ["pricing", "pricing", benchPricing],
+];
+if (only !== undefined && !BENCHES.some(([name, group]) => only === name || only === group)) {
+  console.error(`unknown benchmark "${only}"; choose ${[...new Set(BENCHES.flatMap(([name, group]) => [group, name]))].join(", ")}`);
+  process.exit(2);
 }
-if (only === undefined || only === "query") {
-  for (const line of await benchQuery()) console.log(line);
-  console.log("");
-}
-for (const topology of ["all", "split"] as const) {
-  if (only !== undefined && only !== "pipeline" && only !== `pipeline-${topology}`) continue;
-  const result = await benchPipeline(topology);
-  for (const line of result.lines) console.log(line);
-  console.log("");
-}
-if (only === undefined || only === "federation") {
-  for (const line of await benchFederation()) console.log(line);
-  console.log("");
-}
-if (only === undefined || only === "reconcile") {
-  for (const line of await benchReconcile()) console.log(line);
-  console.log("");
-}
-if (only === undefined || only === "pricing") {
-  for (const line of await benchPricing()) console.log(line);
+for (const [name, group, run] of BENCHES) {
+  if (only !== undefined && only !== name && only !== group) continue;
+  for (const line of await run()) console.log(line);
   console.log("");
 }
 process.exit(0);
