@@ -112,6 +112,32 @@ const pricingDefaults = z
   })
   .prefault({});
 
+/** A cloud's own default rates on top of `pricing.defaults`; any key left out keeps the general default. */
+const cloudRates = z.strictObject({
+  cpuCoreHour: money.optional(),
+  ramGiBHour: money.optional(),
+  gpuHour: money.optional(),
+  spotCpuCoreHour: money.optional(),
+  spotRamGiBHour: money.optional(),
+  storageGiBMonth: money.optional(),
+  zoneEgressGiB: money.optional(),
+  regionEgressGiB: money.optional(),
+  internetEgressGiB: money.optional(),
+});
+
+/** OpenCost's per-cloud defaults (opencost/opencost configs/aws.json and azure.json). */
+const cloudDefaults = z
+  .strictObject({
+    aws: cloudRates.default({ internetEgressGiB: 0.143 }).describe("AWS defaults (OpenCost configs/aws.json: internet egress 0.143)"),
+    azure: cloudRates
+      .default({ cpuCoreHour: 0.039, ramGiBHour: 0.001917, spotCpuCoreHour: 0.007764, spotRamGiBHour: 0.000382, internetEgressGiB: 0.0725 })
+      .describe("Azure defaults (OpenCost configs/azure.json: CPU 0.039, RAM 0.001917, spot 0.007764 / 0.000382, internet egress 0.0725)"),
+    gcp: cloudRates.default({}).describe("GCP defaults (OpenCost's general defaults are GCP us-central1's)"),
+  })
+  .prefault({});
+
+const currencyCode = z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code such as USD, EUR or CNY");
+
 const pricingApi = z
   .strictObject({
     maxCallsPerMinute: positiveInt.default(100).describe("cloud pricing API calls per minute, all providers together"),
@@ -166,6 +192,12 @@ const pricing = z
     api: pricingApi,
     snapshotFile: z.string().optional().describe("price snapshot file (default: the shipped pricing/snapshot/prices.json)"),
     defaults: pricingDefaults,
+    cloudDefaults,
+    currency: currencyCode.default("USD").describe("currency of every amount the pipeline publishes (and of pricing.defaults and custom sheets)"),
+    exchangeRates: z
+      .record(currencyCode, z.number().positive().finite())
+      .default({})
+      .describe("units of pricing.currency per one unit of another currency, e.g. {CNY: 0.1404}; a price in a currency without a rate is refused, never read as pricing.currency"),
     networkEgressClass: z.enum(["none", "zone", "region", "internet"]).default("none").describe("class that pod transmit bytes are priced as (kubelet counters do not say where traffic went)"),
     storageClasses: z.record(z.string(), z.strictObject({ volumeType: z.string().min(1) })).default({}).describe("StorageClass → volume type, e.g. {fast: {volumeType: io2}}"),
   })

@@ -1,9 +1,18 @@
-import type { PricingDefaults } from "../config/schema.ts";
+import type { Config, PricingDefaults } from "../config/schema.ts";
 import type { EgressClass, NodePrice, NodePriceQuery, StoragePrice } from "./types.ts";
 
 /** Hours per month, as OpenCost and the cloud bills use. */
 export const HOURS_PER_MONTH = 730;
 export const GIB = 1024 ** 3;
+
+/**
+ * The default rates for a cloud: `pricing.defaults` with `pricing.cloudDefaults.<provider>` on top
+ * (OpenCost ships distinct AWS and Azure defaults; the shipped cloudDefaults carry them).
+ */
+export function defaultsFor(pricing: Config["pricing"], provider: string): PricingDefaults {
+  const own = (pricing.cloudDefaults as Record<string, Partial<PricingDefaults> | undefined>)[provider];
+  return own === undefined ? pricing.defaults : { ...pricing.defaults, ...own };
+}
 
 /**
  * Price of a node nobody lists, from OpenCost-style default rates: cores × CPU rate +

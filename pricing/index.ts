@@ -86,8 +86,11 @@ export function createPriceBook(pricing: Config["pricing"], deps: PriceBookDeps 
   switch (pricing.provider) {
     case "snapshot":
       return snapshot;
-    case "custom":
-      return new CustomPriceBook(readPriceSheet(pricing.customFile ?? ""), snapshot, Date.now());
+    case "custom": {
+      const sheet = readPriceSheet(pricing.customFile ?? "");
+      for (const w of sheet.warnings) (deps.log ?? silentLogger).warn(w);
+      return new CustomPriceBook(sheet, snapshot, Date.now(), pricing);
+    }
     case "aws":
     case "azure":
     case "gcp": {

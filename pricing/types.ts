@@ -1,9 +1,11 @@
 import type { CapacityType } from "../model/events.ts";
+import type { ResourceRates } from "./split.ts";
 
 /** Where a price came from, carried on every priced event so a number can be explained. */
 export type PriceSourceName =
   | "snapshot"
   | "snapshot-family"
+  | "snapshot-region"
   | "opencost-default"
   | "custom"
   | "aws-pricing-api"
@@ -21,30 +23,42 @@ export interface NodePriceQuery {
   cpuCores: number;
   memoryGiB: number;
   gpus: number;
+  /** The node's name and cloud provider id, for sheets that price single nodes. */
+  nodeName?: string;
+  providerId?: string;
 }
 
 export interface NodePrice {
-  /** USD per hour the node is charged at (spot price for spot nodes). */
+  /** Per hour the node is charged at (spot price for spot nodes), in `currency` (USD when absent). */
   hourlyCost: number;
-  /** USD per hour on-demand list price; 0 when unknown. */
+  /** Per hour on-demand list price; 0 when unknown. */
   onDemandHourlyCost: number;
-  /** USD per hour spot price; 0 when unknown. */
+  /** Per hour spot price; 0 when unknown. */
   spotHourlyCost: number;
   source: PriceSourceName;
   asOfMs: number;
+  /** ISO 4217 code of every amount here; absent means USD. */
+  currency?: string;
+  /** Per-resource rates to use as given (a custom sheet's); when absent the price is split. */
+  rates?: ResourceRates;
+  /** List price of one of the node's GPUs per hour, when the source prices GPUs on their own. */
+  gpuListHour?: number;
 }
 
 export interface StoragePriceQuery {
   provider: string;
   region: string;
   storageClass: string;
+  /** The PersistentVolume's name, for sheets that price single volumes. */
+  pvName?: string;
 }
 
 export interface StoragePrice {
-  /** USD per GiB-month (730 hours). */
+  /** Per GiB-month (730 hours), in `currency` (USD when absent). */
   gibMonthlyRate: number;
   source: PriceSourceName;
   asOfMs: number;
+  currency?: string;
 }
 
 export type EgressClass = "none" | "zone" | "region" | "internet";
@@ -56,6 +70,6 @@ export type EgressClass = "none" | "zone" | "region" | "internet";
 export interface PriceBook {
   nodePrice(query: NodePriceQuery): NodePrice;
   storagePrice(query: StoragePriceQuery): StoragePrice;
-  /** USD per GiB of egress of the given class; 0 for "none". */
+  /** Per GiB of egress of the given class, in pricing.currency; 0 for "none". */
   egressPrice(provider: string, egress: EgressClass): number;
 }

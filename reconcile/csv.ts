@@ -14,73 +14,89 @@ export class UnterminatedQuoteError extends Error {
   override readonly name = "UnterminatedQuoteError";
 }
 
-export async function* readCsv(chunks: AsyncIterable<string>): AsyncGenerator<CsvRecord> {
-  let field = "";
-  let fields: string[] = [];
-  let inQuotes = false;
-  let quoteSeen = false; // the previous char was a quote inside a quoted field
-  let line = 1;
-  let recordLine = 1;
-  let first = true;
-  let pendingCr = false;
-  let any = false;
-  for await (let chunk of chunks) {
-    if (first) {
+/** The reader's state machine: feed it text in any chunks, then finish. */
+class CsvParser {
+  private field = "";
+  private fields: string[] = [];
+  private inQuotes = false;
+  private quoteSeen = false; // the previous char was a quote inside a quoted field
+  private line = 1;
+  private recordLine = 1;
+  private first = true;
+  private pendingCr = false;
+  private any = false;
+
+  feed(chunk: string): CsvRecord[] {
+    if (this.first) {
       if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
-      first = false;
+      this.first = false;
     }
     const records: CsvRecord[] = [];
     for (let i = 0; i < chunk.length; i++) {
       const ch = chunk[i] as string;
-      if (pendingCr) {
-        pendingCr = false;
+      if (this.pendingCr) {
+        this.pendingCr = false;
         if (ch === "\n") continue;
       }
-      if (inQuotes) {
-        if (quoteSeen) {
-          quoteSeen = false;
+      if (this.inQuotes) {
+        if (this.quoteSeen) {
+          this.quoteSeen = false;
           if (ch === '"') {
-            field += '"';
+            this.field += '"';
             continue;
           }
-          inQuotes = false; // the quote closed the field; handle ch below
+          this.inQuotes = false; // the quote closed the field; handle ch below
         } else if (ch === '"') {
-          quoteSeen = true;
+          this.quoteSeen = true;
           continue;
         } else {
-          if (ch === "\n") line++;
-          field += ch;
+          if (ch === "\n") this.line++;
+          this.field += ch;
           continue;
         }
       }
-      if (ch === '"' && field === "") {
-        inQuotes = true;
-        any = true;
+      if (ch === '"' && this.field === "") {
+        this.inQuotes = true;
+        this.any = true;
       } else if (ch === ",") {
-        fields.push(field);
-        field = "";
-        any = true;
+        this.fields.push(this.field);
+        this.field = "";
+        this.any = true;
       } else if (ch === "\n" || ch === "\r") {
-        if (ch === "\r") pendingCr = true;
-        if (any || field !== "") {
-          fields.push(field);
-          records.push({ line: recordLine, fields });
+        if (ch === "\r") this.pendingCr = true;
+        if (this.any || this.field !== "") {
+          this.fields.push(this.field);
+          records.push({ line: this.recordLine, fields: this.fields });
         }
-        fields = [];
-        field = "";
-        any = false;
-        line++;
-        recordLine = line;
+        this.fields = [];
+        this.field = "";
+        this.any = false;
+        this.line++;
+        this.recordLine = this.line;
       } else {
-        field += ch;
-        any = true;
+        this.field += ch;
+        this.any = true;
       }
     }
-    yield* records;
+    return records;
   }
-  if (inQuotes && !quoteSeen) throw new UnterminatedQuoteError(`a quoted field opened on line ${recordLine} is not closed`);
-  if (any || field !== "") {
-    fields.push(field);
-    yield { line: recordLine, fields };
+
+  finish(): CsvRecord[] {
+    if (this.inQuotes && !this.quoteSeen) throw new UnterminatedQuoteError(`a quoted field opened on line ${this.recordLine} is not closed`);
+    if (!this.any && this.field === "") return [];
+    this.fields.push(this.field);
+    return [{ line: this.recordLine, fields: this.fields }];
   }
+}
+
+export async function* readCsv(chunks: AsyncIterable<string>): AsyncGenerator<CsvRecord> {
+  const parser = new CsvParser();
+  for await (const chunk of chunks) yield* parser.feed(chunk);
+  yield* parser.finish();
+}
+
+/** The records of a whole CSV text (a small file read at once, such as a price sheet). */
+export function parseCsv(text: string): CsvRecord[] {
+  const parser = new CsvParser();
+  return [...parser.feed(text), ...parser.finish()];
 }

@@ -57,9 +57,20 @@ function gib(memory: string | undefined): number {
   return m?.[1] === undefined ? NaN : Number(m[1].replace(",", ""));
 }
 
+/**
+ * Attributes that make a product something other than a plain on-demand instance: a Capacity Block
+ * or reservation market (`marketoption` other than OnDemand, $0.00 per hour), an unused-reservation or
+ * allocated-capacity row (`capacitystatus` other than Used). Absent attributes do not disqualify.
+ */
+function notPlainOnDemand(a: Record<string, string>): boolean {
+  const market = a["marketoption"];
+  const capacity = a["capacitystatus"];
+  return (market !== undefined && market !== "OnDemand") || (capacity !== undefined && capacity !== "Used");
+}
+
 export function onDemandOffer(offer: Offer): OnDemandOffer | undefined {
   const a = offer.product?.attributes;
-  if (a === undefined || a["instanceType"] === undefined) return undefined;
+  if (a === undefined || a["instanceType"] === undefined || notPlainOnDemand(a)) return undefined;
   const hourly = onDemandUsd(offer, /^Hrs?$/i);
   if (hourly === undefined) return undefined;
   const gpus = Number(a["gpu"] ?? 0);

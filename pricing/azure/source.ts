@@ -43,7 +43,8 @@ const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 /** Linux pay-as-you-go meters: no Windows products, hourly, consumption prices. */
 function linuxHourly(i: RetailItem): boolean {
-  return i.type === "Consumption" && !/windows/i.test(i.productName) && /^1 Hours?$/i.test(i.unitOfMeasure);
+  // The API answers in USD unless asked otherwise; an item in another currency is never read as USD.
+  return i.type === "Consumption" && (i.currencyCode ?? "USD") === "USD" && !/windows/i.test(i.productName) && /^1 Hours?$/i.test(i.unitOfMeasure);
 }
 
 /**

@@ -7,6 +7,7 @@ import { machineFamily, machineShape, type MachineShape } from "./shapes.ts";
 export const COMPUTE_ENGINE = "services/6F81-5844-456A";
 
 interface Money {
+  currencyCode?: string | null;
   units?: string | number | null;
   nanos?: number | null;
 }
@@ -24,7 +25,10 @@ const usd = (m: Money | null | undefined): number => Number(m?.units ?? 0) + (m?
 function skuPrice(sku: CatalogSku): number | undefined {
   const rates = sku.pricingInfo?.[0]?.pricingExpression?.tieredRates ?? [];
   const first = rates.find((r) => (r.startUsageAmount ?? 0) === 0) ?? rates[0];
-  return first === undefined ? undefined : usd(first.unitPrice);
+  // The request asks for USD; a price in any other currency is not a USD price and is not read as one.
+  const code = first?.unitPrice?.currencyCode;
+  if (first === undefined || (code !== undefined && code !== null && code !== "" && code !== "USD")) return undefined;
+  return usd(first.unitPrice);
 }
 
 export interface FamilyRates {
@@ -96,7 +100,8 @@ export class GcpPriceSource implements CloudPriceSource {
   private async price(region: string, machineType: string, spot: boolean): Promise<{ hourly: number; shape: MachineShape } | undefined> {
     const shape = machineShape(machineType);
     const rates = familyRates(await this.skus(), machineFamily(machineType), region, spot);
-    if (shape === undefined || rates === undefined) return undefined;
+    // Accelerator-optimized types include their GPUs, which family core/RAM rates do not price.
+    if (shape === undefined || rates === undefined || (shape.gpus ?? 0) > 0) return undefined;
     return { hourly: shape.vcpu * rates.corePerHour + shape.memoryGiB * rates.ramGiBPerHour, shape };
   }
 

@@ -2,7 +2,10 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import type { Config } from "../../config/schema.ts";
-import { defaultEgressPrice, defaultNodePrice, defaultStoragePrice } from "../defaults.ts";
+import { shippedCatalog, type CatalogEntry, type PriceCatalog } from "../catalog/catalog.ts";
+import { familyEstimate, type Sibling } from "../catalog/family.ts";
+import { defaultEgressPrice, defaultNodePrice, defaultStoragePrice, defaultsFor } from "../defaults.ts";
+import { toPipelineCurrency } from "../currency.ts";
 import { volumeTypeOf } from "../storage-classes.ts";
 import type { EgressClass, NodePrice, NodePriceQuery, PriceBook, StoragePrice, StoragePriceQuery } from "../types.ts";
 
@@ -70,6 +73,9 @@ export function readPriceSnapshot(path: string = SHIPPED_SNAPSHOT): PriceSnapsho
 
 const key = (...parts: string[]): string => parts.join("|");
 
+/** Distinct node shapes whose resolved price is kept (a cluster has far fewer). */
+const MAX_RESOLVED = 10_000;
+
 /** The family of an instance type: "m5" of "m5.xlarge", "n2-standard" of "n2-standard-4", "Standard_D_v5" of "Standard_D4s_v5". */
 export function familyOf(provider: string, instanceType: string): string | undefined {
   if (provider === "aws") return /^([a-z0-9-]+)\.[a-z0-9]+$/.exec(instanceType)?.[1];
@@ -82,64 +88,104 @@ export function familyOf(provider: string, instanceType: string): string | undef
 }
 
 /**
- * Prices from the offline snapshot, falling back to OpenCost-style default rates for instance
- * types or volume types the snapshot does not list (source `opencost-default`).
+ * Offline prices, in this order (DESIGN.md §3, pricing/README.md "Offline prices"):
+ * 1. the snapshot file (`pricing.snapshotFile`, hand-kept overrides) — source `snapshot`;
+ * 2. the shipped catalog, every type of every region its public tables list — source `snapshot`,
+ *    in the region's currency (CNY in AWS China);
+ * 3. the same type in the cloud's home region (us-east-1, eastus, us-central1; cn-north-1 for China,
+ *    us-gov-west-1 for GovCloud) when the region does not list it — source `snapshot-region`;
+ * 4. an unlisted size of a listed family, fitted from its siblings' prices — source `snapshot-family`;
+ * 5. OpenCost-style default rates × the node's shape — source `opencost-default`.
+ * A spot node whose spot price is unknown gets the default spot rates, never the on-demand price.
  */
 export class SnapshotPriceBook implements PriceBook {
   private readonly nodes = new Map<string, SnapshotNode>();
   private readonly storage = new Map<string, number>();
   private readonly asOfMs: number;
   private readonly pricing: Config["pricing"];
+  private readonly catalog: PriceCatalog;
 
-  constructor(snapshot: PriceSnapshot, pricing: Config["pricing"]) {
+  constructor(snapshot: PriceSnapshot, pricing: Config["pricing"], catalog: PriceCatalog = shippedCatalog()) {
     this.pricing = pricing;
+    this.catalog = catalog;
     this.asOfMs = Date.parse(snapshot.asOf);
     for (const n of snapshot.nodes) this.nodes.set(key(n.provider, n.region, n.instanceType), n);
     for (const s of snapshot.storage) this.storage.set(key(s.provider, s.region, s.volumeType), s.gibMonth);
   }
 
-  /**
-   * An unlisted size of a listed family in the same region ("m5.4xlarge" when "m5.xlarge" is listed)
-   * is priced from a sibling, scaled by vCPUs: sizes of one family are priced linearly.
-   */
-  private familyPrice(query: NodePriceQuery, fallback: NodePrice): NodePrice | undefined {
+  /** An unlisted size priced from the listed sizes of its family in the region (or its home region). */
+  private familyPrice(query: NodePriceQuery): NodePrice | undefined {
     const family = familyOf(query.provider, query.instanceType);
-    if (family === undefined || query.cpuCores <= 0 || query.gpus > 0) return undefined;
-    const sibling = [...this.nodes.values()].find((n) => n.provider === query.provider && n.region === query.region && n.gpus === 0 && familyOf(n.provider, n.instanceType) === family);
-    if (sibling === undefined) return undefined;
-    const ratio = query.cpuCores / sibling.vcpu;
-    const onDemand = sibling.onDemand * ratio;
-    const spot = sibling.spot === undefined ? 0 : sibling.spot * ratio;
-    if (query.capacityType === "SPOT" && spot <= 0) return { ...fallback, onDemandHourlyCost: onDemand };
-    return { hourlyCost: query.capacityType === "SPOT" ? spot : onDemand, onDemandHourlyCost: onDemand, spotHourlyCost: spot, source: "snapshot-family", asOfMs: this.asOfMs };
+    if (family === undefined || query.cpuCores <= 0) return undefined;
+    const listed = this.catalog.instanceTypes(query.provider, query.region);
+    const region = listed.length > 0 ? query.region : this.catalog.homeRegion(query.provider, query.region);
+    if (region === undefined) return undefined;
+    const currency = this.catalog.lookup(query.provider, region, this.catalog.instanceTypes(query.provider, region)[0] ?? "")?.currency ?? "USD";
+    const siblings = (kind: "onDemand" | "spot"): Sibling[] =>
+      this.catalog.instanceTypes(query.provider, region).flatMap((t) => {
+        if (familyOf(query.provider, t) !== family) return [];
+        const e = this.catalog.lookup(query.provider, region, t);
+        const price = kind === "spot" ? e?.spot : e?.onDemand;
+        if (e?.shape === undefined || price === undefined || e.shape[2] !== query.gpus) return [];
+        return [{ vcpu: e.shape[0], memoryGiB: e.shape[1], price }];
+      });
+    const target = { vcpu: query.cpuCores, memoryGiB: query.memoryGiB };
+    const weights = defaultsFor(this.pricing, query.provider);
+    const onDemand = familyEstimate(siblings("onDemand"), target, weights);
+    if (onDemand === undefined) return undefined;
+    const spot = familyEstimate(siblings("spot"), target, weights) ?? 0;
+    return this.priced(query, { onDemand, spot, source: "snapshot-family", asOfMs: this.asOfMs, currency });
   }
 
-  nodePrice(query: NodePriceQuery): NodePrice {
-    const entry = this.nodes.get(key(query.provider, query.region, query.instanceType));
-    const fallback = defaultNodePrice(query, this.pricing.defaults, this.asOfMs);
-    if (entry === undefined) return this.familyPrice(query, fallback) ?? fallback;
-    const spot = entry.spot ?? 0;
-    if (query.capacityType === "SPOT" && spot <= 0) {
-      // Never price a spot node at on-demand: use the default spot estimate, flagged as such.
-      return { ...fallback, onDemandHourlyCost: entry.onDemand };
+  private priced(query: NodePriceQuery, p: { onDemand: number; spot: number; source: NodePrice["source"]; asOfMs: number; currency: string }): NodePrice {
+    if (query.capacityType === "SPOT" && p.spot <= 0) {
+      // Never price a spot node at on-demand: the list price × the default spot-to-on-demand ratio
+      // of this shape, flagged as a default estimate.
+      const d = defaultNodePrice(query, defaultsFor(this.pricing, query.provider), this.asOfMs);
+      const spot = d.onDemandHourlyCost > 0 ? (p.onDemand * d.spotHourlyCost) / d.onDemandHourlyCost : d.spotHourlyCost;
+      return { hourlyCost: spot, onDemandHourlyCost: p.onDemand, spotHourlyCost: spot, source: "opencost-default", asOfMs: this.asOfMs, currency: p.currency };
     }
-    return {
-      hourlyCost: query.capacityType === "SPOT" ? spot : entry.onDemand,
-      onDemandHourlyCost: entry.onDemand,
-      spotHourlyCost: spot,
-      source: "snapshot",
-      asOfMs: this.asOfMs,
-    };
+    return { hourlyCost: query.capacityType === "SPOT" ? p.spot : p.onDemand, onDemandHourlyCost: p.onDemand, spotHourlyCost: p.spot, source: p.source, asOfMs: p.asOfMs, currency: p.currency };
+  }
+
+  private fromCatalog(query: NodePriceQuery, e: CatalogEntry): NodePrice {
+    return this.priced(query, { onDemand: e.onDemand, spot: e.spot ?? 0, source: e.regionFallback ? "snapshot-region" : "snapshot", asOfMs: e.asOfMs, currency: e.currency });
+  }
+
+  /** Resolved prices per query: the fallbacks scan a region's types, so the pricer's hot path must not repeat them. */
+  private readonly resolved = new Map<string, NodePrice>();
+
+  nodePrice(query: NodePriceQuery): NodePrice {
+    const k = key(query.provider, query.region, query.instanceType, query.capacityType, String(query.cpuCores), String(query.memoryGiB), String(query.gpus));
+    let price = this.resolved.get(k);
+    if (price === undefined) {
+      if (this.resolved.size >= MAX_RESOLVED) this.resolved.clear();
+      price = this.resolve(query);
+      this.resolved.set(k, price);
+    }
+    return price;
+  }
+
+  private resolve(query: NodePriceQuery): NodePrice {
+    const entry = this.nodes.get(key(query.provider, query.region, query.instanceType));
+    if (entry !== undefined) return this.priced(query, { onDemand: entry.onDemand, spot: entry.spot ?? 0, source: "snapshot", asOfMs: this.asOfMs, currency: "USD" });
+    const listed = this.catalog.lookup(query.provider, query.region, query.instanceType);
+    if (listed !== undefined && !listed.regionFallback) return this.fromCatalog(query, listed);
+    const family = listed === undefined ? this.familyPrice(query) : undefined;
+    if (family !== undefined) return family;
+    if (listed !== undefined) return this.fromCatalog(query, listed);
+    return defaultNodePrice(query, defaultsFor(this.pricing, query.provider), this.asOfMs);
   }
 
   storagePrice(query: StoragePriceQuery): StoragePrice {
     const volumeType = volumeTypeOf(query.provider, query.storageClass, this.pricing.storageClasses);
     const rate = volumeType === undefined ? undefined : this.storage.get(key(query.provider, query.region, volumeType));
-    if (rate === undefined) return defaultStoragePrice(this.pricing.defaults, this.asOfMs);
+    if (rate === undefined) return defaultStoragePrice(defaultsFor(this.pricing, query.provider), this.asOfMs);
     return { gibMonthlyRate: rate, source: "snapshot", asOfMs: this.asOfMs };
   }
 
-  egressPrice(_provider: string, egress: EgressClass): number {
-    return defaultEgressPrice(this.pricing.defaults, egress);
+  /** Per GiB in pricing.currency (the default rates are USD, converted with pricing.exchangeRates). */
+  egressPrice(provider: string, egress: EgressClass): number {
+    return toPipelineCurrency(this.pricing, defaultEgressPrice(defaultsFor(this.pricing, provider), egress), "USD", "the default egress rate");
   }
 }

@@ -1,8 +1,9 @@
 import type { Config } from "../../config/schema.ts";
-import { podIdentity, type NodeCost, type PodCost, type PodUsage, type PricedSnapshot, type UsageSnapshot, type VolumeCost } from "../../model/events.ts";
-import { GIB, HOURS_PER_MONTH } from "../../pricing/defaults.ts";
-import { splitNodePrice, type ResourceRates } from "../../pricing/split.ts";
-import type { PriceBook } from "../../pricing/types.ts";
+import { podIdentity, type CapacityType, type NodeCost, type PodCost, type PodUsage, type PricedSnapshot, type UsageSnapshot, type VolumeCost } from "../../model/events.ts";
+import { nodePriceInPipelineCurrency, toPipelineCurrency } from "../../pricing/currency.ts";
+import { defaultsFor, GIB, HOURS_PER_MONTH } from "../../pricing/defaults.ts";
+import { splitNodePrice, type NodeShapeForSplit, type ResourceRates } from "../../pricing/split.ts";
+import type { NodePrice, PriceBook } from "../../pricing/types.ts";
 
 const SECONDS_PER_HOUR = 3600;
 
@@ -80,6 +81,18 @@ function attributeVolumes(pods: PodCost[], usage: UsageSnapshot, volumes: Volume
 }
 
 /**
+ * The per-resource rates of a node: a sheet's own rates as given (never re-split), otherwise the
+ * node price split by {@link splitNodePrice} (spot weights for spot nodes, the GPU's list price when known).
+ */
+export function nodeRates(price: NodePrice, shape: NodeShapeForSplit, capacityType: CapacityType, pricing: Config["pricing"], provider: string): ResourceRates {
+  if (price.rates !== undefined) return price.rates;
+  return splitNodePrice(price.hourlyCost, shape, defaultsFor(pricing, provider), {
+    spot: capacityType === "SPOT",
+    ...(price.gpuListHour === undefined ? {} : { gpuListHour: price.gpuListHour }),
+  });
+}
+
+/**
  * Prices one usage snapshot (DESIGN.md §3): the node's hourly price split into CPU/RAM/GPU
  * rates; each pod charged max(request, usage) × rate × hours; volumes by GiB-month / 730;
  * idle = node cost − pods' compute cost, per resource, never negative (excess is overcommit).
@@ -94,7 +107,7 @@ export function priceSnapshot(
   const info = usage.nodeInfo;
   const hours = usage.windowSeconds / SECONDS_PER_HOUR;
   const memoryGiB = info.memoryBytes / GIB;
-  const price = book.nodePrice({
+  const listed = book.nodePrice({
     provider: info.provider,
     region: info.region,
     zone: info.zone,
@@ -103,14 +116,18 @@ export function priceSnapshot(
     cpuCores: info.cpuCores,
     memoryGiB,
     gpus: info.gpus,
+    nodeName: usage.node,
+    providerId: info.providerId,
   });
-  const rates = splitNodePrice(price.hourlyCost, { cpuCores: info.cpuCores, memoryGiB, gpus: info.gpus }, pricing.defaults);
+  const price = nodePriceInPipelineCurrency(pricing, listed, `node ${usage.node} (${info.provider} ${info.instanceType} in ${info.region})`);
+  const rates = nodeRates(price, { cpuCores: info.cpuCores, memoryGiB, gpus: info.gpus }, info.capacityType, pricing, info.provider);
   const egress = book.egressPrice(info.provider, pricing.networkEgressClass);
   const pods = usage.pods.map((pod) => podCost(pod, rates, egress));
 
   const volumes: VolumeCost[] = usage.volumes.map((v) => {
-    const storage = book.storagePrice({ provider: info.provider, region: info.region, storageClass: v.storageClass });
-    const monthlyCost = (v.capacityBytes / GIB) * storage.gibMonthlyRate;
+    const storage = book.storagePrice({ provider: info.provider, region: info.region, storageClass: v.storageClass, pvName: v.pvName });
+    const gibMonthlyRate = toPipelineCurrency(pricing, storage.gibMonthlyRate, storage.currency, `storage class ${v.storageClass} (${info.provider} ${info.region})`);
+    const monthlyCost = (v.capacityBytes / GIB) * gibMonthlyRate;
     return {
       pvName: v.pvName,
       volumeId: v.volumeId,
@@ -118,7 +135,7 @@ export function priceSnapshot(
       capacityBytes: v.capacityBytes,
       claimNamespace: v.claimNamespace,
       claimName: v.claimName,
-      gibMonthlyRate: storage.gibMonthlyRate,
+      gibMonthlyRate,
       monthlyCost,
       windowCost: (monthlyCost * hours) / HOURS_PER_MONTH,
       priceSource: storage.source,

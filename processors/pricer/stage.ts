@@ -4,6 +4,7 @@ import type { Stage } from "../../bus/stage-types.ts";
 import { snapshotId, STREAMS, subjects } from "../../bus/subjects.ts";
 import { transformStage } from "../../bus/transform-stage.ts";
 import { createPriceBook, type ManagedPriceBook } from "../../pricing/index.ts";
+import { PriceCurrencyError } from "../../pricing/currency.ts";
 import { natsSharedPrices } from "../../pricing/engine/shared.ts";
 import { priceSnapshot } from "./cost-model.ts";
 import { usageProblem } from "./validate.ts";
@@ -41,7 +42,15 @@ export function createPricer(rt: Runtime, book: ManagedPriceBook = pricerBook(rt
       const problem = usageProblem(usage);
       if (problem !== undefined) throw new PoisonMessageError("invalid_usage", problem);
     },
-    transform: (usage) => priceSnapshot(usage, book, rt.config.pricing, Date.now()),
+    transform: (usage) => {
+      try {
+        return priceSnapshot(usage, book, rt.config.pricing, Date.now());
+      } catch (err) {
+        // A price in a currency without an exchange rate: no retry can fix it, and it must not be read as another currency.
+        if (err instanceof PriceCurrencyError) throw new PoisonMessageError("price_currency", err.message);
+        throw err;
+      }
+    },
     subject: (priced) => subjects.priced(priced.cluster, priced.node),
     msgId: (priced) => snapshotId(priced.cluster, priced.node, priced.windowStartMs),
   });

@@ -51,8 +51,9 @@ describe("GCP prices from the Cloud Billing Catalog", () => {
   it("knows the documented machine shapes", () => {
     expect(machineShape("n2-standard-4")).toEqual({ vcpu: 4, memoryGiB: 16 });
     expect(machineShape("n1-highmem-8")).toEqual({ vcpu: 8, memoryGiB: 52 });
-    expect(machineShape("e2-medium")).toEqual({ vcpu: 2, memoryGiB: 4 });
+    expect(machineShape("e2-medium")).toEqual({ vcpu: 1, memoryGiB: 4 }); // billed for 1 of its 2 burstable vCPUs
     expect(machineShape("n2-custom-6-20480")).toEqual({ vcpu: 6, memoryGiB: 20 });
-    expect(machineShape("a3-megagpu-8g")).toBeUndefined();
+    expect(machineShape("a3-megagpu-8g")).toEqual({ vcpu: 208, memoryGiB: 1872, gpus: 8 });
+    expect(machineShape("x9-weird-1")).toBeUndefined();
   });
 });
