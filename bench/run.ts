@@ -1,4 +1,5 @@
 import { cpus, totalmem } from "node:os";
+import { benchAccuracy } from "./accuracy.ts";
 import { benchFederation } from "./federation.ts";
 import { benchMetricsRender } from "./metrics-render.ts";
 import { benchPipeline } from "./pipeline.ts";
@@ -19,6 +20,7 @@ const BENCHES: Array<[name: string, group: string, run: () => Promise<string[]>]
   ["federation", "federation", benchFederation],
   ["reconcile", "reconcile", benchReconcile],
   ["pricing", "pricing", benchPricing],
+  ["accuracy", "accuracy", benchAccuracy],
 ];
 if (only !== undefined && !BENCHES.some(([name, group]) => only === name || only === group)) {
   console.error(`unknown benchmark "${only}"; choose ${[...new Set(BENCHES.flatMap(([name, group]) => [group, name]))].join(", ")}`);

@@ -3,7 +3,8 @@
  * family are priced by vCPUs and memory, but not always in proportion to vCPUs (burstable families
  * such as t3 differ only in memory), so the siblings' prices are fitted as `a × vCPUs + b × GiB`
  * (least squares, a and b ≥ 0). When the siblings cannot separate the two (every sibling has the
- * same GiB per vCPU), the nearest sibling is scaled by `cores × cpuRate + GiB × ramRate`.
+ * same GiB per vCPU) or the fit misses a sibling by more than 2 %, the target's `cores × cpuRate +
+ * GiB × ramRate` is priced at the siblings' median price per unit of that weight.
  */
 export interface Sibling {
   vcpu: number;
@@ -15,6 +16,9 @@ export interface FamilyWeights {
   cpuCoreHour: number;
   ramGiBHour: number;
 }
+
+/** A fit that misses a sibling's price by more than this is not trusted; the median sibling ratio is used instead. */
+const MAX_FIT_RESIDUAL = 0.02;
 
 /** Relative size below which the normal equations are treated as singular. */
 const SINGULAR = 1e-9;
@@ -48,11 +52,19 @@ export function familyEstimate(siblings: readonly Sibling[], target: { vcpu: num
   const usable = siblings.filter((s) => s.vcpu > 0 && s.memoryGiB > 0 && s.price > 0);
   if (usable.length === 0 || target.vcpu <= 0) return undefined;
   const fit = fitFamily(usable);
-  if (fit !== undefined) {
+  const explains = (f: { perVcpu: number; perGiB: number }): boolean => usable.every((s) => Math.abs((f.perVcpu * s.vcpu + f.perGiB * s.memoryGiB) / s.price - 1) <= MAX_FIT_RESIDUAL);
+  if (fit !== undefined && explains(fit)) {
     const price = fit.perVcpu * target.vcpu + fit.perGiB * target.memoryGiB;
     if (price > 0) return price;
   }
+  // The median price per unit of default-rate weight over the siblings: robust to a sibling whose
+  // list price is out of line with the rest of its family.
   const weight = (s: { vcpu: number; memoryGiB: number }): number => s.vcpu * weights.cpuCoreHour + s.memoryGiB * weights.ramGiBHour;
-  const nearest = usable.reduce((best, s) => (Math.abs(Math.log(weight(s) / weight(target))) < Math.abs(Math.log(weight(best) / weight(target))) ? s : best));
-  return (nearest.price * weight(target)) / weight(nearest);
+  // Siblings of the target's own memory-per-vCPU ratio first (Azure's D11–D15 share a family name with D1–D5).
+  const ratio = (s: { vcpu: number; memoryGiB: number }): number => s.memoryGiB / s.vcpu;
+  const same = usable.filter((s) => Math.abs(ratio(s) / ratio(target) - 1) < 0.01);
+  const perWeight = (same.length > 0 ? same : usable).map((s) => s.price / weight(s)).sort((a, b) => a - b);
+  const mid = perWeight.length / 2;
+  const median = perWeight.length % 2 === 1 ? (perWeight[Math.floor(mid)] ?? 0) : ((perWeight[mid - 1] ?? 0) + (perWeight[mid] ?? 0)) / 2;
+  return median * weight(target);
 }

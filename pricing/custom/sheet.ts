@@ -16,8 +16,8 @@
  * `regionNetworkEgress`, `internetNetworkEgress` (per GiB), as strings or numbers.
  *
  * OpenCost's CSV (pricing_schema.csv): `EndTimestamp,InstanceID,Region,AssetClass,InstanceIDField,
- * InstanceType,MarketPriceHourly,Version`; node rows matched by `metadata.name`, `spec.providerID` or
- * the InstanceType column, pv rows by `metadata.name` or `spec.storageClassName` (per GiB-hour), gpu rows
+ * InstanceType,MarketPriceHourly,Version`; node rows matched by `metadata.name`, `spec.providerID`, the
+ * instance-type label, or (no InstanceIDField) the InstanceType column, pv rows by `metadata.name` or `spec.storageClassName` (per GiB-hour), gpu rows
  * by a node label (read, reported as not applied: node labels do not reach the pricer yet).
  */
 import { readFileSync } from "node:fs";
@@ -170,6 +170,7 @@ function fromOurCsv(path: string, header: string[], rows: Array<{ line: number; 
   return sheet;
 }
 
+const INSTANCE_TYPE_LABELS = ["metadata.labels.node.kubernetes.io/instance-type", "metadata.labels.beta.kubernetes.io/instance-type"];
 const OPENCOST_CSV = ["InstanceID", "Region", "AssetClass", "InstanceIDField", "InstanceType", "MarketPriceHourly"] as const;
 
 function fromOpenCostCsv(path: string, header: string[], rows: Array<{ line: number; fields: string[] }>): PriceSheet {
@@ -182,11 +183,13 @@ function fromOpenCostCsv(path: string, header: string[], rows: Array<{ line: num
     const idField = cell(field);
     switch (cell(asset).toLowerCase()) {
       case "node": {
+        // The InstanceID in the field InstanceIDField identifies the node; InstanceType alone is a match by type.
         const match: NodeMatch = { ...where };
-        if (cell(type) !== "") match.instanceType = cell(type);
         if (idField === "metadata.name") match.nodeName = cell(id);
         else if (idField === "spec.providerID") match.providerId = cell(id);
-        else if (idField !== "" || match.instanceType === undefined) {
+        else if (INSTANCE_TYPE_LABELS.includes(idField)) match.instanceType = cell(id);
+        else if (idField === "" && cell(type) !== "") match.instanceType = cell(type);
+        else {
           sheet.warnings.push(`${path} line ${line}: node price keyed by ${idField === "" ? "nothing" : idField} is not applied (node labels do not reach the pricer yet; use metadata.name, spec.providerID or InstanceType)`);
           continue;
         }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { readPriceSnapshot, SnapshotPriceBook } from "../../pricing/snapshot/snapshot.ts";
 import { defaultConfig, GiB, nodeInfo, podUsage, usageSnapshot } from "../../testkit/fixtures.ts";
+import { PriceCurrencyError } from "../../pricing/currency.ts";
 import { priceSnapshot } from "./cost-model.ts";
 import { usageProblem } from "./validate.ts";
 
@@ -74,6 +75,32 @@ describe("cost model", () => {
     const internet = defaultConfig({ pricing: { networkEgressClass: "internet" } });
     // An AWS node: OpenCost's AWS internet egress default, 0.143 per GiB (configs/aws.json).
     expect(priceSnapshot(usageSnapshot({ pods: [pod] }), book, internet.pricing, 0).pods[0]?.networkCost).toBeCloseTo(0.286, 15);
+  });
+
+  it("converts a price listed in another currency, or refuses it; never reads CNY as USD", () => {
+    const china = usageSnapshot({ nodeInfo: nodeInfo({ region: "cn-north-1", zone: "cn-north-1a", instanceType: "c5.large", cpuCores: 2, memoryBytes: 4 * GiB }) });
+    expect(() => priceSnapshot(china, book, config.pricing, 0)).toThrow(PriceCurrencyError);
+    expect(() => priceSnapshot(china, book, config.pricing, 0)).toThrow(/priced in CNY.*set pricing\.exchangeRates\.CNY/);
+    const withRate = defaultConfig({ pricing: { exchangeRates: { CNY: 0.14 } } });
+    expect(priceSnapshot(china, book, withRate.pricing, 0).nodeCost.hourlyCost).toBeCloseTo(0.739 * 0.14, 15);
+    const inCny = defaultConfig({ pricing: { currency: "CNY" } });
+    expect(priceSnapshot(china, book, inCny.pricing, 0).nodeCost.hourlyCost).toBe(0.739);
+    expect(() => priceSnapshot(usageSnapshot(), book, inCny.pricing, 0)).toThrow(/priced in USD/);
+  });
+
+  it("gives a CPU-only pod on a GPU node its CPU and RAM cost (g4dn.xlarge)", () => {
+    const usage = usageSnapshot({
+      windowSeconds: 3600,
+      windowStartMs: 1_699_999_200_000,
+      nodeInfo: nodeInfo({ instanceType: "g4dn.xlarge", cpuCores: 4, memoryBytes: 16 * GiB, gpus: 1 }),
+      pods: [podUsage({ runningSeconds: 3600, cpuRequestCores: 0.5, cpuUsageCores: 0.1, cpuCoreSeconds: 360, memoryRequestBytes: GiB, memoryWorkingSetAvgBytes: GiB / 2 })],
+    });
+    const priced = priceSnapshot(usage, book, config.pricing, 0);
+    expect(priced.nodeCost.hourlyCost).toBe(0.526);
+    expect(priced.pods[0]?.cpuCost).toBeCloseTo(0.5 * 0.031611, 12);
+    expect(priced.pods[0]?.ramCost).toBeCloseTo(0.004237, 12);
+    const n = priced.nodeCost;
+    expect(n.cpuCost + n.ramCost + n.gpuCost).toBeCloseTo(0.526, 12);
   });
 
   it("finds what makes a snapshot unpriceable", () => {

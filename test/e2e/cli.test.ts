@@ -40,6 +40,25 @@ const portClosed = (port: number) =>
     socket.once("error", () => resolve(true));
   });
 
+describe("kce prices show", () => {
+  it("audits any type of the catalog: price, split, source and as-of, with fallbacks flagged", async () => {
+    const g5 = await kce(["prices", "show", "--provider", "aws", "--region", "us-east-1", "--instance-type", "g5.xlarge", "-o", "json"]);
+    expect(g5.code).toBe(0);
+    const [row] = JSON.parse(g5.stdout) as Array<Record<string, number | string | boolean>>;
+    expect(row).toMatchObject({ hourly: 1.006, source: "snapshot", fallback: false, currency: "USD", gpus: 1, asOf: "2026-07-20" });
+    expect(Number(row?.["cpuCoreHour"])).toBeGreaterThan(0);
+    expect(4 * Number(row?.["cpuCoreHour"]) + 16 * Number(row?.["ramGiBHour"]) + Number(row?.["gpuHour"])).toBeCloseTo(1.006, 9);
+    const elsewhere = await kce(["prices", "show", "--provider", "aws", "--region", "eu-west-1", "--instance-type", "p5.48xlarge"]);
+    expect(elsewhere.stdout).toMatch(/p5\.48xlarge .*55\.040000 .*snapshot-region \(fallback\)/);
+    expect(elsewhere.stderr).toMatch(/priced by snapshot-region: the region does not list the type; its price in us-east-1/);
+    const csv = await kce(["prices", "show", "--provider", "gcp", "--region", "europe-west4", "-o", "csv"]);
+    expect(csv.stdout.split("\n").length).toBeGreaterThan(300);
+    const bad = await kce(["prices", "show", "--provider", "aws"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--region/);
+  });
+});
+
 describe("kce command line", () => {
   it("has help for every command", async () => {
     const top = await kce(["--help"]);
