@@ -80,6 +80,10 @@ const agent = z
       })
       .prefault({}),
     intervalSeconds: z.number().int().min(1).max(3600).default(60).describe("publish one snapshot per node per interval, s"),
+    spotLabels: z
+      .array(z.string().regex(/^[^=\s]+=[^=\s]*$/, "must be name=value, e.g. kops.k8s.io/instancegroup=spotinstance-nodes"))
+      .default([])
+      .describe("node labels (name=value) that mark spot nodes, beside the built-in EKS, Karpenter, GKE and AKS labels (OpenCost's spotLabel/spotLabelValue)"),
     samplesPerInterval: z.number().int().min(1).max(60).default(4).describe("Summary API samples per interval (memory avg/max)"),
     maxBackfillWindows: z.number().int().min(0).max(10_000).default(60).describe("windows rebuilt after an agent restart gap"),
     summaryTimeoutMs: positiveInt.default(5000).describe("timeout of one /stats/summary read, ms"),
@@ -114,15 +118,15 @@ const pricingDefaults = z
 
 /** A cloud's own default rates on top of `pricing.defaults`; any key left out keeps the general default. */
 const cloudRates = z.strictObject({
-  cpuCoreHour: money.optional(),
-  ramGiBHour: money.optional(),
-  gpuHour: money.optional(),
-  spotCpuCoreHour: money.optional(),
-  spotRamGiBHour: money.optional(),
-  storageGiBMonth: money.optional(),
-  zoneEgressGiB: money.optional(),
-  regionEgressGiB: money.optional(),
-  internetEgressGiB: money.optional(),
+  cpuCoreHour: money.optional().describe("USD per core-hour (as pricing.defaults.cpuCoreHour)"),
+  ramGiBHour: money.optional().describe("USD per GiB-hour"),
+  gpuHour: money.optional().describe("USD per GPU-hour"),
+  spotCpuCoreHour: money.optional().describe("USD per spot core-hour"),
+  spotRamGiBHour: money.optional().describe("USD per spot GiB-hour"),
+  storageGiBMonth: money.optional().describe("USD per GiB-month of unknown storage classes"),
+  zoneEgressGiB: money.optional().describe("USD per GiB, cross-zone egress"),
+  regionEgressGiB: money.optional().describe("USD per GiB, cross-region egress"),
+  internetEgressGiB: money.optional().describe("USD per GiB, internet egress"),
 });
 
 /** OpenCost's per-cloud defaults (opencost/opencost configs/aws.json and azure.json). */

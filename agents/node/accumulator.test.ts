@@ -29,6 +29,15 @@ describe("usage accumulator", () => {
     expect(rates?.memoryMaxBytes).toBe(300);
   });
 
+  it("charges a pod seen once the kubelet's instantaneous rate instead of nothing", () => {
+    const acc = new UsageAccumulator(T);
+    const once = summary(T + 20_000, 0.75, T - 3_600_000);
+    const cpu = once.pods?.[0]?.containers?.[0]?.cpu;
+    if (cpu !== undefined) cpu.usageNanoCores = 0.75e9;
+    acc.observe(once, T + 20_000); // one sample of a container that predates the period: no difference yet
+    expect(acc.close(T + 60_000, new Set(["u"])).get("u")?.cpuCores).toBeCloseTo(0.75, 12);
+  });
+
   it("counts a new container's whole counter, and survives a restart (counter reset)", () => {
     const acc = new UsageAccumulator(T);
     acc.observe(summary(T + 20_000, 1, T + 10_000), T + 20_000); // started inside the period: 10 s at 1 core

@@ -57,14 +57,20 @@ const newTrack = (): CounterTrack => ({ last: undefined, increase: 0, coveredMs:
  * Folds a new observation of a cumulative counter into its track. A counter that went down, or
  * an incarnation with a new start time, is a reset (container restart): the new incarnation's
  * whole value counts. Without a previous point, the value counts only if the incarnation started
- * inside this period (a new container); otherwise it only becomes the baseline.
+ * inside this period (a new container); otherwise it becomes the baseline, and the kubelet's
+ * instantaneous rate (`usageNanoCores`, core-ns per second) is the period's rate until a second point.
  */
-function observeCounter(track: CounterTrack, point: CounterPoint, periodStartMs: number): void {
+function observeCounter(track: CounterTrack, point: CounterPoint, periodStartMs: number, instantRate?: number): void {
   const prev = track.last;
   if (prev === undefined) {
     if (point.startMs >= periodStartMs && point.atMs > point.startMs) {
       track.increase += point.value;
       track.coveredMs += point.atMs - point.startMs;
+    } else if (instantRate !== undefined && Number.isFinite(instantRate) && instantRate >= 0 && track.coveredMs === 0) {
+      // Only a baseline so far (the container started before this period, or the agent just started):
+      // until a second sample gives a difference, the kubelet's own instantaneous rate stands in,
+      // so a pod seen once is not free.
+      track.lastRate = instantRate;
     }
   } else if (point.startMs !== prev.startMs || point.value < prev.value) {
     if (point.atMs > point.startMs) {
@@ -131,7 +137,7 @@ export class UsageAccumulator {
         track = newTrack();
         t.cpu.set(c.name, track);
       }
-      observeCounter(track, { atMs: parseTime(c.cpu?.time, sampledAtMs), value: counter, startMs: parseTime(c.startTime, podStart) }, this.periodStartMs);
+      observeCounter(track, { atMs: parseTime(c.cpu?.time, sampledAtMs), value: counter, startMs: parseTime(c.startTime, podStart) }, this.periodStartMs, c.cpu?.usageNanoCores);
     }
     if ((pod.containers ?? []).length === 0) memory = pod.memory?.workingSetBytes ?? 0;
     t.memorySum += memory;

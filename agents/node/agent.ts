@@ -73,7 +73,7 @@ export class NodeAgent implements Stage {
   }
 
   async start(): Promise<void> {
-    this.nodeInfo = nodeInfoOf(await this.readNodeWithRetry());
+    this.nodeInfo = nodeInfoOf(await this.readNodeWithRetry(), this.cfg.spotLabels);
     const kv = await new Kvm(this.rt.nc).create(this.cfg.stateBucket, { replicas: this.rt.config.streams.replicas, history: 1 });
     this.store = new AgentStateStore(kv, this.rt.config.cluster, this.nodeName);
     const saved = await this.store.load();
@@ -131,7 +131,7 @@ export class NodeAgent implements Stage {
 
   private async refreshNodeInfo(): Promise<void> {
     try {
-      this.nodeInfo = nodeInfoOf(await this.kube.readNode(this.nodeName));
+      this.nodeInfo = nodeInfoOf(await this.kube.readNode(this.nodeName), this.cfg.spotLabels);
     } catch (error) {
       this.log.warn("node refresh failed; keeping the last known node info", { error });
     }

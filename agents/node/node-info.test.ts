@@ -12,6 +12,10 @@ describe("node info from well-known labels", () => {
     expect(capacityTypeOf({ "kubernetes.azure.com/scalesetpriority": "spot" }, "azure")).toBe("SPOT");
     expect(capacityTypeOf({}, "gcp")).toBe("ON_DEMAND");
     expect(capacityTypeOf({}, "unknown")).toBe("UNKNOWN");
+    // OpenCost's spotLabel/spotLabelValue (configs/aws.json: kops instance groups), configured per cluster
+    const kops = ["kops.k8s.io/instancegroup=spotinstance-nodes"];
+    expect(capacityTypeOf({ "kops.k8s.io/instancegroup": "spotinstance-nodes" }, "aws", kops)).toBe("SPOT");
+    expect(capacityTypeOf({ "kops.k8s.io/instancegroup": "nodes" }, "aws", kops)).toBe("ON_DEMAND");
   });
 
   it("reads the provider from providerID", () => {

@@ -26,9 +26,14 @@ export function providerOf(providerId: string, labels: Record<string, string>): 
  * Spot or on-demand, from the well-known labels: Karpenter `karpenter.sh/capacity-type`, EKS
  * `eks.amazonaws.com/capacityType`, GKE `cloud.google.com/gke-spot` / `gke-preemptible`, AKS
  * `kubernetes.azure.com/scalesetpriority`. A cloud node without any is on-demand (GKE and AKS
- * label only spot nodes); a node of unknown provider is UNKNOWN.
+ * label only spot nodes); a node of unknown provider is UNKNOWN. `spotLabels` (`name=value`, from
+ * `agent.spotLabels`) mark spot nodes of other tools (kops instance groups, Spot.io, on-prem pools).
  */
-export function capacityTypeOf(labels: Record<string, string>, provider: string): CapacityType {
+export function capacityTypeOf(labels: Record<string, string>, provider: string, spotLabels: readonly string[] = []): CapacityType {
+  for (const l of spotLabels) {
+    const at = l.indexOf("=");
+    if (at > 0 && labels[l.slice(0, at)] === l.slice(at + 1)) return "SPOT";
+  }
   const karpenter = labels["karpenter.sh/capacity-type"];
   if (karpenter !== undefined) return karpenter === "spot" ? "SPOT" : "ON_DEMAND";
   const eks = labels["eks.amazonaws.com/capacityType"];
@@ -40,7 +45,7 @@ export function capacityTypeOf(labels: Record<string, string>, provider: string)
 }
 
 /** What the pricer needs to know about a node, from its Node object. */
-export function nodeInfoOf(node: V1Node): NodeInfo {
+export function nodeInfoOf(node: V1Node, spotLabels: readonly string[] = []): NodeInfo {
   const labels = node.metadata?.labels ?? {};
   const providerId = node.spec?.providerID ?? "";
   const provider = providerOf(providerId, labels);
@@ -52,7 +57,7 @@ export function nodeInfoOf(node: V1Node): NodeInfo {
     instanceType: first(labels, ["node.kubernetes.io/instance-type", "beta.kubernetes.io/instance-type"]),
     region: first(labels, ["topology.kubernetes.io/region", "failure-domain.beta.kubernetes.io/region"]),
     zone: first(labels, ["topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone"]),
-    capacityType: capacityTypeOf(labels, provider),
+    capacityType: capacityTypeOf(labels, provider, spotLabels),
     nodePool: first(labels, ["karpenter.sh/nodepool", "eks.amazonaws.com/nodegroup", "cloud.google.com/gke-nodepool", "kubernetes.azure.com/agentpool"]),
     cpuCores: capacity["cpu"] === undefined ? 0 : parseQuantity(capacity["cpu"]),
     memoryBytes: capacity["memory"] === undefined ? 0 : Math.round(parseQuantity(capacity["memory"])),
