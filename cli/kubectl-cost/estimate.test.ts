@@ -76,4 +76,34 @@ describe("kubectl cost estimate (offline)", () => {
     expect((await run("estimate", "-f", fixture("nginx.yaml"), "--fail-over-pct", "5")).code).toBe(2);
     expect((await run("estimate", "-f", fixture("nginx.yaml"), "--instance-type", "z9.huge")).code).toBe(2);
   });
+
+  it("prices storage by the class a claim names (annotation, input StorageClass, input default) and shows it", async () => {
+    const { code, out } = await run("estimate", "-f", fixture("storage-gpu.yaml"), "--instance-type", "g4dn.xlarge", "-o", "json");
+    expect(code).toBe(0);
+    const doc = JSON.parse(out) as { rates: { storageGiBMonth: Record<string, number> }; workloads: Array<{ name: string; storageGiB: number; storageMonthlyCost: number; monthlyCost: number; cpuCores: number; notes: string[] }> };
+    expect(doc.rates.storageGiBMonth).toEqual({ fast: 0.08 }); // StorageClass "fast" → parameters.type gp3 → $0.08
+    const db = doc.workloads.find((w) => w.name === "db");
+    expect(db?.storageMonthlyCost).toBeCloseTo(30 * 0.08, 12); // annotation volume.beta.kubernetes.io/storage-class
+    // a CPU-only StatefulSet on a GPU node costs its CPU and RAM, not $0 (g4dn.xlarge split: default CPU/RAM rates)
+    expect(db?.monthlyCost).toBeCloseTo((1.5 * CPU + 3 * RAM) * 730 + 2.4, 9);
+    expect(doc.workloads.find((w) => w.name === "scratch")?.storageMonthlyCost).toBeCloseTo(8, 12); // no class: the input's default
+    expect(doc.workloads.find((w) => w.name === "trainer")?.notes.join(" ")).toMatch(/8 cores per pod but g4dn\.xlarge has 4: it cannot be scheduled there/);
+    const table = await run("estimate", "-f", fixture("storage-gpu.yaml"), "--instance-type", "g4dn.xlarge");
+    expect(table.out).toMatch(/STORAGE \$\/MONTH/);
+    expect(table.out).toMatch(/storage fast \$0\.0800\/GiB-month/);
+  });
+
+  it("prices any type and region of the offline book, and warns about GPUs a type does not have", async () => {
+    const g5 = await run("estimate", "-f", fixture("storage-gpu.yaml"), "--instance-type", "g5.xlarge", "-o", "json");
+    expect(g5.code).toBe(0);
+    const m5 = await run("estimate", "-f", fixture("storage-gpu.yaml"), "--instance-type", "m5.large", "--region", "eu-west-1", "-o", "json");
+    const doc = JSON.parse(m5.out) as { rates: { source: string }; workloads: Array<{ name: string; notes: string[] }> };
+    expect(doc.rates.source).toMatch(/eu-west-1 m5\.large .*snapshot-region/);
+    expect(doc.workloads.find((w) => w.name === "trainer")?.notes.join(" ")).toMatch(/requests 1 GPU\(s\) per pod but m5\.large has none/);
+    const gcp = await run("estimate", "-f", fixture("nginx.yaml"), "--provider", "gcp", "--region", "asia-south1", "--instance-type", "n2-standard-8");
+    expect(gcp.code).toBe(0);
+    const unknown = await run("estimate", "-f", fixture("nginx.yaml"), "--instance-type", "m9z.huge");
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toMatch(/m9z\.huge .* is not in the offline price book; `kce prices show/);
+  });
 });

@@ -3,7 +3,8 @@ import { HOURS_PER_MONTH } from "../../pricing/defaults.ts";
 import { numberOption, stringOption, UsageError, type ParsedArgs } from "../args.ts";
 import { ApiUnreachableError, kubeGet } from "./api-client.ts";
 import { checkCost, priceWorkload, withBaseline, workloadKey, type CostCheck, type WorkloadCost } from "./estimate/estimate.ts";
-import { parseManifests, readSource, type Workload } from "./estimate/manifests.ts";
+import { parseManifests, readSource, type ParsedManifests, type Workload } from "./estimate/manifests.ts";
+import { storageClassConfig } from "./estimate/storage.ts";
 import { clusterRates, DEFAULT_REGION, defaultRates, instanceRates, type EstimateRates } from "./estimate/rates.ts";
 import { renderCsv, renderStructured, renderTable, type Column } from "./format.ts";
 import { endpointFor, endpointOptions, outputFormat, timeoutMs } from "./run-report.ts";
@@ -15,18 +16,21 @@ function connectionConfigured(args: ParsedArgs): boolean {
   return ["server", "context", "kubeconfig"].some((o) => args.options.has(o)) || (process.env["KCE_API_URL"] ?? "") !== "";
 }
 
-function loadWorkloads(files: string[], args: ParsedArgs, daemonSetNodes: number): { workloads: Workload[]; skipped: string[] } {
-  const workloads: Workload[] = [];
-  const skipped: string[] = [];
+function loadWorkloads(files: string[], args: ParsedArgs, daemonSetNodes: number): ParsedManifests {
+  const out: ParsedManifests = { workloads: [], storageClasses: [], skipped: [] };
   for (const file of files) {
     const parsed = parseManifests(readSource(file), file === "-" ? "stdin" : file, {
       defaultNamespace: stringOption(args, "namespace") ?? "default",
       daemonSetNodes,
     });
-    workloads.push(...parsed.workloads);
-    skipped.push(...parsed.skipped);
+    out.workloads.push(...parsed.workloads);
+    out.storageClasses.push(...parsed.storageClasses);
+    out.skipped.push(...parsed.skipped);
   }
-  return { workloads, skipped };
+  // Claims that name no class get the input's default StorageClass, as the cluster would give them.
+  const fallback = out.storageClasses.find((c) => c.isDefault);
+  if (fallback !== undefined) for (const w of out.workloads) for (const v of w.volumes) if (v.storageClass === "") v.storageClass = fallback.name;
+  return out;
 }
 
 const API_PATH: Record<string, string> = {
@@ -55,6 +59,13 @@ async function liveBaseline(workloads: Workload[], rates: EstimateRates, args: P
   return out;
 }
 
+/** Storage price per GiB-month of each class the workloads claim. */
+function storageRates(workloads: Workload[], rates: EstimateRates): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const w of workloads) for (const v of w.volumes) out[v.storageClass] = rates.storageGiBMonth(v.storageClass);
+  return out;
+}
+
 function columns(withBaselineCols: boolean): Array<Column<WorkloadCost>> {
   const cols: Array<Column<WorkloadCost>> = [
     { header: "KIND", kind: "text", value: (c) => c.kind },
@@ -64,6 +75,8 @@ function columns(withBaselineCols: boolean): Array<Column<WorkloadCost>> {
     { header: "CPU", kind: "text", value: (c) => String(Number(c.cpuCores.toFixed(3))) },
     { header: "MEMORY", kind: "text", value: (c) => `${Number(c.memoryGiB.toFixed(2))} GiB` },
     { header: "GPU", kind: "count", value: (c) => c.gpus },
+    { header: "STORAGE", kind: "text", value: (c) => (c.storageGiB > 0 ? `${Number(c.storageGiB.toFixed(2))} GiB` : "") },
+    { header: "STORAGE $/MONTH", kind: "money", value: (c) => (c.storageGiB > 0 ? c.storageMonthlyCost : undefined) },
     { header: "$/HOUR", kind: "money", value: (c) => c.hourlyCost },
     { header: "$/MONTH", kind: "money", value: (c) => c.monthlyCost },
   ];
@@ -101,23 +114,25 @@ export async function runEstimate(args: ParsedArgs, write: (s: string) => void):
   let average: AverageRates | undefined;
   const notes: string[] = [];
   const instanceType = stringOption(args, "instance-type");
+  const provider = stringOption(args, "provider") ?? "aws";
   const connected = connectionConfigured(args) || baselineArg === "live";
   const endpoint = connected ? endpointFor(args) : undefined;
+  // StorageClasses come from the manifests themselves; DaemonSet replicas need the node count first.
+  const classes = storageClassConfig(loadWorkloads(files, args, 1).storageClasses);
   if (instanceType !== undefined) {
-    const provider = stringOption(args, "provider") ?? "aws";
-    rates = instanceRates(instanceType, provider, stringOption(args, "region") ?? DEFAULT_REGION[provider] ?? "us-east-1", (capacity === "spot" ? "SPOT" : "ON_DEMAND"));
+    rates = instanceRates(instanceType, provider, stringOption(args, "region") ?? DEFAULT_REGION[provider] ?? "us-east-1", (capacity === "spot" ? "SPOT" : "ON_DEMAND"), classes);
   } else if (endpoint !== undefined) {
     try {
       average = ((await endpoint.get("/rates", new URLSearchParams(), timeoutMs(args))) as { average: AverageRates }).average;
-      rates = average.nodes > 0 ? clusterRates(average, endpoint.describe) : defaultRates();
+      rates = average.nodes > 0 ? clusterRates(average, endpoint.describe, classes, provider) : defaultRates(classes, provider);
       if (average.nodes === 0) notes.push(`the cluster reports no nodes yet (${endpoint.describe}); using default rates`);
     } catch (error) {
       if (!(error instanceof ApiUnreachableError)) throw error;
       notes.push(`${error.message}; using default rates`);
-      rates = defaultRates();
+      rates = defaultRates(classes, provider);
     }
   } else {
-    rates = defaultRates();
+    rates = defaultRates(classes, provider);
   }
   const daemonSetNodes = numberOption(args, "nodes", 1) ?? (average !== undefined && average.nodes > 0 ? average.nodes : 1);
   const { workloads, skipped } = loadWorkloads(files, args, daemonSetNodes);
@@ -135,22 +150,24 @@ export async function runEstimate(args: ParsedArgs, write: (s: string) => void):
   if (skipped.length > 0) notes.push(`not workloads, not priced: ${skipped.join(", ")}`);
 
   if (format === "json" || format === "yaml") {
-    write(renderStructured(format, { rates: { cpuCoreHour: rates.cpuCoreHour, ramGiBHour: rates.ramGiBHour, gpuHour: rates.gpuHour, source: rates.source }, workloads: costs, check, notes }));
+    write(renderStructured(format, { rates: { cpuCoreHour: rates.cpuCoreHour, ramGiBHour: rates.ramGiBHour, gpuHour: rates.gpuHour, storageGiBMonth: storageRates(workloads, rates), source: rates.source }, workloads: costs, check, notes }));
   } else if (format === "csv") {
-    const fields = ["kind", "namespace", "name", "replicas", "cpuCores", "memoryGiB", "gpus", "storageGiB", "hourlyCost", "monthlyCost", "baselineMonthlyCost", "changeMonthlyCost"];
+    const fields = ["kind", "namespace", "name", "replicas", "cpuCores", "memoryGiB", "gpus", "storageGiB", "storageMonthlyCost", "hourlyCost", "monthlyCost", "baselineMonthlyCost", "changeMonthlyCost"];
     write(renderCsv(fields, costs as unknown as Array<Record<string, unknown>>));
   } else {
     const total: WorkloadCost = {
       kind: "TOTAL", namespace: "", name: "", replicas: 0,
       cpuCores: costs.reduce((s, c) => s + c.cpuCores, 0), memoryGiB: costs.reduce((s, c) => s + c.memoryGiB, 0), gpus: costs.reduce((s, c) => s + c.gpus, 0),
-      storageGiB: 0, hourlyCost: costs.reduce((s, c) => s + c.hourlyCost, 0), monthlyCost: check.monthlyCost,
+      storageGiB: costs.reduce((s, c) => s + c.storageGiB, 0), storageMonthlyCost: costs.reduce((s, c) => s + c.storageMonthlyCost, 0),
+      hourlyCost: costs.reduce((s, c) => s + c.hourlyCost, 0), monthlyCost: check.monthlyCost,
       baselineMonthlyCost: check.baselineMonthlyCost, changeMonthlyCost: check.baselineMonthlyCost === undefined ? undefined : check.increaseUsd, notes: [],
     };
     const cols = columns(baselineArg !== undefined);
     const replicas = cols[3];
     if (replicas !== undefined) cols[3] = { ...replicas, value: (c) => (c === total ? undefined : c.replicas) };
     write(renderTable(cols, costs, total));
-    write(`prices: ${rates.source}: $${rates.cpuCoreHour.toFixed(6)}/core-hour, $${rates.ramGiBHour.toFixed(6)}/GiB-hour (${HOURS_PER_MONTH} h/month)\n`);
+    const storageNote = Object.entries(storageRates(workloads, rates)).map(([c, r]) => `${c === "" ? "(default class)" : c} $${r.toFixed(4)}/GiB-month`).join(", ");
+    write(`prices: ${rates.source}: $${rates.cpuCoreHour.toFixed(6)}/core-hour, $${rates.ramGiBHour.toFixed(6)}/GiB-hour${rates.node !== undefined && rates.node.gpus > 0 ? `, $${rates.gpuHour.toFixed(6)}/GPU-hour` : ""}${storageNote === "" ? "" : `; storage ${storageNote}`} (${HOURS_PER_MONTH} h/month)\n`);
     for (const c of costs) for (const n of c.notes) write(`note: ${c.kind} ${c.namespace}/${c.name}: ${n}\n`);
     for (const n of notes) write(`note: ${n}\n`);
     write(summary(check));

@@ -179,9 +179,14 @@ export class SnapshotPriceBook implements PriceBook {
 
   storagePrice(query: StoragePriceQuery): StoragePrice {
     const volumeType = volumeTypeOf(query.provider, query.storageClass, this.pricing.storageClasses);
-    const rate = volumeType === undefined ? undefined : this.storage.get(key(query.provider, query.region, volumeType));
-    if (rate === undefined) return defaultStoragePrice(defaultsFor(this.pricing, query.provider), this.asOfMs);
-    return { gibMonthlyRate: rate, source: "snapshot", asOfMs: this.asOfMs };
+    if (volumeType === undefined) return defaultStoragePrice(defaultsFor(this.pricing, query.provider), this.asOfMs);
+    const rate = this.storage.get(key(query.provider, query.region, volumeType));
+    if (rate !== undefined) return { gibMonthlyRate: rate, source: "snapshot", asOfMs: this.asOfMs };
+    // The volume type's price in the cloud's home region beats the generic default, flagged as a fallback.
+    const home = this.catalog.homeRegion(query.provider, query.region);
+    const homeRate = home === undefined ? undefined : this.storage.get(key(query.provider, home, volumeType));
+    if (homeRate !== undefined) return { gibMonthlyRate: homeRate, source: "snapshot-region", asOfMs: this.asOfMs };
+    return defaultStoragePrice(defaultsFor(this.pricing, query.provider), this.asOfMs);
   }
 
   /** Per GiB in pricing.currency (the default rates are USD, converted with pricing.exchangeRates). */

@@ -11,11 +11,30 @@ export interface WorkloadCost {
   memoryGiB: number;
   gpus: number;
   storageGiB: number;
+  /** Per month, the claimed storage alone (included in hourlyCost and monthlyCost). */
+  storageMonthlyCost: number;
   hourlyCost: number;
   monthlyCost: number;
   baselineMonthlyCost: number | undefined;
   changeMonthlyCost: number | undefined;
   notes: string[];
+}
+
+/** What a finance reader should know about pricing this workload on the chosen node: GPUs it lacks, pods that do not fit, unknown classes. */
+function warnings(w: Workload, rates: EstimateRates): string[] {
+  const out: string[] = [];
+  const node = rates.node;
+  if (node !== undefined) {
+    if (w.gpus > 0 && node.gpus === 0) out.push(`requests ${w.gpus} GPU(s) per pod but ${node.instanceType} has none: GPUs priced at the default rate $${rates.gpuHour}/h`);
+    else if (w.gpus > node.gpus) out.push(`requests ${w.gpus} GPUs per pod but ${node.instanceType} has ${node.gpus}: it cannot be scheduled there`);
+    if (w.cpuCores > node.vcpu) out.push(`requests ${w.cpuCores} cores per pod but ${node.instanceType} has ${node.vcpu}: it cannot be scheduled there`);
+    if (bytesToGiB(w.memoryBytes) > node.memoryGiB) out.push(`requests ${bytesToGiB(w.memoryBytes).toFixed(2)} GiB per pod but ${node.instanceType} has ${node.memoryGiB} GiB: it cannot be scheduled there`);
+  }
+  for (const v of w.volumes) {
+    const type = rates.volumeType(v.storageClass);
+    if (type === "") out.push(`storage class ${v.storageClass === "" ? "(none named: the cluster default)" : JSON.stringify(v.storageClass)} has no known price: priced at the default $${rates.storageGiBMonth(v.storageClass)}/GiB-month`);
+  }
+  return out;
 }
 
 /** What a workload asks for, per month, at the given rates: requests × replicas, plus claimed storage. */
@@ -34,11 +53,12 @@ export function priceWorkload(w: Workload, rates: EstimateRates): WorkloadCost {
     memoryGiB,
     gpus,
     storageGiB: w.volumes.reduce((s, v) => s + bytesToGiB(v.bytes), 0) * w.replicas,
+    storageMonthlyCost: storageMonthly,
     hourlyCost: hourly,
     monthlyCost: hourly * HOURS_PER_MONTH,
     baselineMonthlyCost: undefined,
     changeMonthlyCost: undefined,
-    notes: w.notes,
+    notes: [...w.notes, ...warnings(w, rates)],
   };
 }
 
@@ -54,7 +74,7 @@ export function withBaseline(costs: WorkloadCost[], baseline: Map<string, { kind
   for (const [key, b] of baseline) {
     if (present.has(key)) continue;
     out.push({
-      kind: b.kind, namespace: b.namespace, name: b.name, replicas: 0, cpuCores: 0, memoryGiB: 0, gpus: 0, storageGiB: 0,
+      kind: b.kind, namespace: b.namespace, name: b.name, replicas: 0, cpuCores: 0, memoryGiB: 0, gpus: 0, storageGiB: 0, storageMonthlyCost: 0,
       hourlyCost: 0, monthlyCost: 0, baselineMonthlyCost: b.monthlyCost, changeMonthlyCost: -b.monthlyCost, notes: ["removed"],
     });
   }

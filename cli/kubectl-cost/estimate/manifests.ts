@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { parseAllDocuments } from "yaml";
 import { parseQuantity, QuantityError } from "../../../model/quantity.ts";
+import { claimClass, storageClassOf, type InputStorageClass } from "./storage.ts";
 
 /** A manifest cannot be read or is not a valid workload: names the file, document and field. */
 export class ManifestError extends Error {
@@ -111,19 +112,46 @@ function workloadOf(doc: Obj, where: string, options: ParseOptions): Workload {
     for (const t of templates) {
       const size = at(t, "spec", "resources", "requests", "storage");
       if (size === undefined) continue;
-      const storageClass = at(t, "spec", "storageClassName");
-      volumes.push({ storageClass: typeof storageClass === "string" ? storageClass : "", bytes: quantity(`${label}: volumeClaimTemplates storage`, size) });
+      volumes.push({ storageClass: claimClass(t), bytes: quantity(`${label}: volumeClaimTemplates storage`, size) });
     }
   }
   return { kind, namespace: typeof ns === "string" && ns !== "" ? ns : options.defaultNamespace, name, replicas, cpuCores, memoryBytes, gpus, volumes, notes };
 }
 
 /**
- * The workloads in a YAML text (several documents, `kind: List` too). Objects that are not workloads
- * (Services, ConfigMaps, …) are skipped and reported; malformed ones are errors naming the document.
+ * The workloads, claims and StorageClasses in a YAML text (several documents, `kind: List` too).
+ * Other objects (Services, ConfigMaps, …) are skipped and reported; malformed ones are errors naming the document.
  */
-export function parseManifests(text: string, source: string, options: ParseOptions): { workloads: Workload[]; skipped: string[] } {
+/** A standalone PersistentVolumeClaim: storage only, one "replica". */
+function claimOf(doc: Obj, where: string, options: ParseOptions): Workload {
+  const name = at(doc, "metadata", "name");
+  if (typeof name !== "string" || name === "") throw new ManifestError(`${where}: PersistentVolumeClaim has no metadata.name`);
+  const size = at(doc, "spec", "resources", "requests", "storage");
+  if (size === undefined) throw new ManifestError(`${where} (PersistentVolumeClaim ${name}): no spec.resources.requests.storage`);
+  const ns = at(doc, "metadata", "namespace");
+  return {
+    kind: "PersistentVolumeClaim",
+    namespace: typeof ns === "string" && ns !== "" ? ns : options.defaultNamespace,
+    name,
+    replicas: 1,
+    cpuCores: 0,
+    memoryBytes: 0,
+    gpus: 0,
+    volumes: [{ storageClass: claimClass(doc), bytes: quantity(`${where} (PersistentVolumeClaim ${name}): storage`, size) }],
+    notes: [],
+  };
+}
+
+export interface ParsedManifests {
+  workloads: Workload[];
+  /** StorageClasses defined in the input (their parameters name the volume type to price). */
+  storageClasses: InputStorageClass[];
+  skipped: string[];
+}
+
+export function parseManifests(text: string, source: string, options: ParseOptions): ParsedManifests {
   const workloads: Workload[] = [];
+  const storageClasses: InputStorageClass[] = [];
   const skipped: string[] = [];
   const docs = parseAllDocuments(text, { prettyErrors: true });
   if (!Array.isArray(docs)) throw new ManifestError(`${source}: not a YAML stream`);
@@ -145,6 +173,12 @@ export function parseManifests(text: string, source: string, options: ParseOptio
         items.forEach((item, j) => visit(item, `${where} item ${j + 1}`));
       } else if (WORKLOADS.includes(kind)) {
         workloads.push(workloadOf(obj, where, options));
+      } else if (kind === "PersistentVolumeClaim") {
+        workloads.push(claimOf(obj, where, options));
+      } else if (kind === "StorageClass") {
+        const sc = storageClassOf(obj);
+        if (sc === undefined) throw new ManifestError(`${where}: StorageClass has no metadata.name`);
+        storageClasses.push(sc);
       } else {
         const name = at(obj, "metadata", "name");
         skipped.push(`${kind} ${typeof name === "string" ? name : ""}`.trim());
@@ -152,7 +186,7 @@ export function parseManifests(text: string, source: string, options: ParseOptio
     };
     visit(value, `${source} document ${i + 1}`);
   });
-  return { workloads, skipped };
+  return { workloads, storageClasses, skipped };
 }
 
 /** Reads `-f` sources: files, or `-` for standard input. */

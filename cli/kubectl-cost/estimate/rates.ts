@@ -1,9 +1,12 @@
 import type { AverageRates } from "../../../api/rates.ts";
 import { validateConfig } from "../../../config/load.ts";
+import type { Config } from "../../../config/schema.ts";
 import type { CapacityType } from "../../../model/events.ts";
-import { GIB } from "../../../pricing/defaults.ts";
+import { nodeRates } from "../../../processors/pricer/cost-model.ts";
+import { shippedCatalog } from "../../../pricing/catalog/catalog.ts";
+import { nodePriceInPipelineCurrency, toPipelineCurrency } from "../../../pricing/currency.ts";
+import { defaultsFor, GIB } from "../../../pricing/defaults.ts";
 import { readPriceSnapshot, SnapshotPriceBook } from "../../../pricing/snapshot/snapshot.ts";
-import { splitNodePrice } from "../../../pricing/split.ts";
 import { ManifestError } from "./manifests.ts";
 
 /** Prices for an estimate: per core-hour, GiB-hour, GPU-hour, and storage per GiB-month by class. */
@@ -12,59 +15,83 @@ export interface EstimateRates {
   ramGiBHour: number;
   gpuHour: number;
   storageGiBMonth: (storageClass: string) => number;
+  /** The volume type a class resolves to ("" when unknown: the default storage rate). */
+  volumeType: (storageClass: string) => string;
   /** Where the rates came from, printed under the table. */
   source: string;
+  /** The node the rates are for, when one instance type is priced: what a pod must fit in. */
+  node?: { instanceType: string; vcpu: number; memoryGiB: number; gpus: number };
 }
 
 export const DEFAULT_REGION: Record<string, string> = { aws: "us-east-1", gcp: "us-central1", azure: "eastus" };
 
-const config = validateConfig({});
 const fmt = (n: number) => n.toFixed(6).replace(/0+$/, "").replace(/\.$/, "");
 
-function storage(book: SnapshotPriceBook, provider: string, region: string): (storageClass: string) => number {
-  return (storageClass) => book.storagePrice({ provider, region, storageClass }).gibMonthlyRate;
+/** The estimate's pricing config: the defaults, plus the input's StorageClasses' volume types. */
+function pricingWith(storageClasses: Record<string, { volumeType: string }>): Config["pricing"] {
+  return validateConfig({ pricing: { storageClasses } }).pricing;
 }
 
-/** Rates of one instance type from the shipped price snapshot (split the OpenCost way). */
-export function instanceRates(instanceType: string, provider: string, region: string, capacityType: CapacityType): EstimateRates {
-  const snapshot = readPriceSnapshot();
-  const entry = snapshot.nodes.find((n) => n.provider === provider && n.region === region && n.instanceType === instanceType);
-  if (entry === undefined) {
-    const known = snapshot.nodes.filter((n) => n.provider === provider).map((n) => `${n.instanceType} (${n.region})`);
-    throw new ManifestError(`--instance-type ${instanceType} in ${provider}/${region} is not in the price snapshot; known: ${known.join(", ") || "none for this provider"}`);
+function storage(book: SnapshotPriceBook, pricing: Config["pricing"], provider: string, region: string): Pick<EstimateRates, "storageGiBMonth" | "volumeType"> {
+  return {
+    storageGiBMonth: (storageClass) => {
+      const p = book.storagePrice({ provider, region, storageClass });
+      return toPipelineCurrency(pricing, p.gibMonthlyRate, p.currency, `storage class ${storageClass}`);
+    },
+    volumeType: (storageClass) => {
+      const p = book.storagePrice({ provider, region, storageClass });
+      return p.source === "opencost-default" ? "" : (pricing.storageClasses[storageClass]?.volumeType ?? storageClass) + (p.source === "snapshot-region" ? " (home-region price)" : "");
+    },
+  };
+}
+
+/** Rates of one instance type of any region the offline book knows, split exactly as the pricer splits it. */
+export function instanceRates(instanceType: string, provider: string, region: string, capacityType: CapacityType, storageClasses: Record<string, { volumeType: string }> = {}): EstimateRates {
+  const pricing = pricingWith(storageClasses);
+  const catalog = shippedCatalog();
+  const shape = catalog.shape(provider, instanceType);
+  if (catalog.lookup(provider, region, instanceType) === undefined || shape === undefined) {
+    const why = catalog.lookup(provider, region, instanceType) === undefined ? "is not in the offline price book" : "has no known shape (vCPUs, memory)";
+    throw new ManifestError(`--instance-type ${instanceType} (${provider} ${region}) ${why}; \`kce prices show --provider ${provider} --region ${region}\` lists the types it knows`);
   }
-  const book = new SnapshotPriceBook(snapshot, config.pricing);
-  const price = book.nodePrice({ provider, region, zone: "", instanceType, capacityType, cpuCores: entry.vcpu, memoryGiB: entry.memoryGiB, gpus: entry.gpus });
-  const r = splitNodePrice(price.hourlyCost, { cpuCores: entry.vcpu, memoryGiB: entry.memoryGiB, gpus: entry.gpus }, config.pricing.defaults);
+  const [vcpu, memoryGiB, gpus] = shape;
+  const book = new SnapshotPriceBook(readPriceSnapshot(), pricing);
+  const price = nodePriceInPipelineCurrency(pricing, book.nodePrice({ provider, region, zone: "", instanceType, capacityType, cpuCores: vcpu, memoryGiB, gpus }), `${provider} ${instanceType} in ${region}`);
+  const r = nodeRates(price, { cpuCores: vcpu, memoryGiB, gpus }, capacityType, pricing, provider);
   return {
     cpuCoreHour: r.cpuCoreHour,
     ramGiBHour: r.ramGiBHour,
-    gpuHour: r.gpuHour > 0 ? r.gpuHour : config.pricing.defaults.gpuHour,
-    storageGiBMonth: storage(book, provider, region),
+    // A type without GPUs has no GPU rate: a GPU request on it is flagged, and priced at the default rate.
+    gpuHour: gpus > 0 ? r.gpuHour : defaultsFor(pricing, provider).gpuHour,
+    ...storage(book, pricing, provider, region),
     source: `${provider} ${region} ${instanceType} ${capacityType === "SPOT" ? "spot" : "on-demand"} $${fmt(price.hourlyCost)}/h (${price.source} as of ${new Date(price.asOfMs).toISOString().slice(0, 10)})`,
+    node: { instanceType, vcpu, memoryGiB, gpus },
   };
 }
 
 /** OpenCost's default rates: the offline fallback. */
-export function defaultRates(): EstimateRates {
-  const d = config.pricing.defaults;
+export function defaultRates(storageClasses: Record<string, { volumeType: string }> = {}, provider = "aws"): EstimateRates {
+  const pricing = pricingWith(storageClasses);
+  const d = defaultsFor(pricing, provider);
+  const book = new SnapshotPriceBook(readPriceSnapshot(), pricing);
   return {
     cpuCoreHour: d.cpuCoreHour,
     ramGiBHour: d.ramGiBHour,
     gpuHour: d.gpuHour,
-    storageGiBMonth: () => d.storageGiBMonth,
+    ...storage(book, pricing, provider, DEFAULT_REGION[provider] ?? "us-east-1"),
     source: "OpenCost default rates (pass --instance-type, or connect to a cluster, for real prices)",
   };
 }
 
 /** The connected cluster's capacity-weighted average rates (from the API's /rates). */
-export function clusterRates(average: AverageRates, describe: string): EstimateRates {
-  const book = new SnapshotPriceBook(readPriceSnapshot(), config.pricing);
+export function clusterRates(average: AverageRates, describe: string, storageClasses: Record<string, { volumeType: string }> = {}, provider = "aws"): EstimateRates {
+  const pricing = pricingWith(storageClasses);
+  const book = new SnapshotPriceBook(readPriceSnapshot(), pricing);
   return {
     cpuCoreHour: average.cpuCoreHour,
     ramGiBHour: average.ramGiBHour,
-    gpuHour: average.gpuHour > 0 ? average.gpuHour : config.pricing.defaults.gpuHour,
-    storageGiBMonth: storage(book, "aws", "us-east-1"),
+    gpuHour: average.gpuHour > 0 ? average.gpuHour : defaultsFor(pricing, provider).gpuHour,
+    ...storage(book, pricing, provider, DEFAULT_REGION[provider] ?? "us-east-1"),
     source: `the cluster's current node mix (${average.nodes} nodes, ${describe})`,
   };
 }
