@@ -18,7 +18,15 @@ export function assertSubjectMatches(subject: string, payload: { cluster: string
       `payload cluster ${JSON.stringify(payload.cluster)} does not match subject cluster ${JSON.stringify(cluster)}`,
     );
   }
-  if (payload.node !== undefined && nodeOfSubject(subject) !== payload.node) {
+  if (payload.node === undefined) return;
+  let node: string;
+  try {
+    node = nodeOfSubject(subject);
+  } catch (cause) {
+    // As with the cluster token: no retry can make a malformed subject well-formed.
+    throw new PoisonMessageError("bad_subject", `subject ${subject} is malformed`, { cause });
+  }
+  if (node !== payload.node) {
     throw new PoisonMessageError("node_mismatch", `payload node ${JSON.stringify(payload.node)} does not match subject ${subject}`);
   }
 }

@@ -1,6 +1,7 @@
 import type { JetStreamClient, JsMsg } from "@nats-io/jetstream";
 import { concatMap, defer, retry, timer, type Subscription } from "rxjs";
 import type { Logger } from "../telemetry/log.ts";
+import type { Telemetry } from "../telemetry/metrics.ts";
 import { backoffMs } from "./backoff.ts";
 import type { StreamLayout } from "./layout.ts";
 import { ordered$, type OrderedSpec } from "./ordered.ts";
@@ -11,7 +12,7 @@ import { ordered$, type OrderedSpec } from "./ordered.ts";
  * events whose source stream belongs to another cluster than their subject are skipped and logged
  * (the pricer's durable consumer dead-letters them; a view has nothing to acknowledge).
  */
-export function follow(bus: { js: JetStreamClient; layout: StreamLayout }, spec: OrderedSpec, apply: (msg: JsMsg) => Promise<void>, log: Logger): Subscription {
+export function follow(bus: { js: JetStreamClient; layout: StreamLayout; telemetry?: Telemetry }, spec: OrderedSpec, apply: (msg: JsMsg) => Promise<void>, log: Logger): Subscription {
   const checked = async (msg: JsMsg): Promise<void> => {
     try {
       bus.layout.checkSource(spec.stream, msg);
@@ -20,6 +21,7 @@ export function follow(bus: { js: JetStreamClient; layout: StreamLayout }, spec:
       return;
     }
     await apply(msg);
+    bus.telemetry?.viewAppliedNow(spec.stream, spec.filterSubject);
   };
   return defer(() => ordered$(bus.js, { ...spec, stream: bus.layout.physical(spec.stream) }))
     .pipe(

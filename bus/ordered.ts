@@ -1,4 +1,4 @@
-import { DeliverPolicy, type JetStreamClient, type JsMsg, type OrderedConsumerOptions } from "@nats-io/jetstream";
+import { AckPolicy, DeliverPolicy, type JetStreamClient, type JsMsg, type OrderedConsumerOptions } from "@nats-io/jetstream";
 import type { Observable } from "rxjs";
 import { messages$ } from "./messages.ts";
 
@@ -11,11 +11,38 @@ export interface OrderedSpec {
 }
 
 /**
+ * The stream sequence of the first message on `filter` at or after `time`, as the server resolves a
+ * start time for a new consumer (a short-lived consumer is created, read and deleted).
+ */
+async function startSequenceAt(js: JetStreamClient, stream: string, filter: string, time: Date): Promise<number> {
+  const jsm = await js.jetstreamManager();
+  const ci = await jsm.consumers.add(stream, {
+    deliver_policy: DeliverPolicy.StartTime,
+    opt_start_time: time.toISOString(),
+    filter_subject: filter,
+    ack_policy: AckPolicy.None,
+    inactive_threshold: 30_000 * 1_000_000, // ns: removed by the server if the delete below is lost
+    mem_storage: true,
+    num_replicas: 1,
+  });
+  await jsm.consumers.delete(stream, ci.name).catch(() => undefined);
+  return ci.delivered.stream_seq + 1;
+}
+
+/**
  * An ordered (ephemeral, no-ack, in-order) consumer as a cold Observable, for views rebuilt from
- * the stream on every start (gauges, live tables). The client recreates it after gaps or loss.
+ * the stream on every start (gauges, live tables). The client recreates it after gaps, loss and server
+ * restarts from the last sequence it delivered. A start time is turned into a start sequence first:
+ * the client's recreation keeps the first config's start time beside its own start sequence, which the
+ * server refuses, and the view would stop after the first nats-server restart.
  */
 export function ordered$(js: JetStreamClient, spec: OrderedSpec): Observable<JsMsg> {
-  const options: Partial<OrderedConsumerOptions> = { filter_subjects: spec.filterSubject, deliver_policy: spec.deliverPolicy };
-  if (spec.deliverPolicy === DeliverPolicy.StartTime) options.opt_start_time = (spec.startTime ?? new Date()).toISOString();
-  return messages$(async () => (await js.consumers.get(spec.stream, options)).consume());
+  return messages$(async () => {
+    const options: Partial<OrderedConsumerOptions> = { filter_subjects: spec.filterSubject, deliver_policy: spec.deliverPolicy };
+    if (spec.deliverPolicy === DeliverPolicy.StartTime) {
+      options.deliver_policy = DeliverPolicy.StartSequence;
+      options.opt_start_seq = await startSequenceAt(js, spec.stream, spec.filterSubject, spec.startTime ?? new Date());
+    }
+    return (await js.consumers.get(spec.stream, options)).consume();
+  });
 }

@@ -14,8 +14,8 @@ export interface TransformSpec<In extends { cluster: string }, Out> {
   concurrency: number;
   input: EventCodec<In>;
   output: EventCodec<Out>;
-  /** Throws PoisonMessageError when the input cannot be processed. */
-  validate?: (value: In) => void;
+  /** Throws PoisonMessageError when the input cannot be processed (the message is there for its headers). */
+  validate?: (value: In, msg: JsMsg) => void;
   transform: (value: In) => Out;
   subject: (out: Out) => string;
   msgId: (out: Out) => string;
@@ -30,7 +30,7 @@ export function transformStage<In extends { cluster: string }, Out>(rt: Runtime,
   const handle = async (msg: JsMsg): Promise<HandlerOutcome> => {
     const value = await spec.input.decode(msg.data, msg.headers);
     assertSubjectMatches(msg.subject, value);
-    spec.validate?.(value);
+    spec.validate?.(value, msg);
     const out = spec.transform(value);
     const { data, headers } = spec.output.encode(out);
     await rt.publisher.publish({ subject: spec.subject(out), data, headers, msgId: spec.msgId(out) });

@@ -79,7 +79,14 @@ const agent = z
         context: z.string().optional().describe("kubeconfig context"),
       })
       .prefault({}),
-    intervalSeconds: z.number().int().min(1).max(3600).default(60).describe("publish one snapshot per node per interval, s"),
+    intervalSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(3600)
+      .refine((s) => 3600 % s === 0, "must divide 3600 (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60, … s) so windows nest into hours")
+      .default(60)
+      .describe("publish one snapshot per node per interval, s"),
     spotLabels: z
       .array(z.string().regex(/^[^=\s]+=[^=\s]*$/, "must be name=value, e.g. kops.k8s.io/instancegroup=spotinstance-nodes"))
       .default([])
@@ -362,6 +369,12 @@ const telemetry = z
   })
   .prefault({});
 
+const clock = z
+  .strictObject({
+    maxSkewSeconds: z.number().int().min(0).max(3600).default(120).describe("how far a snapshot's window end may be ahead of this process's clock; later ones are dead-lettered (future_window)"),
+  })
+  .prefault({});
+
 export const configSchema = z.strictObject({
   cluster: z.string().min(1).max(253).default("default").describe("this cluster's name; every event, metric and row carries it"),
   nats,
@@ -370,6 +383,7 @@ export const configSchema = z.strictObject({
   agent,
   pricing,
   pricer: stage,
+  clock,
   rollup,
   savings: stage,
   sinks: z.strictObject({ prometheus, clickhouse, webhook }).prefault({}),

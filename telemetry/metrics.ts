@@ -73,6 +73,12 @@ export class Telemetry {
     labelNames: ["component"],
     registers: [this.registry],
   });
+  private readonly viewApplied = new Gauge({
+    name: "kube_cost_view_last_applied_timestamp_seconds",
+    help: "When a view (a /metrics family, the query API's index, a budget evaluator) last applied an event from its stream, Unix seconds; a view that stops following its stream stops moving.",
+    labelNames: ["stream", "filter"],
+    registers: [this.registry],
+  });
   readonly pricingApiCalls = new Counter({
     name: "kube_cost_pricing_api_calls_total",
     help: "Calls to cloud pricing APIs.",
@@ -93,6 +99,11 @@ export class Telemetry {
       retried: (count = 1) => this.retriedTotal.labels(component).inc(count),
       buffered: (count) => this.bufferedGauge.labels(component).set(count),
     };
+  }
+
+  /** A view applied an event from `stream` (subjects `filter`) now. */
+  viewAppliedNow(stream: string, filter: string): void {
+    this.viewApplied.labels(stream, filter).set(Date.now() / 1000);
   }
 
   /** Text exposition of the self-metrics. */

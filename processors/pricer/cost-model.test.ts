@@ -105,9 +105,32 @@ describe("cost model", () => {
 
   it("finds what makes a snapshot unpriceable", () => {
     expect(usageProblem(usageSnapshot())).toBeUndefined();
-    expect(usageProblem(usageSnapshot({ windowSeconds: 0 }))).toMatch(/windowSeconds/);
-    expect(usageProblem(usageSnapshot({ windowStartMs: 1_700_000_040_001 }))).toMatch(/aligned/);
-    expect(usageProblem(usageSnapshot({ pods: [podUsage({ cpuCoreSeconds: Number.NaN })] }))).toMatch(/cpuCoreSeconds/);
-    expect(usageProblem(usageSnapshot({ pods: [podUsage({ runningSeconds: 600 })] }))).toMatch(/exceeds the window/);
+    expect(usageProblem(usageSnapshot({ windowSeconds: 0 }))?.detail).toMatch(/windowSeconds/);
+    expect(usageProblem(usageSnapshot({ windowStartMs: 1_700_000_040_001 }))?.detail).toMatch(/aligned/);
+    expect(usageProblem(usageSnapshot({ pods: [podUsage({ cpuCoreSeconds: Number.NaN })] }))?.detail).toMatch(/cpuCoreSeconds/);
+    expect(usageProblem(usageSnapshot({ pods: [podUsage({ runningSeconds: 600 })] }))?.detail).toMatch(/exceeds the window/);
+  });
+
+  it("refuses what no real node can do (issue 14's hostile inputs), naming the reason", () => {
+    const reason = (u: Parameters<typeof usageProblem>[0]) => usageProblem(u)?.reason;
+    expect(reason(usageSnapshot({ pods: [podUsage({ cpuCoreSeconds: 1e12 })] }))).toBe("implausible_usage"); // 1e12 cores → $26 M
+    expect(reason(usageSnapshot({ pods: [podUsage({ cpuCoreSeconds: 1.7e308 })] }))).toBe("implausible_usage"); // overflowed to Infinity
+    expect(reason(usageSnapshot({ pods: [podUsage({ memoryWorkingSetAvgBytes: 2 ** 60 })] }))).toBe("implausible_usage");
+    expect(reason(usageSnapshot({ pods: [podUsage({ cpuRequestCores: 4096 })] }))).toBe("implausible_usage");
+    expect(reason(usageSnapshot({ pods: [podUsage({ gpuRequest: 1 })] }))).toBe("implausible_usage"); // the node has no GPU
+    expect(reason(usageSnapshot({ pods: [podUsage({ networkTxBytes: 1e15 })] }))).toBe("implausible_usage");
+    expect(reason(usageSnapshot({ nodeInfo: nodeInfo({ cpuCores: 0, memoryBytes: 0 }) }))).toBe("node_capacity"); // cost would vanish
+    expect(reason(usageSnapshot({ nodeInfo: nodeInfo({ cpuCores: 1e9 }) }))).toBe("implausible_usage");
+    const many = Array.from({ length: 10 }, (_, i) => podUsage({ uid: `u${i}`, name: `p${i}`, cpuCoreSeconds: 0.5 * 4 * 60 }));
+    expect(usageProblem(usageSnapshot({ pods: many }))?.detail).toMatch(/pods used 1200 core-seconds in 60 s on a 4-core node/);
+    expect(reason(usageSnapshot({ windowSeconds: 86_400, windowStartMs: 1_699_920_000_000 }))).toBe("invalid_usage"); // a day-long "snapshot"
+    expect(reason(usageSnapshot({ windowSeconds: 7, windowStartMs: 1_700_000_002_000 }))).toBe("invalid_usage"); // does not nest into hours
+  });
+
+  it("refuses a window that ends in the future beyond the clock skew", () => {
+    const now = 1_700_000_040_000; // minute-aligned
+    expect(usageProblem(usageSnapshot({ windowStartMs: now - 60_000 }), now)).toBeUndefined();
+    expect(usageProblem(usageSnapshot({ windowStartMs: now + 60_000 }), now, 120_000)).toBeUndefined(); // 2 min of skew allowed
+    expect(usageProblem(usageSnapshot({ windowStartMs: now + 3_600_000 }), now, 120_000)?.reason).toBe("future_window"); // a clock an hour fast
   });
 });

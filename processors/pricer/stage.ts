@@ -11,6 +11,19 @@ import { usageProblem } from "./validate.ts";
 
 export const PRICER_COMPONENT = "pricer";
 
+/**
+ * Agents publish each node's window once, under the id `<cluster>/<node>/<windowStart>`, and JetStream
+ * drops re-sends of that id. A snapshot under any other id is a second snapshot for a node and window
+ * already counted (or a producer outside the contract): the one under the canonical id wins, and this
+ * one is dead-lettered as `duplicate_window` instead of being absorbed or double counted.
+ */
+function assertCanonicalId(usage: { cluster: string; node: string; windowStartMs: number }, msgId: string): void {
+  const canonical = snapshotId(usage.cluster, usage.node, usage.windowStartMs);
+  if (msgId !== canonical) {
+    throw new PoisonMessageError("duplicate_window", `message id ${msgId === "" ? "(none)" : JSON.stringify(msgId)} is not the snapshot's id ${JSON.stringify(canonical)}: a second snapshot for node ${usage.node} window ${new Date(usage.windowStartMs).toISOString()}; the one published under ${canonical} is the one counted`);
+  }
+}
+
 /** The configured price book, its API calls counted on this process's registry. */
 function pricerBook(rt: Runtime): ManagedPriceBook {
   const metrics = rt.telemetry.component(PRICER_COMPONENT);
@@ -38,9 +51,10 @@ export function createPricer(rt: Runtime, book: ManagedPriceBook = pricerBook(rt
     concurrency: rt.config.pricer.concurrency,
     input: rt.codecs.usage,
     output: rt.codecs.priced,
-    validate: (usage) => {
-      const problem = usageProblem(usage);
-      if (problem !== undefined) throw new PoisonMessageError("invalid_usage", problem);
+    validate: (usage, msg) => {
+      const problem = usageProblem(usage, Date.now(), rt.config.clock.maxSkewSeconds * 1000);
+      if (problem !== undefined) throw new PoisonMessageError(problem.reason, problem.detail);
+      assertCanonicalId(usage, msg.headers?.get("Nats-Msg-Id") ?? "");
     },
     transform: (usage) => {
       try {

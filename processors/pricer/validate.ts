@@ -1,20 +1,67 @@
 import type { UsageSnapshot } from "../../model/events.ts";
 
-const finiteNonNegative = (n: number): boolean => Number.isFinite(n) && n >= 0;
-
 /**
- * Checks what the schema cannot: sane numbers and a consistent window. Returns the first problem
- * found, or undefined when the snapshot can be priced.
+ * Physical bounds a usage snapshot must keep to be priced (pricer/README.md "Plausibility"). They are
+ * far above any real node (the largest clouds' VMs: 896 vCPUs, 32 TiB, 16 GPUs) and exist so that a
+ * corrupt or hostile event cannot inflate or erase money: with them, no total can overflow.
  */
-export function usageProblem(s: UsageSnapshot): string | undefined {
-  if (s.windowSeconds <= 0) return `windowSeconds is ${s.windowSeconds}`;
-  if (s.windowStartMs % (s.windowSeconds * 1000) !== 0) return "windowStartMs is not aligned to windowSeconds";
+export const BOUNDS = {
+  /** Node capacity. */
+  maxNodeCores: 4096,
+  maxNodeMemoryBytes: 64 * 2 ** 40,
+  maxNodeGpus: 64,
+  /** Usage may exceed capacity × window by this factor (counter timing), no more. */
+  usageTolerance: 1.1,
+  /** A pod's requests cannot exceed what its node has (the scheduler would not place it), give or take this. */
+  requestTolerance: 1.01,
+  /** 400 Gbit/s, the fastest cloud NIC, in bytes per second. */
+  maxNetworkBytesPerSecond: 50e9,
+  /** A volume (EBS 64 TiB, Azure 32 TiB; network file systems larger). */
+  maxVolumeBytes: 2 ** 50,
+  maxWindowSeconds: 3600,
+} as const;
+
+export interface UsageProblem {
+  /** Short reason: the DLQ header and the `error_type` label. */
+  reason: "invalid_usage" | "implausible_usage" | "node_capacity" | "future_window";
+  detail: string;
+}
+
+const finiteNonNegative = (n: number): boolean => Number.isFinite(n) && n >= 0;
+const problem = (reason: UsageProblem["reason"], detail: string): UsageProblem => ({ reason, detail });
+
+function windowProblem(s: UsageSnapshot, nowMs: number, maxSkewMs: number): UsageProblem | undefined {
+  if (!Number.isInteger(s.windowSeconds) || s.windowSeconds <= 0 || s.windowSeconds > BOUNDS.maxWindowSeconds || BOUNDS.maxWindowSeconds % s.windowSeconds !== 0) {
+    return problem("invalid_usage", `windowSeconds is ${s.windowSeconds}; agents publish windows of 1 to 3600 s that divide an hour`);
+  }
+  if (s.windowStartMs % (s.windowSeconds * 1000) !== 0) return problem("invalid_usage", "windowStartMs is not aligned to windowSeconds");
+  const endMs = s.windowStartMs + s.windowSeconds * 1000;
+  if (endMs > nowMs + maxSkewMs) {
+    return problem("future_window", `the window ends at ${new Date(endMs).toISOString()}, more than ${maxSkewMs / 1000} s after now (${new Date(nowMs).toISOString()}): the node's clock is ahead (clock.maxSkewSeconds)`);
+  }
+  return undefined;
+}
+
+function nodeProblem(s: UsageSnapshot): UsageProblem | undefined {
   const n = s.nodeInfo;
   for (const [field, value] of [["cpuCores", n.cpuCores], ["memoryBytes", n.memoryBytes], ["gpus", n.gpus]] as const) {
-    if (!finiteNonNegative(value)) return `nodeInfo.${field} is ${value}`;
+    if (!finiteNonNegative(value)) return problem("invalid_usage", `nodeInfo.${field} is ${value}`);
   }
+  if (n.cpuCores <= 0 || n.memoryBytes <= 0) return problem("node_capacity", `node ${s.node} reports ${n.cpuCores} cores and ${n.memoryBytes} bytes: a node without capacity cannot be priced (its cost would vanish)`);
+  if (n.cpuCores > BOUNDS.maxNodeCores || n.memoryBytes > BOUNDS.maxNodeMemoryBytes || n.gpus > BOUNDS.maxNodeGpus) {
+    return problem("implausible_usage", `node ${s.node} reports ${n.cpuCores} cores, ${n.memoryBytes} bytes, ${n.gpus} GPUs: beyond any real node`);
+  }
+  return undefined;
+}
+
+/** Per-pod bounds against the node's capacity; also the node-wide usage sums. */
+function podsProblem(s: UsageSnapshot): UsageProblem | undefined {
+  const n = s.nodeInfo;
   const slack = s.windowSeconds + 1;
+  const maxCoreSeconds = n.cpuCores * s.windowSeconds * BOUNDS.usageTolerance;
+  let coreSeconds = 0;
   for (const p of s.pods) {
+    const who = `pod ${p.namespace}/${p.name}`;
     const numbers: Array<[string, number]> = [
       ["runningSeconds", p.runningSeconds],
       ["cpuRequestCores", p.cpuRequestCores],
@@ -25,12 +72,36 @@ export function usageProblem(s: UsageSnapshot): string | undefined {
       ["gpuRequest", p.gpuRequest],
     ];
     for (const [field, value] of numbers) {
-      if (!finiteNonNegative(value)) return `pod ${p.namespace}/${p.name}: ${field} is ${value}`;
+      if (!finiteNonNegative(value)) return problem("invalid_usage", `${who}: ${field} is ${value}`);
     }
-    if (p.runningSeconds > slack) return `pod ${p.namespace}/${p.name}: runningSeconds ${p.runningSeconds} exceeds the window`;
+    if (p.runningSeconds > slack) return problem("invalid_usage", `${who}: runningSeconds ${p.runningSeconds} exceeds the window`);
+    const checks: Array<[boolean, string]> = [
+      [p.cpuCoreSeconds > maxCoreSeconds, `cpuCoreSeconds ${p.cpuCoreSeconds} > ${n.cpuCores} cores × ${s.windowSeconds} s`],
+      [p.cpuRequestCores > n.cpuCores * BOUNDS.requestTolerance, `cpuRequestCores ${p.cpuRequestCores} > the node's ${n.cpuCores} cores`],
+      [p.memoryRequestBytes > n.memoryBytes * BOUNDS.requestTolerance, `memoryRequestBytes ${p.memoryRequestBytes} > the node's ${n.memoryBytes}`],
+      [p.memoryWorkingSetAvgBytes > n.memoryBytes * BOUNDS.usageTolerance, `memoryWorkingSetAvgBytes ${p.memoryWorkingSetAvgBytes} > the node's ${n.memoryBytes}`],
+      [p.gpuRequest > n.gpus, `gpuRequest ${p.gpuRequest} > the node's ${n.gpus} GPUs`],
+      [p.networkTxBytes > BOUNDS.maxNetworkBytesPerSecond * s.windowSeconds, `networkTxBytes ${p.networkTxBytes} in ${s.windowSeconds} s is faster than any NIC`],
+    ];
+    const failed = checks.find(([bad]) => bad);
+    if (failed !== undefined) return problem("implausible_usage", `${who}: ${failed[1]}`);
+    coreSeconds += p.cpuCoreSeconds;
   }
+  if (coreSeconds > maxCoreSeconds) return problem("implausible_usage", `pods used ${coreSeconds} core-seconds in ${s.windowSeconds} s on a ${n.cpuCores}-core node`);
+  return undefined;
+}
+
+/**
+ * Checks what the schema cannot: sane numbers, a consistent window that has ended (give or take the
+ * clock skew), and usage a real node could have. Returns the first problem found, or undefined when
+ * the snapshot can be priced.
+ */
+export function usageProblem(s: UsageSnapshot, nowMs: number = Date.now(), maxSkewMs: number = 120_000): UsageProblem | undefined {
+  const early = windowProblem(s, nowMs, maxSkewMs) ?? nodeProblem(s) ?? podsProblem(s);
+  if (early !== undefined) return early;
   for (const v of s.volumes) {
-    if (!finiteNonNegative(v.capacityBytes)) return `volume ${v.pvName}: capacityBytes is ${v.capacityBytes}`;
+    if (!finiteNonNegative(v.capacityBytes)) return problem("invalid_usage", `volume ${v.pvName}: capacityBytes is ${v.capacityBytes}`);
+    if (v.capacityBytes > BOUNDS.maxVolumeBytes) return problem("implausible_usage", `volume ${v.pvName}: capacityBytes ${v.capacityBytes} is over 1 PiB`);
   }
   return undefined;
 }

@@ -23,10 +23,10 @@ describe("rollup engine", () => {
   it("folds each snapshot once, into 1m, 1h and 1d windows", () => {
     const e = new RollupEngine(config.rollup);
     const a = priced("node-a", T0);
-    expect(e.fold(a, T0)).toBe("folded");
-    expect(e.fold(a, T0)).toBe("duplicate");
-    expect(e.fold(priced("node-a", T0 + 60_000), T0)).toBe("folded");
-    expect(e.fold(priced("node-b", T0), T0)).toBe("folded");
+    expect(e.fold(a, T0)).toEqual({ kind: "folded" });
+    expect(e.fold(a, T0)).toEqual({ kind: "duplicate" });
+    expect(e.fold(priced("node-a", T0 + 60_000), T0)).toEqual({ kind: "folded" });
+    expect(e.fold(priced("node-b", T0), T0)).toEqual({ kind: "folded" });
     expect(e.openWindows).toBe(2 + 1 + 1);
     const out = e.due(T0 + 5000);
     const hour = out.find((x) => x.rollup.resolution === "1h")?.rollup;
@@ -45,8 +45,8 @@ describe("rollup engine", () => {
     const first = e.due(T0 + 2000);
     expect(first).toHaveLength(3);
     expect(e.due(T0 + 4000)).toHaveLength(0);
-    e.fold(priced("node-a", T0 + 60_000), T0 + 61_000);
-    const second = e.due(T0 + 62_000);
+    e.fold(priced("node-a", T0 + 60_000), T0 + 121_000); // published after its window ended, as agents do
+    const second = e.due(T0 + 122_000);
     const hourRev = (xs: typeof first) => xs.find((x) => x.rollup.resolution === "1h")?.rollup.rev ?? -1;
     expect(hourRev(second)).toBeGreaterThan(hourRev(first));
     // event time passed the first minute plus the lateness: that 1m window is final
@@ -57,17 +57,26 @@ describe("rollup engine", () => {
     expect(finals).not.toContain("1d@0");
   });
 
-  it("treats snapshots for closed windows as late, and partly late ones go to the open windows", () => {
+  it("treats a snapshot as late as a whole when any of its windows is final, so Σ1m = Σ1h = Σ1d", () => {
     const e = new RollupEngine(config.rollup, T0);
-    e.fold(priced("node-a", T0 + 2 * HOUR), T0 + 2 * HOUR);
-    e.due(T0 + 2 * HOUR + 1000);
-    e.fold(priced("node-a", T0 + 3 * HOUR), T0 + 3 * HOUR);
-    e.due(T0 + 3 * HOUR + 1000); // closes 1m and 1h windows of T0+2h
-    expect(e.fold(priced("node-b", T0 + 2 * HOUR), T0 + 3 * HOUR)).toBe("folded"); // the 1d window is still open
-    const onlyDay = new RollupEngine({ ...config.rollup, resolutions: ["1m"] }, T0);
-    onlyDay.fold(priced("node-a", T0 + 10 * 60_000), T0 + 10 * 60_000);
-    onlyDay.due(T0 + 10 * 60_000 + 1000);
-    expect(onlyDay.fold(priced("node-a", T0), T0 + 10 * 60_000)).toBe("late");
+    e.fold(priced("node-a", T0 + 2 * HOUR), T0 + 2 * HOUR + 60_000);
+    e.due(T0 + 2 * HOUR + 61_000);
+    e.fold(priced("node-a", T0 + 3 * HOUR), T0 + 3 * HOUR + 60_000);
+    e.due(T0 + 3 * HOUR + 61_000); // closes the 1m and 1h windows of T0+2h
+    expect(e.fold(priced("node-b", T0 + 2 * HOUR), T0 + 3 * HOUR + 62_000)).toEqual({ kind: "late", closed: ["1m", "1h"] }); // the 1d window is open, but not alone
+    const onlyMinutes = new RollupEngine({ ...config.rollup, resolutions: ["1m"] }, T0);
+    onlyMinutes.fold(priced("node-a", T0 + 10 * 60_000), T0 + 11 * 60_000);
+    onlyMinutes.due(T0 + 11 * 60_000 + 1000);
+    expect(onlyMinutes.fold(priced("node-a", T0), T0 + 11 * 60_000)).toEqual({ kind: "late", closed: ["1m"] });
+  });
+
+  it("does not let one node's future window close the windows of others", () => {
+    const e = new RollupEngine(config.rollup, T0);
+    e.fold(priced("node-a", T0), T0 + 60_000);
+    // node-b's clock runs an hour fast (within the pricer's skew bound it would have been refused; here the engine alone)
+    e.fold(priced("node-b", T0 + HOUR), T0 + 60_000);
+    e.due(T0 + 61_000);
+    expect(e.fold(priced("node-c", T0), T0 + 62_000)).toEqual({ kind: "folded" }); // T0's 1m window is still open
   });
 
   it("closes windows on processing time once events stop, but not while catching up", () => {
@@ -79,7 +88,7 @@ describe("rollup engine", () => {
     // A restored engine hours later is not idle yet: the backlog still folds into its windows.
     const restored = RollupEngine.fromJSON(config.rollup, e.toJSON(), T0 + 3 * HOUR);
     expect(restored.due(T0 + 3 * HOUR + 1000).filter((x) => x.rollup.final)).toHaveLength(0);
-    expect(restored.fold(priced("node-a", T0 + 3 * 60_000), T0 + 3 * HOUR + 2000)).toBe("folded");
+    expect(restored.fold(priced("node-a", T0 + 3 * 60_000), T0 + 3 * HOUR + 2000)).toEqual({ kind: "folded" });
   });
 
   it("survives a checkpoint round-trip: state, dedup and revisions", () => {
@@ -88,8 +97,8 @@ describe("rollup engine", () => {
     e.fold(priced("node-b", T0), T0);
     const before = namespaceTotal(e, "1h", "alpha", T0 + 1000);
     const restored = RollupEngine.fromJSON(config.rollup, JSON.parse(JSON.stringify(e.toJSON())));
-    expect(restored.fold(priced("node-a", T0), T0 + 2000)).toBe("duplicate");
-    expect(restored.fold(priced("node-a", T0 + 60_000), T0 + 2000)).toBe("folded");
+    expect(restored.fold(priced("node-a", T0), T0 + 2000)).toEqual({ kind: "duplicate" });
+    expect(restored.fold(priced("node-a", T0 + 60_000), T0 + 2000)).toEqual({ kind: "folded" });
     const after = namespaceTotal(restored, "1h", "alpha", T0 + 3000);
     expect(after).toBeCloseTo((before * 3) / 2, 15);
   });

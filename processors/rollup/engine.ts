@@ -3,7 +3,8 @@ import type { CostRollup, PricedSnapshot } from "../../model/events.ts";
 import { snapshotDelta } from "./delta.ts";
 import { RESOLUTION_MS, WindowState, type WindowJson } from "./window.ts";
 
-export type FoldResult = "folded" | "duplicate" | "late";
+/** `late` names the resolutions whose window for the snapshot is already final. */
+export type FoldResult = { kind: "folded" } | { kind: "duplicate" } | { kind: "late"; closed: Resolution[] };
 
 export interface EngineJson {
   version: 1;
@@ -28,8 +29,8 @@ export interface Emission {
 /**
  * The rollup's state machine, free of I/O: folds priced snapshots into open windows, decides
  * which windows to emit (dirty and due, or final) and evicts finished ones. Windows close on event
- * time (the newest snapshot end seen, minus the allowed lateness), or on processing time when no
- * events arrive, so a silent cluster still gets its final rollups.
+ * time (the newest snapshot end seen, capped at processing time, minus the allowed lateness), or on
+ * processing time when no events arrive, so a silent cluster still gets its final rollups.
  */
 export class RollupEngine {
   private readonly cfg: Config["rollup"];
@@ -49,15 +50,20 @@ export class RollupEngine {
     return this.windows.size;
   }
 
-  /** Folds one snapshot into every resolution whose window is still open. */
+  /**
+   * Folds one snapshot into its window of every resolution. A snapshot is folded whole or not at
+   * all: if any of its windows is already final it is late (counting it in the coarser windows only
+   * would make Σ1m ≠ Σ1h ≠ Σ1d without a trace).
+   */
   fold(priced: PricedSnapshot, nowMs: number): FoldResult {
     const targets: Array<[Resolution, number, string]> = [];
+    const closed: Resolution[] = [];
     for (const res of this.cfg.resolutions) {
       const start = Math.floor(priced.windowStartMs / RESOLUTION_MS[res]) * RESOLUTION_MS[res];
-      if (start + RESOLUTION_MS[res] <= (this.closedThroughMs[res] ?? 0)) continue;
-      targets.push([res, start, `${res}|${priced.cluster}|${start}`]);
+      if (start + RESOLUTION_MS[res] <= (this.closedThroughMs[res] ?? 0)) closed.push(res);
+      else targets.push([res, start, `${res}|${priced.cluster}|${start}`]);
     }
-    if (targets.length === 0) return "late";
+    if (closed.length > 0) return { kind: "late", closed };
     const opening = targets.filter(([, , key]) => !this.windows.has(key)).length;
     if (this.windows.size + opening > this.cfg.maxOpenWindows) {
       throw new TooManyWindowsError(`folding would open more than ${this.cfg.maxOpenWindows} windows (rollup.maxOpenWindows)`);
@@ -72,11 +78,13 @@ export class RollupEngine {
       }
       folded = window.fold(priced, delta) || folded;
     }
-    if (!folded) return "duplicate";
-    this.watermarkMs = Math.max(this.watermarkMs, priced.windowStartMs + priced.windowSeconds * 1000);
+    if (!folded) return { kind: "duplicate" };
+    // Event time never runs ahead of processing time: one node with a fast clock (or a forged window)
+    // cannot close windows that every other node's data still belongs to.
+    this.watermarkMs = Math.max(this.watermarkMs, Math.min(priced.windowStartMs + priced.windowSeconds * 1000, nowMs));
     this.lastEventAtMs = nowMs;
     this.lastFoldAtMs = nowMs;
-    return "folded";
+    return { kind: "folded" };
   }
 
   /**

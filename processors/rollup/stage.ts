@@ -14,7 +14,6 @@ import { splitRollup } from "./parts.ts";
 import { RollupEngine, TooManyWindowsError, type Emission } from "./engine.ts";
 
 export const ROLLUP_COMPONENT = "rollup";
-const MAX_FUTURE_MS = 3_600_000;
 
 /**
  * The rollup: folds KCE_PRICED into 1m/1h/1d windows and publishes CostRollup revisions to
@@ -39,8 +38,9 @@ export async function createRollup(rt: Runtime): Promise<Stage> {
     const priced = await rt.codecs.priced.decode(msg.data, msg.headers);
     assertSubjectMatches(msg.subject, priced);
     const now = Date.now();
-    if (priced.windowStartMs > now + MAX_FUTURE_MS) {
-      throw new PoisonMessageError("future_window", `window starts at ${new Date(priced.windowStartMs).toISOString()}, in the future`);
+    const endMs = priced.windowStartMs + priced.windowSeconds * 1000;
+    if (endMs > now + rt.config.clock.maxSkewSeconds * 1000) {
+      throw new PoisonMessageError("future_window", `window ends at ${new Date(endMs).toISOString()}, after now (${new Date(now).toISOString()}) + clock.maxSkewSeconds`);
     }
     let result;
     try {
@@ -49,11 +49,13 @@ export async function createRollup(rt: Runtime): Promise<Stage> {
       if (error instanceof TooManyWindowsError) throw new PoisonMessageError("too_many_windows", error.message);
       throw error;
     }
-    if (result === "late") {
+    if (result.kind === "late") {
       metrics.dropped("late");
-      throw new PoisonMessageError("late", "every window this snapshot belongs to is already final (rollup.allowedLatenessSeconds)");
+      const closed = result.closed.join(", ");
+      log.warn("late snapshot dead-lettered whole", { node: priced.node, windowStart: new Date(priced.windowStartMs).toISOString(), closed });
+      throw new PoisonMessageError("late", `its ${closed} window(s) are already final (rollup.allowedLatenessSeconds): dead-lettered whole so every resolution keeps the same total`);
     }
-    if (result === "duplicate") metrics.dropped("duplicate");
+    if (result.kind === "duplicate") metrics.dropped("duplicate");
     // Acked after the next checkpoint, duplicates included: the first copy may not be durable yet.
     pending.push(msg);
     return "deferred";

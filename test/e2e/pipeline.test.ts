@@ -49,8 +49,9 @@ const NODE_B = "node-b.ec2.internal";
 const RATIO = 0.031611 / 0.004237;
 const RAM_A = 0.192 / (4 * RATIO + 16); // m5.xlarge on-demand, 4 cores, 16 GiB
 const CPU_A = RATIO * RAM_A;
-const RAM_B = 0.0365 / (2 * RATIO + 8); // m5.large spot, 2 cores, 8 GiB
-const CPU_B = RATIO * RAM_B;
+const SPOT_RATIO = 0.006655 / 0.000892; // a spot node is weighed by the default spot rates
+const RAM_B = 0.0365 / (2 * SPOT_RATIO + 8); // m5.large spot, 2 cores, 8 GiB
+const CPU_B = SPOT_RATIO * RAM_B;
 const EXPECTED_POD_HOURLY: Record<string, number> = {
   web: 0.5 * CPU_A + 1 * RAM_A, // request above usage
   db: 1.5 * CPU_A + 2 * RAM_A + (10 * 0.08) / 730, // CPU usage above request, plus its 10 GiB gp3 volume
