@@ -8,6 +8,8 @@ export interface OrderedSpec {
   deliverPolicy: DeliverPolicy;
   /** With DeliverPolicy.StartTime: where to start. */
   startTime?: Date;
+  /** With DeliverPolicy.StartSequence: the first stream sequence to deliver. */
+  startSeq?: number;
 }
 
 /**
@@ -39,6 +41,7 @@ async function startSequenceAt(js: JetStreamClient, stream: string, filter: stri
 export function ordered$(js: JetStreamClient, spec: OrderedSpec): Observable<JsMsg> {
   return messages$(async () => {
     const options: Partial<OrderedConsumerOptions> = { filter_subjects: spec.filterSubject, deliver_policy: spec.deliverPolicy };
+    if (spec.deliverPolicy === DeliverPolicy.StartSequence) options.opt_start_seq = spec.startSeq ?? 1;
     if (spec.deliverPolicy === DeliverPolicy.StartTime) {
       options.deliver_policy = DeliverPolicy.StartSequence;
       options.opt_start_seq = await startSequenceAt(js, spec.stream, spec.filterSubject, spec.startTime ?? new Date());

@@ -259,6 +259,8 @@ const prometheus = z
     path: z.string().startsWith("/").default("/metrics").describe("path of the metrics"),
     staleAfterSeconds: positiveInt.default(300).describe("drop a node's series when it has not reported for this long, s"),
     namespaceDailyHours: z.number().int().min(1).max(24 * 35).default(24).describe("hourly windows summed in kube_cost_namespace_daily_usd"),
+    stateBucket: z.string().default("KCE_SINK_STATE").describe("KV bucket where the spot-savings counter is saved (it continues after a restart instead of resetting)"),
+    stateSaveSeconds: positiveInt.default(5).describe("how often the counter is saved, s (a restart replays the reports since)"),
     delivery,
   })
   .prefault({});

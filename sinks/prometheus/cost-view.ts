@@ -43,6 +43,9 @@ export interface CostViewOptions {
  * events. Per-node families are regrouped on each node's newest snapshot; per-cluster families
  * (namespace daily cost, spot savings) are re-rendered when their cluster changes.
  */
+/** Spot savings counters: cluster → namespace → USD since the counter began. */
+export type SavingsTotals = Record<string, Record<string, number>>;
+
 export class CostView {
   readonly families: CostFamilies = costFamilies();
   /** Families grouped by cluster (from rollups and savings), not by node: never dropped with a node. */
@@ -206,11 +209,30 @@ export class CostView {
     for (const ns of s.byNamespace) {
       if (ns.realisedSavings > 0) counters.set(ns.namespace, (counters.get(ns.namespace) ?? 0) + ns.realisedSavings);
     }
+    this.renderSavings(s.cluster);
+  }
+
+  private renderSavings(cluster: string): void {
     const f = this.families.spotSavings;
-    const lines = [...counters.entries()]
+    const lines = [...(this.savings.get(cluster) ?? new Map<string, number>()).entries()]
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([ns, total]) => sampleLine(f.name, [["cluster", s.cluster], ["namespace", ns]], total));
-    f.setGroup(s.cluster, lines.join(""));
+      .map(([ns, total]) => sampleLine(f.name, [["cluster", cluster], ["namespace", ns]], total));
+    f.setGroup(cluster, lines.join(""));
+  }
+
+  /** The savings counters, USD per cluster and namespace (what a restarted sink restores). */
+  savingsTotals(): SavingsTotals {
+    const out: SavingsTotals = {};
+    for (const [cluster, counters] of this.savings) out[cluster] = Object.fromEntries(counters);
+    return out;
+  }
+
+  /** Starts the savings counters from saved totals (before replaying the reports that followed). */
+  restoreSavings(totals: SavingsTotals): void {
+    for (const [cluster, counters] of Object.entries(totals)) {
+      this.savings.set(cluster, new Map(Object.entries(counters)));
+      this.renderSavings(cluster);
+    }
   }
 
   /** Drops nodes that stopped reporting, slides the 24-hour windows, forgets old savings ids. */

@@ -3,12 +3,12 @@ import { interval, mergeMap, type Subscription } from "rxjs";
 import { follow } from "../../bus/follow.ts";
 import type { Runtime } from "../../bus/runtime.ts";
 import type { Stage } from "../../bus/stage-types.ts";
-import { SinkRunner } from "../core/runner.ts";
-import { OK } from "../core/sink.ts";
+import { DeadLetters } from "../../bus/dlq.ts";
 import type { SavingsReport } from "../../model/events.ts";
 import { STREAMS, subjects } from "../../bus/subjects.ts";
 import { startMetricsServer, type MetricsServer } from "../../telemetry/http.ts";
 import { CostView } from "./cost-view.ts";
+import { DurableSavingsCounter } from "./savings-counter.ts";
 import { RollupAssembler } from "../../processors/rollup/parts.ts";
 
 export const PROMETHEUS_COMPONENT = "sink-prometheus";
@@ -24,8 +24,8 @@ export interface PrometheusSink extends Stage {
 /**
  * The Prometheus sink: serves `/metrics` with the cost metrics and this process's self-metrics.
  * Gauges are a view of the streams rebuilt on start (last snapshot per node; the 1h rollups of the
- * last day), so a restarted sink is complete at once. The savings counter is fed by the durable
- * consumer `kce-sink-prometheus`, acked once applied.
+ * last day), so a restarted sink is complete at once. The savings counter is saved to KV with the
+ * KCE_SAVINGS sequence it includes and replayed from there on start, so it never resets.
  */
 export function createPrometheusSink(rt: Runtime): PrometheusSink {
   const cfg = rt.config.sinks.prometheus;
@@ -50,21 +50,23 @@ export function createPrometheusSink(rt: Runtime): PrometheusSink {
     }
   };
 
-  // The savings counter is fed like any sink: a durable consumer, acked once applied to the view.
-  const savingsRunner = new SinkRunner<SavingsReport>(rt, {
-    component: PROMETHEUS_COMPONENT,
-    spec: { stream: STREAMS.savings, durable: "kce-sink-prometheus", filterSubject: subjects.streamFilter.savings },
-    decode: async (msg) => [await rt.codecs.savings.decode(msg.data, msg.headers)],
-    sink: {
-      name: "prometheus-view",
-      write: async (batch) => {
-        for (const report of batch) view.applySavings(report, Date.now());
-        return OK;
-      },
-      close: async () => undefined,
-    },
-    delivery: cfg.delivery,
-  });
+  // The savings counter: replayed in order from the last saved sequence, so it survives restarts.
+  const dead = new DeadLetters(rt.publisher, PROMETHEUS_COMPONENT);
+  const savings = new DurableSavingsCounter(rt, view);
+  const applySavings = async (msg: JsMsg): Promise<void> => {
+    metrics.received();
+    let report: SavingsReport;
+    try {
+      report = await rt.codecs.savings.decode(msg.data, msg.headers);
+    } catch (error) {
+      metrics.dropped("dead_letter");
+      metrics.error(error instanceof Error ? error.name : "unknown");
+      await dead.send(msg, "decode", error instanceof Error ? error.message : String(error)).catch((e: unknown) => log.warn("could not dead-letter a savings report", { error: e }));
+      return;
+    }
+    view.applySavings(report, Date.now());
+    metrics.sent();
+  };
 
   return {
     name: PROMETHEUS_COMPONENT,
@@ -73,7 +75,9 @@ export function createPrometheusSink(rt: Runtime): PrometheusSink {
       return server?.port ?? cfg.port;
     },
     get buffered() {
-      return savingsRunner.buffered;
+      // The view applies reports one at a time as its ordered consumer delivers them: nothing waits in
+      // this process beyond the consumer's own pull batch.
+      return 0;
     },
     start: async () => {
       server = await startMetricsServer({
@@ -97,13 +101,13 @@ export function createPrometheusSink(rt: Runtime): PrometheusSink {
           )
           .subscribe(),
       );
-      await savingsRunner.start();
+      await savings.start(applySavings);
       metrics.up(true);
       log.info("serving metrics", { url: `http://${cfg.host}:${server.port}${cfg.path}` });
     },
     stop: async () => {
       for (const s of subscriptions.splice(0)) s.unsubscribe();
-      await savingsRunner.stop();
+      await savings.stop();
       await server?.close();
       metrics.up(false);
     },
