@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { connect, credsAuthenticator, nkeyAuthenticator, type NatsConnection, type NodeConnectionOptions } from "@nats-io/transport-node";
 import type { Config } from "../config/schema.ts";
 import type { Logger } from "../telemetry/log.ts";
+import { backoffMs } from "./backoff.ts";
 import { NatsConnectError } from "./errors.ts";
 
 /** Builds client options from the `nats` config section. */
@@ -32,16 +33,30 @@ export function connectionOptions(cfg: Config["nats"], name: string): NodeConnec
   return options;
 }
 
+/** Errors no retry can fix: credentials or TLS the server refuses. */
+function permanent(error: unknown): boolean {
+  const text = error instanceof Error ? `${error.name} ${error.message} ${String((error as { code?: unknown }).code ?? "")}` : String(error);
+  return /authori[sz]ation|authentication|permissions|certificate|tls|ssl/i.test(text);
+}
+
 /**
- * Connects with automatic reconnection and logs connection state changes.
- * Throws NatsConnectError (naming the servers) when the first connection fails.
+ * Connects with automatic reconnection and logs connection state changes. A server that is not up
+ * yet is waited for, with backoff, for up to `nats.startupWaitSeconds` (a stage started before NATS,
+ * or during a NATS restart, starts when it comes); refused credentials fail at once. Throws
+ * NatsConnectError (naming the servers) when no connection could be made.
  */
 export async function connectNats(cfg: Config["nats"], name: string, log: Logger): Promise<NatsConnection> {
-  let nc: NatsConnection;
-  try {
-    nc = await connect(connectionOptions(cfg, name));
-  } catch (cause) {
-    throw new NatsConnectError(cfg.servers, { cause });
+  const deadline = Date.now() + (cfg.maxReconnectAttempts === 0 ? 0 : cfg.startupWaitSeconds * 1000);
+  let nc: NatsConnection | undefined;
+  for (let attempt = 1; nc === undefined; attempt++) {
+    try {
+      nc = await connect(connectionOptions(cfg, name));
+    } catch (cause) {
+      const waitMs = backoffMs(attempt, { baseMs: 1000, factor: 1.5, maxMs: 15_000 });
+      if (permanent(cause) || Date.now() + waitMs > deadline) throw new NatsConnectError(cfg.servers, { cause });
+      log.warn("waiting for NATS", { servers: cfg.servers.join(","), attempt, retryInMs: waitMs, error: cause });
+      await new Promise((r) => setTimeout(r, waitMs));
+    }
   }
   void (async () => {
     for await (const status of nc.status()) {

@@ -38,6 +38,7 @@ const nats = z
     connectTimeoutMs: positiveInt.default(5000).describe("first-connection timeout, ms"),
     reconnectTimeWaitMs: positiveInt.default(1000).describe("wait between reconnect attempts, ms"),
     maxReconnectAttempts: z.number().int().min(-1).default(-1).describe("reconnect attempts; -1 = forever"),
+    startupWaitSeconds: z.number().int().min(0).default(300).describe("how long a process starting while NATS is down waits for it (with backoff) before exiting, s"),
     publishTimeoutMs: positiveInt.default(5000).describe("how long to wait for a PubAck, ms"),
   })
   .prefault({});

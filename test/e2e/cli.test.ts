@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { sample, scrape, spawnKce, waitFor } from "../../testkit/index.ts";
+import { freePort, sample, scrape, spawnKce, startNatsServer, waitFor } from "../../testkit/index.ts";
 
 const MAIN = fileURLToPath(new URL("../../cli/main.ts", import.meta.url));
 const BIN = fileURLToPath(new URL("../../bin/kce.mjs", import.meta.url));
@@ -92,11 +92,29 @@ describe("kce command line", () => {
     expect(noNode.stderr).toContain("agent.node");
   });
 
-  it("says which NATS it cannot reach", async () => {
-    const r = await kce(["pricer", "--nats", "nats://127.0.0.1:1"]);
+  it("waits for NATS with backoff, then says which NATS it cannot reach", async () => {
+    const r = await kce(["pricer", "--nats", "nats://127.0.0.1:1"], { KCE_NATS__STARTUP_WAIT_SECONDS: "3" });
     expect(r.code).toBe(1);
+    expect(r.stderr).toContain("waiting for NATS");
     expect(r.stderr).toContain("cannot connect to NATS at nats://127.0.0.1:1");
   });
+
+  it("a stage started while NATS is down starts when NATS comes up", async () => {
+    const port = await freePort();
+    const pricer = spawnKce(["pricer", "--nats", `nats://127.0.0.1:${port}`, "--log-level", "info"]);
+    try {
+      await waitFor("the pricer waiting", () => pricer.output().includes("waiting for NATS") || undefined, 15_000);
+      const nats = await startNatsServer({ port });
+      try {
+        await waitFor("the pricer running", () => pricer.output().includes("kce pricer running") || undefined, 30_000);
+      } finally {
+        await pricer.kill9();
+        await nats.stop();
+      }
+    } finally {
+      await pricer.kill9();
+    }
+  }, 60_000);
 
   it("kubectl cost never hangs: a silent API times out, a missing one is named", async () => {
     const silent = createServer(() => undefined);
