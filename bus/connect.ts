@@ -35,7 +35,8 @@ export function connectionOptions(cfg: Config["nats"], name: string): NodeConnec
 
 /** Errors no retry can fix: credentials or TLS the server refuses. */
 function permanent(error: unknown): boolean {
-  const text = error instanceof Error ? `${error.name} ${error.message} ${String((error as { code?: unknown }).code ?? "")}` : String(error);
+  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
+  const text = error instanceof Error ? `${error.name} ${error.message} ${typeof code === "string" || typeof code === "number" ? String(code) : ""}` : String(error);
   return /authori[sz]ation|authentication|permissions|certificate|tls|ssl/i.test(text);
 }
 
