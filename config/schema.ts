@@ -234,6 +234,12 @@ const rollup = z
     checkpointIntervalSeconds: positiveInt.default(5).describe("state checkpoint (and input ack) period, s"),
     maxOpenWindows: positiveInt.default(2000).describe("bound on open windows (memory)"),
     stateBucket: z.string().default("KCE_ROLLUP_STATE").describe("object store bucket of rollup checkpoints"),
+    lease: z
+      .strictObject({
+        bucket: z.string().default("KCE_ROLLUP_LEASE").describe("KV bucket of the lease that makes one rollup active; the others are warm standbys"),
+        seconds: z.number().int().min(2).max(300).default(10).describe("lease lifetime without renewal, s: a standby takes over about this long after the active rollup dies"),
+      })
+      .prefault({}),
   })
   .prefault({});
 

@@ -1,25 +1,20 @@
-import type { JsMsg } from "@nats-io/jetstream";
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
 import { Objm } from "@nats-io/obj";
-import { concatMap, interval, type Subscription } from "rxjs";
-import { assertSubjectMatches } from "../../bus/checks.ts";
-import { PoisonMessageError } from "../../bus/errors.ts";
+import { Lease } from "../../bus/lease.ts";
 import type { Runtime } from "../../bus/runtime.ts";
 import type { Stage } from "../../bus/stage-types.ts";
-import type { HandlerOutcome } from "../../bus/stage.ts";
-import { runnerFor } from "../../bus/stage-runtime.ts";
-import { STREAMS, subjects } from "../../bus/subjects.ts";
-import type { Resolution } from "../../config/schema.ts";
 import { CheckpointStore } from "./checkpoint.ts";
-import { splitRollup } from "./parts.ts";
-import { RollupEngine, TooManyWindowsError, type Emission } from "./engine.ts";
+import { ROLLUP_COMPONENT, startActiveRollup, type ActiveRollup } from "./leader.ts";
 
-export const ROLLUP_COMPONENT = "rollup";
+export { ROLLUP_COMPONENT } from "./leader.ts";
 
 /**
- * The rollup: folds KCE_PRICED into 1m/1h/1d windows and publishes CostRollup revisions to
- * `kce.rollup.<res>.<cluster>.<windowStartSec>.<part>`. Exactly-once results from at-least-once input: every input is
- * acked only after a checkpoint (state + which snapshots each window holds) that includes it is
- * durable, and a redelivered snapshot already in a window is recognised and skipped.
+ * The rollup stage. It is stateful, so one instance works at a time: the one holding the lease
+ * `rollup.lease.bucket`/`rollup` in JetStream KV. Others wait as warm standbys (connected, code loaded)
+ * and take over within about `rollup.lease.seconds` of the active one dying (its lease expires), or at
+ * once when it stops cleanly (it deletes the lease). The new active one restores the last checkpoint
+ * and receives the unacked inputs again, so a take-over loses and doubles nothing.
  */
 export async function createRollup(rt: Runtime): Promise<Stage> {
   const cfg = rt.config.rollup;
@@ -27,126 +22,62 @@ export async function createRollup(rt: Runtime): Promise<Stage> {
   const metrics = rt.telemetry.component(ROLLUP_COMPONENT);
   const objects = await new Objm(rt.nc).create(cfg.stateBucket, { replicas: rt.config.streams.replicas });
   const checkpoints = new CheckpointStore(objects, "rollup-state");
-  const saved = await checkpoints.load();
-  const engine = saved === undefined ? new RollupEngine(cfg) : RollupEngine.fromJSON(cfg, saved);
-  log.info(saved === undefined ? "starting with empty state" : "restored checkpoint", { windows: engine.openWindows });
+  const ttlMs = cfg.lease.seconds * 1000;
+  const holder = `${hostname()}/${process.pid}/${randomBytes(3).toString("hex")}`;
+  const lease = new Lease(rt.nc, { bucket: cfg.lease.bucket, key: "rollup", ttlMs, replicas: rt.config.streams.replicas, holder }, log);
+  let active: ActiveRollup | undefined;
+  let waiting: NodeJS.Timeout | undefined;
+  let stopped = false;
 
-  let pending: JsMsg[] = [];
-  let flushing: Subscription | undefined;
-
-  const handle = async (msg: JsMsg): Promise<HandlerOutcome> => {
-    const priced = await rt.codecs.priced.decode(msg.data, msg.headers);
-    assertSubjectMatches(msg.subject, priced);
-    const now = Date.now();
-    const endMs = priced.windowStartMs + priced.windowSeconds * 1000;
-    if (endMs > now + rt.config.clock.maxSkewSeconds * 1000) {
-      throw new PoisonMessageError("future_window", `window ends at ${new Date(endMs).toISOString()}, after now (${new Date(now).toISOString()}) + clock.maxSkewSeconds`);
-    }
-    let result;
-    try {
-      result = engine.fold(priced, now);
-    } catch (error) {
-      if (error instanceof TooManyWindowsError) throw new PoisonMessageError("too_many_windows", error.message);
-      throw error;
-    }
-    if (result.kind === "late") {
-      metrics.dropped("late");
-      const closed = result.closed.join(", ");
-      log.warn("late snapshot dead-lettered whole", { node: priced.node, windowStart: new Date(priced.windowStartMs).toISOString(), closed });
-      throw new PoisonMessageError("late", `its ${closed} window(s) are already final (rollup.allowedLatenessSeconds): dead-lettered whole so every resolution keeps the same total`);
-    }
-    if (result.kind === "duplicate") metrics.dropped("duplicate");
-    // Acked after the next checkpoint, duplicates included: the first copy may not be durable yet.
-    pending.push(msg);
-    return "deferred";
+  const lead = async (): Promise<void> => {
+    active = await startActiveRollup(rt, checkpoints);
+    metrics.up(true);
+    log.info("rollup active (holds the lease)", { holder });
+    lease.keep((why) => {
+      log.error("rollup lease lost: stopping without a checkpoint, another rollup takes over", { why });
+      const was = active;
+      active = undefined;
+      metrics.up(false);
+      void was?.abandon().then(() => standby());
+    });
   };
 
-  const publish = async (emissions: Emission[]): Promise<void> => {
-    const results = await Promise.allSettled(
-      emissions.map(async ({ rollup }) => {
-        for (const part of splitRollup(rollup, cfg.maxRowsPerMessage)) {
-          const { data, headers } = rt.codecs.rollup.encode(part);
-          await rt.publisher.publish({
-            subject: subjects.rollup(part.resolution as Resolution, part.cluster, part.windowStartMs, part.part),
-            data,
-            headers,
-            msgId: `${part.resolution}/${part.cluster}/${part.windowStartMs}/${part.rev}/${part.part}`,
-          });
+  const standby = (): void => {
+    if (stopped) return;
+    const attempt = async (): Promise<void> => {
+      if (stopped) return;
+      if (await lease.tryAcquire().catch(() => false)) {
+        try {
+          await lead();
+        } catch (error) {
+          log.error("could not take over as the active rollup; handing the lease back", { error });
+          await lease.release(true);
+          waiting = setTimeout(() => void attempt(), ttlMs);
         }
-      }),
-    );
-    const failed = emissions.filter((_, i) => results[i]?.status === "rejected");
-    metrics.sent(emissions.length - failed.length);
-    if (failed.length > 0) {
-      metrics.error("publish");
-      log.warn("rollup publish failed; will retry", { windows: failed.length });
-      engine.markDirty(failed.map((e) => e.window));
-    }
+        return;
+      }
+      waiting = setTimeout(() => void attempt(), Math.max(200, Math.floor(ttlMs / 4)));
+    };
+    log.info("rollup on standby: another rollup holds the lease", { holder });
+    void lease.holder().then((h) => log.info("the active rollup", { active: h ?? "(its lease is expiring)" }), () => undefined);
+    waiting = setTimeout(() => void attempt(), Math.max(200, Math.floor(ttlMs / 4)));
   };
-
-  // A checkpoint of a large state costs CPU (serialise, compress, store); spend at most ~10 % on it
-  // by spacing checkpoints at least ten times their own duration apart — but always well inside the
-  // ack wait, since inputs are acked only by a checkpoint (a crash then redelivers them quickly).
-  const ackWaitSeconds = Math.max(rt.config.consumer.ackWaitSeconds, cfg.checkpointIntervalSeconds * 6);
-  let nextCheckpointAtMs = 0;
-  let stopping = false;
-
-  const flush = async (): Promise<void> => {
-    const started = performance.now();
-    await publish(engine.due(Date.now()));
-    if (!stopping && Date.now() < nextCheckpointAtMs) return;
-    const state = engine.toJSON();
-    const covered = pending;
-    pending = [];
-    try {
-      await checkpoints.save(state);
-    } catch (error) {
-      metrics.error("checkpoint");
-      log.warn("checkpoint failed; inputs stay unacked and will be redelivered", { error });
-      pending = covered.concat(pending);
-      return;
-    }
-    for (const msg of covered) msg.ack();
-    const tookMs = performance.now() - started;
-    nextCheckpointAtMs = Date.now() + Math.min(9 * tookMs, (ackWaitSeconds * 1000) / 3);
-    metrics.observeDuration(tookMs / 1000);
-  };
-
-  // Flushes never overlap: the timer and stop() both queue behind the one running.
-  let lastFlush: Promise<void> = Promise.resolve();
-  const flushSerially = (): Promise<void> => {
-    lastFlush = lastFlush.then(flush).catch((error: unknown) => log.error("flush failed", { error }));
-    return lastFlush;
-  };
-
-  const runner = runnerFor(
-    rt,
-    ROLLUP_COMPONENT,
-    {
-      stream: STREAMS.priced,
-      durable: "kce-rollup",
-      filterSubject: subjects.streamFilter.priced,
-      // Inputs stay unacked until the next checkpoint, so allow a few intervals' worth.
-      maxInFlight: Math.max(rt.config.consumer.maxInFlight, 20_000),
-      ackWaitSeconds: ackWaitSeconds,
-    },
-    64,
-    handle,
-  );
 
   return {
     name: ROLLUP_COMPONENT,
     start: async () => {
-      await runner.start();
-      flushing = interval(cfg.checkpointIntervalSeconds * 1000)
-        .pipe(concatMap(() => flushSerially()))
-        .subscribe();
+      if (await lease.tryAcquire()) await lead();
+      else standby();
     },
     stop: async () => {
-      await runner.stop();
-      flushing?.unsubscribe();
-      stopping = true;
-      await flushSerially();
+      stopped = true;
+      if (waiting !== undefined) clearTimeout(waiting);
+      const was = active;
+      active = undefined;
+      if (was !== undefined) {
+        await was.stop();
+        await lease.release(true);
+      }
     },
   };
 }

@@ -1,0 +1,93 @@
+import { Kvm, type KV } from "@nats-io/kv";
+import type { NatsConnection } from "@nats-io/transport-node";
+import type { Logger } from "../telemetry/log.ts";
+
+export interface LeaseOptions {
+  bucket: string;
+  key: string;
+  /** How long a lease lives without renewal, ms. The bucket's TTL: a dead holder's lease expires by itself. */
+  ttlMs: number;
+  replicas: number;
+  /** Who holds it (logged by the others). */
+  holder: string;
+}
+
+/**
+ * A lease in a JetStream KV bucket whose entries expire after `ttlMs`: the holder creates the key,
+ * renews it every third of the TTL with a compare-and-set on its revision, and deletes it when it
+ * stops. A process that cannot renew for three quarters of the TTL considers the lease lost (so two
+ * holders never overlap by more than clock drift); a standby acquires it once it has expired.
+ */
+export class Lease {
+  private readonly nc: NatsConnection;
+  private readonly options: LeaseOptions;
+  private readonly log: Logger;
+  private kv: KV | undefined;
+  private revision = 0;
+  private renewedAtMs = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(nc: NatsConnection, options: LeaseOptions, log: Logger) {
+    this.nc = nc;
+    this.options = options;
+    this.log = log;
+  }
+
+  private async bucket(): Promise<KV> {
+    // Two processes starting together may both create the bucket; the loser opens the winner's.
+    for (let attempt = 1; this.kv === undefined; attempt++) {
+      try {
+        this.kv = await new Kvm(this.nc).create(this.options.bucket, { ttl: this.options.ttlMs, history: 1, replicas: this.options.replicas });
+      } catch (error) {
+        if (attempt >= 5) throw error;
+        await new Promise((r) => setTimeout(r, 100 * attempt));
+      }
+    }
+    return this.kv;
+  }
+
+  /** True when this process now holds the lease. */
+  async tryAcquire(): Promise<boolean> {
+    const kv = await this.bucket();
+    try {
+      this.revision = await kv.create(this.options.key, this.options.holder);
+      this.renewedAtMs = Date.now();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Who holds the lease now, if anyone. */
+  async holder(): Promise<string | undefined> {
+    const entry = await (await this.bucket()).get(this.options.key);
+    return entry === null || entry.operation !== "PUT" ? undefined : entry.string();
+  }
+
+  /** Renews every third of the TTL; calls `onLost` once when the lease cannot be kept. */
+  keep(onLost: (why: string) => void): void {
+    const tick = async (): Promise<void> => {
+      try {
+        const kv = await this.bucket();
+        this.revision = await kv.update(this.options.key, this.options.holder, this.revision);
+        this.renewedAtMs = Date.now();
+      } catch (error) {
+        const silentMs = Date.now() - this.renewedAtMs;
+        this.log.warn("lease renewal failed", { key: this.options.key, silentMs, error });
+        if (silentMs >= this.options.ttlMs * 0.75 || /wrong last sequence|revision/i.test(String(error))) {
+          this.release(false);
+          onLost(silentMs >= this.options.ttlMs * 0.75 ? `not renewed for ${silentMs} ms` : "taken over by another holder");
+        }
+      }
+    };
+    this.timer = setInterval(() => void tick(), Math.max(100, Math.floor(this.options.ttlMs / 3)));
+  }
+
+  /** Stops renewing; with `remove`, deletes the key so a standby takes over at once. */
+  release(remove = true): Promise<void> {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+    if (!remove || this.kv === undefined) return Promise.resolve();
+    return this.kv.delete(this.options.key, { previousSeq: this.revision }).catch(() => undefined);
+  }
+}

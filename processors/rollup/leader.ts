@@ -1,0 +1,158 @@
+import type { JsMsg } from "@nats-io/jetstream";
+import { concatMap, interval, type Subscription } from "rxjs";
+import { assertSubjectMatches } from "../../bus/checks.ts";
+import { PoisonMessageError } from "../../bus/errors.ts";
+import type { Runtime } from "../../bus/runtime.ts";
+import type { HandlerOutcome } from "../../bus/stage.ts";
+import { runnerFor } from "../../bus/stage-runtime.ts";
+import { STREAMS, subjects } from "../../bus/subjects.ts";
+import type { Resolution } from "../../config/schema.ts";
+import type { CheckpointStore } from "./checkpoint.ts";
+import { splitRollup } from "./parts.ts";
+import { RollupEngine, TooManyWindowsError, type Emission } from "./engine.ts";
+
+export const ROLLUP_COMPONENT = "rollup";
+
+/** The rollup while it holds the lease: consuming, folding, publishing and checkpointing. */
+export interface ActiveRollup {
+  /** Stops consuming, publishes what is due, checkpoints and acks: a clean hand-over. */
+  stop(): Promise<void>;
+  /** Stops consuming at once, without a checkpoint or acks (the lease is lost: another rollup owns the state). */
+  abandon(): Promise<void>;
+}
+
+/**
+ * Starts the active rollup: restores the latest checkpoint, then folds KCE_PRICED into 1m/1h/1d windows
+ * and publishes CostRollup revisions to `kce.rollup.<res>.<cluster>.<windowStartSec>.<part>`. Exactly-once
+ * results from at-least-once input: every input is acked only after a checkpoint (state + which
+ * snapshots each window holds) that includes it is durable, and a redelivered snapshot already in a
+ * window is recognised and skipped.
+ */
+export async function startActiveRollup(rt: Runtime, checkpoints: CheckpointStore): Promise<ActiveRollup> {
+  const cfg = rt.config.rollup;
+  const log = rt.log.child(ROLLUP_COMPONENT);
+  const metrics = rt.telemetry.component(ROLLUP_COMPONENT);
+  const saved = await checkpoints.load();
+  const engine = saved === undefined ? new RollupEngine(cfg) : RollupEngine.fromJSON(cfg, saved);
+  log.info(saved === undefined ? "starting with empty state" : "restored checkpoint", { windows: engine.openWindows });
+
+  let pending: JsMsg[] = [];
+
+  const handle = async (msg: JsMsg): Promise<HandlerOutcome> => {
+    const priced = await rt.codecs.priced.decode(msg.data, msg.headers);
+    assertSubjectMatches(msg.subject, priced);
+    const now = Date.now();
+    const endMs = priced.windowStartMs + priced.windowSeconds * 1000;
+    if (endMs > now + rt.config.clock.maxSkewSeconds * 1000) {
+      throw new PoisonMessageError("future_window", `window ends at ${new Date(endMs).toISOString()}, after now (${new Date(now).toISOString()}) + clock.maxSkewSeconds`);
+    }
+    let result;
+    try {
+      result = engine.fold(priced, now);
+    } catch (error) {
+      if (error instanceof TooManyWindowsError) throw new PoisonMessageError("too_many_windows", error.message);
+      throw error;
+    }
+    if (result.kind === "late") {
+      metrics.dropped("late");
+      const closed = result.closed.join(", ");
+      log.warn("late snapshot dead-lettered whole", { node: priced.node, windowStart: new Date(priced.windowStartMs).toISOString(), closed });
+      throw new PoisonMessageError("late", `its ${closed} window(s) are already final (rollup.allowedLatenessSeconds): dead-lettered whole so every resolution keeps the same total`);
+    }
+    if (result.kind === "duplicate") metrics.dropped("duplicate");
+    // Acked after the next checkpoint, duplicates included: the first copy may not be durable yet.
+    pending.push(msg);
+    return "deferred";
+  };
+
+  const publish = async (emissions: Emission[]): Promise<void> => {
+    const results = await Promise.allSettled(
+      emissions.map(async ({ rollup }) => {
+        for (const part of splitRollup(rollup, cfg.maxRowsPerMessage)) {
+          const { data, headers } = rt.codecs.rollup.encode(part);
+          await rt.publisher.publish({
+            subject: subjects.rollup(part.resolution as Resolution, part.cluster, part.windowStartMs, part.part),
+            data,
+            headers,
+            msgId: `${part.resolution}/${part.cluster}/${part.windowStartMs}/${part.rev}/${part.part}`,
+          });
+        }
+      }),
+    );
+    const failed = emissions.filter((_, i) => results[i]?.status === "rejected");
+    metrics.sent(emissions.length - failed.length);
+    if (failed.length > 0) {
+      metrics.error("publish");
+      log.warn("rollup publish failed; will retry", { windows: failed.length });
+      engine.markDirty(failed.map((e) => e.window));
+    }
+  };
+
+  // A checkpoint of a large state costs CPU (serialise, compress, store); spend at most ~10 % on it
+  // by spacing checkpoints at least ten times their own duration apart — but always well inside the
+  // ack wait, since inputs are acked only by a checkpoint (a crash then redelivers them quickly).
+  const ackWaitSeconds = Math.max(rt.config.consumer.ackWaitSeconds, cfg.checkpointIntervalSeconds * 6);
+  let nextCheckpointAtMs = 0;
+  let stopping = false;
+
+  const flush = async (): Promise<void> => {
+    const started = performance.now();
+    await publish(engine.due(Date.now()));
+    if (!stopping && Date.now() < nextCheckpointAtMs) return;
+    const state = engine.toJSON();
+    const covered = pending;
+    pending = [];
+    try {
+      await checkpoints.save(state);
+    } catch (error) {
+      metrics.error("checkpoint");
+      log.warn("checkpoint failed; inputs stay unacked and will be redelivered", { error });
+      pending = covered.concat(pending);
+      return;
+    }
+    for (const msg of covered) msg.ack();
+    const tookMs = performance.now() - started;
+    nextCheckpointAtMs = Date.now() + Math.min(9 * tookMs, (ackWaitSeconds * 1000) / 3);
+    metrics.observeDuration(tookMs / 1000);
+  };
+
+  // Flushes never overlap: the timer and stop() both queue behind the one running.
+  let lastFlush: Promise<void> = Promise.resolve();
+  const flushSerially = (): Promise<void> => {
+    lastFlush = lastFlush.then(flush).catch((error: unknown) => log.error("flush failed", { error }));
+    return lastFlush;
+  };
+
+  const runner = runnerFor(
+    rt,
+    ROLLUP_COMPONENT,
+    {
+      stream: STREAMS.priced,
+      durable: "kce-rollup",
+      filterSubject: subjects.streamFilter.priced,
+      // Inputs stay unacked until the next checkpoint, so allow a few intervals' worth.
+      maxInFlight: Math.max(rt.config.consumer.maxInFlight, 20_000),
+      ackWaitSeconds: ackWaitSeconds,
+    },
+    64,
+    handle,
+  );
+
+  await runner.start();
+  const flushing: Subscription = interval(cfg.checkpointIntervalSeconds * 1000)
+    .pipe(concatMap(() => flushSerially()))
+    .subscribe();
+  return {
+    stop: async () => {
+      await runner.stop();
+      flushing.unsubscribe();
+      stopping = true;
+      await flushSerially();
+    },
+    abandon: async () => {
+      flushing.unsubscribe();
+      await runner.stop();
+      pending = [];
+    },
+  };
+}
