@@ -75,7 +75,7 @@ export class Lease {
         const silentMs = Date.now() - this.renewedAtMs;
         this.log.warn("lease renewal failed", { key: this.options.key, silentMs, error });
         if (silentMs >= this.options.ttlMs * 0.75 || /wrong last sequence|revision/i.test(String(error))) {
-          this.release(false);
+          void this.release(false);
           onLost(silentMs >= this.options.ttlMs * 0.75 ? `not renewed for ${silentMs} ms` : "taken over by another holder");
         }
       }
