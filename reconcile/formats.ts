@@ -46,17 +46,39 @@ export interface LayoutSpec {
   read(get: (column: string) => string | undefined, record: Record<string, unknown>): BillLine;
 }
 
-const MONTHS = /^(\d{2})\/(\d{2})\/(\d{4})/;
+/** ISO 8601 (`2026-11-20`, `2026-11-20T00:00:00Z`, `2026-11-20 00:00:00 UTC`, with an offset). */
+const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*(Z|UTC|[+-]\d{2}:?\d{2})?$/;
+/** Azure's US-style `MM/DD/YYYY`, with an optional time. */
+const US = /^(\d{2})\/(\d{2})\/(\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AP]M)?)?$/i;
 
-/** ISO date or timestamp, or Azure's US-style MM/DD/YYYY, to a UTC day. */
-export function dayOf(column: string, value: string | undefined): string {
+function validDay(y: number, m: number, d: number): boolean {
+  return m >= 1 && m <= 12 && d >= 1 && d <= new Date(Date.UTC(y, m, 0)).getUTCDate();
+}
+
+/**
+ * A bill's date as its layout documents it, to the UTC day; never guessed. Every layout writes ISO
+ * 8601; Azure's exports may write `MM/DD/YYYY` instead (its documented format — `20/11/2026` is not a
+ * date there, not the 20th of November). Anything else is a bad row naming the column.
+ */
+export function dayOf(column: string, value: string | undefined, layout: Layout = "focus"): string {
   const v = (value ?? "").trim();
-  const us = MONTHS.exec(v);
-  if (us !== null) return `${us[3]}-${us[1]}-${us[2]}`;
-  if (/^\d{4}-\d{2}-\d{2}$/.test(v)) return v;
-  const t = Date.parse(v);
-  if (v === "" || Number.isNaN(t)) throw new BadRowError(column, `${JSON.stringify(value ?? "")} is not a date`);
-  return new Date(t).toISOString().slice(0, 10);
+  const bad = (why: string) => new BadRowError(column, `${JSON.stringify(value ?? "")} is not a date (${why})`);
+  const iso = ISO.exec(v);
+  if (iso !== null) {
+    const [y, m, d] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
+    if (!validDay(y, m, d) || Number(iso[4] ?? 0) > 23 || Number(iso[5] ?? 0) > 59 || Number(iso[6] ?? 0) > 60) throw bad("no such day or time");
+    const zone = iso[7];
+    if (zone === undefined || zone === "Z" || zone === "UTC" || iso[4] === undefined) return `${iso[1]}-${iso[2]}-${iso[3]}`;
+    const t = Date.parse(`${iso[1]}-${iso[2]}-${iso[3]}T${iso[4]}:${iso[5]}:${iso[6] ?? "00"}${zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone}`);
+    if (Number.isNaN(t)) throw bad("bad UTC offset");
+    return new Date(t).toISOString().slice(0, 10);
+  }
+  const us = layout === "azure" ? US.exec(v) : null;
+  if (us !== null) {
+    if (!validDay(Number(us[3]), Number(us[1]), Number(us[2]))) throw bad("Azure writes MM/DD/YYYY; month or day out of range");
+    return `${us[3]}-${us[1]}-${us[2]}`;
+  }
+  throw bad(layout === "azure" ? "expected YYYY-MM-DD or MM/DD/YYYY" : "expected ISO 8601, e.g. 2026-11-20T00:00:00Z");
 }
 
 function money(column: string, value: string | undefined, required = true): number {
@@ -84,7 +106,7 @@ const awsCur: LayoutSpec = {
   read: (get) => {
     const type = get("lineitemlineitemtype") ?? "Usage";
     const t = type.toLowerCase();
-    const day = dayOf("line_item_usage_start_date", get("lineitemusagestartdate"));
+    const day = dayOf("line_item_usage_start_date", get("lineitemusagestartdate"), "aws-cur");
     let cost: number;
     if (t === "savingsplancoveredusage") cost = money("savings_plan_savings_plan_effective_cost", get("savingsplansavingsplaneffectivecost"));
     else if (t === "discountedusage") cost = money("reservation_effective_cost", get("reservationeffectivecost"));
@@ -107,7 +129,7 @@ const focus = (effective: boolean): LayoutSpec => ({
   read: (get) => {
     const category = get("chargecategory") ?? "Usage";
     return {
-      day: dayOf("ChargePeriodStart", get("chargeperiodstart")),
+      day: dayOf("ChargePeriodStart", get("chargeperiodstart"), "focus"),
       resourceId: get("resourceid") ?? "",
       cost: effective ? money("EffectiveCost", get("effectivecost")) : money("BilledCost", get("billedcost")),
       currency: get("billingcurrency") ?? "",
@@ -123,8 +145,9 @@ const azure = (costColumns: string[]): LayoutSpec => ({
   read: (get) => {
     const cost = first(get, costColumns);
     const charge = (get("chargetype") ?? "Usage").toLowerCase();
+    const dateColumn = ["date", "usagedatetime", "usagedate"].find((c) => (get(c) ?? "") !== "") ?? "date";
     return {
-      day: dayOf("Date", first(get, ["date", "usagedatetime", "usagedate"])),
+      day: dayOf(dateColumn, get(dateColumn), "azure"),
       resourceId: azureResource(first(get, ["resourceid", "instanceid", "instancename"]) ?? "", get("additionalinfo")),
       cost: money(costColumns[0] ?? "cost", cost),
       currency: first(get, ["billingcurrencycode", "billingcurrency", "currency"]) ?? "",
@@ -166,7 +189,7 @@ const gcp: LayoutSpec = {
   read: (get, record) => {
     const resource = first(get, ["resourcename", "resourceglobalname"]) ?? "";
     return {
-      day: dayOf("usage_start_time", get("usagestarttime")),
+      day: dayOf("usage_start_time", get("usagestarttime"), "gcp"),
       resourceId: resource,
       cost: money("cost", get("cost")) + gcpCredits(record, get),
       currency: get("currency") ?? "",

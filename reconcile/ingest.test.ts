@@ -4,7 +4,8 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { tempDir } from "../testkit/tempdir.ts";
 import { normaliseHeader } from "./formats.ts";
-import { BillAggregate, BillFormatError, ingestFile, MixedCurrencyError } from "./ingest.ts";
+import { gzipSync } from "node:zlib";
+import { BillAggregate, BillCurrencyError, BillFormatError, ingestFile, MixedCurrencyError, toPipelineCurrency } from "./ingest.ts";
 import { billKey, nodeKey, volumeKey } from "./match.ts";
 
 const FIXTURES = fileURLToPath(new URL("../test/fixtures/billing/", import.meta.url));
@@ -108,5 +109,52 @@ describe("billing exports: every sample parses and maps to the right columns", (
     expect(summary).toMatchObject({ rows: 2, badRows: 3 });
     expect(summary.problems.map((p) => [p.line, p.column])).toEqual([[3, "(row)"], [4, "ChargePeriodStart"], [5, "EffectiveCost"]]);
     expect(bill.byResourceDay.get("i-0aaa1111bbbb2222c|2026-11-01")?.cost).toBe(3);
+  });
+});
+
+describe("bills read as their layouts document them (issue 20: findings 2, 3, 7, 8)", () => {
+  const write = (name: string, text: string | Buffer): string => {
+    const path = join(tempDir("kce-bill-"), name);
+    writeFileSync(path, text);
+    return path;
+  };
+  const AZURE_HEADER = "UsageDateTime,MeterCategory,CostInBillingCurrency,InstanceId,BillingCurrencyCode\n";
+
+  it("never guesses a date: DD/MM in an Azure export is a bad row with line and column, MM/DD is read", async () => {
+    const { summary, bill } = await ingest(write("azure.csv", `${AZURE_HEADER}11/20/2026,Virtual Machines,1.5,/x/vm1,USD\n20/11/2026 00:00,Virtual Machines,2,/x/vm1,USD\n`));
+    expect(summary.rows).toBe(1);
+    expect(summary.badRows).toBe(1);
+    expect(summary.problems[0]).toMatchObject({ line: 3, column: "UsageDateTime" });
+    expect(summary.problems[0]?.message).toMatch(/"20\/11\/2026 00:00" is not a date/);
+    expect([...bill.byResourceDay.values()][0]?.day).toBe("2026-11-20");
+    const focus = await ingest(write("focus.csv", "ChargePeriodStart,ResourceId,EffectiveCost,BillingCurrency\n11/20/2026,i-1,1,USD\n2026-02-30T00:00:00Z,i-1,1,USD\n2026-11-20T23:30:00-02:00,i-1,1,USD\n"));
+    expect(focus.summary.badRows).toBe(2); // FOCUS is ISO 8601 only; there is no 30 February
+    expect([...focus.bill.byResourceDay.values()][0]?.day).toBe("2026-11-21"); // an offset moves the UTC day
+  });
+
+  it("reads gzipped exports by their content, whatever their name; names a zip", async () => {
+    const text = `${AZURE_HEADER}2026-11-20,Virtual Machines,1.25,/x/vm1,USD\n2026-11-21,Virtual Machines,2.5,/x/vm1,USD\n`;
+    for (const name of ["azure.csv.gz", "azure-gzipped.csv"]) {
+      const { summary } = await ingest(write(name, gzipSync(text)));
+      expect(summary.rows).toBe(2);
+      expect(summary.cost).toBeCloseTo(3.75, 12);
+    }
+    await expect(ingest(write("export.zip", Buffer.from("PK\x03\x04 rest of a zip")))).rejects.toThrow(/export\.zip: a zip archive; unzip it/);
+  });
+
+  it("names the file of an unterminated quote, and counts a truncated last row as a bad row", async () => {
+    await expect(ingest(write("broken.csv", `${AZURE_HEADER}2026-11-20,"Virtual Machines,1,/x/vm1,USD\n`))).rejects.toThrow(/broken\.csv: a quoted field opened on line 2 is not closed/);
+    const { summary } = await ingest(write("cut.csv", `${AZURE_HEADER}2026-11-20,Virtual Machines,1,/x/vm1,USD\n2026-11-21,Virtual Machines,2`));
+    expect(summary.badRows).toBe(1);
+    expect(summary.problems[0]).toMatchObject({ line: 3, column: "(row)" });
+  });
+
+  it("refuses a bill in another currency than the pipeline's unless a rate converts it", async () => {
+    const { bill } = await ingest(write("eur.csv", `${AZURE_HEADER}2026-11-20,Virtual Machines,10,/x/vm1,EUR\n`));
+    expect(() => toPipelineCurrency(bill, "USD", {})).toThrow(BillCurrencyError);
+    expect(() => toPipelineCurrency(bill, "USD", {})).toThrow(/bills are in EUR.*pricing\.exchangeRates\.EUR/);
+    toPipelineCurrency(bill, "USD", { EUR: 1.1 });
+    expect([...bill.byResourceDay.values()][0]?.cost).toBeCloseTo(11, 12);
+    expect(bill.currency).toBe("USD");
   });
 });

@@ -1,6 +1,8 @@
-import { createReadStream, statSync } from "node:fs";
+import { closeSync, createReadStream, openSync, readSync, statSync } from "node:fs";
 import { createInterface } from "node:readline";
-import { readCsv } from "./csv.ts";
+import type { Readable } from "node:stream";
+import { createGunzip } from "node:zlib";
+import { readCsv, UnterminatedQuoteError, type CsvRecord } from "./csv.ts";
 import { BadRowError, detectLayout, normaliseHeader, type BillLine, type Layout, type LayoutSpec } from "./formats.ts";
 import { billKey } from "./match.ts";
 
@@ -81,22 +83,74 @@ export class BillAggregate {
   }
 }
 
+/** The bills are in another currency than the pipeline's estimates and no rate converts them. */
+export class BillCurrencyError extends Error {
+  override readonly name = "BillCurrencyError";
+}
+
+/**
+ * Brings a bill into the pipeline's currency: unchanged when it already is (or names none), converted
+ * with `pricing.exchangeRates` otherwise, refused when there is no rate — an EUR bill is never applied
+ * to USD estimates.
+ */
+export function toPipelineCurrency(bill: BillAggregate, currency: string, rates: Record<string, number>): void {
+  if (bill.currency === "" || bill.currency === currency) return;
+  const rate = rates[bill.currency];
+  if (rate === undefined) {
+    throw new BillCurrencyError(`the bills are in ${bill.currency}, the pipeline's estimates in ${currency}: set pricing.exchangeRates.${bill.currency} (${currency} per ${bill.currency}) to convert them, or run the pipeline in ${bill.currency} (pricing.currency)`);
+  }
+  for (const r of bill.byResourceDay.values()) r.cost *= rate;
+  for (const o of bill.other.values()) o.cost *= rate;
+  for (const f of bill.files) f.cost *= rate;
+  bill.currency = currency;
+}
+
 export interface Progress {
   (file: string, bytesRead: number, totalBytes: number, rows: number): void;
 }
 
 const MAX_PROBLEMS = 20;
 
+/** What the first bytes say the file is: gzip (`1f 8b`), zip (`PK\x03\x04`) or plain text. */
+function sniff(path: string): "gzip" | "zip" | "plain" {
+  const head = Buffer.alloc(4);
+  const fd = openSync(path, "r");
+  try {
+    readSync(fd, head, 0, 4, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (head[0] === 0x1f && head[1] === 0x8b) return "gzip";
+  if (head.toString("latin1") === "PK\x03\x04") return "zip";
+  return "plain";
+}
+
+/**
+ * The file's text, decompressed on the fly when it is gzipped (how AWS, Azure and GCP deliver
+ * exports), whatever its name. `onBytes` reports compressed bytes read, for progress.
+ */
+function textStream(path: string, onBytes: (n: number) => void): Readable {
+  const kind = sniff(path);
+  if (kind === "zip") throw new BillFormatError(`${path}: a zip archive; unzip it and pass the CSV inside (gzip is read as it is)`);
+  const raw = createReadStream(path, { highWaterMark: 1 << 20 });
+  raw.on("data", () => onBytes(raw.bytesRead));
+  const text = kind === "gzip" ? raw.pipe(createGunzip()) : raw;
+  raw.on("error", (e) => text.destroy(e));
+  text.setEncoding("utf8");
+  return text;
+}
+
 async function* lines(path: string, onBytes: (n: number) => void): AsyncGenerator<string> {
-  const stream = createReadStream(path, { encoding: "utf8", highWaterMark: 1 << 20 });
-  for await (const chunk of stream as AsyncIterable<string>) {
-    onBytes(stream.bytesRead);
-    yield chunk;
+  try {
+    for await (const chunk of textStream(path, onBytes) as AsyncIterable<string>) yield chunk;
+  } catch (cause) {
+    if (cause instanceof BillFormatError) throw cause;
+    throw new BillFormatError(`${path}: cannot be read: ${(cause as Error).message}`, { cause });
   }
 }
 
 function isJsonLines(path: string): boolean {
-  return /\.(jsonl|ndjson|json)$/i.test(path);
+  return /\.(jsonl|ndjson|json)(\.gz)?$/i.test(path);
 }
 
 function flatten(value: unknown, prefix: string, out: Map<string, string>): void {
@@ -147,7 +201,7 @@ export async function ingestFile(path: string, into: BillAggregate, progress?: P
   };
 
   if (isJsonLines(path)) {
-    const rl = createInterface({ input: createReadStream(path, { encoding: "utf8" }).on("data", (c: string | Buffer) => (read += c.length)), crlfDelay: Infinity });
+    const rl = createInterface({ input: textStream(path, (n) => (read = n)), crlfDelay: Infinity });
     let n = 0;
     for await (const text of rl) {
       n++;
@@ -168,7 +222,16 @@ export async function ingestFile(path: string, into: BillAggregate, progress?: P
   } else {
     let header: string[] | undefined;
     let index = new Map<string, number>();
-    for await (const record of readCsv(lines(path, (n) => (read = n)))) {
+    const records = readCsv(lines(path, (n) => (read = n)));
+    const named = async function* (): AsyncGenerator<CsvRecord> {
+      try {
+        yield* records;
+      } catch (cause) {
+        if (cause instanceof UnterminatedQuoteError) throw new BillFormatError(`${path}: ${cause.message}`, { cause });
+        throw cause;
+      }
+    };
+    for await (const record of named()) {
       if (header === undefined) {
         header = record.fields.map(normaliseHeader);
         record.fields.forEach((f, i) => spelled.set(header?.[i] ?? "", f.replace(/^\ufeff/, "")));

@@ -1,6 +1,6 @@
 import type { Runtime } from "../bus/runtime.ts";
 import { readDailyRollups } from "./estimates.ts";
-import { BillAggregate, ingestFile, type Progress } from "./ingest.ts";
+import { BillAggregate, ingestFile, toPipelineCurrency, type Progress } from "./ingest.ts";
 import { publishReconciled } from "./publish.ts";
 import { reconcile, type ReconcileResult } from "./reconcile.ts";
 import { buildReport, type AccuracyReport } from "./report.ts";
@@ -12,6 +12,8 @@ export interface ReconcileOptions {
   to?: string | undefined;
   cluster?: string | undefined;
   publish: boolean;
+  /** Publish even when rows could not be read (their amounts are missing from the totals). */
+  allowBadRows?: boolean;
   progress?: Progress;
 }
 
@@ -20,6 +22,10 @@ export interface ReconcileRun {
   result: ReconcileResult;
   /** Reconciled rollup messages published. */
   published: number;
+  /** Rows of the bills that could not be read (listed with line and column in the report). */
+  badRows: number;
+  /** Publishing was asked for but refused because of bad rows. */
+  publishRefused: boolean;
   days: { from: string; to: string };
 }
 
@@ -39,12 +45,15 @@ function billDays(bill: BillAggregate): string[] {
 export async function runReconcile(rt: Runtime, options: ReconcileOptions): Promise<ReconcileRun> {
   const bill = new BillAggregate();
   for (const path of options.bills) await ingestFile(path, bill, options.progress);
+  toPipelineCurrency(bill, rt.config.pricing.currency, rt.config.pricing.exchangeRates);
   const days = billDays(bill);
   const from = options.from ?? days[0];
   const to = options.to ?? days[days.length - 1];
   if (from === undefined || to === undefined || from > to) throw new NothingToReconcileError(`no day to reconcile: the bills cover ${days.length === 0 ? "no day" : `${days[0]} to ${days[days.length - 1]}`}`);
   const rollups = await readDailyRollups(rt, from, to, options.cluster);
   const result = reconcile(rollups, bill);
-  const published = options.publish ? await publishReconciled(rt, result.reconciled, Date.now()) : 0;
-  return { report: buildReport(result, bill.files, bill.currency), result, published, days: { from, to } };
+  const badRows = bill.files.reduce((n, f) => n + f.badRows, 0);
+  const publishRefused = options.publish && badRows > 0 && options.allowBadRows !== true;
+  const published = options.publish && !publishRefused ? await publishReconciled(rt, result.reconciled, Date.now()) : 0;
+  return { report: buildReport(result, bill.files, bill.currency), result, published, badRows, publishRefused, days: { from, to } };
 }

@@ -8,7 +8,8 @@ import { runReconcile } from "./run.ts";
 
 export const RECONCILE_COMPONENT = "reconcile";
 
-const BILL_FILE = /\.(csv|jsonl|ndjson|json)$/i;
+/** Exports as the clouds deliver them: CSV or JSON lines, plain or gzipped. */
+const BILL_FILE = /\.(csv|jsonl|ndjson|json)(\.gz)?$/i;
 
 /**
  * The scheduled reconciliation in `kce all`: at start and every `reconcile.intervalHours`, reads
@@ -30,13 +31,17 @@ export function createReconcileStage(rt: Runtime): Stage & { runOnce(): Promise<
   let running: Promise<void> = Promise.resolve();
 
   const runOnce = async (): Promise<void> => {
-    const bills = readdirSync(cfg.billsDir).filter((f) => BILL_FILE.test(f)).sort().map((f) => join(cfg.billsDir, f));
+    const files = readdirSync(cfg.billsDir);
+    const bills = files.filter((f) => BILL_FILE.test(f)).sort().map((f) => join(cfg.billsDir, f));
+    const ignored = files.filter((f) => !BILL_FILE.test(f) && !f.startsWith("."));
+    if (ignored.length > 0) log.warn("files in the bills directory that are not exports (CSV or JSON lines, plain or .gz) are ignored", { files: ignored.join(",") });
     if (bills.length === 0) {
       log.info("no billing exports yet", { billsDir: cfg.billsDir });
       return;
     }
     try {
       const run = await runReconcile(rt, { bills, publish: cfg.publish });
+      if (run.publishRefused) log.warn("bad rows in the bills: nothing published until they are fixed", { badRows: run.badRows });
       ratio.reset();
       for (const r of latestRatios(run.result)) ratio.set({ cluster: r.cluster, node: r.node }, r.ratio);
       metrics.sent(run.published);

@@ -34,8 +34,12 @@ export const reconcileCommand: Command = {
     "",
     "--publish writes reconciled daily rollups (every compute cost on a node scaled by billed ÷ allocated)",
     "to kce.rollup.1d-reconciled.<cluster>; --metrics-file writes kube_cost_reconciliation_ratio for",
-    "node_exporter's textfile collector. Bad rows are counted and listed with line and column; a file",
-    "of an unknown layout or with mixed currencies stops with an error naming the file and line.",
+    "node_exporter's textfile collector. Exports may be gzipped (read by content, whatever the name).",
+    "Dates are read in each layout's documented format (ISO 8601; Azure also MM/DD/YYYY), never guessed.",
+    "Bad rows are listed with line and column and make the exit code 1 (and --publish publish nothing)",
+    "unless --allow-bad-rows; a file of an unknown layout, a zip archive, an unterminated quote, mixed",
+    "currencies, or a bill in another currency than pricing.currency without pricing.exchangeRates stops",
+    "with an error naming the file.",
     "",
     "Examples:",
     "  kce reconcile --bill cur-2026-11.csv --config central.yaml",
@@ -51,6 +55,7 @@ export const reconcileCommand: Command = {
     { name: "report", description: "print the accuracy report (the default)" },
     { name: "publish", description: "publish reconciled daily rollups to kce.rollup.1d-reconciled.<cluster>" },
     { name: "metrics-file", value: "FILE", description: "write kube_cost_reconciliation_ratio in Prometheus text format" },
+    { name: "allow-bad-rows", description: "exit 0 and publish even when some rows could not be read (their amounts are left out)" },
     { name: "no-progress", description: "no progress bar on stderr" },
   ],
   run: async (args) => {
@@ -70,6 +75,7 @@ export const reconcileCommand: Command = {
         to,
         cluster: stringOption(args, "cluster"),
         publish: args.options.has("publish"),
+        allowBadRows: args.options.has("allow-bad-rows"),
         progress: progressBar(!args.options.has("no-progress") && process.stderr.isTTY),
       });
       if (output === "json") process.stdout.write(JSON.stringify({ days: run.days, ...run.report }, null, 2) + "\n");
@@ -79,6 +85,10 @@ export const reconcileCommand: Command = {
       if (metricsFile !== undefined) writeFileSync(metricsFile, renderMetrics(run.result));
       if (run.published > 0) process.stderr.write(`published ${run.published} reconciled rollup message(s)\n`);
       if (run.result.nodeDays.length === 0) process.stderr.write(`no daily rollups found for ${run.days.from} to ${run.days.to}; is the pipeline running against this NATS?\n`);
+      if (run.badRows > 0 && !args.options.has("allow-bad-rows")) {
+        process.stderr.write(`${run.badRows} bad row(s) could not be read, so their amounts are missing from the totals (listed above with line and column)${run.publishRefused ? "; nothing was published" : ""}; fix the file or pass --allow-bad-rows\n`);
+        return 1;
+      }
       return 0;
     } finally {
       await rt.close();

@@ -216,6 +216,20 @@ describe("kce reconcile against a generated bill with known discounts", () => {
     const failed = await promisify(execFile)(process.execPath, [MAIN, "reconcile", "--config", configFile, "--bill", unknown]).catch((e: { code: number; stderr: string }) => e);
     expect(failed).toMatchObject({ code: 2 });
     expect((failed as { stderr: string }).stderr).toMatch(/x\.csv: unknown billing export layout/);
+    // A row that could not be read: its amount is missing, so the run fails unless told otherwise.
+    const cut = join(tempDir("kce-bill-"), "cut.csv");
+    writeFileSync(cut, "ChargePeriodStart,ResourceId,EffectiveCost,BillingCurrency\n2020-01-01T00:00:00Z,i-0aaa1111bbbb2222c,1,USD\n20/01/2020,i-0aaa1111bbbb2222c,5,USD\n");
+    const strict = await promisify(execFile)(process.execPath, [MAIN, "reconcile", "--config", configFile, "--bill", cut, "--no-progress", "--publish"]).catch((e: { code: number; stderr: string }) => e);
+    expect(strict).toMatchObject({ code: 1 });
+    expect((strict as { stderr: string }).stderr).toMatch(/1 bad row\(s\) could not be read.*nothing was published.*--allow-bad-rows/);
+    const lenient = await promisify(execFile)(process.execPath, [MAIN, "reconcile", "--config", configFile, "--bill", cut, "--no-progress", "--allow-bad-rows"]);
+    expect(lenient.stdout).toContain("reconciled 2020-01-01 to 2020-01-01");
+    // A bill in EUR against USD estimates, without a rate: refused, naming the key to set.
+    const eur = join(tempDir("kce-bill-"), "eur.csv");
+    writeFileSync(eur, "ChargePeriodStart,ResourceId,EffectiveCost,BillingCurrency\n2020-01-01T00:00:00Z,i-0aaa1111bbbb2222c,1,EUR\n");
+    const refused = await promisify(execFile)(process.execPath, [MAIN, "reconcile", "--config", configFile, "--bill", eur, "--no-progress"]).catch((e: { code: number; stderr: string }) => e);
+    expect((refused as { code: number }).code).not.toBe(0);
+    expect((refused as { stderr: string }).stderr).toMatch(/bills are in EUR, the pipeline's estimates in USD: set pricing\.exchangeRates\.EUR/);
   });
 
   it("runs on a schedule in the central process and sets kube_cost_reconciliation_ratio on /metrics", async () => {
