@@ -1,6 +1,6 @@
 import { validateConfig } from "../config/load.ts";
 import type { Config } from "../config/schema.ts";
-import type { NodeInfo, PodUsage, UsageSnapshot } from "../model/events.ts";
+import type { NodeInfo, PodUsage, SavingsReport, UsageSnapshot } from "../model/events.ts";
 
 export const GiB = 2 ** 30;
 
@@ -66,5 +66,14 @@ export function usageSnapshot(overrides: Partial<UsageSnapshot> = {}): UsageSnap
     pods: [podUsage()],
     volumes: [],
     ...overrides,
+  };
+}
+
+/** The i-th of a run of spot savings reports: `nodes` nodes, a new minute every `nodes` reports, `perReport` USD to one namespace. */
+export function savingsReport(cluster: string, i: number, perReport = 1, namespace = "conformance", nodes = 50): SavingsReport {
+  return {
+    cluster, node: `node-${i % nodes}`, windowStartMs: Date.UTC(2026, 10, 1) + Math.floor(i / nodes) * 60_000, windowSeconds: 60, instanceType: "m5.large",
+    capacityType: "SPOT", onDemandHourlyCost: 0.096, spotHourlyCost: 0.0365, priceSource: "snapshot", realisedSavings: perReport, potentialSavings: 0,
+    byNamespace: [{ namespace, realisedSavings: perReport, potentialSavings: 0 }],
   };
 }

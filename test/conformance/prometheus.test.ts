@@ -5,6 +5,7 @@ import { validateConfig } from "../../config/load.ts";
 import type { SavingsReport } from "../../model/events.ts";
 import { createPrometheusSink, type PrometheusSink } from "../../sinks/prometheus/stage.ts";
 import { testRawConfig } from "../../testkit/config.ts";
+import { savingsReport } from "../../testkit/fixtures.ts";
 import { openTestRuntime, sample, scrape, startNatsServer, type NatsServerHandle } from "../../testkit/index.ts";
 import { sinkConformance } from "./suite.ts";
 
@@ -13,13 +14,7 @@ let nats: NatsServerHandle;
 let rt: Runtime;
 let sink: PrometheusSink;
 
-function report(i: number): SavingsReport {
-  return {
-    cluster: CLUSTER, node: `node-${i % 50}`, windowStartMs: Date.UTC(2026, 10, 1) + Math.floor(i / 50) * 60_000, windowSeconds: 60, instanceType: "m5.large",
-    capacityType: "SPOT", onDemandHourlyCost: 0.096, spotHourlyCost: 0.0365, priceSource: "snapshot", realisedSavings: 1, potentialSavings: 0,
-    byNamespace: [{ namespace: "conformance", realisedSavings: 1, potentialSavings: 0 }],
-  };
-}
+const report = (i: number): SavingsReport => savingsReport(CLUSTER, i);
 
 beforeAll(async () => {
   nats = await startNatsServer();

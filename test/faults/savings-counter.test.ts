@@ -7,19 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Runtime } from "../../bus/runtime.ts";
 import { subjects } from "../../bus/subjects.ts";
 import type { SavingsReport } from "../../model/events.ts";
+import { savingsReport } from "../../testkit/fixtures.ts";
 import { freePort, openTestRuntime, sample, scrape, spawnKce, startNatsServer, testConfig, testRawConfig, waitFor, writeConfigFile, type NatsServerHandle } from "../../testkit/index.ts";
 
 const CLUSTER = "crashy";
 let nats: NatsServerHandle;
 let rt: Runtime;
 
-function report(i: number): SavingsReport {
-  return {
-    cluster: CLUSTER, node: `node-${i % 4}`, windowStartMs: Date.UTC(2026, 10, 1) + Math.floor(i / 4) * 60_000, windowSeconds: 60, instanceType: "m5.large",
-    capacityType: "SPOT", onDemandHourlyCost: 0.096, spotHourlyCost: 0.0365, priceSource: "snapshot", realisedSavings: 0.25, potentialSavings: 0,
-    byNamespace: [{ namespace: "team-a", realisedSavings: 0.25, potentialSavings: 0 }],
-  };
-}
+const report = (i: number): SavingsReport => savingsReport(CLUSTER, i, 0.25, "team-a", 4);
 
 async function publish(from: number, to: number): Promise<void> {
   for (let i = from; i < to; i++) {
