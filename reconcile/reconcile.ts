@@ -48,6 +48,11 @@ export interface ReconcileResult {
   reconciled: CostRollup[];
   /** Bill items that match no node: other resources (load balancers, NAT, disks), fees, tax, credits. */
   unmatched: OtherCharge[];
+  /** Bill items on days without the cluster's cost data (before it started, after it stopped, outside --from/--to). */
+  outside: OtherCharge[];
+  /** Σ of the bill as read, and Σ of what the report accounts for: equal when no line was lost or counted twice. */
+  billTotal: number;
+  accountedTotal: number;
 }
 
 const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -174,7 +179,7 @@ function reconcileDay(rollup: CostRollup, bill: BillAggregate, matched: Set<stri
  */
 export function reconcile(rollups: readonly CostRollup[], bill: BillAggregate): ReconcileResult {
   const matched = new Set<string>();
-  const result: ReconcileResult = { nodeDays: [], volumeDays: [], namespaceDays: [], reconciled: [], unmatched: [] };
+  const result: ReconcileResult = { nodeDays: [], volumeDays: [], namespaceDays: [], reconciled: [], unmatched: [], outside: [], billTotal: 0, accountedTotal: 0 };
   const days = new Set<string>();
   for (const rollup of rollups) {
     const r = reconcileDay(rollup, bill, matched);
@@ -184,10 +189,17 @@ export function reconcile(rollups: readonly CostRollup[], bill: BillAggregate): 
     result.namespaceDays.push(...r.namespaceDays);
     result.reconciled.push(r.reconciled);
   }
+  // Every bill line lands in exactly one place: a matched node- or volume-day, an unmatched item on a
+  // day with cost data, or a day without it. The check below adds up the report's own rows.
   for (const [id, line] of bill.byResourceDay) {
-    if (!matched.has(id) && days.has(line.day)) result.unmatched.push({ kind: line.kind, day: line.day, resourceId: line.resourceId, cost: line.cost });
+    if (matched.has(id)) continue;
+    (days.has(line.day) ? result.unmatched : result.outside).push({ kind: line.kind, day: line.day, resourceId: line.resourceId, cost: line.cost });
   }
-  for (const other of bill.other.values()) if (days.has(other.day)) result.unmatched.push(other);
+  for (const other of bill.other.values()) (days.has(other.day) ? result.unmatched : result.outside).push(other);
   result.unmatched.sort((a, b) => b.cost - a.cost);
+  result.outside.sort((a, b) => a.day.localeCompare(b.day) || b.cost - a.cost);
+  const sum = (xs: ReadonlyArray<{ billed?: number | undefined; cost?: number }>) => xs.reduce((a, x) => a + (x.billed ?? x.cost ?? 0), 0);
+  result.billTotal = bill.files.reduce((a, f) => a + f.cost, 0);
+  result.accountedTotal = sum(result.nodeDays) + sum(result.volumeDays) + sum(result.unmatched) + sum(result.outside);
   return result;
 }

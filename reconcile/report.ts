@@ -2,7 +2,7 @@ import type { FileSummary } from "./ingest.ts";
 import type { ReconcileResult } from "./reconcile.ts";
 
 export interface ReportRow {
-  level: "cluster" | "node" | "volume" | "namespace" | "unmatched";
+  level: "cluster" | "node" | "volume" | "namespace" | "unmatched" | "outside";
   cluster: string;
   name: string;
   estimated: number;
@@ -18,6 +18,20 @@ export interface AccuracyReport {
   files: FileSummary[];
   rows: ReportRow[];
   unmatchedTotal: number;
+  /** Bill amounts on days without the cluster's cost data (listed by day in `rows`, level "outside"). */
+  outsideTotal: number;
+  /** Σ of the files as read, and Σ of what the report accounts for (node-days, volume-days, unmatched, outside). */
+  billTotal: number;
+  accountedTotal: number;
+  /** Every node-day and volume-day, and every unmatched item with its resource id (for -o json). */
+  nodeDays: ReconcileResult["nodeDays"];
+  volumeDays: ReconcileResult["volumeDays"];
+  unmatched: ReconcileResult["unmatched"];
+}
+
+/** How far Σ report may be from Σ file before the run fails (floating-point sums of many lines). */
+export function totalsAgree(report: AccuracyReport): boolean {
+  return Math.abs(report.billTotal - report.accountedTotal) <= 1e-6 * Math.max(1, Math.abs(report.billTotal));
 }
 
 function row(level: ReportRow["level"], cluster: string, name: string, estimated: number, billed: number, note = ""): ReportRow {
@@ -82,15 +96,42 @@ export function buildReport(result: ReconcileResult, files: FileSummary[], curre
   for (const n of [...byNamespace.values()].sort((a, b) => a.cluster.localeCompare(b.cluster) || b.reconciled - a.reconciled)) {
     rows.push(row("namespace", n.cluster, n.namespace, n.estimated, n.reconciled, "billed = reconciled allocation"));
   }
-  const byKind = new Map<string, { cost: number; items: number }>();
+  // Unmatched items by service and usage type, with the resources they are for; zero-cost lines
+  // (a matched node's Savings Plan negations) change nothing and are not listed.
+  const byKind = new Map<string, { cost: number; items: number; resources: Set<string> }>();
   for (const u of result.unmatched) {
-    const k = byKind.get(u.kind) ?? { cost: 0, items: 0 };
+    if (u.cost === 0) continue;
+    const k = byKind.get(u.kind) ?? { cost: 0, items: 0, resources: new Set<string>() };
     k.cost += u.cost;
     k.items++;
+    k.resources.add(u.resourceId === "" ? "(no resource id)" : u.resourceId);
     byKind.set(u.kind, k);
   }
-  for (const [kind, k] of [...byKind].sort((a, b) => b[1].cost - a[1].cost)) rows.push(row("unmatched", "", kind, 0, k.cost, `${k.items} resource-day(s) matching no node: unallocated`));
-  return { currency, files, rows, unmatchedTotal: result.unmatched.reduce((a, u) => a + u.cost, 0) };
+  for (const [kind, k] of [...byKind].sort((a, b) => b[1].cost - a[1].cost)) {
+    const ids = [...k.resources];
+    rows.push(row("unmatched", "", kind, 0, k.cost, `${k.items} item-day(s) matching no node: ${ids.slice(0, 3).join(", ")}${ids.length > 3 ? ` and ${ids.length - 3} more` : ""}`));
+  }
+  const byDay = new Map<string, { cost: number; items: number }>();
+  for (const o of result.outside) {
+    const d = byDay.get(o.day) ?? { cost: 0, items: 0 };
+    d.cost += o.cost;
+    d.items++;
+    byDay.set(o.day, d);
+  }
+  for (const [day, d] of [...byDay].sort()) rows.push(row("outside", "", day, 0, d.cost, `${d.items} bill item(s) on a day without the cluster's cost data (not reconciled)`));
+  const total = (xs: ReadonlyArray<{ cost: number }>) => xs.reduce((a, u) => a + u.cost, 0);
+  return {
+    currency,
+    files,
+    rows,
+    unmatchedTotal: total(result.unmatched),
+    outsideTotal: total(result.outside),
+    billTotal: result.billTotal,
+    accountedTotal: result.accountedTotal,
+    nodeDays: result.nodeDays,
+    volumeDays: result.volumeDays,
+    unmatched: result.unmatched.filter((u) => u.cost !== 0),
+  };
 }
 
 const money = (n: number) => (Math.abs(n) >= 0.01 || n === 0 ? n.toFixed(2) : n.toPrecision(3));
@@ -113,14 +154,24 @@ export function renderTable(report: AccuracyReport): string {
     ...body.map(line),
     "",
     `unmatched bill items: ${money(report.unmatchedTotal)} ${report.currency} (not allocated to any node)`,
+    `bill items on days without cost data: ${money(report.outsideTotal)} ${report.currency}`,
+    `bill total ${money(report.billTotal)} ${report.currency}; accounted for in this report ${money(report.accountedTotal)}${totalsAgree(report) ? "" : " — MISMATCH"}`,
   ].join("\n");
 }
 
 const csvCell = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
+/** The summary rows, then one row per node-day and volume-day (level node-day / volume-day, with its day). */
 export function renderCsv(report: AccuracyReport): string {
-  const lines = ["level,cluster,name,estimated,billed,difference,error_pct,note"];
-  for (const r of report.rows) lines.push([r.level, r.cluster, r.name, String(r.estimated), String(r.billed), String(r.difference), r.errorPct === undefined ? "" : String(r.errorPct), r.note].map(csvCell).join(","));
+  const lines = ["level,cluster,name,day,estimated,billed,difference,error_pct,note"];
+  const push = (level: string, cluster: string, name: string, day: string, estimated: number, billed: number | undefined, note: string) => {
+    const b = billed ?? 0;
+    const err = billed === undefined || billed === 0 ? "" : String(((estimated - billed) / billed) * 100);
+    lines.push([level, cluster, name, day, String(estimated), String(b), String(estimated - b), err, note].map(csvCell).join(","));
+  };
+  for (const r of report.rows) push(r.level, r.cluster, r.name, r.level === "outside" ? r.name : "", r.estimated, r.billed, r.note);
+  for (const d of report.nodeDays) push("node-day", d.cluster, d.node, d.day, d.estimated, d.billed, d.billed === undefined ? "not on the bill" : `factor ${d.factor}`);
+  for (const v of report.volumeDays) push("volume-day", v.cluster, v.pvName, v.day, v.estimated, v.billed, v.billed === undefined ? "not on the bill" : "");
   return lines.join("\n") + "\n";
 }
 

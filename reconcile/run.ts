@@ -26,7 +26,8 @@ export interface ReconcileRun {
   badRows: number;
   /** Publishing was asked for but refused because of bad rows. */
   publishRefused: boolean;
-  days: { from: string; to: string };
+  /** The days asked for (the bills' range, or --from/--to), and the days actually reconciled (with cost data). */
+  days: { from: string; to: string; reconciled: string[] };
 }
 
 /** No day to reconcile: the bills are empty or the range is inverted. */
@@ -55,5 +56,6 @@ export async function runReconcile(rt: Runtime, options: ReconcileOptions): Prom
   const badRows = bill.files.reduce((n, f) => n + f.badRows, 0);
   const publishRefused = options.publish && badRows > 0 && options.allowBadRows !== true;
   const published = options.publish && !publishRefused ? await publishReconciled(rt, result.reconciled, Date.now()) : 0;
-  return { report: buildReport(result, bill.files, bill.currency), result, published, badRows, publishRefused, days: { from, to } };
+  const reconciled = [...new Set(rollups.map((r) => new Date(r.windowStartMs).toISOString().slice(0, 10)))].sort();
+  return { report: buildReport(result, bill.files, bill.currency), result, published, badRows, publishRefused, days: { from, to, reconciled } };
 }

@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { openRuntime } from "../../bus/runtime.ts";
-import { renderCsv, renderMetrics, renderTable } from "../../reconcile/report.ts";
+import { renderCsv, renderMetrics, renderTable, totalsAgree } from "../../reconcile/report.ts";
 import { runReconcile } from "../../reconcile/run.ts";
 import { Telemetry } from "../../telemetry/metrics.ts";
 import { stringOption, UsageError } from "../args.ts";
@@ -80,11 +80,19 @@ export const reconcileCommand: Command = {
       });
       if (output === "json") process.stdout.write(JSON.stringify({ days: run.days, ...run.report }, null, 2) + "\n");
       else if (output === "csv") process.stdout.write(renderCsv(run.report));
-      else process.stdout.write(`reconciled ${run.days.from} to ${run.days.to}\n${renderTable(run.report)}\n`);
+      else {
+        const r = run.days.reconciled;
+        const range = r.length === 0 ? "no day (no cost data for the bills' days)" : `${r[0] ?? ""} to ${r[r.length - 1] ?? ""} (${r.length} day(s) with cost data)`;
+        process.stdout.write(`reconciled ${range}; the bills cover ${run.days.from} to ${run.days.to}\n${renderTable(run.report)}\n`);
+      }
       const metricsFile = stringOption(args, "metrics-file");
       if (metricsFile !== undefined) writeFileSync(metricsFile, renderMetrics(run.result));
       if (run.published > 0) process.stderr.write(`published ${run.published} reconciled rollup message(s)\n`);
       if (run.result.nodeDays.length === 0) process.stderr.write(`no daily rollups found for ${run.days.from} to ${run.days.to}; is the pipeline running against this NATS?\n`);
+      if (!totalsAgree(run.report)) {
+        process.stderr.write(`the report accounts for ${run.report.accountedTotal} of the bills' ${run.report.billTotal} ${run.report.currency}: a line was lost or counted twice; please report this\n`);
+        return 1;
+      }
       if (run.badRows > 0 && !args.options.has("allow-bad-rows")) {
         process.stderr.write(`${run.badRows} bad row(s) could not be read, so their amounts are missing from the totals (listed above with line and column)${run.publishRefused ? "; nothing was published" : ""}; fix the file or pass --allow-bad-rows\n`);
         return 1;

@@ -122,14 +122,23 @@ async function writeBill(): Promise<{ path: string; billed: Map<string, number> 
     lines.push(`${when},Usage,AmazonEC2,arn:aws:ec2:us-east-1:123456789012:natgateway/nat-0abc,1.08,USD,,`);
     lines.push(`${when},Tax,AmazonEC2,,2.00,USD,,`);
   }
+  // Charges on days the cluster did not run: a monthly fee and the instances the day before it started.
+  const before = new Date(day0 - DAY).toISOString();
+  lines.push(`${before},RIFee,AmazonEC2,,45.50,USD,,`);
+  lines.push(`${before},Usage,AmazonEC2,${NODES[0]?.instance ?? ""},15.21,USD,,`);
   const path = join(tempDir("kce-bill-"), "cur.csv");
   writeFileSync(path, lines.join("\n") + "\n");
   return { path, billed };
 }
 
 interface JsonReport {
-  rows: Array<{ level: string; name: string; estimated: number; billed: number; errorPct?: number }>;
+  rows: Array<{ level: string; name: string; estimated: number; billed: number; errorPct?: number; note: string }>;
   unmatchedTotal: number;
+  outsideTotal: number;
+  billTotal: number;
+  accountedTotal: number;
+  nodeDays: Array<{ node: string; day: string; billed?: number }>;
+  unmatched: Array<{ kind: string; resourceId: string; cost: number }>;
   files: Array<{ layout: string; costColumn: string; rows: number; badRows: number }>;
 }
 
@@ -147,7 +156,19 @@ describe("kce reconcile against a generated bill with known discounts", () => {
     }
     expect(report.unmatchedTotal).toBeCloseTo(2 * 1.08 + 2 * 2.0, 9);
     expect(report.rows.find((r) => r.level === "volume" && r.name === "pvc-data")?.errorPct).toBeCloseTo((1 / VOLUME_FACTOR - 1) * 100, 6);
-    expect(report.rows.filter((r) => r.level === "unmatched").map((r) => r.name).sort()).toEqual(["AmazonEC2 SavingsPlanNegation", "AmazonEC2 Tax", "AmazonEC2 Usage"].sort());
+    // Zero-cost negations of matched nodes are not "unmatched"; the NAT gateway is named by its resource id.
+    expect(report.rows.filter((r) => r.level === "unmatched").map((r) => r.name).sort()).toEqual(["AmazonEC2 Tax", "AmazonEC2 Usage"].sort());
+    expect(report.rows.find((r) => r.level === "unmatched" && r.name === "AmazonEC2 Usage")?.note).toContain("natgateway/nat-0abc");
+    expect(report.unmatched.map((u) => u.resourceId)).toContain("arn:aws:ec2:us-east-1:123456789012:natgateway/nat-0abc");
+    // Every line accounted for: the day before the cluster started is reported, with its amount, and Σ report = Σ file.
+    expect(report.outsideTotal).toBeCloseTo(45.5 + 15.21, 9);
+    expect(report.rows.find((r) => r.level === "outside")).toMatchObject({ name: new Date(day0 - DAY).toISOString().slice(0, 10) });
+    expect(Math.abs(report.accountedTotal - report.billTotal)).toBeLessThan(1e-6);
+    expect(report.nodeDays.length).toBe(NODES.length * 2);
+    const csv = (await promisify(execFile)(process.execPath, [MAIN, "reconcile", "--config", configFile, "--bill", path, "-o", "csv", "--no-progress"])).stdout.split("\n");
+    expect(csv[0]).toBe("level,cluster,name,day,estimated,billed,difference,error_pct,note");
+    expect(csv.filter((l) => l.startsWith("node-day,shop,"))).toHaveLength(NODES.length * 2);
+    expect(csv.filter((l) => l.startsWith("volume-day,shop,pvc-data,"))).toHaveLength(2);
     expect(readFileSync(metrics, "utf8")).toMatch(/kube_cost_reconciliation_ratio\{cluster="shop",node="node-ri"\} 0\.6\d*/);
 
     // The reconciled daily rollups: per node and day, Σ pods' compute + idle = billed, to the cent and far below.
@@ -209,7 +230,8 @@ describe("kce reconcile against a generated bill with known discounts", () => {
     const bill = join(tempDir("kce-bill-"), "focus.csv");
     writeFileSync(bill, "ChargePeriodStart,ResourceId,EffectiveCost,BillingCurrency\n2020-01-01T00:00:00Z,i-0aaa1111bbbb2222c,1,USD\n");
     const { stdout, stderr } = await promisify(execFile)(process.execPath, [MAIN, "reconcile", "--config", configFile, "--bill", bill, "--no-progress"]);
-    expect(stdout).toContain("reconciled 2020-01-01 to 2020-01-01");
+    expect(stdout).toContain("reconciled no day (no cost data for the bills' days); the bills cover 2020-01-01 to 2020-01-01");
+    expect(stdout).toMatch(/outside\s+2020-01-01\s+0\.00\s+1\.00/);
     expect(stderr).toContain("no daily rollups found for 2020-01-01 to 2020-01-01");
     const unknown = join(tempDir("kce-bill-"), "x.csv");
     writeFileSync(unknown, "a,b\n1,2\n");
@@ -223,7 +245,7 @@ describe("kce reconcile against a generated bill with known discounts", () => {
     expect(strict).toMatchObject({ code: 1 });
     expect((strict as { stderr: string }).stderr).toMatch(/1 bad row\(s\) could not be read.*nothing was published.*--allow-bad-rows/);
     const lenient = await promisify(execFile)(process.execPath, [MAIN, "reconcile", "--config", configFile, "--bill", cut, "--no-progress", "--allow-bad-rows"]);
-    expect(lenient.stdout).toContain("reconciled 2020-01-01 to 2020-01-01");
+    expect(lenient.stdout).toContain("the bills cover 2020-01-01 to 2020-01-01");
     // A bill in EUR against USD estimates, without a rate: refused, naming the key to set.
     const eur = join(tempDir("kce-bill-"), "eur.csv");
     writeFileSync(eur, "ChargePeriodStart,ResourceId,EffectiveCost,BillingCurrency\n2020-01-01T00:00:00Z,i-0aaa1111bbbb2222c,1,EUR\n");
