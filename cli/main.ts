@@ -1,6 +1,6 @@
 import { ConfigError, ConfigFileError } from "../config/errors.ts";
 import { FederationSpecError } from "../federation/files.ts";
-import { BillCurrencyError, BillFormatError, MixedCurrencyError } from "../reconcile/ingest.ts";
+import { BillCurrencyError, BillFormatError, BillOverlapError, MixedCurrencyError } from "../reconcile/ingest.ts";
 import { VERSION } from "../model/version.ts";
 import { formatOptions, parseArgs, UsageError } from "./args.ts";
 import type { Command } from "./command.ts";
@@ -77,7 +77,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${prefix}${error.message}\nRun 'kce ${command?.name ?? ""} --help' for usage.\n`);
       return 2;
     }
-    if (error instanceof ConfigError || error instanceof ConfigFileError || error instanceof FederationSpecError || error instanceof BillFormatError || error instanceof MixedCurrencyError || error instanceof BillCurrencyError || error instanceof ValuesError) {
+    if (error instanceof ConfigError || error instanceof ConfigFileError || error instanceof FederationSpecError || error instanceof BillFormatError || error instanceof MixedCurrencyError || error instanceof BillCurrencyError || error instanceof BillOverlapError || error instanceof ValuesError) {
       process.stderr.write(`${prefix}${error.message}\n`);
       return 2;
     }

@@ -26,6 +26,10 @@ export interface BillLine {
   kind: string;
   /** Lines that are not usage of a resource (tax, fees, credits) are never matched to nodes. */
   usage: boolean;
+  /** False when the export does not say what the usage cost (committed usage billed 0 without EffectiveCost). */
+  costKnown?: boolean;
+  /** The line's own id when the export has one (CUR identity/LineItemId + TimeInterval), for duplicates. */
+  lineId?: string;
 }
 
 /** A row that cannot be read: which column and why. */
@@ -102,7 +106,7 @@ const AWS_NOT_USAGE = new Set(["tax", "credit", "refund", "fee", "rifee", "savin
 
 const awsCur: LayoutSpec = {
   layout: "aws-cur",
-  costColumn: "line_item_unblended_cost; savings_plan_savings_plan_effective_cost for SavingsPlanCoveredUsage; reservation_effective_cost for DiscountedUsage; SavingsPlanNegation skipped",
+  costColumn: "line_item_unblended_cost; savings_plan_savings_plan_effective_cost for SavingsPlanCoveredUsage; reservation_effective_cost for DiscountedUsage; SavingsPlanNegation skipped; SavingsPlanRecurringFee only its unused part (fee − savings_plan_used_commitment); RIFee only its unused part (reservation_unused_recurring_fee + reservation_unused_amortized_upfront_fee_for_billing_period)",
   read: (get) => {
     const type = get("lineitemlineitemtype") ?? "Usage";
     const t = type.toLowerCase();
@@ -111,27 +115,44 @@ const awsCur: LayoutSpec = {
     if (t === "savingsplancoveredusage") cost = money("savings_plan_savings_plan_effective_cost", get("savingsplansavingsplaneffectivecost"));
     else if (t === "discountedusage") cost = money("reservation_effective_cost", get("reservationeffectivecost"));
     else if (t === "savingsplannegation") cost = 0;
-    else cost = money("line_item_unblended_cost", get("lineitemunblendedcost"));
+    else if (t === "savingsplanrecurringfee") {
+      // The used part of the commitment is already in the covered usage's effective cost: only the unused
+      // part is a charge of its own (savings_plan_used_commitment; without it, the fee is taken as used).
+      const fee = money("line_item_unblended_cost", get("lineitemunblendedcost"));
+      const used = get("savingsplanusedcommitment");
+      cost = used === undefined || used.trim() === "" ? 0 : Math.max(0, fee - money("savings_plan_used_commitment", used));
+    } else if (t === "rifee") {
+      // Likewise a reservation's fee: its used part is in the DiscountedUsage lines' effective cost.
+      const unused = ["reservationunusedrecurringfee", "reservationunusedamortizedupfrontfeeforbillingperiod"].map((c) => get(c)).filter((v): v is string => v !== undefined && v.trim() !== "");
+      cost = unused.reduce((sum, v) => sum + money("reservation_unused_recurring_fee", v), 0);
+    } else cost = money("line_item_unblended_cost", get("lineitemunblendedcost"));
+    const lineItemId = get("identitylineitemid");
     return {
       day,
       resourceId: get("lineitemresourceid") ?? "",
       cost,
       currency: get("lineitemcurrencycode") ?? "",
-      kind: `${get("lineitemproductcode") ?? "AWS"} ${type}`.trim(),
+      kind: t === "savingsplanrecurringfee" ? "Savings Plan unused commitment" : t === "rifee" ? "Reservation unused" : `${get("lineitemproductcode") ?? "AWS"} ${type}`.trim(),
       usage: !AWS_NOT_USAGE.has(t) && t !== "savingsplannegation",
+      ...(lineItemId === undefined || lineItemId === "" ? {} : { lineId: `${lineItemId}|${get("identitytimeinterval") ?? ""}` }),
     };
   },
 };
 
 const focus = (effective: boolean): LayoutSpec => ({
   layout: "focus",
-  costColumn: effective ? "EffectiveCost" : "BilledCost (the file has no EffectiveCost)",
+  costColumn: effective ? "EffectiveCost" : "BilledCost (the file has no EffectiveCost; committed usage billed 0 is left as estimated)",
   read: (get) => {
     const category = get("chargecategory") ?? "Usage";
+    const cost = effective ? money("EffectiveCost", get("effectivecost")) : money("BilledCost", get("billedcost"));
+    // Committed usage is billed 0 (the commitment was paid by its purchase); without EffectiveCost the
+    // export does not say what it cost, and 0 must not be taken as its price.
+    const unknown = !effective && cost === 0 && category.toLowerCase() === "usage" && (get("pricingcategory") ?? "").toLowerCase() === "committed";
     return {
       day: dayOf("ChargePeriodStart", get("chargeperiodstart"), "focus"),
       resourceId: get("resourceid") ?? "",
-      cost: effective ? money("EffectiveCost", get("effectivecost")) : money("BilledCost", get("billedcost")),
+      cost,
+      ...(unknown ? { costKnown: false } : {}),
       currency: get("billingcurrency") ?? "",
       kind: `${get("servicename") ?? get("providername") ?? "FOCUS"} ${category}`.trim(),
       usage: category.toLowerCase() === "usage",

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { tempDir } from "../testkit/tempdir.ts";
 import { normaliseHeader } from "./formats.ts";
 import { gzipSync } from "node:zlib";
-import { BillAggregate, BillCurrencyError, BillFormatError, ingestFile, MixedCurrencyError, toPipelineCurrency } from "./ingest.ts";
+import { BillAggregate, BillCurrencyError, BillFormatError, BillOverlapError, ingestFile, MixedCurrencyError, toPipelineCurrency } from "./ingest.ts";
 import { billKey, nodeKey, volumeKey } from "./match.ts";
 
 const FIXTURES = fileURLToPath(new URL("../test/fixtures/billing/", import.meta.url));
@@ -156,5 +156,54 @@ describe("bills read as their layouts document them (issue 20: findings 2, 3, 7,
     toPipelineCurrency(bill, "USD", { EUR: 1.1 });
     expect([...bill.byResourceDay.values()][0]?.cost).toBeCloseTo(11, 12);
     expect(bill.currency).toBe("USD");
+  });
+});
+
+describe("nothing counted twice, nothing mis-read (issue 20: findings 4 and 5)", () => {
+  const write = (name: string, text: string): string => {
+    const path = join(tempDir("kce-bill-"), name);
+    writeFileSync(path, text);
+    return path;
+  };
+  const CUR = "identity_line_item_id,identity_time_interval,line_item_usage_start_date,line_item_line_item_type,line_item_product_code,line_item_resource_id,line_item_unblended_cost,line_item_currency_code,savings_plan_savings_plan_effective_cost,savings_plan_used_commitment\n";
+  const curLines =
+    "a1,2026-11-20T00:00:00Z/2026-11-20T01:00:00Z,2026-11-20T00:00:00Z,SavingsPlanCoveredUsage,AmazonEC2,i-0aaa,0.192,USD,0.138,\n" +
+    "a2,2026-11-20T00:00:00Z/2026-11-20T01:00:00Z,2026-11-20T00:00:00Z,SavingsPlanNegation,AmazonEC2,i-0aaa,-0.192,USD,,\n" +
+    "a3,2026-11-20T00:00:00Z/2026-11-20T01:00:00Z,2026-11-20T00:00:00Z,SavingsPlanRecurringFee,ComputeSavingsPlans,arn:aws:savingsplans::1:savingsplan/sp-1,0.150,USD,,0.138\n";
+
+  it("reads a Savings Plan's recurring fee as its unused part only: the used part is in the covered usage", async () => {
+    const { bill, summary } = await ingest(write("cur.csv", CUR + curLines));
+    expect(summary.cost).toBeCloseTo(0.138 + 0.012, 12);
+    const fee = [...bill.other.values()].find((o) => o.kind === "Savings Plan unused commitment");
+    expect(fee?.cost).toBeCloseTo(0.012, 12);
+  });
+
+  it("counts the same line once when a file is passed twice, and says so", async () => {
+    const path = write("cur.csv", CUR + curLines);
+    const bill = new BillAggregate();
+    const first = await ingestFile(path, bill);
+    const again = await ingestFile(path, bill);
+    expect(again.duplicates).toBe(3);
+    expect(again.duplicateOf).toBe(path);
+    expect(again.cost).toBe(0);
+    expect([...bill.byResourceDay.values()][0]?.cost).toBeCloseTo(0.138, 12);
+    expect(first.duplicates).toBe(0);
+  });
+
+  it("refuses the CUR and the FOCUS export of the same charges together, naming both files", async () => {
+    const cur = write("cur.csv", CUR + curLines);
+    const focus = write("focus.csv", "ChargePeriodStart,ChargeCategory,ResourceId,EffectiveCost,BillingCurrency\n2026-11-20T00:00:00Z,Usage,arn:aws:ec2:us-east-1:1:instance/i-0aaa,0.138,USD\n");
+    const bill = new BillAggregate();
+    await ingestFile(cur, bill);
+    await expect(ingestFile(focus, bill)).rejects.toThrow(BillOverlapError);
+    await expect(ingestFile(focus, bill)).rejects.toThrow(/i-0aaa on 2026-11-20 is billed in .*cur\.csv \(aws-cur\) and in .*focus\.csv \(focus\)/);
+  });
+
+  it("a FOCUS export without EffectiveCost does not price committed usage at 0", async () => {
+    const { bill, summary } = await ingest(write("focus.csv", "ChargePeriodStart,ChargeCategory,PricingCategory,ResourceId,BilledCost,BillingCurrency\n2026-11-20T00:00:00Z,Usage,Committed,i-0bbb,0.00,USD\n2026-11-20T00:00:00Z,Usage,Standard,i-0ccc,0.50,USD\n"));
+    expect(summary.costColumn).toMatch(/BilledCost \(the file has no EffectiveCost; committed usage billed 0 is left as estimated\)/);
+    const days = [...bill.byResourceDay.values()];
+    expect(days.find((d) => d.key === "i-0bbb")?.costKnown).toBe(false);
+    expect(days.find((d) => d.key === "i-0ccc")?.costKnown).toBe(true);
   });
 });

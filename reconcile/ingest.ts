@@ -31,6 +31,9 @@ export interface FileSummary {
   /** The first problems, with line and column. */
   problems: RowProblem[];
   cost: number;
+  /** Lines already read (from this file or `duplicateOf`), counted once. */
+  duplicates: number;
+  duplicateOf?: string;
 }
 
 export interface ResourceDay {
@@ -39,6 +42,27 @@ export interface ResourceDay {
   day: string;
   cost: number;
   kind: string;
+  /** False when a line of it does not say what the usage cost (see BillLine.costKnown). */
+  costKnown: boolean;
+  /** The file (and its layout) it was first read from. */
+  from: { path: string; layout: Layout };
+}
+
+/** Two exports of different layouts bill the same resource on the same day: the same charges twice. */
+export class BillOverlapError extends Error {
+  override readonly name = "BillOverlapError";
+}
+
+/** A 53-bit FNV-1a-style hash of a line, for recognising the same line read twice. */
+function lineHash(text: string): number {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193) >>> 0;
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995) >>> 0;
+  }
+  return (h1 & 0x1fffff) * 4294967296 + h2;
 }
 
 export interface OtherCharge {
@@ -59,7 +83,24 @@ export class BillAggregate {
   currency = "";
   private currencyWhere = "";
 
-  add(line: BillLine, where: { path: string; line: number }): void {
+  /** Hashes of the lines read so far (their line-item id where the export has one), and where each first was. */
+  private readonly seen = new Map<number, string>();
+
+  /** Adds a line read from `summary`'s file unless the same line was already added (then it is counted as a duplicate). */
+  addOnce(line: BillLine, raw: string, summary: FileSummary, where: { path: string; line: number; layout: Layout }): boolean {
+    const h = lineHash(line.lineId ?? raw);
+    const first = this.seen.get(h);
+    if (first !== undefined) {
+      summary.duplicates++;
+      summary.duplicateOf ??= first;
+      return false;
+    }
+    this.add(line, where);
+    this.seen.set(h, summary.path);
+    return true;
+  }
+
+  add(line: BillLine, where: { path: string; line: number; layout?: Layout }): void {
     if (line.currency !== "") {
       if (this.currency === "") {
         this.currency = line.currency;
@@ -72,8 +113,16 @@ export class BillAggregate {
     if (line.usage && key !== "") {
       const id = `${key}|${line.day}`;
       const known = this.byResourceDay.get(id);
-      if (known === undefined) this.byResourceDay.set(id, { key, resourceId: line.resourceId, day: line.day, cost: line.cost, kind: line.kind });
-      else known.cost += line.cost;
+      const layout = where.layout ?? "focus";
+      if (known === undefined) {
+        this.byResourceDay.set(id, { key, resourceId: line.resourceId, day: line.day, cost: line.cost, kind: line.kind, costKnown: line.costKnown !== false, from: { path: where.path, layout } });
+        return;
+      }
+      if (known.from.layout !== layout) {
+        throw new BillOverlapError(`${line.resourceId} on ${line.day} is billed in ${known.from.path} (${known.from.layout}) and in ${where.path} (${layout}): two exports of the same charges would count them twice; pass one export per account`);
+      }
+      known.cost += line.cost;
+      if (line.costKnown === false) known.costKnown = false;
       return;
     }
     const id = `${line.kind}|${line.day}|${line.resourceId}`;
@@ -176,7 +225,7 @@ export async function ingestFile(path: string, into: BillAggregate, progress?: P
     summary.badRows++;
     if (summary.problems.length < MAX_PROBLEMS) summary.problems.push({ line, column: spelled.get(normaliseHeader(column)) ?? column, message });
   };
-  const take = (get: (c: string) => string | undefined, record: Record<string, unknown>, line: number) => {
+  const take = (get: (c: string) => string | undefined, record: Record<string, unknown>, line: number, raw: string) => {
     if (summary === undefined) return;
     rows++;
     if (rows % 50_000 === 0) tick();
@@ -184,7 +233,7 @@ export async function ingestFile(path: string, into: BillAggregate, progress?: P
     if (spec === undefined) return;
     try {
       const bill = spec.read(get, record);
-      into.add(bill, { path, line });
+      if (!into.addOnce(bill, raw, summary, { path, line, layout: spec.layout })) return;
       summary.rows++;
       summary.cost += bill.cost;
     } catch (error) {
@@ -197,7 +246,7 @@ export async function ingestFile(path: string, into: BillAggregate, progress?: P
     const spec = detectLayout(columns);
     if (typeof spec === "string") throw new BillFormatError(`${path}: ${spec}`);
     detected = spec;
-    summary = { path, layout: spec.layout, costColumn: spec.costColumn, rows: 0, badRows: 0, problems: [], cost: 0 };
+    summary = { path, layout: spec.layout, costColumn: spec.costColumn, rows: 0, badRows: 0, problems: [], cost: 0, duplicates: 0 };
   };
 
   if (isJsonLines(path)) {
@@ -217,7 +266,7 @@ export async function ingestFile(path: string, into: BillAggregate, progress?: P
       const flat = new Map<string, string>();
       flatten(parsed, "", flat);
       if (summary === undefined) start(new Set(flat.keys()));
-      take((c) => flat.get(c), parsed as Record<string, unknown>, n);
+      take((c) => flat.get(c), parsed as Record<string, unknown>, n, text);
     }
   } else {
     let header: string[] | undefined;
@@ -247,7 +296,7 @@ export async function ingestFile(path: string, into: BillAggregate, progress?: P
       take((c) => {
         const i = index.get(c);
         return i === undefined ? undefined : fields[i];
-      }, {}, record.line);
+      }, {}, record.line, fields.join("\u0001"));
     }
     if (header === undefined) throw new BillFormatError(`${path}: the file is empty (no header row)`);
   }

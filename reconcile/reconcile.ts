@@ -22,6 +22,8 @@ export interface NodeDay {
   billed: number | undefined;
   /** billed ÷ (pods' compute + idle); 1 when not on the bill. */
   factor: number;
+  /** Why the day was left as estimated although the node is on the bill. */
+  note?: string;
 }
 
 export interface VolumeDay {
@@ -133,10 +135,12 @@ function reconcileDay(rollup: CostRollup, bill: BillAggregate, matched: Set<stri
     let factor = 1;
     if (line !== undefined && id !== undefined) {
       matched.add(id);
-      if (allocated > 0) factor = line.cost / allocated;
+      // A line that does not say what the usage cost leaves the node as estimated (never scaled to 0).
+      if (allocated > 0 && line.costKnown) factor = line.cost / allocated;
     }
     factors.set(n.node, factor);
-    nodeDays.push({ cluster: rollup.cluster, node: n.node, day, providerId: n.providerId, estimated: n.nodeCost, billed: line?.cost, factor });
+    const unknown = line !== undefined && !line.costKnown;
+    nodeDays.push({ cluster: rollup.cluster, node: n.node, day, providerId: n.providerId, estimated: n.nodeCost, billed: unknown ? undefined : line?.cost, factor, ...(unknown ? { note: "committed usage without EffectiveCost in the export: left as estimated" } : {}) });
   }
   const { volumeDays, volumes, storageFactor } = reconcileVolumes(rollup, day, bill, matched);
   const pods = rollup.rows.filter((r) => r.dimension === "pod");

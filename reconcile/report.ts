@@ -81,7 +81,13 @@ export function buildReport(result: ReconcileResult, files: FileSummary[], curre
     clusters.set(n.cluster, c);
   }
   for (const [cluster, c] of [...clusters].sort()) rows.push(row("cluster", cluster, cluster, c.estimated, c.billed, c.missing > 0 ? `${c.missing} node-days not on the bill (left as estimated)` : ""));
-  for (const n of byNode) rows.push(row("node", n.cluster, n.name, n.estimated, n.billed, n.missing > 0 ? `${n.missing} day(s) not on the bill` : ""));
+  const unknownCost = new Map<string, number>();
+  for (const d of result.nodeDays) if (d.note !== undefined) unknownCost.set(`${d.cluster}\u0000${d.node}`, (unknownCost.get(`${d.cluster}\u0000${d.node}`) ?? 0) + 1);
+  for (const n of byNode) {
+    const unknown = unknownCost.get(`${n.cluster}\u0000${n.name}`) ?? 0;
+    const notes = [n.missing - unknown > 0 ? `${n.missing - unknown} day(s) not on the bill` : "", unknown > 0 ? `${unknown} day(s) of committed usage without EffectiveCost in the export: left as estimated` : ""].filter((x) => x !== "");
+    rows.push(row("node", n.cluster, n.name, n.estimated, n.billed, notes.join("; ")));
+  }
   for (const v of sumDays(result.volumeDays, (d) => d.pvName)) {
     rows.push(row("volume", v.cluster, v.name, v.estimated, v.billed, v.missing > 0 ? `${v.missing} day(s) not on the bill (no cloud disk id, or not billed)` : ""));
   }
@@ -143,7 +149,7 @@ export function renderTable(report: AccuracyReport): string {
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] ?? "").length)));
   const right = new Set([3, 4, 5, 6]);
   const line = (cells: string[]) => cells.map((c, i) => (right.has(i) ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join("  ").trimEnd();
-  const files = report.files.map((f) => `${f.path}: ${f.layout}, ${f.rows} rows read, ${f.badRows} bad; cost from ${f.costColumn}`);
+  const files = report.files.map((f) => `${f.path}: ${f.layout}, ${f.rows} rows read, ${f.badRows} bad${f.duplicates > 0 ? `, ${f.duplicates} duplicate line(s) already read from ${f.duplicateOf ?? "?"} counted once` : ""}; cost from ${f.costColumn}`);
   const problems = report.files.flatMap((f) => f.problems.map((p) => `  ${f.path} line ${p.line}, column ${p.column}: ${p.message}`));
   return [
     ...files,
