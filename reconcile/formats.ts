@@ -104,6 +104,16 @@ function first(get: (c: string) => string | undefined, columns: string[]): strin
 /** AWS line item types and the cost that reflects what was paid for the usage (amortised). */
 const AWS_NOT_USAGE = new Set(["tax", "credit", "refund", "fee", "rifee", "savingsplanrecurringfee", "savingsplanupfrontfee", "bundleddiscount", "edpdiscount", "privaterateddiscount"]);
 
+/** The unused part of a Savings Plan or reservation fee line, or undefined when the export does not say. */
+function commitmentUnused(type: string, get: (c: string) => string | undefined, fee: number): number | undefined {
+  if (type === "savingsplanrecurringfee") {
+    const used = get("savingsplanusedcommitment");
+    return used === undefined || used.trim() === "" ? undefined : Math.max(0, fee - money("savings_plan_used_commitment", used));
+  }
+  const parts = ["reservationunusedrecurringfee", "reservationunusedamortizedupfrontfeeforbillingperiod"].map((c) => get(c)).filter((v): v is string => v !== undefined && v.trim() !== "");
+  return parts.length === 0 ? undefined : parts.reduce((sum, v) => sum + money("reservation_unused_recurring_fee", v), 0);
+}
+
 const awsCur: LayoutSpec = {
   layout: "aws-cur",
   costColumn: "line_item_unblended_cost; savings_plan_savings_plan_effective_cost for SavingsPlanCoveredUsage; reservation_effective_cost for DiscountedUsage; SavingsPlanNegation skipped; SavingsPlanRecurringFee only its unused part (fee − savings_plan_used_commitment); RIFee only its unused part (reservation_unused_recurring_fee + reservation_unused_amortized_upfront_fee_for_billing_period)",
@@ -112,19 +122,18 @@ const awsCur: LayoutSpec = {
     const t = type.toLowerCase();
     const day = dayOf("line_item_usage_start_date", get("lineitemusagestartdate"), "aws-cur");
     let cost: number;
+    let commitment: string | undefined;
     if (t === "savingsplancoveredusage") cost = money("savings_plan_savings_plan_effective_cost", get("savingsplansavingsplaneffectivecost"));
     else if (t === "discountedusage") cost = money("reservation_effective_cost", get("reservationeffectivecost"));
     else if (t === "savingsplannegation") cost = 0;
-    else if (t === "savingsplanrecurringfee") {
-      // The used part of the commitment is already in the covered usage's effective cost: only the unused
-      // part is a charge of its own (savings_plan_used_commitment; without it, the fee is taken as used).
+    else if (t === "savingsplanrecurringfee" || t === "rifee") {
+      // The used part of a commitment is already in the covered usage's effective cost: only the unused
+      // part is a charge of its own. An export without the columns that say so keeps the whole fee
+      // (visible, named as such) rather than hiding it.
       const fee = money("line_item_unblended_cost", get("lineitemunblendedcost"));
-      const used = get("savingsplanusedcommitment");
-      cost = used === undefined || used.trim() === "" ? 0 : Math.max(0, fee - money("savings_plan_used_commitment", used));
-    } else if (t === "rifee") {
-      // Likewise a reservation's fee: its used part is in the DiscountedUsage lines' effective cost.
-      const unused = ["reservationunusedrecurringfee", "reservationunusedamortizedupfrontfeeforbillingperiod"].map((c) => get(c)).filter((v): v is string => v !== undefined && v.trim() !== "");
-      cost = unused.reduce((sum, v) => sum + money("reservation_unused_recurring_fee", v), 0);
+      const unused = commitmentUnused(t, get, fee);
+      cost = unused ?? fee;
+      commitment = unused === undefined ? `${t === "rifee" ? "Reservation" : "Savings Plan"} fee (used part unknown: the export has no ${t === "rifee" ? "reservation_unused_*" : "savings_plan_used_commitment"} column)` : t === "rifee" ? "Reservation unused" : "Savings Plan unused commitment";
     } else cost = money("line_item_unblended_cost", get("lineitemunblendedcost"));
     const lineItemId = get("identitylineitemid");
     return {
@@ -132,7 +141,7 @@ const awsCur: LayoutSpec = {
       resourceId: get("lineitemresourceid") ?? "",
       cost,
       currency: get("lineitemcurrencycode") ?? "",
-      kind: t === "savingsplanrecurringfee" ? "Savings Plan unused commitment" : t === "rifee" ? "Reservation unused" : `${get("lineitemproductcode") ?? "AWS"} ${type}`.trim(),
+      kind: commitment ?? `${get("lineitemproductcode") ?? "AWS"} ${type}`.trim(),
       usage: !AWS_NOT_USAGE.has(t) && t !== "savingsplannegation",
       ...(lineItemId === undefined || lineItemId === "" ? {} : { lineId: `${lineItemId}|${get("identitytimeinterval") ?? ""}` }),
     };
