@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { tempDir } from "../testkit/tempdir.ts";
+import { zipStored } from "../testkit/zip.ts";
 import { normaliseHeader } from "./formats.ts";
 import { gzipSync } from "node:zlib";
 import { BillAggregate, BillCurrencyError, BillFormatError, BillOverlapError, ingestFile, MixedCurrencyError, toPipelineCurrency } from "./ingest.ts";
@@ -132,14 +133,17 @@ describe("bills read as their layouts document them (issue 20: findings 2, 3, 7,
     expect([...focus.bill.byResourceDay.values()][0]?.day).toBe("2026-11-21"); // an offset moves the UTC day
   });
 
-  it("reads gzipped exports by their content, whatever their name; names a zip", async () => {
+  it("reads gzipped exports by their content, whatever their name, and the export inside a zip", async () => {
     const text = `${AZURE_HEADER}2026-11-20,Virtual Machines,1.25,/x/vm1,USD\n2026-11-21,Virtual Machines,2.5,/x/vm1,USD\n`;
     for (const name of ["azure.csv.gz", "azure-gzipped.csv"]) {
       const { summary } = await ingest(write(name, gzipSync(text)));
       expect(summary.rows).toBe(2);
       expect(summary.cost).toBeCloseTo(3.75, 12);
     }
-    await expect(ingest(write("export.zip", Buffer.from("PK\x03\x04 rest of a zip")))).rejects.toThrow(/export\.zip: a zip archive; unzip it/);
+    const zipped = await ingest(write("azure-export.zip", zipStored({ "part-1.csv": text })));
+    expect(zipped.summary.cost).toBeCloseTo(3.75, 12);
+    await expect(ingest(write("two.zip", zipStored({ "a.csv": text, "b.csv": text })))).rejects.toThrow(/two\.zip: the zip holds 2 exports/);
+    await expect(ingest(write("broken.zip", Buffer.from("PK\x03\x04 rest of a zip")))).rejects.toThrow(/broken\.zip: not a readable zip archive/);
   });
 
   it("names the file of an unterminated quote, and counts a truncated last row as a bad row", async () => {

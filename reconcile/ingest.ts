@@ -2,6 +2,7 @@ import { closeSync, createReadStream, openSync, readSync, statSync } from "node:
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
+import { openZippedExport } from "./archive.ts";
 import { readCsv, UnterminatedQuoteError, type CsvRecord } from "./csv.ts";
 import { BadRowError, detectLayout, normaliseHeader, type BillLine, type Layout, type LayoutSpec } from "./formats.ts";
 import { billKey } from "./match.ts";
@@ -176,22 +177,33 @@ function sniff(path: string): "gzip" | "zip" | "plain" {
 
 /**
  * The file's text, decompressed on the fly when it is gzipped (how AWS, Azure and GCP deliver
- * exports), whatever its name. `onBytes` reports compressed bytes read, for progress.
+ * exports) or the single export of a zip archive (Azure), whatever its name. `onBytes` reports
+ * compressed bytes read, for progress.
  */
-function textStream(path: string, onBytes: (n: number) => void): Readable {
+async function textStream(path: string, onBytes: (n: number) => void): Promise<Readable> {
   const kind = sniff(path);
-  if (kind === "zip") throw new BillFormatError(`${path}: a zip archive; unzip it and pass the CSV inside (gzip is read as it is)`);
-  const raw = createReadStream(path, { highWaterMark: 1 << 20 });
-  raw.on("data", () => onBytes(raw.bytesRead));
-  const text = kind === "gzip" ? raw.pipe(createGunzip()) : raw;
-  raw.on("error", (e) => text.destroy(e));
+  let text: Readable;
+  if (kind === "zip") {
+    try {
+      text = (await openZippedExport(path)).stream;
+    } catch (cause) {
+      throw new BillFormatError((cause as Error).message, { cause });
+    }
+    let inflated = 0;
+    text.on("data", (c: Buffer | string) => onBytes((inflated += c.length)));
+  } else {
+    const raw = createReadStream(path, { highWaterMark: 1 << 20 });
+    raw.on("data", () => onBytes(raw.bytesRead));
+    text = kind === "gzip" ? raw.pipe(createGunzip()) : raw;
+    raw.on("error", (e) => text.destroy(e));
+  }
   text.setEncoding("utf8");
   return text;
 }
 
 async function* lines(path: string, onBytes: (n: number) => void): AsyncGenerator<string> {
   try {
-    for await (const chunk of textStream(path, onBytes) as AsyncIterable<string>) yield chunk;
+    for await (const chunk of (await textStream(path, onBytes)) as AsyncIterable<string>) yield chunk;
   } catch (cause) {
     if (cause instanceof BillFormatError) throw cause;
     throw new BillFormatError(`${path}: cannot be read: ${(cause as Error).message}`, { cause });
@@ -250,7 +262,7 @@ export async function ingestFile(path: string, into: BillAggregate, progress?: P
   };
 
   if (isJsonLines(path)) {
-    const rl = createInterface({ input: textStream(path, (n) => (read = n)), crlfDelay: Infinity });
+    const rl = createInterface({ input: await textStream(path, (n) => (read = n)), crlfDelay: Infinity });
     let n = 0;
     for await (const text of rl) {
       n++;

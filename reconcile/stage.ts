@@ -8,8 +8,8 @@ import { runReconcile } from "./run.ts";
 
 export const RECONCILE_COMPONENT = "reconcile";
 
-/** Exports as the clouds deliver them: CSV or JSON lines, plain or gzipped. */
-const BILL_FILE = /\.(csv|jsonl|ndjson|json)(\.gz)?$/i;
+/** Exports as the clouds deliver them: CSV or JSON lines, plain or gzipped, or a CSV in a zip. */
+const BILL_FILE = /\.((csv|jsonl|ndjson|json)(\.gz)?|zip)$/i;
 
 /**
  * The scheduled reconciliation in `kce all`: at start and every `reconcile.intervalHours`, reads
@@ -34,7 +34,7 @@ export function createReconcileStage(rt: Runtime): Stage & { runOnce(): Promise<
     const files = readdirSync(cfg.billsDir);
     const bills = files.filter((f) => BILL_FILE.test(f)).sort().map((f) => join(cfg.billsDir, f));
     const ignored = files.filter((f) => !BILL_FILE.test(f) && !f.startsWith("."));
-    if (ignored.length > 0) log.warn("files in the bills directory that are not exports (CSV or JSON lines, plain or .gz) are ignored", { files: ignored.join(",") });
+    if (ignored.length > 0) log.warn("files in the bills directory that are not exports (CSV or JSON lines, plain or .gz, or a zip) are ignored", { files: ignored.join(",") });
     if (bills.length === 0) {
       log.info("no billing exports yet", { billsDir: cfg.billsDir });
       return;
