@@ -256,6 +256,9 @@ export function serviceMonitor(v: InstallValues): K8sObject {
           port: "metrics",
           path: "/metrics",
           interval: v.prometheus.interval,
+          // The cost metrics carry OpenCost's own `instance` (the node) and `namespace` labels; OpenCost's
+          // dashboards join on them, so they must not be renamed to exported_instance.
+          honorLabels: true,
           ...(v.http.tls ? { scheme: "https", tlsConfig: { serverName: `${v.name}.${v.namespace}.svc`, ca: { secret: { name: v.http.secret ?? "", key: "ca.crt" } } } } : {}),
           ...(v.http.bearerToken ? { bearerTokenSecret: { name: v.http.secret ?? "", key: "token" } } : {}),
         },

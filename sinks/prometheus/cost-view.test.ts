@@ -45,6 +45,7 @@ describe("cost view", () => {
     const text = view.render();
     expect(text).toMatch(/^node_total_hourly_cost\{cluster="test",node="spot-1",instance="spot-1",instance_type="m5.large",region="us-east-1",provider_id="aws:\/\/\/us-east-1a\/i-0000000000000001"\} 0.0365$/m);
     expect(text).toMatch(/^kubecost_node_is_spot\{.*node="spot-1".*\} 1$/m);
+    expect(text).toMatch(/^node_gpu_hourly_cost\{.*node="spot-1".*\} 0$/m); // OpenCost emits 0 for nodes without GPUs
     expect(text).toMatch(/^kube_cost_node_price_as_of_seconds\{cluster="test",node="spot-1",price_source="snapshot"\} \d+$/m);
     view.expire(T + 300_001);
     expect(view.render()).toBe("");

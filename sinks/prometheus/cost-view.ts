@@ -97,7 +97,8 @@ export class CostView {
     f.nodeTotal.setGroup(group, sampleLine(f.nodeTotal.name, oc, n.hourlyCost));
     f.nodeCpu.setGroup(group, sampleLine(f.nodeCpu.name, oc, n.cpuCoreHourlyRate));
     f.nodeRam.setGroup(group, sampleLine(f.nodeRam.name, oc, n.ramGiBHourlyRate));
-    f.nodeGpu.setGroup(group, n.gpus > 0 ? sampleLine(f.nodeGpu.name, oc, n.gpuHourlyRate) : "");
+    // OpenCost emits node_gpu_hourly_cost for every node (0 without GPUs); dashboards sum it per node.
+    f.nodeGpu.setGroup(group, sampleLine(f.nodeGpu.name, oc, n.gpus > 0 ? n.gpuHourlyRate : 0));
     f.nodeIsSpot.setGroup(group, sampleLine(f.nodeIsSpot.name, oc, n.capacityType === "SPOT" ? 1 : 0));
 
     const volumes = [...p.volumes].sort((a, b) => a.pvName.localeCompare(b.pvName));

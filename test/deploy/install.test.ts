@@ -89,6 +89,8 @@ describe("kce install", () => {
     const config = secured.find((o) => o.kind === "ConfigMap") as K8sObject & { data: Record<string, string> };
     expect(config.data["config.yaml"]).toContain("bearerTokenFile: /etc/kce-http/token");
     expect(JSON.stringify(secured.find((o) => o.kind === "ServiceMonitor"))).toContain('"bearerTokenSecret":{"name":"kce-http","key":"token"}');
+    // OpenCost's dashboards join on the exporter's own `instance` label: Prometheus must keep it.
+    expect(JSON.stringify(secured.find((o) => o.kind === "ServiceMonitor"))).toContain('"honorLabels":true');
   });
 
   it("keeps deploy/kustomize in sync: every overlay renders with kubectl kustomize to exactly what kce install renders", async () => {
