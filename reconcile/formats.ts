@@ -30,6 +30,8 @@ export interface BillLine {
   costKnown?: boolean;
   /** The line's own id when the export has one (CUR identity/LineItemId + TimeInterval), for duplicates. */
   lineId?: string;
+  /** The cluster its tags name (normalised, see cluster-tags.ts), when they name one. */
+  clusterTag?: string;
 }
 
 /** A row that cannot be read: which column and why. */

@@ -3,6 +3,7 @@ import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { openZippedExport } from "./archive.ts";
+import { clusterOfTags, parseTags } from "./cluster-tags.ts";
 import { readCsv, UnterminatedQuoteError, type CsvRecord } from "./csv.ts";
 import { BadRowError, detectLayout, normaliseHeader, type BillLine, type Layout, type LayoutSpec } from "./formats.ts";
 import { billKey } from "./match.ts";
@@ -47,6 +48,7 @@ export interface ResourceDay {
   costKnown: boolean;
   /** The file (and its layout) it was first read from. */
   from: { path: string; layout: Layout };
+  clusterTag?: string;
 }
 
 /** Two exports of different layouts bill the same resource on the same day: the same charges twice. */
@@ -71,6 +73,8 @@ export interface OtherCharge {
   day: string;
   resourceId: string;
   cost: number;
+  /** The cluster the line's tags name (normalised), if any. */
+  clusterTag?: string;
 }
 
 /**
@@ -116,7 +120,7 @@ export class BillAggregate {
       const known = this.byResourceDay.get(id);
       const layout = where.layout ?? "focus";
       if (known === undefined) {
-        this.byResourceDay.set(id, { key, resourceId: line.resourceId, day: line.day, cost: line.cost, kind: line.kind, costKnown: line.costKnown !== false, from: { path: where.path, layout } });
+        this.byResourceDay.set(id, { key, resourceId: line.resourceId, day: line.day, cost: line.cost, kind: line.kind, costKnown: line.costKnown !== false, from: { path: where.path, layout }, ...(line.clusterTag === undefined ? {} : { clusterTag: line.clusterTag }) });
         return;
       }
       if (known.from.layout !== layout) {
@@ -126,9 +130,9 @@ export class BillAggregate {
       if (line.costKnown === false) known.costKnown = false;
       return;
     }
-    const id = `${line.kind}|${line.day}|${line.resourceId}`;
+    const id = `${line.kind}|${line.day}|${line.resourceId}|${line.clusterTag ?? ""}`;
     const known = this.other.get(id);
-    if (known === undefined) this.other.set(id, { kind: line.kind, day: line.day, resourceId: line.resourceId, cost: line.cost });
+    if (known === undefined) this.other.set(id, { kind: line.kind, day: line.day, resourceId: line.resourceId, cost: line.cost, ...(line.clusterTag === undefined ? {} : { clusterTag: line.clusterTag }) });
     else known.cost += line.cost;
   }
 }
@@ -160,6 +164,9 @@ export interface Progress {
 }
 
 const MAX_PROBLEMS = 20;
+
+/** Columns holding all of a line's tags at once (normalised header names). */
+const WHOLE_TAG_COLUMNS = new Set(["resourcetags", "tags", "labels"]);
 
 /** What the first bytes say the file is: gzip (`1f 8b`), zip (`PK\x03\x04`) or plain text. */
 function sniff(path: string): "gzip" | "zip" | "plain" {
@@ -237,6 +244,11 @@ export async function ingestFile(path: string, into: BillAggregate, progress?: P
     summary.badRows++;
     if (summary.problems.length < MAX_PROBLEMS) summary.problems.push({ line, column: spelled.get(normaliseHeader(column)) ?? column, message });
   };
+  // Tag columns: a JSON map or list (CUR 2.0 resource_tags, FOCUS and Azure Tags, GCP labels), or one
+  // legacy CUR column per tag (resourceTags/user:…).
+  let tagColumns: string[] = [];
+  const tagsOf = (get: (c: string) => string | undefined): Array<[string, string]> =>
+    tagColumns.flatMap((c) => (WHOLE_TAG_COLUMNS.has(c) ? parseTags(get(c)) : [[c, get(c) ?? ""] as [string, string]]));
   const take = (get: (c: string) => string | undefined, record: Record<string, unknown>, line: number, raw: string) => {
     if (summary === undefined) return;
     rows++;
@@ -244,7 +256,9 @@ export async function ingestFile(path: string, into: BillAggregate, progress?: P
     const spec = detected;
     if (spec === undefined) return;
     try {
-      const bill = spec.read(get, record);
+      const read = spec.read(get, record);
+      const cluster = clusterOfTags(tagsOf(get));
+      const bill = cluster === undefined ? read : { ...read, clusterTag: cluster };
       if (!into.addOnce(bill, raw, summary, { path, line, layout: spec.layout })) return;
       summary.rows++;
       summary.cost += bill.cost;
@@ -255,6 +269,7 @@ export async function ingestFile(path: string, into: BillAggregate, progress?: P
   };
   let detected: LayoutSpec | undefined;
   const start = (columns: Set<string>) => {
+    tagColumns = [...columns].filter((c) => WHOLE_TAG_COLUMNS.has(c) || (c.startsWith("resourcetags") && c !== "resourcetags"));
     const spec = detectLayout(columns);
     if (typeof spec === "string") throw new BillFormatError(`${path}: ${spec}`);
     detected = spec;

@@ -3,8 +3,9 @@
  * export of the same charges — with a Savings Plan (covered usage, negations, recurring fee), a
  * reservation (discounted usage, RI fee), a spot node, a list-price node, a node that leaves mid-month,
  * days before the cluster started, tax, a credit, a NAT gateway, an instance outside the cluster and root
- * volumes. Both are reconciled against the same daily rollups: Σ report = Σ file to the cent in both
- * formats, the two reports agree, nothing is counted twice, and every unallocated line names its resource.
+ * volumes, a NAT gateway and the EKS control plane tagged for the cluster. Both are reconciled against the
+ * same daily rollups: Σ report = Σ file to the cent in both formats, the two reports agree, nothing is
+ * counted twice, tagged charges land on the cluster, and every unallocated line names its resource.
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -71,8 +72,12 @@ interface Charge {
   focus: string[]; // FOCUS rows (without the date columns)
 }
 
-const CUR_HEADER = "identity_line_item_id,identity_time_interval,line_item_usage_start_date,line_item_line_item_type,line_item_product_code,line_item_resource_id,line_item_unblended_cost,line_item_currency_code,savings_plan_savings_plan_effective_cost,savings_plan_used_commitment,reservation_effective_cost,reservation_unused_recurring_fee";
-const FOCUS_HEADER = "ChargePeriodStart,ChargePeriodEnd,ChargeCategory,PricingCategory,ServiceName,ResourceId,BilledCost,EffectiveCost,BillingCurrency";
+const CUR_HEADER = "identity_line_item_id,identity_time_interval,line_item_usage_start_date,line_item_line_item_type,line_item_product_code,line_item_resource_id,line_item_unblended_cost,line_item_currency_code,savings_plan_savings_plan_effective_cost,savings_plan_used_commitment,reservation_effective_cost,reservation_unused_recurring_fee,resource_tags";
+const FOCUS_HEADER = "ChargePeriodStart,ChargePeriodEnd,ChargeCategory,PricingCategory,ServiceName,ResourceId,BilledCost,EffectiveCost,BillingCurrency,Tags";
+/** How each export spells the tag the AWS load balancer controller and EKS put on what the cluster owns. */
+const CUR_TAG = `"{""user_kubernetes_io_cluster_prod"":""owned""}"`;
+const FOCUS_TAG = `"{""kubernetes.io/cluster/prod"":""owned""}"`;
+const EKS = "arn:aws:eks:us-east-1:123456789012:cluster/prod";
 
 /** The month's charges: per node and day the instance (whole day, its discount), then the rest. */
 function charges(): Charge[] {
@@ -94,7 +99,8 @@ function charges(): Charge[] {
       }
     }
     for (const v of ROOT_VOLUMES) out.push({ day: d, cur: [`Usage,AmazonEC2,${v},0.0267,USD,,,,`], focus: [`Usage,Standard,Amazon Elastic Compute Cloud,arn:aws:ec2:us-east-1:123456789012:volume/${v},0.0267,0.0267,USD`] });
-    out.push({ day: d, cur: [`Usage,AmazonEC2,${NAT},1.08,USD,,,,`], focus: [`Usage,Standard,Amazon Virtual Private Cloud,${NAT},1.08,1.08,USD`] });
+    out.push({ day: d, cur: [`Usage,AmazonEC2,${NAT},1.08,USD,,,,,${CUR_TAG}`], focus: [`Usage,Standard,Amazon Virtual Private Cloud,${NAT},1.08,1.08,USD,${FOCUS_TAG}`] });
+    out.push({ day: d, cur: [`Usage,AmazonEKS,${EKS},2.4,USD,,,,,"{""aws_eks_cluster_name"":""prod""}"`], focus: [`Usage,Standard,Amazon Elastic Kubernetes Service,${EKS},2.4,2.4,USD,"{""aws:eks:cluster-name"":""prod""}"`] });
     out.push({ day: d, cur: [`Usage,AmazonEC2,${FOREIGN},0.5,USD,,,,`], focus: [`Usage,Standard,Amazon Elastic Compute Cloud,${arn(FOREIGN)},0.5,0.5,USD`] });
   }
   out.push({ day: 0, cur: [`Tax,AmazonEC2,,41.17,USD,,,,`], focus: [`Tax,,Amazon Elastic Compute Cloud,,41.17,41.17,USD`] });
@@ -110,10 +116,12 @@ function writeExports(): { cur: string; focus: string } {
   for (const c of charges()) {
     const start = MONTH + c.day * DAY;
     for (const row of c.cur) {
-      const [type, product, resource, unblended, currency, spEffective, spUsed, riEffective, riUnused] = row.split(",");
-      cur.push([`li-${id++}`, `${iso(start)}/${iso(start + DAY)}`, iso(start), type, product, resource, unblended, currency, spEffective, spUsed, riEffective, riUnused].join(","));
+      const comma = row.indexOf(',"');
+      const [fields, tags] = comma < 0 ? [row, ""] : [row.slice(0, comma), row.slice(comma + 1)];
+      const [type, product, resource, unblended, currency, spEffective, spUsed, riEffective, riUnused] = fields.split(",");
+      cur.push([`li-${id++}`, `${iso(start)}/${iso(start + DAY)}`, iso(start), type, product, resource, unblended, currency, spEffective, spUsed, riEffective, riUnused, tags].join(","));
     }
-    for (const row of c.focus) focus.push([iso(start), iso(start + DAY), row].join(","));
+    for (const row of c.focus) focus.push([iso(start), iso(start + DAY), row.includes('"') ? row : `${row},`].join(","));
   }
   const paths = { cur: join(dir, "cur2.csv"), focus: join(dir, "focus.csv") };
   writeFileSync(paths.cur, cur.join("\n") + "\n");
@@ -152,11 +160,17 @@ describe("a month of one account as CUR 2.0 and as FOCUS (issue 20)", () => {
     expect(sumLevel(a, "outside")).toBeCloseTo(a.outsideTotal, 9);
     // The two days before the cluster started are reported with everything billed on them (tax included).
     expect(a.rows.filter((r) => r.level === "outside").map((r) => r.name)).toEqual(["2026-11-01", "2026-11-02"]);
+    // The NAT gateway and the EKS control plane carry the cluster's tags: cluster charges, not unallocated.
+    for (const r of [a, b]) {
+      expect(r.clusterChargesTotal).toBeCloseTo((1.08 + 2.4) * (DAYS - CLUSTER_FROM), 9);
+      expect(r.rows.filter((x) => x.level === "cluster-charge").every((x) => x.cluster === "prod")).toBe(true);
+      expect(r.unmatched.some((u) => u.resourceId.includes("nat-0abc"))).toBe(false);
+    }
+    expect(a.clusterChargesTotal).toBeCloseTo(b.clusterChargesTotal, 9);
     // Every unallocated line names its resource, except tax and credits, which have none.
     for (const r of [a, b]) {
       for (const u of r.unmatched) if (!/tax|credit/i.test(u.kind)) expect(u.resourceId, u.kind).not.toBe("");
-      expect(r.unmatched.some((u) => u.resourceId.includes("nat-0abc"))).toBe(true);
-      expect(r.unmatched.some((u) => u.resourceId.includes(FOREIGN))).toBe(true);
+      expect(r.unmatched.some((u) => u.resourceId.includes(FOREIGN))).toBe(true); // untagged: unallocated
     }
     // The unused commitments are the only commitment money outside the nodes: 5 % of the plan, the RI's 0.20 a day.
     const unused = (r: AccuracyReport) => r.unmatched.filter((u) => u.resourceId === SP || u.resourceId === RI).reduce((s, u) => s + u.cost, 0);

@@ -7,6 +7,7 @@
  */
 import type { CostRollup, NodeRollupRow, RollupRow, VolumeRollupRow } from "../model/events.ts";
 import type { BillAggregate, OtherCharge } from "./ingest.ts";
+import { normaliseName } from "./cluster-tags.ts";
 import { nodeKey, volumeKey } from "./match.ts";
 
 export const RECONCILED_RESOLUTION = "1d-reconciled";
@@ -52,6 +53,8 @@ export interface ReconcileResult {
   unmatched: OtherCharge[];
   /** Bill items on days without the cluster's cost data (before it started, after it stopped, outside --from/--to). */
   outside: OtherCharge[];
+  /** Items matching no node whose tags name one of the clusters (NAT gateways, load balancers, the control plane). */
+  clusterCharges: Array<OtherCharge & { cluster: string }>;
   /** Σ of the bill as read, and Σ of what the report accounts for: equal when no line was lost or counted twice. */
   billTotal: number;
   accountedTotal: number;
@@ -183,7 +186,7 @@ function reconcileDay(rollup: CostRollup, bill: BillAggregate, matched: Set<stri
  */
 export function reconcile(rollups: readonly CostRollup[], bill: BillAggregate): ReconcileResult {
   const matched = new Set<string>();
-  const result: ReconcileResult = { nodeDays: [], volumeDays: [], namespaceDays: [], reconciled: [], unmatched: [], outside: [], billTotal: 0, accountedTotal: 0 };
+  const result: ReconcileResult = { nodeDays: [], volumeDays: [], namespaceDays: [], reconciled: [], unmatched: [], outside: [], clusterCharges: [], billTotal: 0, accountedTotal: 0 };
   const days = new Set<string>();
   for (const rollup of rollups) {
     const r = reconcileDay(rollup, bill, matched);
@@ -195,15 +198,22 @@ export function reconcile(rollups: readonly CostRollup[], bill: BillAggregate): 
   }
   // Every bill line lands in exactly one place: a matched node- or volume-day, an unmatched item on a
   // day with cost data, or a day without it. The check below adds up the report's own rows.
+  const clusters = new Map(rollups.map((r) => [normaliseName(r.cluster), r.cluster]));
+  const place = (item: OtherCharge): void => {
+    if (!days.has(item.day)) return void result.outside.push(item);
+    const cluster = item.clusterTag === undefined ? undefined : clusters.get(item.clusterTag);
+    if (cluster !== undefined) result.clusterCharges.push({ ...item, cluster });
+    else result.unmatched.push(item);
+  };
   for (const [id, line] of bill.byResourceDay) {
-    if (matched.has(id)) continue;
-    (days.has(line.day) ? result.unmatched : result.outside).push({ kind: line.kind, day: line.day, resourceId: line.resourceId, cost: line.cost });
+    if (!matched.has(id)) place({ kind: line.kind, day: line.day, resourceId: line.resourceId, cost: line.cost, ...(line.clusterTag === undefined ? {} : { clusterTag: line.clusterTag }) });
   }
-  for (const other of bill.other.values()) (days.has(other.day) ? result.unmatched : result.outside).push(other);
+  for (const other of bill.other.values()) place(other);
   result.unmatched.sort((a, b) => b.cost - a.cost);
+  result.clusterCharges.sort((a, b) => a.cluster.localeCompare(b.cluster) || b.cost - a.cost);
   result.outside.sort((a, b) => a.day.localeCompare(b.day) || b.cost - a.cost);
   const sum = (xs: ReadonlyArray<{ billed?: number | undefined; cost?: number }>) => xs.reduce((a, x) => a + (x.billed ?? x.cost ?? 0), 0);
   result.billTotal = bill.files.reduce((a, f) => a + f.cost, 0);
-  result.accountedTotal = sum(result.nodeDays) + sum(result.volumeDays) + sum(result.unmatched) + sum(result.outside);
+  result.accountedTotal = sum(result.nodeDays) + sum(result.volumeDays) + sum(result.unmatched) + sum(result.outside) + sum(result.clusterCharges);
   return result;
 }

@@ -2,7 +2,7 @@ import type { FileSummary } from "./ingest.ts";
 import type { ReconcileResult } from "./reconcile.ts";
 
 export interface ReportRow {
-  level: "cluster" | "node" | "volume" | "namespace" | "unmatched" | "outside";
+  level: "cluster" | "node" | "volume" | "namespace" | "cluster-charge" | "unmatched" | "outside";
   cluster: string;
   name: string;
   estimated: number;
@@ -20,6 +20,8 @@ export interface AccuracyReport {
   unmatchedTotal: number;
   /** Bill amounts on days without the cluster's cost data (listed by day in `rows`, level "outside"). */
   outsideTotal: number;
+  /** Charges tagged for a cluster that match no node (NAT, load balancers, the control plane). */
+  clusterChargesTotal: number;
   /** Σ of the files as read, and Σ of what the report accounts for (node-days, volume-days, unmatched, outside). */
   billTotal: number;
   accountedTotal: number;
@@ -102,6 +104,19 @@ export function buildReport(result: ReconcileResult, files: FileSummary[], curre
   for (const n of [...byNamespace.values()].sort((a, b) => a.cluster.localeCompare(b.cluster) || b.reconciled - a.reconciled)) {
     rows.push(row("namespace", n.cluster, n.namespace, n.estimated, n.reconciled, "billed = reconciled allocation"));
   }
+  // Cluster charges by cluster and kind, with their resources.
+  const byClusterKind = new Map<string, { cluster: string; kind: string; cost: number; resources: Set<string> }>();
+  for (const c of result.clusterCharges) {
+    const key = `${c.cluster}\u0000${c.kind}`;
+    const k = byClusterKind.get(key) ?? { cluster: c.cluster, kind: c.kind, cost: 0, resources: new Set<string>() };
+    k.cost += c.cost;
+    k.resources.add(c.resourceId === "" ? "(no resource id)" : c.resourceId);
+    byClusterKind.set(key, k);
+  }
+  for (const k of byClusterKind.values()) {
+    const ids = [...k.resources];
+    rows.push(row("cluster-charge", k.cluster, k.kind, 0, k.cost, `tagged for the cluster, matching no node: ${ids.slice(0, 3).join(", ")}${ids.length > 3 ? ` and ${ids.length - 3} more` : ""}`));
+  }
   // Unmatched items by service and usage type, with the resources they are for; zero-cost lines
   // (a matched node's Savings Plan negations) change nothing and are not listed.
   const byKind = new Map<string, { cost: number; items: number; resources: Set<string> }>();
@@ -132,6 +147,7 @@ export function buildReport(result: ReconcileResult, files: FileSummary[], curre
     rows,
     unmatchedTotal: total(result.unmatched),
     outsideTotal: total(result.outside),
+    clusterChargesTotal: total(result.clusterCharges),
     billTotal: result.billTotal,
     accountedTotal: result.accountedTotal,
     nodeDays: result.nodeDays,
@@ -160,6 +176,7 @@ export function renderTable(report: AccuracyReport): string {
     ...body.map(line),
     "",
     `unmatched bill items: ${money(report.unmatchedTotal)} ${report.currency} (not allocated to any node)`,
+    `cluster charges matching no node (by tag): ${money(report.clusterChargesTotal)} ${report.currency}`,
     `bill items on days without cost data: ${money(report.outsideTotal)} ${report.currency}`,
     `bill total ${money(report.billTotal)} ${report.currency}; accounted for in this report ${money(report.accountedTotal)}${totalsAgree(report) ? "" : " — MISMATCH"}`,
   ].join("\n");
