@@ -56,9 +56,14 @@ export function parseFilter(text: string | null): Filter {
     if (field === "label" && labelKey !== undefined) read = (t) => t.labels[labelKey];
     else read = FIELDS[field];
     if (read === undefined) throw new ParamError("filter", `unknown field ${field}; use one of ${FILTER_FIELDS.join(", ")}`);
-    const wanted = values(rest);
-    const matchOne = (v: string | undefined) =>
-      v !== undefined && wanted.some((w) => (w.endsWith("*") ? v.startsWith(w.slice(0, -1)) : v === w));
+    // Controller kinds compare without case: OpenCost writes "deployment", Kubernetes "Deployment".
+    const fold = field === "controllerKind" ? (x: string) => x.toLowerCase() : (x: string) => x;
+    const wanted = values(rest).map(fold);
+    const matchOne = (raw: string | undefined) => {
+      if (raw === undefined) return false;
+      const v = fold(raw);
+      return wanted.some((w) => (w.endsWith("*") ? v.startsWith(w.slice(0, -1)) : v === w));
+    };
     const reader = read;
     return op === "!:" ? (t: FilterTarget) => !matchOne(reader(t)) : (t: FilterTarget) => matchOne(reader(t));
   });

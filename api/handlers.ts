@@ -20,7 +20,8 @@ export interface ApiResponse {
   body: unknown;
 }
 
-const ok = (data: unknown): ApiResponse => ({ status: 200, body: { code: 200, data } });
+/** OpenCost's envelope: code, status, data, and a warning when parameters were ignored. */
+const ok = (data: unknown, warnings: readonly string[] = []): ApiResponse => ({ status: 200, body: { code: 200, status: "success", data, ...(warnings.length > 0 ? { warning: warnings.join("; ") } : {}) } });
 
 /** The estimated rollups, or with `reconciled=true` the reconciled daily ones (whole days only). */
 function indexFor(ctx: ApiContext, reconciled: boolean): RollupIndex {
@@ -43,7 +44,7 @@ export function allocationHandler(ctx: ApiContext, params: URLSearchParams): Api
     guard(set.allocations.length, ctx.maxResponseRows);
     return Object.fromEntries(set.allocations.map((a): [string, Allocation] => [a.name, a]));
   });
-  return ok(data);
+  return ok(data, p.warnings);
 }
 
 /** `/savings`: spot savings realised and possible over a window, by the same aggregation as /allocation. */
@@ -60,7 +61,7 @@ export function savingsHandler(ctx: ApiContext, params: URLSearchParams): ApiRes
     realisedSavings: items.reduce((s, i) => s + i.realisedSavings, 0),
     potentialSavings: items.reduce((s, i) => s + i.potentialSavings, 0),
     items,
-  });
+  }, p.warnings);
 }
 
 /** `/rates`: every node's current price rates and their capacity-weighted average. */

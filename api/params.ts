@@ -13,12 +13,46 @@ export interface AllocationParams {
   shareIdle: boolean;
   /** Answer from the reconciled daily rollups (`kce reconcile --publish`). */
   reconciled: boolean;
+  /** Parameters ignored, said in the answer's `warning` (OpenCost ignores what it does not know; so do we, but say so). */
+  warnings: string[];
 }
 
 const DIMENSIONS = ["cluster", "node", "namespace", "controllerKind", "controller", "pod"];
 
 /** OpenCost parameters we accept and ignore (they tune Prometheus queries we do not make). */
-const IGNORED = new Set(["resolution", "includeProportionalAssetResourceCosts", "includeAggregatedMetadata", "shareNamespaces", "shareLabels", "shareCost", "shareSplit", "idleByNode", "reconcile", "shareTenancyCosts", "format"]);
+const IGNORED = new Set(["resolution", "includeProportionalAssetResourceCosts", "includeAggregatedMetadata", "shareNamespaces", "shareLabels", "shareCost", "shareSplit", "idleByNode", "reconcile", "shareTenancyCosts", "format", "accumulateBy", "sharelb", "shareLB", "splitIdle", "includeSharedCostBreakdown", "external"]);
+
+/**
+ * OpenCost's older filter parameters (core/pkg/util/filterutil/filterparams.go): comma-separated values,
+ * any of which matches; kubectl-cost sends `filterNamespaces` on every request, empty when unset.
+ */
+const LEGACY_FILTERS: Record<string, string> = {
+  filterClusters: "cluster",
+  filterNodes: "node",
+  filterNamespaces: "namespace",
+  filterControllerKinds: "controllerKind",
+  filterControllers: "controllerName",
+  filterPods: "pod",
+};
+
+const quote = (v: string): string => `"${v.replace(/(["\\])/g, "\\$1")}"`;
+
+/** The legacy filter parameters as terms of the filter language (empty ones are no filter). */
+function legacyFilterTerms(params: URLSearchParams): string[] {
+  const terms: string[] = [];
+  for (const [param, field] of Object.entries(LEGACY_FILTERS)) {
+    const values = (params.get(param) ?? "").split(",").map((v) => v.trim()).filter((v) => v !== "");
+    // filterControllers takes "kind:name" or a bare name.
+    const names = field === "controllerName" ? values.map((v) => v.slice(v.indexOf(":") + 1)) : values;
+    if (names.length > 0) terms.push(`${field}:${names.map(quote).join(",")}`);
+  }
+  for (const pair of (params.get("filterLabels") ?? "").split(",").map((v) => v.trim()).filter((v) => v !== "")) {
+    const at = pair.indexOf(":");
+    if (at <= 0) throw new ParamError("filterLabels", `expected key:value pairs, got ${JSON.stringify(pair)}`);
+    terms.push(`label[${pair.slice(0, at).trim()}]:${quote(pair.slice(at + 1).trim())}`);
+  }
+  return terms;
+}
 
 export function parseBool(params: URLSearchParams, name: string, fallback: boolean): boolean {
   const v = params.get(name);
@@ -47,10 +81,11 @@ export function parseAggregate(text: string | null, labelKeys: readonly string[]
 
 /** Reads and validates /allocation's query parameters; throws ParamError naming the bad one. */
 export function parseAllocationParams(params: URLSearchParams, labelKeys: readonly string[], nowMs: number, known: readonly string[] = []): AllocationParams {
-  const accepted = new Set(["window", "aggregate", "step", "accumulate", "filter", "idle", "includeIdle", "shareIdle", "reconciled", ...known]);
-  for (const name of params.keys()) {
-    if (!accepted.has(name) && !IGNORED.has(name)) throw new ParamError(name, `unknown parameter; accepted: ${[...accepted].join(", ")}`);
-  }
+  const accepted = new Set(["window", "aggregate", "step", "accumulate", "filter", "idle", "includeIdle", "shareIdle", "reconciled", "filterLabels", ...Object.keys(LEGACY_FILTERS), ...known]);
+  const unknown = [...new Set(params.keys())].filter((name) => !accepted.has(name) && !IGNORED.has(name));
+  const warnings = unknown.length === 0 ? [] : [`ignored unknown parameter(s) ${unknown.join(", ")}; accepted: ${[...accepted].join(", ")}`];
+  const v2 = params.get("filter");
+  const filterText = [...(v2 === null || v2.trim() === "" ? [] : [v2]), ...legacyFilterTerms(params)].join("+");
   const step = params.get("step");
   const stepMs = step === null || step === "" ? undefined : parseDuration(step);
   if (stepMs === 0 || Number.isNaN(stepMs) || (step !== null && step !== "" && stepMs === undefined)) {
@@ -62,9 +97,10 @@ export function parseAllocationParams(params: URLSearchParams, labelKeys: readon
     aggregate: parseAggregate(params.get("aggregate"), labelKeys),
     stepMs,
     accumulate: parseBool(params, "accumulate", false),
-    filter: parseFilter(params.get("filter")),
+    filter: parseFilter(filterText === "" ? null : filterText),
     idle,
     shareIdle: parseBool(params, "shareIdle", false),
     reconciled: parseBool(params, "reconciled", false),
+    warnings,
   };
 }

@@ -35,8 +35,25 @@ describe("window parameter", () => {
     expect(() => parseAllocationParams(new URLSearchParams("window=1d&aggregate=label:app"), ["team"], NOW)).toThrowError(/label "app" is not rolled up/);
     expect(() => parseAllocationParams(new URLSearchParams("window=1d&idle=maybe"), [], NOW)).toThrowError(/^idle: must be true or false/);
     expect(() => parseAllocationParams(new URLSearchParams("window=1d&step=soon"), [], NOW)).toThrowError(/^step:/);
-    expect(() => parseAllocationParams(new URLSearchParams("window=1d&windw=2d"), [], NOW)).toThrowError(/^windw: unknown parameter/);
+    // Unknown parameters are ignored, as OpenCost does, and said in the answer's warning.
+    expect(parseAllocationParams(new URLSearchParams("window=1d&windw=2d"), [], NOW).warnings.join(" ")).toMatch(/ignored unknown parameter\(s\) windw/);
+    expect(parseAllocationParams(new URLSearchParams("window=1d&accumulateBy=day&sharelb=false&splitIdle=true"), [], NOW).warnings).toEqual([]);
     expect(parseAllocationParams(new URLSearchParams("window=1d&resolution=1m"), [], NOW).aggregate).toEqual(["pod"]);
+  });
+});
+
+describe("OpenCost's older filter parameters, as kubectl-cost sends them", () => {
+  const t = { cluster: "prod", node: "n1", namespace: "kube-system", controllerKind: "DaemonSet", controllerName: "kube-proxy", pod: "kube-proxy-abc", labels: { team: "platform" } };
+  const filter = (q: string) => parseAllocationParams(new URLSearchParams(`window=1d&${q}`), [], NOW).filter;
+  it("reads filterNamespaces (empty = no filter), filterClusters, filterControllers (kind:name), filterLabels", () => {
+    expect(filter("filterNamespaces=")(t)).toBe(true);
+    expect(filter("filterNamespaces=default,kube-system")(t)).toBe(true);
+    expect(filter("filterNamespaces=default")(t)).toBe(false);
+    expect(filter("filterClusters=prod&filterControllers=daemonset:kube-proxy")(t)).toBe(true);
+    expect(filter("filterControllerKinds=Deployment")(t)).toBe(false);
+    expect(filter("filterControllerKinds=daemonset")(t)).toBe(true); // OpenCost's lower-case kinds
+    expect(filter("filterLabels=team:platform")(t)).toBe(true);
+    expect(filter('filterLabels=team:platform&filter=namespace:"default"')(t)).toBe(false); // and-ed with filter
   });
 });
 
