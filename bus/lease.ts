@@ -2,6 +2,9 @@ import { Kvm, type KV } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { Logger } from "../telemetry/log.ts";
 
+/** Share of the TTL without a successful renewal after which a holder steps down. */
+const STEP_DOWN = 0.9;
+
 export interface LeaseOptions {
   bucket: string;
   key: string;
@@ -15,8 +18,9 @@ export interface LeaseOptions {
 /**
  * A lease in a JetStream KV bucket whose entries expire after `ttlMs`: the holder creates the key,
  * renews it every third of the TTL with a compare-and-set on its revision, and deletes it when it
- * stops. A process that cannot renew for three quarters of the TTL considers the lease lost (so two
- * holders never overlap by more than clock drift); a standby acquires it once it has expired.
+ * stops. A process whose renewals have failed for 90 % of the TTL, or that finds another holder's
+ * revision, considers the lease lost (so two holders never overlap by more than clock drift); a standby
+ * acquires it once it has expired.
  */
 export class Lease {
   private readonly nc: NatsConnection;
@@ -74,9 +78,11 @@ export class Lease {
       } catch (error) {
         const silentMs = Date.now() - this.renewedAtMs;
         this.log.warn("lease renewal failed", { key: this.options.key, silentMs, error });
-        if (silentMs >= this.options.ttlMs * 0.75 || /wrong last sequence|revision/i.test(String(error))) {
+        // Step down when another holder has the key, or just before the lease could have expired on the
+        // server (a standby acquires it only after that): a slow renewal under load is not a loss.
+        if (silentMs >= this.options.ttlMs * STEP_DOWN || /wrong last sequence|revision/i.test(String(error))) {
           void this.release(false);
-          onLost(silentMs >= this.options.ttlMs * 0.75 ? `not renewed for ${silentMs} ms` : "taken over by another holder");
+          onLost(silentMs >= this.options.ttlMs * STEP_DOWN ? `not renewed for ${silentMs} ms` : "taken over by another holder");
         }
       }
     };

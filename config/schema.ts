@@ -237,7 +237,7 @@ const rollup = z
     lease: z
       .strictObject({
         bucket: z.string().default("KCE_ROLLUP_LEASE").describe("KV bucket of the lease that makes one rollup active; the others are warm standbys"),
-        seconds: z.number().int().min(2).max(300).default(10).describe("lease lifetime without renewal, s: a standby takes over about this long after the active rollup dies"),
+        seconds: z.number().int().min(2).max(300).default(30).describe("lease lifetime without renewal, s: a standby takes over about this long after the active rollup dies (a restarted rollup waits for its old lease to expire)"),
       })
       .prefault({}),
   })

@@ -10,7 +10,7 @@ export const TEST_SETTINGS: Record<string, unknown> = {
   streams: { duplicateWindowSeconds: 120 },
   telemetry: { logLevel: "error" },
   consumer: { ackWaitSeconds: 10, nakDelayMs: 200 },
-  rollup: { checkpointIntervalSeconds: 1, emitIntervalSeconds: { "1m": 1, "1h": 1, "1d": 1 }, lease: { seconds: 3 } },
+  rollup: { checkpointIntervalSeconds: 1, emitIntervalSeconds: { "1m": 1, "1h": 1, "1d": 1 }, lease: { seconds: 10 } },
   sinks: { prometheus: { port: 0, host: "127.0.0.1" } },
   api: { port: 0, host: "127.0.0.1" },
 };

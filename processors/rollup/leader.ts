@@ -152,6 +152,9 @@ export async function startActiveRollup(rt: Runtime, checkpoints: CheckpointStor
     abandon: async () => {
       flushing.unsubscribe();
       await runner.stop();
+      // Hand the inputs folded since the last checkpoint back at once, rather than after the ack wait:
+      // the rollup that takes over restores that checkpoint and needs them.
+      for (const msg of pending) msg.nak();
       pending = [];
     },
   };
