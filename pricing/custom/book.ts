@@ -64,9 +64,10 @@ export class CustomPriceBook implements PriceBook {
     const node = this.nodes.find((n) => matches(n.match, q));
     if (node !== undefined) {
       const list = this.fallback.nodePrice(q);
-      // The sheet's spot price, else the list spot price less the discount (in the list's currency, converted).
-      const listSpot = toPipelineCurrency({ ...this.pricing, currency: this.currency }, this.off(list.spotHourlyCost), list.currency, `${q.instanceType} spot list price`);
-      const spot = node.spotHourly ?? listSpot;
+      // The sheet's spot price, else the sheet's price at the list's spot-to-on-demand ratio (a ratio has
+      // no currency, so a sheet in EUR over USD list prices stays in EUR).
+      const ratio = list.onDemandHourlyCost > 0 ? list.spotHourlyCost / list.onDemandHourlyCost : 0;
+      const spot = node.spotHourly ?? node.hourly * ratio;
       return { hourlyCost: q.capacityType === "SPOT" ? spot : node.hourly, onDemandHourlyCost: node.hourly, spotHourlyCost: spot, source: "custom", asOfMs: this.asOfMs, currency: this.currency };
     }
     const byRates = this.byRates(q);

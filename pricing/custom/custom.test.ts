@@ -102,6 +102,13 @@ describe("custom prices as users write them", () => {
     for (const f of ["pricing_schema_mixed_gpu_ondemand.csv", "pricing_schema_special_char.csv"]) expect(readPriceSheet(path(f)).warnings.length).toBeGreaterThan(0);
   });
 
+  it("prices a spot node of a whole-node price without a spot price at the list's spot ratio, in the sheet's currency", () => {
+    const b = book(sheet("n.yaml", "currency: EUR\nnodes:\n  - { instanceType: m5.xlarge, hourly: 0.18 }\n"));
+    const p = b.nodePrice(q("m5.xlarge", { capacityType: "SPOT" }));
+    expect(p.hourlyCost).toBeCloseTo((0.18 * 0.073) / 0.192, 12); // the snapshot's m5.xlarge: spot 0.073 of 0.192
+    expect(p.currency).toBe("EUR");
+  });
+
   it("keeps the sheet's currency on its prices so the pricer converts or refuses them", () => {
     const b = book(sheet("eur.yaml", "currency: EUR\nrates: { cpuCoreHour: 0.03, ramGiBHour: 0.004 }\n"));
     expect(b.nodePrice(q("onprem")).currency).toBe("EUR");
