@@ -51,6 +51,13 @@ describe("cost view", () => {
     expect(view.render()).toBe("");
   });
 
+  it("labels pv_hourly_cost with the cloud disk id as provider_id, as OpenCost does", () => {
+    const view = new CostView({ staleAfterMs: 300_000, namespaceDailyHours: 24 });
+    const volume = { pvName: "pvc-1", volumeId: "vol-0abc", storageClass: "gp3", capacityBytes: 10 * GiB, claimNamespace: "alpha", claimName: "data", usedBytes: 0 };
+    view.applyPriced(priceSnapshot(usageSnapshot({ volumes: [volume] }), book, config.pricing, 0), T);
+    expect(view.render()).toMatch(/^pv_hourly_cost\{cluster="test",persistentvolume="pvc-1",volumename="pvc-1",provider_id="vol-0abc"\} /m);
+  });
+
   it("sums the namespace's last 24 hourly windows, newest revision per window", () => {
     const view = new CostView({ staleAfterMs: 300_000, namespaceDailyHours: 24 });
     const hour = (start: number, rev: number, cost: number): CostRollup => ({

@@ -109,7 +109,7 @@ export class CostView {
     f.pvHourly.setGroup(
       group,
       volumes
-        .map((v) => sampleLine(f.pvHourly.name, [["cluster", cluster], ["persistentvolume", v.pvName], ["volumename", v.pvName], ["provider_id", v.pvName]], v.gibMonthlyRate / HOURS_PER_MONTH))
+        .map((v) => sampleLine(f.pvHourly.name, [["cluster", cluster], ["persistentvolume", v.pvName], ["volumename", v.pvName], ["provider_id", v.volumeId === "" ? v.pvName : v.volumeId]], v.gibMonthlyRate / HOURS_PER_MONTH))
         .join(""),
     );
   }
