@@ -33,7 +33,9 @@ beforeAll(async () => {
   process.env["KCE_TEST_WEBHOOK_SECRET"] = SECRET;
   const raw = testRawConfig(nats.url, {
     cluster: CLUSTER,
-    sinks: { webhook: { targets: [{ name: "receiver", url: receiver.url, format: "json", secretEnv: "KCE_TEST_WEBHOOK_SECRET", timeoutMs: 2000 }], delivery: { maxInFlight: MAX_IN_FLIGHT, batchMaxRows: 500, retryBaseMs: 200, retryMaxMs: 1000, breakerOpenSeconds: 2 } } },
+    // A request answered after its timeout is retried and arrives twice; the receiver shares this process,
+    // so on a loaded 2-core machine 2 s was too short (3 duplicates in 100,000 in one CI-like run).
+    sinks: { webhook: { targets: [{ name: "receiver", url: receiver.url, format: "json", secretEnv: "KCE_TEST_WEBHOOK_SECRET", timeoutMs: 10_000 }], delivery: { maxInFlight: MAX_IN_FLIGHT, batchMaxRows: 500, retryBaseMs: 200, retryMaxMs: 1000, breakerOpenSeconds: 2 } } },
   });
   rt = await openTestRuntime(validateConfig(raw));
   runner = createWebhookDelivery(rt);
