@@ -16,10 +16,20 @@ function connectionConfigured(args: ParsedArgs): boolean {
   return ["server", "context", "kubeconfig"].some((o) => args.options.has(o)) || (process.env["KCE_API_URL"] ?? "") !== "";
 }
 
-function loadWorkloads(files: string[], args: ParsedArgs, daemonSetNodes: number): ParsedManifests {
+interface Source {
+  name: string;
+  text: string;
+}
+
+/** Each `-f` source read once (standard input can only be read once). */
+function readSources(files: string[]): Source[] {
+  return files.map((file) => ({ name: file === "-" ? "stdin" : file, text: readSource(file) }));
+}
+
+function loadWorkloads(sources: Source[], args: ParsedArgs, daemonSetNodes: number): ParsedManifests {
   const out: ParsedManifests = { workloads: [], storageClasses: [], skipped: [] };
-  for (const file of files) {
-    const parsed = parseManifests(readSource(file), file === "-" ? "stdin" : file, {
+  for (const source of sources) {
+    const parsed = parseManifests(source.text, source.name, {
       defaultNamespace: stringOption(args, "namespace") ?? "default",
       daemonSetNodes,
     });
@@ -118,7 +128,8 @@ export async function runEstimate(args: ParsedArgs, write: (s: string) => void):
   const connected = connectionConfigured(args) || baselineArg === "live";
   const endpoint = connected ? endpointFor(args) : undefined;
   // StorageClasses come from the manifests themselves; DaemonSet replicas need the node count first.
-  const classes = storageClassConfig(loadWorkloads(files, args, 1).storageClasses);
+  const sources = readSources(files);
+  const classes = storageClassConfig(loadWorkloads(sources, args, 1).storageClasses);
   if (instanceType !== undefined) {
     rates = instanceRates(instanceType, provider, stringOption(args, "region") ?? DEFAULT_REGION[provider] ?? "us-east-1", (capacity === "spot" ? "SPOT" : "ON_DEMAND"), classes);
   } else if (endpoint !== undefined) {
@@ -135,14 +146,14 @@ export async function runEstimate(args: ParsedArgs, write: (s: string) => void):
     rates = defaultRates(classes, provider);
   }
   const daemonSetNodes = numberOption(args, "nodes", 1) ?? (average !== undefined && average.nodes > 0 ? average.nodes : 1);
-  const { workloads, skipped } = loadWorkloads(files, args, daemonSetNodes);
+  const { workloads, skipped } = loadWorkloads(sources, args, daemonSetNodes);
   let costs = workloads.map((w) => priceWorkload(w, rates));
   if (baselineArg !== undefined) {
     const baseline = new Map<string, { kind: string; namespace: string; name: string; monthlyCost: number }>();
     if (baselineArg === "live") {
       for (const [k, v] of await liveBaseline(workloads, rates, args, daemonSetNodes)) baseline.set(k, v);
     } else {
-      for (const w of loadWorkloads([baselineArg], args, daemonSetNodes).workloads) baseline.set(workloadKey(w), priceWorkload(w, rates));
+      for (const w of loadWorkloads(readSources([baselineArg]), args, daemonSetNodes).workloads) baseline.set(workloadKey(w), priceWorkload(w, rates));
     }
     costs = withBaseline(costs, baseline);
   }

@@ -1,6 +1,6 @@
 import { tempDir } from "../../testkit/tempdir.ts";
-import { execFile } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { execFile, spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { createConnection, type AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -115,6 +115,14 @@ describe("kce command line", () => {
       await pricer.kill9();
     }
   }, 60_000);
+
+  it("kubectl cost estimate reads manifests from standard input (-f -), once", () => {
+    const nginx = readFileSync(fileURLToPath(new URL("fixtures/manifests/nginx.yaml", import.meta.url)));
+    const r = spawnSync(PLUGIN, ["estimate", "-f", "-", "-o", "json"], { input: nginx, encoding: "utf8", env: { ...process.env, KCE_API_URL: "" }, timeout: 30_000 });
+    expect(r.status).toBe(0);
+    const doc = JSON.parse(r.stdout) as { workloads: Array<{ name: string; cpuCores: number }> };
+    expect(doc.workloads.map((w) => [w.name, w.cpuCores])).toEqual([["nginx-deployment", 9]]);
+  });
 
   it("kubectl cost never hangs: a silent API times out, a missing one is named", async () => {
     const silent = createServer(() => undefined);
