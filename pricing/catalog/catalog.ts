@@ -94,6 +94,11 @@ export class PriceCatalog {
     return Object.keys(this.file(provider)?.regions ?? {}).sort();
   }
 
+  /** The currency of a region's prices, when the catalog lists the region. */
+  currency(provider: string, region: string): string | undefined {
+    return this.file(provider)?.regions[region]?.currency;
+  }
+
   instanceTypes(provider: string, region: string): string[] {
     return Object.keys(this.file(provider)?.regions[region]?.onDemand ?? {}).sort();
   }

@@ -117,12 +117,12 @@ export class SnapshotPriceBook implements PriceBook {
   private familyPrice(query: NodePriceQuery): NodePrice | undefined {
     const family = familyOf(query.provider, query.instanceType);
     if (family === undefined || query.cpuCores <= 0) return undefined;
-    const listed = this.catalog.instanceTypes(query.provider, query.region);
-    const region = listed.length > 0 ? query.region : this.catalog.homeRegion(query.provider, query.region);
-    if (region === undefined) return undefined;
-    const currency = this.catalog.lookup(query.provider, region, this.catalog.instanceTypes(query.provider, region)[0] ?? "")?.currency ?? "USD";
+    const region = this.catalog.instanceTypes(query.provider, query.region).length > 0 ? query.region : this.catalog.homeRegion(query.provider, query.region);
+    const currency = region === undefined ? undefined : this.catalog.currency(query.provider, region);
+    if (region === undefined || currency === undefined) return undefined;
+    const types = this.catalog.instanceTypes(query.provider, region);
     const siblings = (kind: "onDemand" | "spot"): Sibling[] =>
-      this.catalog.instanceTypes(query.provider, region).flatMap((t) => {
+      types.flatMap((t) => {
         if (familyOf(query.provider, t) !== family) return [];
         const e = this.catalog.lookup(query.provider, region, t);
         const price = kind === "spot" ? e?.spot : e?.onDemand;
@@ -169,12 +169,10 @@ export class SnapshotPriceBook implements PriceBook {
   private resolve(query: NodePriceQuery): NodePrice {
     const entry = this.nodes.get(key(query.provider, query.region, query.instanceType));
     if (entry !== undefined) return this.priced(query, { onDemand: entry.onDemand, spot: entry.spot ?? 0, source: "snapshot", asOfMs: this.asOfMs, currency: "USD" });
+    // The type listed in this region or (flagged) its home region; else fitted from its family; else defaults.
     const listed = this.catalog.lookup(query.provider, query.region, query.instanceType);
-    if (listed !== undefined && !listed.regionFallback) return this.fromCatalog(query, listed);
-    const family = listed === undefined ? this.familyPrice(query) : undefined;
-    if (family !== undefined) return family;
     if (listed !== undefined) return this.fromCatalog(query, listed);
-    return defaultNodePrice(query, defaultsFor(this.pricing, query.provider), this.asOfMs);
+    return this.familyPrice(query) ?? defaultNodePrice(query, defaultsFor(this.pricing, query.provider), this.asOfMs);
   }
 
   storagePrice(query: StoragePriceQuery): StoragePrice {

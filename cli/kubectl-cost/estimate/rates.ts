@@ -50,8 +50,9 @@ export function instanceRates(instanceType: string, provider: string, region: st
   const pricing = pricingWith(storageClasses);
   const catalog = shippedCatalog();
   const shape = catalog.shape(provider, instanceType);
-  if (catalog.lookup(provider, region, instanceType) === undefined || shape === undefined) {
-    const why = catalog.lookup(provider, region, instanceType) === undefined ? "is not in the offline price book" : "has no known shape (vCPUs, memory)";
+  const listed = catalog.lookup(provider, region, instanceType) !== undefined;
+  if (!listed || shape === undefined) {
+    const why = !listed ? "is not in the offline price book" : "has no known shape (vCPUs, memory)";
     throw new ManifestError(`--instance-type ${instanceType} (${provider} ${region}) ${why}; \`kce prices show --provider ${provider} --region ${region}\` lists the types it knows`);
   }
   const [vcpu, memoryGiB, gpus] = shape;
