@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { validateConfig } from "../config/load.ts";
 import { shippedCatalog } from "../pricing/catalog/catalog.ts";
 import { familyEstimate, type Sibling } from "../pricing/catalog/family.ts";
+import { recordedMismatches } from "../pricing/catalog/recorded.ts";
 import { defaultsFor } from "../pricing/defaults.ts";
 import { familyOf, readPriceSnapshot, SnapshotPriceBook } from "../pricing/snapshot/snapshot.ts";
 
@@ -42,14 +43,9 @@ function recorded(provider: string): { checked: number; exact: number } {
   for (const { file, table } of RECORDED[provider] ?? []) {
     const path = `${REFERENCE}${file}`;
     if (!existsSync(path)) continue;
-    for (const [region, prices] of Object.entries(table(JSON.parse(readFileSync(path, "utf8"))))) {
-      for (const [type, listed] of Object.entries(prices)) {
-        const s = catalog.shape(provider, type) ?? [2, 8, 0];
-        const p = book.nodePrice({ provider, region, zone: "", instanceType: type, capacityType: "ON_DEMAND", cpuCores: s[0], memoryGiB: s[1], gpus: s[2] });
-        checked++;
-        if (p.source === "snapshot" && Math.abs(p.hourlyCost - listed) <= 1e-9) exact++;
-      }
-    }
+    const r = recordedMismatches(book, catalog, provider, table(JSON.parse(readFileSync(path, "utf8"))));
+    checked += r.checked;
+    exact += r.checked - r.wrong.length;
   }
   return { checked, exact };
 }

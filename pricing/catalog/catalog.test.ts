@@ -12,6 +12,7 @@ import { defaultsFor } from "../defaults.ts";
 import { readPriceSnapshot, SnapshotPriceBook } from "../snapshot/snapshot.ts";
 import { splitNodePrice } from "../split.ts";
 import { shippedCatalog } from "./catalog.ts";
+import { recordedMismatches, type RecordedPrices } from "./recorded.ts";
 
 const REFERENCE = fileURLToPath(new URL("../../../shared/reference/pricing/", import.meta.url));
 const pricing = validateConfig({}).pricing;
@@ -24,20 +25,7 @@ function reference<T>(path: string): T {
   return JSON.parse(readFileSync(file, "utf8")) as T;
 }
 
-/** Every (region, type, price) of a recorded table, priced by the book as a node of the catalog's shape. */
-function mismatches(provider: string, table: Record<string, Record<string, number>>): { checked: number; wrong: string[] } {
-  const wrong: string[] = [];
-  let checked = 0;
-  for (const [region, prices] of Object.entries(table)) {
-    for (const [instanceType, listed] of Object.entries(prices)) {
-      const shape = catalog.shape(provider, instanceType) ?? [2, 8, 0];
-      const p = book.nodePrice({ provider, region, zone: "", instanceType, capacityType: "ON_DEMAND", cpuCores: shape[0], memoryGiB: shape[1], gpus: shape[2] });
-      checked++;
-      if (p.source !== "snapshot" || Math.abs(p.hourlyCost - listed) > 1e-9) wrong.push(`${region} ${instanceType}: ${p.hourlyCost} (${p.source}) vs ${listed}`);
-    }
-  }
-  return { checked, wrong };
-}
+const mismatches = (provider: string, table: RecordedPrices) => recordedMismatches(book, catalog, provider, table);
 
 describe("offline catalog = every recorded price list", () => {
   it("AWS: all 1,367 us-east-1 types, AWS China (CNY) and GovCloud", () => {
