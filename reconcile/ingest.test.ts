@@ -6,7 +6,7 @@ import { tempDir } from "../testkit/tempdir.ts";
 import { zipStored } from "../testkit/zip.ts";
 import { normaliseHeader } from "./formats.ts";
 import { gzipSync } from "node:zlib";
-import { BillAggregate, BillCurrencyError, BillFormatError, BillOverlapError, ingestFile, MixedCurrencyError, toPipelineCurrency } from "./ingest.ts";
+import { BillAggregate, BillCurrencyError, BillFormatError, BillOverlapError, ingestFile, MixedCurrencyError, billInPipelineCurrency } from "./ingest.ts";
 import { billKey, nodeKey, volumeKey } from "./match.ts";
 
 const FIXTURES = fileURLToPath(new URL("../test/fixtures/billing/", import.meta.url));
@@ -155,9 +155,9 @@ describe("bills read as their layouts document them (issue 20: findings 2, 3, 7,
 
   it("refuses a bill in another currency than the pipeline's unless a rate converts it", async () => {
     const { bill } = await ingest(write("eur.csv", `${AZURE_HEADER}2026-11-20,Virtual Machines,10,/x/vm1,EUR\n`));
-    expect(() => toPipelineCurrency(bill, "USD", {})).toThrow(BillCurrencyError);
-    expect(() => toPipelineCurrency(bill, "USD", {})).toThrow(/bills are in EUR.*pricing\.exchangeRates\.EUR/);
-    toPipelineCurrency(bill, "USD", { EUR: 1.1 });
+    expect(() => billInPipelineCurrency(bill, "USD", {})).toThrow(BillCurrencyError);
+    expect(() => billInPipelineCurrency(bill, "USD", {})).toThrow(/bills are in EUR.*pricing\.exchangeRates\.EUR/);
+    billInPipelineCurrency(bill, "USD", { EUR: 1.1 });
     expect([...bill.byResourceDay.values()][0]?.cost).toBeCloseTo(11, 12);
     expect(bill.currency).toBe("USD");
   });

@@ -105,7 +105,8 @@ export class BillAggregate {
     return true;
   }
 
-  add(line: BillLine, where: { path: string; line: number; layout?: Layout }): void {
+  /** Adds a line without the duplicate check (files go through addOnce). */
+  add(line: BillLine, where: { path: string; line: number; layout: Layout }): void {
     if (line.currency !== "") {
       if (this.currency === "") {
         this.currency = line.currency;
@@ -118,7 +119,7 @@ export class BillAggregate {
     if (line.usage && key !== "") {
       const id = `${key}|${line.day}`;
       const known = this.byResourceDay.get(id);
-      const layout = where.layout ?? "focus";
+      const layout = where.layout;
       if (known === undefined) {
         this.byResourceDay.set(id, { key, resourceId: line.resourceId, day: line.day, cost: line.cost, kind: line.kind, costKnown: line.costKnown !== false, from: { path: where.path, layout }, ...(line.clusterTag === undefined ? {} : { clusterTag: line.clusterTag }) });
         return;
@@ -147,7 +148,7 @@ export class BillCurrencyError extends Error {
  * with `pricing.exchangeRates` otherwise, refused when there is no rate — an EUR bill is never applied
  * to USD estimates.
  */
-export function toPipelineCurrency(bill: BillAggregate, currency: string, rates: Record<string, number>): void {
+export function billInPipelineCurrency(bill: BillAggregate, currency: string, rates: Record<string, number>): void {
   if (bill.currency === "" || bill.currency === currency) return;
   const rate = rates[bill.currency];
   if (rate === undefined) {
@@ -269,7 +270,7 @@ export async function ingestFile(path: string, into: BillAggregate, progress?: P
   };
   let detected: LayoutSpec | undefined;
   const start = (columns: Set<string>) => {
-    tagColumns = [...columns].filter((c) => WHOLE_TAG_COLUMNS.has(c) || (c.startsWith("resourcetags") && c !== "resourcetags"));
+    tagColumns = [...columns].filter((c) => WHOLE_TAG_COLUMNS.has(c) || c.startsWith("resourcetags"));
     const spec = detectLayout(columns);
     if (typeof spec === "string") throw new BillFormatError(`${path}: ${spec}`);
     detected = spec;

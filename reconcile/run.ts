@@ -1,6 +1,6 @@
 import type { Runtime } from "../bus/runtime.ts";
 import { readDailyRollups } from "./estimates.ts";
-import { BillAggregate, ingestFile, toPipelineCurrency, type Progress } from "./ingest.ts";
+import { BillAggregate, ingestFile, billInPipelineCurrency, type Progress } from "./ingest.ts";
 import { publishReconciled } from "./publish.ts";
 import { reconcile, type ReconcileResult } from "./reconcile.ts";
 import { buildReport, type AccuracyReport } from "./report.ts";
@@ -46,7 +46,7 @@ function billDays(bill: BillAggregate): string[] {
 export async function runReconcile(rt: Runtime, options: ReconcileOptions): Promise<ReconcileRun> {
   const bill = new BillAggregate();
   for (const path of options.bills) await ingestFile(path, bill, options.progress);
-  toPipelineCurrency(bill, rt.config.pricing.currency, rt.config.pricing.exchangeRates);
+  billInPipelineCurrency(bill, rt.config.pricing.currency, rt.config.pricing.exchangeRates);
   const days = billDays(bill);
   const from = options.from ?? days[0];
   const to = options.to ?? days[days.length - 1];

@@ -133,7 +133,7 @@ describe("ClickHouse sink: exactly-once effect and the README's example queries"
     // _reconciled tables, and the cluster's reconciled compute + idle equals the bill.
     const bill = new BillAggregate();
     const day = new Date(DAY).toISOString().slice(0, 10);
-    for (const n of second.nodes) bill.add({ day, resourceId: n.providerId.split("/").pop() ?? "", cost: (n.podComputeCost + n.idleCost) * 0.75, currency: "USD", kind: "AmazonEC2 Usage", usage: true }, { path: "bill.csv", line: 2 });
+    for (const n of second.nodes) bill.add({ day, resourceId: n.providerId.split("/").pop() ?? "", cost: (n.podComputeCost + n.idleCost) * 0.75, currency: "USD", kind: "AmazonEC2 Usage", usage: true }, { path: "bill.csv", line: 2, layout: "aws-cur" });
     const { reconciled } = reconcile([second], bill);
     await publishReconciled(rt, reconciled, Date.now());
     const billed = second.nodes.reduce((a, n) => a + (n.podComputeCost + n.idleCost) * 0.75, 0);
