@@ -68,25 +68,44 @@ export class Lease {
     return entry === null || entry.operation !== "PUT" ? undefined : entry.string();
   }
 
-  /** Renews every third of the TTL; calls `onLost` once when the lease cannot be kept. */
+  /**
+   * Renews every third of the TTL, one renewal at a time; calls `onLost` once when the lease cannot be
+   * kept. A renewal refused for its revision is checked against the key: if the key still names this
+   * holder (an earlier renewal reached the server but its answer was lost), its revision is adopted.
+   */
   keep(onLost: (why: string) => void): void {
+    let renewing = false;
+    const lost = (why: string): void => {
+      void this.release(false);
+      onLost(why);
+    };
     const tick = async (): Promise<void> => {
+      const kv = await this.bucket();
       try {
-        const kv = await this.bucket();
         this.revision = await kv.update(this.options.key, this.options.holder, this.revision);
         this.renewedAtMs = Date.now();
+        return;
       } catch (error) {
+        if (/wrong last sequence|revision/i.test(String(error))) {
+          const entry = await kv.get(this.options.key).catch(() => null);
+          if (entry === null || entry.operation !== "PUT" || entry.string() !== this.options.holder) return lost("taken over by another holder");
+          this.revision = entry.revision;
+          return;
+        }
         const silentMs = Date.now() - this.renewedAtMs;
         this.log.warn("lease renewal failed", { key: this.options.key, silentMs, error });
-        // Step down when another holder has the key, or just before the lease could have expired on the
-        // server (a standby acquires it only after that): a slow renewal under load is not a loss.
-        if (silentMs >= this.options.ttlMs * STEP_DOWN || /wrong last sequence|revision/i.test(String(error))) {
-          void this.release(false);
-          onLost(silentMs >= this.options.ttlMs * STEP_DOWN ? `not renewed for ${silentMs} ms` : "taken over by another holder");
-        }
+        // Step down just before the lease could have expired on the server (a standby acquires it only
+        // after that): a slow renewal under load is not a loss.
+        if (silentMs >= this.options.ttlMs * STEP_DOWN) lost(`not renewed for ${silentMs} ms`);
       }
     };
-    this.timer = setInterval(() => void tick(), Math.max(100, Math.floor(this.options.ttlMs / 3)));
+    this.timer = setInterval(() => {
+      if (renewing) return;
+      renewing = true;
+      void tick()
+        .catch((error: unknown) => this.log.warn("lease renewal failed", { key: this.options.key, error }))
+        .finally(() => (renewing = false));
+    }, Math.max(100, Math.floor(this.options.ttlMs / 3)));
   }
 
   /** Stops renewing; with `remove`, deletes the key so a standby takes over at once. */
