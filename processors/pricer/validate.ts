@@ -35,11 +35,18 @@ function windowProblem(s: UsageSnapshot, nowMs: number, maxSkewMs: number): Usag
     return problem("invalid_usage", `windowSeconds is ${s.windowSeconds}; agents publish windows of 1 to 3600 s that divide an hour`);
   }
   if (s.windowStartMs % (s.windowSeconds * 1000) !== 0) return problem("invalid_usage", "windowStartMs is not aligned to windowSeconds");
-  const endMs = s.windowStartMs + s.windowSeconds * 1000;
-  if (endMs > nowMs + maxSkewMs) {
-    return problem("future_window", `the window ends at ${new Date(endMs).toISOString()}, more than ${maxSkewMs / 1000} s after now (${new Date(nowMs).toISOString()}): the node's clock is ahead (clock.maxSkewSeconds)`);
-  }
-  return undefined;
+  const ahead = futureWindow(s, nowMs, maxSkewMs);
+  return ahead === undefined ? undefined : problem("future_window", ahead);
+}
+
+/**
+ * Why a window ends too far in the future (more than `maxSkewMs` after `nowMs`), or undefined. The
+ * pricer and the rollup refuse such windows alike: a node clock running ahead must not close others' windows.
+ */
+export function futureWindow(w: { windowStartMs: number; windowSeconds: number }, nowMs: number, maxSkewMs: number): string | undefined {
+  const endMs = w.windowStartMs + w.windowSeconds * 1000;
+  if (endMs <= nowMs + maxSkewMs) return undefined;
+  return `the window ends at ${new Date(endMs).toISOString()}, more than ${maxSkewMs / 1000} s after now (${new Date(nowMs).toISOString()}): the node's clock is ahead (clock.maxSkewSeconds)`;
 }
 
 function nodeProblem(s: UsageSnapshot): UsageProblem | undefined {

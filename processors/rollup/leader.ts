@@ -7,6 +7,7 @@ import type { HandlerOutcome } from "../../bus/stage.ts";
 import { runnerFor } from "../../bus/stage-runtime.ts";
 import { STREAMS, subjects } from "../../bus/subjects.ts";
 import type { Resolution } from "../../config/schema.ts";
+import { futureWindow } from "../pricer/validate.ts";
 import type { CheckpointStore } from "./checkpoint.ts";
 import { splitRollup } from "./parts.ts";
 import { RollupEngine, TooManyWindowsError, type Emission } from "./engine.ts";
@@ -42,10 +43,8 @@ export async function startActiveRollup(rt: Runtime, checkpoints: CheckpointStor
     const priced = await rt.codecs.priced.decode(msg.data, msg.headers);
     assertSubjectMatches(msg.subject, priced);
     const now = Date.now();
-    const endMs = priced.windowStartMs + priced.windowSeconds * 1000;
-    if (endMs > now + rt.config.clock.maxSkewSeconds * 1000) {
-      throw new PoisonMessageError("future_window", `window ends at ${new Date(endMs).toISOString()}, after now (${new Date(now).toISOString()}) + clock.maxSkewSeconds`);
-    }
+    const ahead = futureWindow(priced, now, rt.config.clock.maxSkewSeconds * 1000);
+    if (ahead !== undefined) throw new PoisonMessageError("future_window", ahead);
     let result;
     try {
       result = engine.fold(priced, now);
