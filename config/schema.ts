@@ -268,7 +268,6 @@ const prometheus = z
     namespaceDailyHours: z.number().int().min(1).max(24 * 35).default(24).describe("hourly windows summed in kube_cost_namespace_daily_usd"),
     stateBucket: z.string().default("KCE_SINK_STATE").describe("KV bucket where the spot-savings counter is saved (it continues after a restart instead of resetting)"),
     stateSaveSeconds: positiveInt.default(5).describe("how often the counter is saved, s (a restart replays the reports since)"),
-    delivery,
   })
   .prefault({});
 
