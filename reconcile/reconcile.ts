@@ -55,6 +55,8 @@ export interface ReconcileResult {
   outside: OtherCharge[];
   /** Items matching no node whose tags name one of the clusters (NAT gateways, load balancers, the control plane). */
   clusterCharges: Array<OtherCharge & { cluster: string }>;
+  /** The days with cost data (rollups), sorted: the days actually reconciled. */
+  days: string[];
   /** Σ of the bill as read, and Σ of what the report accounts for: equal when no line was lost or counted twice. */
   billTotal: number;
   accountedTotal: number;
@@ -186,7 +188,7 @@ function reconcileDay(rollup: CostRollup, bill: BillAggregate, matched: Set<stri
  */
 export function reconcile(rollups: readonly CostRollup[], bill: BillAggregate): ReconcileResult {
   const matched = new Set<string>();
-  const result: ReconcileResult = { nodeDays: [], volumeDays: [], namespaceDays: [], reconciled: [], unmatched: [], outside: [], clusterCharges: [], billTotal: 0, accountedTotal: 0 };
+  const result: ReconcileResult = { nodeDays: [], volumeDays: [], namespaceDays: [], reconciled: [], unmatched: [], outside: [], clusterCharges: [], days: [], billTotal: 0, accountedTotal: 0 };
   const days = new Set<string>();
   for (const rollup of rollups) {
     const r = reconcileDay(rollup, bill, matched);
@@ -214,6 +216,7 @@ export function reconcile(rollups: readonly CostRollup[], bill: BillAggregate): 
   result.outside.sort((a, b) => a.day.localeCompare(b.day) || b.cost - a.cost);
   const sum = (xs: ReadonlyArray<{ billed?: number | undefined; cost?: number }>) => xs.reduce((a, x) => a + (x.billed ?? x.cost ?? 0), 0);
   result.billTotal = bill.files.reduce((a, f) => a + f.cost, 0);
+  result.days = [...days].sort();
   result.accountedTotal = sum(result.nodeDays) + sum(result.volumeDays) + sum(result.unmatched) + sum(result.outside) + sum(result.clusterCharges);
   return result;
 }

@@ -56,6 +56,5 @@ export async function runReconcile(rt: Runtime, options: ReconcileOptions): Prom
   const badRows = bill.files.reduce((n, f) => n + f.badRows, 0);
   const publishRefused = options.publish && badRows > 0 && options.allowBadRows !== true;
   const published = options.publish && !publishRefused ? await publishReconciled(rt, result.reconciled, Date.now()) : 0;
-  const reconciled = [...new Set(rollups.map((r) => new Date(r.windowStartMs).toISOString().slice(0, 10)))].sort();
-  return { report: buildReport(result, bill.files, bill.currency), result, published, badRows, publishRefused, days: { from, to, reconciled } };
+  return { report: buildReport(result, bill.files, bill.currency), result, published, badRows, publishRefused, days: { from, to, reconciled: result.days } };
 }
