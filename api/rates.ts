@@ -1,4 +1,4 @@
-import type { PricedSnapshotView } from "../model/events.ts";
+import { isVolumeInventory, type PricedSnapshotView } from "../model/events.ts";
 
 export interface NodeRate {
   cluster: string;
@@ -35,6 +35,7 @@ export class NodeRates {
   }
 
   apply(p: PricedSnapshotView, nowMs: number): void {
+    if (isVolumeInventory(p)) return;
     const n = p.nodeCost;
     this.byNode.set(`${p.cluster}\u0000${p.node}`, {
       cluster: p.cluster,

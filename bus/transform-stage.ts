@@ -16,7 +16,8 @@ export interface TransformSpec<In extends { cluster: string }, Out> {
   output: EventCodec<Out>;
   /** Throws PoisonMessageError when the input cannot be processed (the message is there for its headers). */
   validate?: (value: In, msg: JsMsg) => void;
-  transform: (value: In) => Out;
+  /** Undefined: nothing to publish for this input (it is acked). */
+  transform: (value: In) => Out | undefined;
   subject: (out: Out) => string;
   msgId: (out: Out) => string;
 }
@@ -32,6 +33,7 @@ export function transformStage<In extends { cluster: string }, Out>(rt: Runtime,
     assertSubjectMatches(msg.subject, value);
     spec.validate?.(value, msg);
     const out = spec.transform(value);
+    if (out === undefined) return "ack";
     const { data, headers } = spec.output.encode(out);
     await rt.publisher.publish({ subject: spec.subject(out), data, headers, msgId: spec.msgId(out) });
     metrics.sent();

@@ -96,6 +96,13 @@ const agent = z
     maxBackfillWindows: z.number().int().min(0).max(10_000).default(60).describe("windows rebuilt after an agent restart gap"),
     summaryTimeoutMs: positiveInt.default(5000).describe("timeout of one /stats/summary read, ms"),
     stateBucket: z.string().default("KCE_AGENT_STATE").describe("KV bucket of agent counters (resume after restart)"),
+    volumeInventory: z
+      .strictObject({
+        enabled: z.boolean().default(true).describe("one agent (the lease holder) publishes every PersistentVolume of the cluster each window, so storage is charged once: shared volumes split among all their pods, unmounted ones as __unmounted__"),
+        leaseBucket: z.string().default("KCE_AGENT_LEASE").describe("KV bucket of the lease that picks the agent publishing the inventory"),
+        leaseSeconds: z.number().int().min(2).max(300).default(30).describe("lease lifetime without renewal, s: another agent takes over about this long after the holder dies"),
+      })
+      .prefault({}),
     podLabels: z
       .array(z.string().min(1))
       .default([...DEFAULT_POD_LABELS])

@@ -106,6 +106,21 @@ export interface NodeCost extends NodeShape {
   overcommitCost: number;
 }
 
+/**
+ * The node name of a cluster's volume inventory: a UsageSnapshot with no pods that lists every
+ * PersistentVolume of the cluster (mounted or not), published once per window by the agent holding
+ * the volume lease. No Kubernetes node can have this name (node names are DNS subdomains, no `_`).
+ * Its volumes are priced once and split by the rollup among the pods that mount their claims.
+ */
+export const VOLUMES_NODE = "__volumes__";
+
+export function isVolumeInventory(s: { node: string }): boolean {
+  return s.node === VOLUMES_NODE;
+}
+
+/** The allocation name OpenCost gives storage no pod mounts (its `UnmountedSuffix`). */
+export const UNMOUNTED = "__unmounted__";
+
 export interface PodCost extends PodIdentity {
   cpuCoreHours: number;
   cpuCoreRequestHours: number;
@@ -122,6 +137,8 @@ export interface PodCost extends PodIdentity {
   networkCost: number;
   totalCost: number;
   hourlyCost: number;
+  /** The claims the pod mounts (PricedSnapshot v3). */
+  claims: string[];
 }
 
 export interface VolumeCost {

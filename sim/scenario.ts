@@ -59,18 +59,29 @@ const node = z.strictObject({
   gpus: z.number().int().min(0).optional(),
 });
 
+/** A PersistentVolume no workload creates: a claim nobody mounts, a Released volume, a pre-provisioned one. */
+const volume = z.strictObject({
+  name: z.string().min(1),
+  storageClass: z.string(),
+  size: quantity,
+  phase: z.enum(["Bound", "Released", "Available"]).default("Bound"),
+  claim: z.strictObject({ namespace: z.string().min(1), name: z.string().min(1) }).optional().describe("Bound: a claim is created; Released: the claim is gone, its ref stays"),
+});
+
 export const scenarioSchema = z.strictObject({
   cluster: z.string().min(1).default("sim"),
   provider: z.enum(["aws", "gcp", "azure", "none"]).default("aws"),
   seed: z.number().int().default(1),
   nodes: z.array(node).min(1),
   workloads: z.array(workload).default([]),
+  volumes: z.array(volume).default([]),
 });
 
 export type Scenario = z.infer<typeof scenarioSchema>;
 export type ScenarioNode = z.infer<typeof node>;
 export type ScenarioWorkload = z.infer<typeof workload>;
 export type ScenarioContainer = z.infer<typeof container>;
+export type ScenarioVolume = z.infer<typeof volume>;
 
 /** Validates a scenario object; node names referenced by workloads must exist. */
 export function parseScenario(raw: unknown, source = "scenario"): Scenario {

@@ -70,7 +70,7 @@ export class World {
       this.nodeIndex.set(n.name, i);
       this.put("nodes", nodeObject(scenario.provider, n, i, this.random.uuid(), nowMs), "ADDED");
     });
-    const namespaces = new Set(["default", "kube-system", ...scenario.workloads.map((w) => w.namespace)]);
+    const namespaces = new Set(["default", "kube-system", ...scenario.workloads.map((w) => w.namespace), ...scenario.volumes.flatMap((v) => (v.claim === undefined ? [] : [v.claim.namespace]))]);
     for (const ns of namespaces) {
       this.put("namespaces", {
         apiVersion: "v1",
@@ -79,6 +79,9 @@ export class World {
         spec: { finalizers: ["kubernetes"] },
         status: { phase: "Active" },
       }, "ADDED");
+    }
+    for (const v of scenario.volumes) {
+      this.createVolume({ pvName: v.name, namespace: v.claim?.namespace ?? "", claimName: v.claim?.name ?? "", storageClass: v.storageClass, size: v.size, accessMode: "ReadWriteOnce", phase: v.phase, labels: {} }, nowMs);
     }
     let roundRobin = 0;
     for (const w of scenario.workloads) {
@@ -222,30 +225,39 @@ export class World {
   private createClaim(w: ScenarioWorkload, claimName: string, nowMs: number): string {
     const claim = w.volumeClaim;
     if (claim === undefined) return claimName;
+    // A Deployment's replicas share one claim, on whichever nodes they run: ReadWriteMany.
+    const accessMode = w.kind === "Deployment" ? "ReadWriteMany" : "ReadWriteOnce";
+    this.createVolume({ pvName: undefined, namespace: w.namespace, claimName, storageClass: claim.storageClass, size: claim.size, accessMode, phase: "Bound", labels: { app: w.name } }, nowMs);
+    return claimName;
+  }
+
+  /** A PV and (when bound) its claim, as a dynamic provisioner leaves them. */
+  private createVolume(v: { pvName: string | undefined; namespace: string; claimName: string; storageClass: string; size: string | number; accessMode: string; phase: string; labels: Record<string, string> }, nowMs: number): void {
     const claimUid = this.random.uuid();
-    const pvName = `pvc-${claimUid}`;
-    this.put("persistentvolumeclaims", {
-      apiVersion: "v1",
-      kind: "PersistentVolumeClaim",
-      metadata: { name: claimName, namespace: w.namespace, uid: claimUid, resourceVersion: "0", creationTimestamp: iso(nowMs), labels: { app: w.name } },
-      spec: { storageClassName: claim.storageClass, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: String(claim.size) } }, volumeName: pvName },
-      status: { phase: "Bound", capacity: { storage: String(claim.size) }, accessModes: ["ReadWriteOnce"] },
-    }, "ADDED");
+    const pvName = v.pvName ?? `pvc-${claimUid}`;
+    if (v.phase === "Bound" && v.claimName !== "") {
+      this.put("persistentvolumeclaims", {
+        apiVersion: "v1",
+        kind: "PersistentVolumeClaim",
+        metadata: { name: v.claimName, namespace: v.namespace, uid: claimUid, resourceVersion: "0", creationTimestamp: iso(nowMs), labels: v.labels },
+        spec: { storageClassName: v.storageClass, accessModes: [v.accessMode], resources: { requests: { storage: String(v.size) } }, volumeName: pvName },
+        status: { phase: "Bound", capacity: { storage: String(v.size) }, accessModes: [v.accessMode] },
+      }, "ADDED");
+    }
     this.put("persistentvolumes", {
       apiVersion: "v1",
       kind: "PersistentVolume",
       metadata: { name: pvName, uid: this.random.uuid(), resourceVersion: "0", creationTimestamp: iso(nowMs) },
       spec: {
-        capacity: { storage: String(claim.size) },
-        accessModes: ["ReadWriteOnce"],
-        storageClassName: claim.storageClass,
-        persistentVolumeReclaimPolicy: "Delete",
-        claimRef: { kind: "PersistentVolumeClaim", namespace: w.namespace, name: claimName, uid: claimUid },
+        capacity: { storage: String(v.size) },
+        accessModes: [v.accessMode],
+        storageClassName: v.storageClass,
+        persistentVolumeReclaimPolicy: v.phase === "Bound" ? "Delete" : "Retain",
+        ...(v.claimName === "" ? {} : { claimRef: { kind: "PersistentVolumeClaim", namespace: v.namespace, name: v.claimName, uid: claimUid } }),
         csi: { driver: "sim.csi.k8s.io", volumeHandle: `vol-${claimUid.slice(0, 8)}` },
       },
-      status: { phase: "Bound" },
+      status: { phase: v.phase },
     }, "ADDED");
-    return claimName;
   }
 
   private startPod(slot: Slot, owner: { apiVersion: string; kind: string; name: string; uid: string } | undefined, nowMs: number): SimPod {

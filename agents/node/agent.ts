@@ -4,7 +4,9 @@ import { concatMap, type Subscription } from "rxjs";
 import { backoffMs } from "../../bus/backoff.ts";
 import type { Runtime } from "../../bus/runtime.ts";
 import type { Stage } from "../../bus/stage-types.ts";
-import { snapshotId, subjects } from "../../bus/subjects.ts";
+import { snapshotId, subjects, toToken } from "../../bus/subjects.ts";
+import { Lease } from "../../bus/lease.ts";
+import { inventorySnapshot, VolumeReporter } from "./inventory.ts";
 import type { NodeInfo, UsageSnapshot } from "../../model/events.ts";
 import { VERSION } from "../../model/version.ts";
 import { UsageAccumulator } from "./accumulator.ts";
@@ -52,6 +54,7 @@ export class NodeAgent implements Stage {
   private readonly summaryWarning: ThrottledWarning;
   private readonly publishWarning: ThrottledWarning;
   private readonly scrub: ScrubOptions | undefined;
+  private reporter: VolumeReporter | undefined;
 
   constructor(rt: Runtime, kube: KubeSource, options: AgentOptions) {
     this.rt = rt;
@@ -79,6 +82,15 @@ export class NodeAgent implements Stage {
     const saved = await this.store.load();
     this.accumulator = saved === undefined ? new UsageAccumulator(this.now()) : UsageAccumulator.fromJSON(saved.accumulator);
     await Promise.all([this.pods.start(), this.volumes.start()]);
+    const inventory = this.cfg.volumeInventory;
+    if (inventory.enabled) {
+      const lease = new Lease(
+        this.rt.nc,
+        { bucket: inventory.leaseBucket, key: `volumes-${toToken("cluster", this.rt.config.cluster)}`, ttlMs: inventory.leaseSeconds * 1000, replicas: this.rt.config.streams.replicas, holder: this.nodeName },
+        this.log,
+      );
+      this.reporter = new VolumeReporter(lease, this.log);
+    }
     const intervalMs = this.cfg.intervalSeconds * 1000;
     const sampleMs = Math.max(250, Math.floor(intervalMs / this.cfg.samplesPerInterval));
     this.subscription = alignedTicks$(sampleMs, this.now)
@@ -97,6 +109,7 @@ export class NodeAgent implements Stage {
   async stop(): Promise<void> {
     this.subscription?.unsubscribe();
     await this.lastClosed;
+    await this.reporter?.stop();
     await Promise.all([this.pods.stop(), this.volumes.stop()]);
     this.metrics.up(false);
   }
@@ -165,13 +178,24 @@ export class NodeAgent implements Stage {
       this.log.warn("gap longer than agent.maxBackfillWindows; older windows not rebuilt", { skipped: batch.skippedWindows });
     }
     this.pods.prune(boundaryMs);
-    this.outbox.push(...batch.snapshots);
+    this.outbox.push(...batch.snapshots, ...(await this.inventory(nodeInfo, boundaryMs, sampledAtMs)));
     if (this.outbox.length > OUTBOX_LIMIT) {
       const dropped = this.outbox.splice(0, this.outbox.length - OUTBOX_LIMIT);
       this.metrics.dropped("outbox_full", dropped.length);
     }
     await this.flushOutbox(boundaryMs, acc);
     this.metrics.observeDuration((performance.now() - started) / 1000);
+  }
+
+  /** The cluster's volume inventory for the window ending at `boundaryMs`, if this agent reports it. */
+  private async inventory(nodeInfo: NodeInfo, boundaryMs: number, sampledAtMs: number): Promise<UsageSnapshot[]> {
+    if (this.reporter === undefined) return [];
+    const intervalMs = this.cfg.intervalSeconds * 1000;
+    const starts = await this.reporter.windowsFor(boundaryMs - intervalMs, intervalMs);
+    const volumes = this.volumes.all();
+    return starts.map((windowStartMs) =>
+      inventorySnapshot({ cluster: this.rt.config.cluster, nodeInfo, agentVersion: VERSION, windowStartMs, windowSeconds: this.cfg.intervalSeconds, sampledAtMs, volumes }),
+    );
   }
 
   /** Publishes queued snapshots in order; once all are stored, persists the counters. */

@@ -5,6 +5,7 @@ import type { Informer } from "./kube.ts";
 import { podMetaOf, type PodMeta } from "./pod-meta.ts";
 import { parseQuantity } from "../../model/quantity.ts";
 import type { ClaimedVolume } from "./snapshots.ts";
+import type { VolumeUsage } from "../../model/events.ts";
 
 /** Keeps an informer running: it stops on errors, so restart it with backoff. */
 function keepRunning<T extends KubernetesObject>(informer: Informer<T>, what: string, log: Logger, stopped: () => boolean): void {
@@ -86,7 +87,6 @@ export class PodCache {
   }
 }
 
-/** PersistentVolumes by the claim bound to them (`namespace/claim`). */
 /**
  * The cloud's id of a PV's disk, as the bill names it: the CSI volume handle (EBS `vol-…`, a GCE
  * disk path, an Azure disk URI), or the in-tree source's id; "" for anything else (NFS, local).
@@ -96,30 +96,46 @@ export function cloudVolumeId(pv: V1PersistentVolume): string {
   return s?.csi?.volumeHandle ?? s?.awsElasticBlockStore?.volumeID.replace(/^aws:\/\/[^/]*\//, "") ?? s?.gcePersistentDisk?.pdName ?? s?.azureDisk?.diskURI ?? "";
 }
 
+/** Every PersistentVolume of the cluster, by name and by the claim bound to it (`namespace/claim`). */
 export class VolumeCache {
-  private readonly byClaim = new Map<string, ClaimedVolume>();
+  /** Every PersistentVolume by name, with the claim bound to it ("" when none). */
+  private readonly byName = new Map<string, ClaimedVolume & { claimNamespace: string; claimName: string }>();
+  /** `namespace/claim` → PV name. */
+  private readonly byClaim = new Map<string, string>();
   private readonly informer: Informer<V1PersistentVolume>;
   private stopped = false;
 
   constructor(informer: Informer<V1PersistentVolume>, log: Logger) {
     this.informer = informer;
+    const remove = (name: string): void => {
+      const known = this.byName.get(name);
+      if (known === undefined) return;
+      this.byName.delete(name);
+      const claimKey = `${known.claimNamespace}/${known.claimName}`;
+      if (this.byClaim.get(claimKey) === name) this.byClaim.delete(claimKey);
+    };
     const upsert = (pv: V1PersistentVolume) => {
+      const name = pv.metadata?.name;
+      if (name === undefined) return;
+      remove(name);
+      // A PV still being provisioned has no disk behind it yet.
+      if (pv.status?.phase === "Pending") return;
       const ref = pv.spec?.claimRef;
-      if (ref?.namespace === undefined || ref.name === undefined) return;
       const storage = pv.spec?.capacity?.["storage"];
-      this.byClaim.set(`${ref.namespace}/${ref.name}`, {
-        pvName: pv.metadata?.name ?? "",
+      const entry = {
+        pvName: name,
         storageClass: pv.spec?.storageClassName ?? "",
         capacityBytes: storage === undefined ? 0 : Math.round(parseQuantity(storage)),
         volumeId: cloudVolumeId(pv),
-      });
+        claimNamespace: ref?.namespace ?? "",
+        claimName: ref?.name ?? "",
+      };
+      this.byName.set(name, entry);
+      if (entry.claimName !== "") this.byClaim.set(`${entry.claimNamespace}/${entry.claimName}`, name);
     };
     informer.on("add", upsert);
     informer.on("update", upsert);
-    informer.on("delete", (pv: V1PersistentVolume) => {
-      const ref = pv.spec?.claimRef;
-      if (ref?.namespace !== undefined && ref.name !== undefined) this.byClaim.delete(`${ref.namespace}/${ref.name}`);
-    });
+    informer.on("delete", (pv: V1PersistentVolume) => remove(pv.metadata?.name ?? ""));
     keepRunning(informer, "persistentvolume", log, () => this.stopped);
   }
 
@@ -133,6 +149,14 @@ export class VolumeCache {
   }
 
   lookup(namespace: string, claim: string): ClaimedVolume | undefined {
-    return this.byClaim.get(`${namespace}/${claim}`);
+    const name = this.byClaim.get(`${namespace}/${claim}`);
+    return name === undefined ? undefined : this.byName.get(name);
+  }
+
+  /** Every volume of the cluster (the inventory), sorted by name. */
+  all(): VolumeUsage[] {
+    return [...this.byName.values()]
+      .sort((a, b) => a.pvName.localeCompare(b.pvName))
+      .map((v) => ({ pvName: v.pvName, volumeId: v.volumeId, storageClass: v.storageClass, capacityBytes: v.capacityBytes, claimNamespace: v.claimNamespace, claimName: v.claimName, usedBytes: 0 }));
   }
 }

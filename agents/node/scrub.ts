@@ -40,6 +40,7 @@ export function scrubSnapshot(s: UsageSnapshot, o: ScrubOptions): UsageSnapshot 
     ...s,
     // Claim names are hashed too: a StatefulSet's claims carry its pods' names (data-db-0).
     pods: s.pods.map((p) => ({ ...p, name: scrubName(o.key, "pod", `${p.namespace}/${p.name}`), namespace: ns(p.namespace), claims: p.claims.map((c) => scrubName(o.key, "claim", `${p.namespace}/${c}`)) })),
-    volumes: s.volumes.map((v) => ({ ...v, claimNamespace: ns(v.claimNamespace), claimName: scrubName(o.key, "claim", `${v.claimNamespace}/${v.claimName}`) })),
+    // An unclaimed volume (in the cluster's inventory) stays unclaimed.
+    volumes: s.volumes.map((v) => (v.claimName === "" ? v : { ...v, claimNamespace: ns(v.claimNamespace), claimName: scrubName(o.key, "claim", `${v.claimNamespace}/${v.claimName}`) })),
   };
 }

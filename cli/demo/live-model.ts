@@ -1,4 +1,4 @@
-import type { CostRollup, PricedSnapshotView, SavingsReport } from "../../model/events.ts";
+import { isVolumeInventory, type CostRollup, type PricedSnapshotView, type SavingsReport } from "../../model/events.ts";
 
 export interface NodeRow {
   cluster: string;
@@ -40,6 +40,8 @@ export class LiveModel {
   lastWindowEndMs = 0;
 
   applyPriced(p: PricedSnapshotView): void {
+    // The volume inventory is not a node; its unmounted volumes reach the screen through the day rollup.
+    if (isVolumeInventory(p)) return;
     this.snapshotsSeen += 1;
     const key = `${p.cluster}/${p.node}`;
     const known = this.latest.get(key);

@@ -1,5 +1,6 @@
 import type { Config } from "../../config/schema.ts";
-import { podIdentity, type CapacityType, type NodeCost, type PodCost, type PodUsage, type PricedSnapshot, type UsageSnapshot, type VolumeCost } from "../../model/events.ts";
+import { claimShares } from "../../model/volume-shares.ts";
+import { isVolumeInventory, podIdentity, type CapacityType, type NodeCost, type PodCost, type PodUsage, type PricedSnapshot, type UsageSnapshot, type VolumeCost } from "../../model/events.ts";
 import { nodePriceInPipelineCurrency, toPipelineCurrency } from "../../pricing/currency.ts";
 import { defaultsFor, GIB, HOURS_PER_MONTH } from "../../pricing/defaults.ts";
 import { splitNodePrice, type NodeShapeForSplit, type ResourceRates } from "../../pricing/split.ts";
@@ -45,6 +46,7 @@ function podCost(pod: PodUsage, rates: ResourceRates, egressPerGiB: number): Pod
     networkCost,
     totalCost,
     hourlyCost: runHours > 0 ? totalCost / runHours : 0,
+    claims: pod.claims,
   };
 }
 
@@ -69,9 +71,9 @@ function attributeVolumes(pods: PodCost[], usage: UsageSnapshot, volumes: Volume
   for (const [claimKey, list] of users) {
     const volume = byClaim.get(claimKey);
     if (volume === undefined) continue;
-    const totalSeconds = list.reduce((s, u) => s + u.seconds, 0);
-    for (const user of list) {
-      const share = totalSeconds > 0 ? user.seconds / totalSeconds : 1 / list.length;
+    const shares = claimShares(list.map((u) => u.seconds));
+    for (const [i, user] of list.entries()) {
+      const share = shares[i] ?? 0;
       user.cost.pvCost += volume.windowCost * share;
       user.cost.totalCost += volume.windowCost * share;
       const runHours = user.cost.runningSeconds / SECONDS_PER_HOUR;
@@ -92,6 +94,53 @@ export function nodeRates(price: NodePrice, shape: NodeShapeForSplit, capacityTy
   });
 }
 
+/** Each volume's list cost for the window: capacity in GiB × the class's GiB-month rate × hours / 730. */
+function priceVolumes(usage: UsageSnapshot, book: PriceBook, pricing: Config["pricing"]): VolumeCost[] {
+  const info = usage.nodeInfo;
+  const hours = usage.windowSeconds / SECONDS_PER_HOUR;
+  return usage.volumes.map((v) => {
+    const storage = book.storagePrice({ provider: info.provider, region: info.region, storageClass: v.storageClass, pvName: v.pvName });
+    const gibMonthlyRate = toPipelineCurrency(pricing, storage.gibMonthlyRate, storage.currency, `storage class ${v.storageClass} (${info.provider} ${info.region})`);
+    const monthlyCost = (v.capacityBytes / GIB) * gibMonthlyRate;
+    return {
+      pvName: v.pvName,
+      volumeId: v.volumeId,
+      storageClass: v.storageClass,
+      capacityBytes: v.capacityBytes,
+      claimNamespace: v.claimNamespace,
+      claimName: v.claimName,
+      gibMonthlyRate,
+      monthlyCost,
+      windowCost: (monthlyCost * hours) / HOURS_PER_MONTH,
+      priceSource: storage.source,
+    };
+  });
+}
+
+/**
+ * A cluster's volume inventory ({@link VOLUMES_NODE}): its volumes priced, no node cost and no pods.
+ * Nobody is charged here; the rollup splits each volume among the pods that mount its claim.
+ */
+function priceInventory(usage: UsageSnapshot, book: PriceBook, pricing: Config["pricing"], pricedAtMs: number): PricedSnapshot {
+  const { nodePool: _pool, ...shape } = usage.nodeInfo;
+  const nodeCost: NodeCost = {
+    ...shape,
+    hourlyCost: 0, onDemandHourlyCost: 0, spotHourlyCost: 0, cpuCoreHourlyRate: 0, ramGiBHourlyRate: 0, gpuHourlyRate: 0,
+    priceSource: "volume-inventory", priceAsOfMs: pricedAtMs,
+    windowCost: 0, cpuCost: 0, ramCost: 0, gpuCost: 0, idleCost: 0, idleCpuCost: 0, idleRamCost: 0, idleGpuCost: 0, overcommitCost: 0,
+  };
+  return {
+    cluster: usage.cluster,
+    node: usage.node,
+    windowStartMs: usage.windowStartMs,
+    windowSeconds: usage.windowSeconds,
+    pricedAtMs,
+    nodeCost,
+    pods: [],
+    volumes: priceVolumes(usage, book, pricing),
+  };
+}
+
 /**
  * Prices one usage snapshot (DESIGN.md §3): the node's hourly price split into CPU/RAM/GPU
  * rates; each pod charged max(request, usage) × rate × hours; volumes by GiB-month / 730;
@@ -104,6 +153,7 @@ export function priceSnapshot(
   pricing: Config["pricing"],
   pricedAtMs: number,
 ): PricedSnapshot {
+  if (isVolumeInventory(usage)) return priceInventory(usage, book, pricing, pricedAtMs);
   const info = usage.nodeInfo;
   const hours = usage.windowSeconds / SECONDS_PER_HOUR;
   const memoryGiB = info.memoryBytes / GIB;
@@ -124,23 +174,7 @@ export function priceSnapshot(
   const egress = book.egressPrice(info.provider, pricing.networkEgressClass);
   const pods = usage.pods.map((pod) => podCost(pod, rates, egress));
 
-  const volumes: VolumeCost[] = usage.volumes.map((v) => {
-    const storage = book.storagePrice({ provider: info.provider, region: info.region, storageClass: v.storageClass, pvName: v.pvName });
-    const gibMonthlyRate = toPipelineCurrency(pricing, storage.gibMonthlyRate, storage.currency, `storage class ${v.storageClass} (${info.provider} ${info.region})`);
-    const monthlyCost = (v.capacityBytes / GIB) * gibMonthlyRate;
-    return {
-      pvName: v.pvName,
-      volumeId: v.volumeId,
-      storageClass: v.storageClass,
-      capacityBytes: v.capacityBytes,
-      claimNamespace: v.claimNamespace,
-      claimName: v.claimName,
-      gibMonthlyRate,
-      monthlyCost,
-      windowCost: (monthlyCost * hours) / HOURS_PER_MONTH,
-      priceSource: storage.source,
-    };
-  });
+  const volumes = priceVolumes(usage, book, pricing);
   attributeVolumes(pods, usage, volumes);
 
   const node: ComputeTotals = {

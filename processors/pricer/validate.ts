@@ -1,4 +1,4 @@
-import type { UsageSnapshot } from "../../model/events.ts";
+import { isVolumeInventory, type UsageSnapshot } from "../../model/events.ts";
 
 /**
  * Physical bounds a usage snapshot must keep to be priced (pricer/README.md "Plausibility"). They are
@@ -98,13 +98,24 @@ function podsProblem(s: UsageSnapshot): UsageProblem | undefined {
   return undefined;
 }
 
+/** A volume inventory lists volumes only: pods in it would be charged with no node behind them. */
+function inventoryProblem(s: UsageSnapshot): UsageProblem | undefined {
+  if (s.pods.length > 0) return problem("invalid_usage", `the volume inventory ${s.node} lists ${s.pods.length} pods; it carries volumes only`);
+  const names = new Set<string>();
+  for (const v of s.volumes) {
+    if (names.has(v.pvName)) return problem("invalid_usage", `the volume inventory lists ${v.pvName} twice (it would be charged twice)`);
+    names.add(v.pvName);
+  }
+  return undefined;
+}
+
 /**
  * Checks what the schema cannot: sane numbers, a consistent window that has ended (give or take the
  * clock skew), and usage a real node could have. Returns the first problem found, or undefined when
  * the snapshot can be priced.
  */
 export function usageProblem(s: UsageSnapshot, nowMs: number = Date.now(), maxSkewMs: number = 120_000): UsageProblem | undefined {
-  const early = windowProblem(s, nowMs, maxSkewMs) ?? nodeProblem(s) ?? podsProblem(s);
+  const early = windowProblem(s, nowMs, maxSkewMs) ?? (isVolumeInventory(s) ? inventoryProblem(s) : (nodeProblem(s) ?? podsProblem(s)));
   if (early !== undefined) return early;
   for (const v of s.volumes) {
     if (!finiteNonNegative(v.capacityBytes)) return problem("invalid_usage", `volume ${v.pvName}: capacityBytes is ${v.capacityBytes}`);

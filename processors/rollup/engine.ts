@@ -1,6 +1,7 @@
 import type { Config, Resolution } from "../../config/schema.ts";
 import type { CostRollup, PricedSnapshot } from "../../model/events.ts";
 import { snapshotDelta } from "./delta.ts";
+import { StorageLedger, type LedgerJson } from "./storage.ts";
 import { RESOLUTION_MS, WindowState, type WindowJson } from "./window.ts";
 
 /** `late` names the resolutions whose window for the snapshot is already final. */
@@ -14,6 +15,8 @@ export interface EngineJson {
   /** Pod uids referenced by the windows' rows (by index), stored once. */
   uids: string[];
   windows: WindowJson[];
+  /** Storage ledgers of the open windows of the finest resolution (absent in older checkpoints). */
+  storage?: LedgerJson[];
 }
 
 /** Raised when folding would open more windows than `rollup.maxOpenWindows` allows. */
@@ -40,10 +43,14 @@ export class RollupEngine {
   /** Processing time of the last fold by this process (not restored: a restart starts idle-free). */
   private lastFoldAtMs: number;
   private readonly closedThroughMs: Partial<Record<Resolution, number>> = {};
+  /** Per open window of the finest resolution: what storage cost and who mounted it (StorageLedger). */
+  private readonly ledgers = new Map<string, StorageLedger>();
+  private readonly finest: Resolution;
 
   constructor(cfg: Config["rollup"], nowMs: number = Date.now()) {
     this.cfg = cfg;
     this.lastFoldAtMs = nowMs;
+    this.finest = [...cfg.resolutions].sort((a, b) => RESOLUTION_MS[a] - RESOLUTION_MS[b])[0] ?? "1m";
   }
 
   get openWindows(): number {
@@ -79,12 +86,42 @@ export class RollupEngine {
       folded = window.fold(priced, delta) || folded;
     }
     if (!folded) return { kind: "duplicate" };
+    this.ledgerFor(priced).add(priced, delta);
     // Event time never runs ahead of processing time: one node with a fast clock (or a forged window)
     // cannot close windows that every other node's data still belongs to.
     this.watermarkMs = Math.max(this.watermarkMs, Math.min(priced.windowStartMs + priced.windowSeconds * 1000, nowMs));
     this.lastEventAtMs = nowMs;
     this.lastFoldAtMs = nowMs;
     return { kind: "folded" };
+  }
+
+  private ledgerFor(priced: PricedSnapshot): StorageLedger {
+    const size = RESOLUTION_MS[this.finest];
+    const start = Math.floor(priced.windowStartMs / size) * size;
+    const key = `${priced.cluster}|${start}`;
+    let ledger = this.ledgers.get(key);
+    if (ledger === undefined) {
+      ledger = new StorageLedger(priced.cluster, start);
+      this.ledgers.set(key, ledger);
+    }
+    return ledger;
+  }
+
+  /**
+   * Settles the storage of every finest window that closes now: its corrections go into that window and
+   * into each coarser window containing it (all still open: they end no earlier), so Σ1m = Σ1h = Σ1d holds.
+   */
+  private settleStorage(closeBefore: number): void {
+    const size = RESOLUTION_MS[this.finest];
+    for (const [key, ledger] of this.ledgers) {
+      if (ledger.windowStartMs + size > closeBefore) continue;
+      this.ledgers.delete(key);
+      const delta = ledger.attribute(this.cfg.labelKeys);
+      for (const res of this.cfg.resolutions) {
+        const start = Math.floor(ledger.windowStartMs / RESOLUTION_MS[res]) * RESOLUTION_MS[res];
+        this.windows.get(`${res}|${ledger.cluster}|${start}`)?.applyStorage(delta);
+      }
+    }
   }
 
   /**
@@ -104,6 +141,7 @@ export class RollupEngine {
    */
   due(nowMs: number): Emission[] {
     const closeBefore = this.closeBeforeMs(nowMs);
+    this.settleStorage(closeBefore);
     for (const res of this.cfg.resolutions) {
       const size = RESOLUTION_MS[res];
       this.closedThroughMs[res] = Math.max(this.closedThroughMs[res] ?? 0, Math.floor(closeBefore / size) * size);
@@ -156,6 +194,7 @@ export class RollupEngine {
       closedThroughMs: { ...this.closedThroughMs },
       uids,
       windows,
+      storage: [...this.ledgers.values()].map((l) => l.toJSON()),
     };
   }
 
@@ -168,6 +207,7 @@ export class RollupEngine {
       const window = WindowState.fromJSON(w, json.uids);
       engine.windows.set(`${window.resolution}|${window.cluster}|${window.windowStartMs}`, window);
     }
+    for (const l of json.storage ?? []) engine.ledgers.set(`${l.cluster}|${l.windowStartMs}`, StorageLedger.fromJSON(l));
     return engine;
   }
 }

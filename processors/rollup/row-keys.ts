@@ -27,7 +27,7 @@ export function rowKey(
  * The rows a pod's cost goes to — its namespace, its controller, and each configured label — computed
  * once per snapshot and shared by the 1m, 1h and 1d windows.
  */
-export function rowKeysOf(pod: PodCost, labelKeys: readonly string[]): RowKey[] {
+export function rowKeysOf(pod: Pick<PodCost, "namespace" | "controllerKind" | "controllerName" | "labels">, labelKeys: readonly string[]): RowKey[] {
   const keys = [rowKey("namespace", pod.namespace, "", "", "", ""), rowKey("controller", pod.namespace, pod.controllerKind, pod.controllerName, "", "")];
   for (const labelKey of labelKeys) keys.push(rowKey("label", "", "", "", labelKey, pod.labels[labelKey] ?? ""));
   return keys;

@@ -1,5 +1,6 @@
 import type { Resolution } from "../../config/schema.ts";
-import type { CostRollup, CostTotals, NodeRollupRow, PricedSnapshot, RollupRow, VolumeRollupRow } from "../../model/events.ts";
+import { isVolumeInventory, UNMOUNTED, type CostRollup, type CostTotals, type NodeRollupRow, type PricedSnapshot, type RollupRow, type VolumeRollupRow } from "../../model/events.ts";
+import type { StorageDelta } from "./storage.ts";
 import { addTotals, emptyTotals, type PodRow, type SnapshotDelta } from "./delta.ts";
 import { rowKey, type RowKey } from "./row-keys.ts";
 
@@ -33,6 +34,8 @@ export interface WindowJson {
   nodes: NodeRollupRow[];
   /** Absent in checkpoints written before CostRollup v3. */
   volumes?: VolumeRollupRow[];
+  /** Volumes as the cluster's inventory lists them (absent before the inventory existed). */
+  inventoryVolumes?: VolumeRollupRow[];
 }
 
 const emptyNode = (node: string, n: PricedSnapshot["nodeCost"]): NodeRollupRow => ({
@@ -59,6 +62,17 @@ const emptyNode = (node: string, n: PricedSnapshot["nodeCost"]): NodeRollupRow =
 
 const NO_POD = { pod: "", podUid: "", node: "", labels: {} };
 
+/** Adds a snapshot's volumes to per-volume rows (hours listed and cost). */
+function addVolumeRows(rows: Map<string, VolumeRollupRow>, priced: PricedSnapshot): void {
+  for (const v of priced.volumes) {
+    const row = rows.get(v.pvName) ?? { pvName: v.pvName, volumeId: v.volumeId, storageClass: v.storageClass, claimNamespace: v.claimNamespace, claimName: v.claimName, hours: 0, cost: 0 };
+    row.volumeId = v.volumeId || row.volumeId;
+    row.hours += priced.windowSeconds / 3600;
+    row.cost += v.windowCost;
+    rows.set(v.pvName, row);
+  }
+}
+
 /**
  * The running totals of one cluster over one window at one resolution: by namespace, by
  * controller, by configured label, by pod and by node. Each priced snapshot is folded in at most
@@ -78,6 +92,8 @@ export class WindowState {
   private readonly podKeys = new Map<string, string[]>();
   private readonly nodes = new Map<string, NodeRollupRow>();
   private readonly volumes = new Map<string, VolumeRollupRow>();
+  /** The same from the cluster's volume inventory: each volume once, so these win over the nodes' rows. */
+  private readonly inventoryVolumes = new Map<string, VolumeRollupRow>();
   /** Whether this window publishes one row per pod; others only count pods (less memory, smaller checkpoints). */
   readonly withPods: boolean;
 
@@ -121,6 +137,10 @@ export class WindowState {
       else addTotals(known.totals, p.totals);
     }
 
+    if (isVolumeInventory(priced)) {
+      if (this.withPods) addVolumeRows(this.inventoryVolumes, priced);
+      return true;
+    }
     const n = priced.nodeCost;
     const node = this.nodes.get(priced.node) ?? emptyNode(priced.node, n);
     node.instanceType = n.instanceType;
@@ -141,22 +161,56 @@ export class WindowState {
     node.realisedSavings += delta.realisedSavings;
     node.potentialSavings += delta.potentialSavings;
     this.nodes.set(priced.node, node);
-    if (this.withPods) {
-      for (const v of priced.volumes) {
-        const row = this.volumes.get(v.pvName) ?? { pvName: v.pvName, volumeId: v.volumeId, storageClass: v.storageClass, claimNamespace: v.claimNamespace, claimName: v.claimName, hours: 0, cost: 0 };
-        row.volumeId = v.volumeId || row.volumeId;
-        row.hours += priced.windowSeconds / 3600;
-        row.cost += v.windowCost;
-        this.volumes.set(v.pvName, row);
-      }
-    }
+    if (this.withPods) addVolumeRows(this.volumes, priced);
     return true;
+  }
+
+  /**
+   * Adds the storage corrections of one closed window of the finest resolution (see StorageLedger):
+   * to the rows, pods and nodes of the pods that mounted the volumes, and to `__unmounted__` rows.
+   */
+  applyStorage(d: StorageDelta): void {
+    const add = (t: CostTotals, cost: number): void => {
+      t.pvCost += cost;
+      t.totalCost += cost;
+    };
+    for (const [key, cost] of d.rows) {
+      const row = this.rows.get(key);
+      if (row !== undefined) add(row, cost);
+    }
+    for (const [uid, cost] of d.pods) {
+      const pod = this.pods.get(uid);
+      if (pod !== undefined) add(pod.totals, cost);
+    }
+    for (const [name, cost] of d.nodes) {
+      const node = this.nodes.get(name);
+      if (node !== undefined) node.pvCost += cost;
+    }
+    for (const u of d.unmounted) {
+      for (const k of u.keys) {
+        let row = this.rows.get(k.key);
+        if (row === undefined) {
+          const { key: _key, ...identity } = k;
+          row = { ...identity, ...emptyTotals() };
+          this.rows.set(k.key, row);
+        }
+        add(row, u.cost);
+      }
+      if (!this.withPods) continue;
+      const uid = `${UNMOUNTED}/${u.namespace}`;
+      const pod = this.pods.get(uid) ?? {
+        uid, pod: UNMOUNTED, namespace: u.namespace, controllerKind: "", controllerName: UNMOUNTED, node: "", labels: {}, keys: u.keys.map((k) => k.key), totals: emptyTotals(),
+      };
+      add(pod.totals, u.cost);
+      this.pods.set(uid, pod);
+    }
+    this.dirty = true;
   }
 
   /** The window as one event (split into parts by the publisher), with pod rows if it keeps them. */
   toRollup(rev: number, final: boolean): CostRollup {
     const counts = new Map<string, number>();
-    for (const p of this.pods.values()) for (const k of p.keys) counts.set(k, (counts.get(k) ?? 0) + 1);
+    for (const p of this.pods.values()) if (p.pod !== UNMOUNTED) for (const k of p.keys) counts.set(k, (counts.get(k) ?? 0) + 1);
     for (const keys of this.podKeys.values()) for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + 1);
     const rows: RollupRow[] = [...this.rows].map(([key, row]) => ({ ...row, ...NO_POD, podCount: counts.get(key) ?? 0 }));
     if (this.withPods) {
@@ -189,7 +243,7 @@ export class WindowState {
       parts: 1,
       rows,
       nodes: [...this.nodes.values()].map((n) => ({ ...n })),
-      volumes: [...this.volumes.values()].map((v) => ({ ...v })),
+      volumes: this.volumeRows().map((v) => ({ ...v })),
     };
   }
 
@@ -211,7 +265,15 @@ export class WindowState {
       podKeys: [...this.podKeys].map(([uid, keys]) => [intern(uid), ...keys.map((k) => rowIndex.get(k) ?? -1)]),
       nodes: [...this.nodes.values()],
       volumes: [...this.volumes.values()],
+      inventoryVolumes: [...this.inventoryVolumes.values()],
     };
+  }
+
+  /** One row per volume: the inventory's where it lists the volume, otherwise what the nodes reported. */
+  private volumeRows(): VolumeRollupRow[] {
+    const out = new Map(this.volumes);
+    for (const [name, row] of this.inventoryVolumes) out.set(name, { ...row, volumeId: row.volumeId || (out.get(name)?.volumeId ?? "") });
+    return [...out.values()];
   }
 
   static fromJSON(json: WindowJson, uids: readonly string[]): WindowState {
@@ -237,6 +299,7 @@ export class WindowState {
     // Checkpoints written before CostRollup v3 have no providerId.
     for (const node of json.nodes) w.nodes.set(node.node, { ...node, providerId: node.providerId ?? "" });
     for (const v of json.volumes ?? []) w.volumes.set(v.pvName, { ...v });
+    for (const v of json.inventoryVolumes ?? []) w.inventoryVolumes.set(v.pvName, { ...v });
     return w;
   }
 }

@@ -1,4 +1,4 @@
-import type { CostRollup, PricedSnapshot, SavingsReport } from "../../model/events.ts";
+import { isVolumeInventory, type CostRollup, type PricedSnapshot, type SavingsReport } from "../../model/events.ts";
 import { RECONCILED_RESOLUTION } from "../../reconcile/reconcile.ts";
 import { toDate, toDateTime } from "./client.ts";
 
@@ -23,7 +23,8 @@ export function pricedRows(p: PricedSnapshot): TableRow[] {
       cpu_cost: pod.cpuCost, ram_cost: pod.ramCost, gpu_cost: pod.gpuCost, pv_cost: pod.pvCost, network_cost: pod.networkCost, total_cost: pod.totalCost, version,
     },
   }));
-  rows.push({
+  // A volume inventory is not a node: its rows are its volumes.
+  if (!isVolumeInventory(p)) rows.push({
     table: "node_costs",
     values: {
       cluster: p.cluster, window_start: windowStart, window_seconds: p.windowSeconds, node: p.node, instance_type: n.instanceType, capacity_type: n.capacityType,

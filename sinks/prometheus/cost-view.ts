@@ -1,4 +1,4 @@
-import type { CostRollup, PricedSnapshotView, SavingsReport } from "../../model/events.ts";
+import { isVolumeInventory, type CostRollup, type PricedSnapshotView, type SavingsReport } from "../../model/events.ts";
 import { HOURS_PER_MONTH } from "../../pricing/defaults.ts";
 import { costFamilies, type CostFamilies } from "./families.ts";
 import { sampleLine } from "./text-format.ts";
@@ -58,6 +58,8 @@ export class CostView {
   ]);
   private readonly options: CostViewOptions;
   private readonly nodes = new Map<string, NodeEntry>();
+  /** Clusters whose volume inventory has arrived. */
+  private readonly inventoryClusters = new Set<string>();
   private readonly hours = new Map<string, Map<number, HourWindow>>();
   private readonly savings = new Map<string, Map<string, number>>();
   private readonly savingsSeen = new Map<string, number>();
@@ -75,6 +77,17 @@ export class CostView {
     const f = this.families;
     const n = p.nodeCost;
     const cluster = p.cluster;
+    // A volume inventory carries volumes only: it is not a node. Once a cluster has one, its PV series
+    // come from it alone (a volume mounted on several nodes would otherwise be a duplicate series).
+    if (isVolumeInventory(p)) {
+      if (!this.inventoryClusters.has(cluster)) {
+        this.inventoryClusters.add(cluster);
+        for (const g of this.nodes.keys()) if (g.startsWith(`${cluster}\u0000`)) this.setVolumes(g, { ...p, volumes: [] });
+      }
+      this.setVolumes(group, p);
+      return;
+    }
+    this.setVolumes(group, this.inventoryClusters.has(cluster) ? { ...p, volumes: [] } : p);
 
     const pods = [...p.pods].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
     f.podHourly.setGroup(
@@ -101,6 +114,12 @@ export class CostView {
     f.nodeGpu.setGroup(group, sampleLine(f.nodeGpu.name, oc, n.gpus > 0 ? n.gpuHourlyRate : 0));
     f.nodeIsSpot.setGroup(group, sampleLine(f.nodeIsSpot.name, oc, n.capacityType === "SPOT" ? 1 : 0));
 
+  }
+
+  /** PV series of a node snapshot or inventory. */
+  private setVolumes(group: string, p: PricedSnapshotView): void {
+    const f = this.families;
+    const cluster = p.cluster;
     const volumes = [...p.volumes].sort((a, b) => a.pvName.localeCompare(b.pvName));
     f.pvMonthly.setGroup(
       group,
