@@ -1,8 +1,8 @@
-import type { CostTotals, RollupRow } from "../model/events.ts";
+import { UNMOUNTED, type CostTotals, type RollupRow } from "../model/events.ts";
 import { addTotals, emptyTotals } from "../processors/rollup/delta.ts";
 import type { Filter, FilterTarget } from "./filter.ts";
 import type { RollupIndex } from "./rollup-index.ts";
-import type { TimeRange } from "./window.ts";
+import { rfc3339, type TimeRange } from "./window.ts";
 
 export const IDLE = "__idle__";
 export const UNALLOCATED = "__unallocated__";
@@ -13,9 +13,22 @@ export interface AllocationQuery {
   filter: Filter;
   idle: boolean;
   shareIdle: boolean;
+  /** One idle allocation per cluster (`<cluster>/__idle__`), or per node with `idleByNode`; otherwise one `__idle__` (OpenCost's default). */
+  splitIdle?: boolean;
+  idleByNode?: boolean;
 }
 
-/** One allocation in OpenCost's shape (plus podCount). Money in USD over the window. */
+/** A PV's share of an allocation, keyed `cluster=<c>:name=<pv>` as OpenCost's PVKey marshals it. */
+export interface PVAllocation {
+  byteHours: number;
+  cost: number;
+}
+
+/**
+ * One allocation in OpenCost's shape (core/pkg/opencost/allocation_json.go AllocationJSON, every field,
+ * so Go clients that decode into opencost.Allocation get the same numbers), plus podCount and savings.
+ * Money in the pipeline's currency over the allocation's own span (`start`–`end`, `minutes`).
+ */
 export interface Allocation {
   name: string;
   properties: Record<string, string | Record<string, string>>;
@@ -26,23 +39,50 @@ export interface Allocation {
   podCount: number;
   cpuCores: number;
   cpuCoreRequestAverage: number;
+  cpuCoreLimitAverage: number;
   cpuCoreUsageAverage: number;
   cpuCoreHours: number;
   cpuCost: number;
+  cpuCostAdjustment: number;
+  cpuCostIdle: number;
   cpuEfficiency: number;
+  gpuCount: number;
   gpuHours: number;
   gpuCost: number;
+  gpuCostAdjustment: number;
+  gpuCostIdle: number;
+  gpuEfficiency: number;
+  networkTransferBytes: number;
+  networkReceiveBytes: number;
+  networkCost: number;
+  networkCrossZoneCost: number;
+  networkCrossRegionCost: number;
+  networkInternetCost: number;
+  networkCostAdjustment: number;
+  loadBalancerCost: number;
+  loadBalancerCostAdjustment: number;
+  pvBytes: number;
+  pvByteHours: number;
+  pvCost: number;
+  /** One entry per cluster holding the allocation's storage cost (the rollups keep storage per row, not per volume). */
+  pvs: Record<string, PVAllocation> | null;
+  pvCostAdjustment: number;
   ramBytes: number;
   ramByteRequestAverage: number;
+  ramByteLimitAverage: number;
   ramByteUsageAverage: number;
   ramByteHours: number;
   ramCost: number;
+  ramCostAdjustment: number;
+  ramCostIdle: number;
   ramEfficiency: number;
-  pvCost: number;
-  networkCost: number;
+  externalCost: number;
   sharedCost: number;
   totalCost: number;
   totalEfficiency: number;
+  rawAllocationOnly: null;
+  lbAllocations: null;
+  gpuAllocation: null;
   /** Extensions: spot savings realised / possible on this allocation's share of its nodes (USD). */
   realisedSavings: number;
   potentialSavings: number;
@@ -57,7 +97,15 @@ interface Group {
   members: number;
   /** Compute cost per cluster, for sharing idle by weight. */
   computeByCluster: Map<string, number>;
+  /** Storage cost per cluster (`pvs`). */
+  pvByCluster: Map<string, number>;
+  /** The span of the windows the members were seen in. */
+  firstMs: number;
+  lastMs: number;
 }
+
+/** OpenCost's controller-kind dimensions: the controller's name for that kind, `__unallocated__` for others. */
+const KIND_DIMENSIONS: Record<string, string> = { deployment: "deployment", statefulset: "statefulset", daemonset: "daemonset", job: "job" };
 
 function aggregateValue(t: FilterTarget, dim: string): string {
   switch (dim) {
@@ -68,15 +116,18 @@ function aggregateValue(t: FilterTarget, dim: string): string {
     case "namespace":
       return t.namespace;
     case "controllerKind":
-      return t.controllerKind === "" ? UNALLOCATED : t.controllerKind;
+      return t.controllerKind === "" ? UNALLOCATED : t.controllerKind.toLowerCase();
     case "controller":
       return t.controllerName === "" ? UNALLOCATED : `${t.controllerKind.toLowerCase()}:${t.controllerName}`;
     case "pod":
-      return `${t.namespace}/${t.pod}`;
+      // OpenCost names pod allocations by the pod alone (kubectl-cost splits names on "/").
+      return t.pod;
     default: {
+      const kind = KIND_DIMENSIONS[dim];
+      if (kind !== undefined) return t.controllerKind.toLowerCase() === kind && t.controllerName !== "" ? t.controllerName : UNALLOCATED;
       const key = dim.slice("label:".length);
       const v = t.labels[key];
-      return v === undefined || v === "" ? UNALLOCATED : `${key}=${v}`;
+      return v === undefined || v === "" ? UNALLOCATED : v;
     }
   }
 }
@@ -85,7 +136,7 @@ const PROPERTY_OF: ReadonlyArray<readonly [string, (t: FilterTarget) => string]>
   ["cluster", (t) => t.cluster],
   ["node", (t) => t.node],
   ["namespace", (t) => t.namespace],
-  ["controllerKind", (t) => t.controllerKind],
+  ["controllerKind", (t) => t.controllerKind.toLowerCase()],
   ["controller", (t) => t.controllerName],
   ["pod", (t) => t.pod],
 ];
@@ -95,7 +146,7 @@ const PROPERTY_READERS = new Map(PROPERTY_OF);
 function groupFor(groups: Map<string, Group>, key: string): Group {
   let g = groups.get(key);
   if (g === undefined) {
-    g = { key, properties: new Map(), labels: undefined, totals: emptyTotals(), pods: new Set(), members: 0, computeByCluster: new Map() };
+    g = { key, properties: new Map(), labels: undefined, totals: emptyTotals(), pods: new Set(), members: 0, computeByCluster: new Map(), pvByCluster: new Map(), firstMs: Infinity, lastMs: -Infinity };
     groups.set(key, g);
   }
   return g;
@@ -128,7 +179,11 @@ function podTarget(cluster: string, row: RollupRow): FilterTarget {
 const ratio = (a: number, b: number): number => (b > 0 ? a / b : a > 0 ? 1 : 0);
 
 function toAllocation(g: Group, covered: TimeRange): Allocation {
-  const hours = Math.max(1e-9, (covered.endMs - covered.startMs) / 3_600_000);
+  // The allocation's own span (OpenCost: from its first to its last observation), at window granularity.
+  // Whole seconds, as the RFC 3339 times clients compute minutes from.
+  const startMs = Math.floor(Math.max(covered.startMs, Number.isFinite(g.firstMs) ? g.firstMs : covered.startMs) / 1000) * 1000;
+  const endMs = Math.max(startMs, Math.floor(Math.min(covered.endMs, Number.isFinite(g.lastMs) ? g.lastMs : covered.endMs) / 1000) * 1000);
+  const hours = Math.max(1e-9, (endMs - startMs) / 3_600_000);
   const t = g.totals;
   const cpuEfficiency = ratio(t.cpuCoreUsageHours, t.cpuCoreRequestHours);
   const ramEfficiency = ratio(t.ramByteUsageHours, t.ramByteRequestHours);
@@ -136,39 +191,67 @@ function toAllocation(g: Group, covered: TimeRange): Allocation {
   const properties: Record<string, string | Record<string, string>> = {};
   for (const [k, v] of g.properties) if (v !== undefined) properties[k] = v;
   if (g.labels !== undefined && Object.keys(g.labels).length > 0) properties["labels"] = g.labels;
-  const start = new Date(covered.startMs).toISOString();
-  const end = new Date(covered.endMs).toISOString();
+  const pvs = Object.fromEntries([...g.pvByCluster].filter(([, cost]) => cost !== 0).map(([cluster, cost]) => [`cluster=${cluster}:name=${STORAGE_KEY}`, { byteHours: 0, cost }]));
   return {
     name: g.key,
     properties,
-    window: { start, end },
-    start,
-    end,
-    minutes: (covered.endMs - covered.startMs) / 60_000,
+    window: { start: rfc3339(covered.startMs), end: rfc3339(covered.endMs) },
+    start: rfc3339(startMs),
+    end: rfc3339(endMs),
+    minutes: (endMs - startMs) / 60_000,
     podCount: g.pods.size,
     cpuCores: t.cpuCoreHours / hours,
     cpuCoreRequestAverage: t.cpuCoreRequestHours / hours,
+    cpuCoreLimitAverage: 0,
     cpuCoreUsageAverage: t.cpuCoreUsageHours / hours,
     cpuCoreHours: t.cpuCoreHours,
     cpuCost: t.cpuCost,
+    cpuCostAdjustment: 0,
+    cpuCostIdle: 0,
     cpuEfficiency,
+    gpuCount: t.gpuHours / hours,
     gpuHours: t.gpuHours,
     gpuCost: t.gpuCost,
+    gpuCostAdjustment: 0,
+    gpuCostIdle: 0,
+    gpuEfficiency: 0,
+    networkTransferBytes: 0,
+    networkReceiveBytes: 0,
+    networkCost: t.networkCost,
+    networkCrossZoneCost: 0,
+    networkCrossRegionCost: 0,
+    networkInternetCost: 0,
+    networkCostAdjustment: 0,
+    loadBalancerCost: 0,
+    loadBalancerCostAdjustment: 0,
+    pvBytes: 0,
+    pvByteHours: 0,
+    pvCost: t.pvCost,
+    pvs: Object.keys(pvs).length > 0 ? pvs : null,
+    pvCostAdjustment: 0,
     ramBytes: t.ramByteHours / hours,
     ramByteRequestAverage: t.ramByteRequestHours / hours,
+    ramByteLimitAverage: 0,
     ramByteUsageAverage: t.ramByteUsageHours / hours,
     ramByteHours: t.ramByteHours,
     ramCost: t.ramCost,
+    ramCostAdjustment: 0,
+    ramCostIdle: 0,
     ramEfficiency,
-    pvCost: t.pvCost,
-    networkCost: t.networkCost,
+    externalCost: 0,
     sharedCost: 0,
     totalCost: t.totalCost,
     totalEfficiency: computeCost > 0 ? (cpuEfficiency * t.cpuCost + ramEfficiency * t.ramCost) / computeCost : 0,
+    rawAllocationOnly: null,
+    lbAllocations: null,
+    gpuAllocation: null,
     realisedSavings: t.realisedSavings,
     potentialSavings: t.potentialSavings,
   };
 }
+
+/** The PV name under which an allocation's storage cost is listed in `pvs` (one entry per cluster). */
+export const STORAGE_KEY = "__storage__";
 
 export interface AllocationSet {
   covered: TimeRange;
@@ -183,7 +266,7 @@ export interface AllocationSet {
 export function computeAllocations(index: RollupIndex, q: AllocationQuery, nowMs: number): AllocationSet {
   const plan = index.plan(q.range, nowMs);
   const groups = new Map<string, Group>();
-  const idle = new Map<string, { name: string; totals: CostTotals; cluster: string; node: string }>();
+  const idle = new Map<string, { name: string; totals: CostTotals; cluster: string; node: string; firstMs: number; lastMs: number }>();
   for (const window of plan.windows) {
     const podSavings = new Map<string, { realised: number; potential: number }>();
     for (const row of window.rows) {
@@ -199,17 +282,21 @@ export function computeAllocations(index: RollupIndex, q: AllocationQuery, nowMs
       const g = groupFor(groups, key);
       mergeProperties(g, target);
       addTotals(g.totals, row);
-      g.pods.add(row.podUid);
+      if (row.pod !== UNMOUNTED) g.pods.add(row.podUid);
       g.computeByCluster.set(window.cluster, (g.computeByCluster.get(window.cluster) ?? 0) + row.cpuCost + row.ramCost + row.gpuCost);
+      if (row.pvCost !== 0) g.pvByCluster.set(window.cluster, (g.pvByCluster.get(window.cluster) ?? 0) + row.pvCost);
+      g.firstMs = Math.min(g.firstMs, window.windowStartMs);
+      g.lastMs = Math.max(g.lastMs, window.windowEndMs);
     }
     if (!q.idle && !q.shareIdle) continue;
     for (const node of window.nodes) {
       const target: FilterTarget = { cluster: window.cluster, node: node.node, namespace: IDLE, controllerKind: "", controllerName: "", pod: IDLE, labels: {} };
       if (!q.filter(target)) continue;
-      const parts = q.aggregate.flatMap((dim) => (dim === "cluster" ? [window.cluster] : dim === "node" ? [node.node] : []));
-      const name = [...parts, IDLE].join("/");
+      const name = q.idleByNode === true ? `${node.node}/${IDLE}` : q.splitIdle === true ? `${window.cluster}/${IDLE}` : IDLE;
       const key = `${window.cluster}\u0000${node.node}\u0000${name}`;
-      const entry = idle.get(key) ?? { name, totals: emptyTotals(), cluster: window.cluster, node: node.node };
+      const entry = idle.get(key) ?? { name, totals: emptyTotals(), cluster: window.cluster, node: node.node, firstMs: window.windowStartMs, lastMs: window.windowEndMs };
+      entry.firstMs = Math.min(entry.firstMs, window.windowStartMs);
+      entry.lastMs = Math.max(entry.lastMs, window.windowEndMs);
       entry.totals.cpuCost += node.idleCpuCost;
       entry.totals.ramCost += node.idleRamCost;
       entry.totals.gpuCost += node.idleGpuCost;
@@ -225,6 +312,8 @@ export function computeAllocations(index: RollupIndex, q: AllocationQuery, nowMs
       const g = groupFor(groups, entry.name);
       mergeProperties(g, { cluster: entry.cluster, node: entry.node, namespace: "", controllerKind: "", controllerName: "", pod: "", labels: {} });
       addTotals(g.totals, entry.totals);
+      g.firstMs = Math.min(g.firstMs, entry.firstMs);
+      g.lastMs = Math.max(g.lastMs, entry.lastMs);
     }
   }
   return { covered: plan.covered, allocations: [...groups.values()].map((g) => toAllocation(g, plan.covered)).sort((a, b) => b.totalCost - a.totalCost) };

@@ -3,7 +3,8 @@ import type { NodeRates } from "./rates.ts";
 import { computeAllocations, type Allocation } from "./allocation.ts";
 import { ParamError } from "./errors.ts";
 import { parseAllocationParams } from "./params.ts";
-import { steps } from "./window.ts";
+import { parseWindow, steps } from "./window.ts";
+import { computeAssets } from "./assets.ts";
 
 export interface ApiContext {
   index: RollupIndex;
@@ -12,6 +13,8 @@ export interface ApiContext {
   rates: NodeRates;
   labelKeys: readonly string[];
   maxResponseRows: number;
+  /** The pipeline's currency (pricing.currency), as OpenCost's /model/getConfigs reports it. */
+  currencyCode: string;
   now: () => number;
 }
 
@@ -40,7 +43,7 @@ export function allocationHandler(ctx: ApiContext, params: URLSearchParams): Api
   const p = parseAllocationParams(params, ctx.labelKeys, now);
   const ranges = p.accumulate ? [p.range] : steps(p.range, p.stepMs);
   const data = ranges.map((range) => {
-    const set = computeAllocations(indexFor(ctx, p.reconciled), { range, aggregate: p.aggregate, filter: p.filter, idle: p.idle, shareIdle: p.shareIdle }, now);
+    const set = computeAllocations(indexFor(ctx, p.reconciled), { range, aggregate: p.aggregate, filter: p.filter, idle: p.idle, shareIdle: p.shareIdle, splitIdle: p.splitIdle, idleByNode: p.idleByNode }, now);
     guard(set.allocations.length, ctx.maxResponseRows);
     return Object.fromEntries(set.allocations.map((a): [string, Allocation] => [a.name, a]));
   });
@@ -51,7 +54,7 @@ export function allocationHandler(ctx: ApiContext, params: URLSearchParams): Api
 export function savingsHandler(ctx: ApiContext, params: URLSearchParams): ApiResponse {
   const now = ctx.now();
   const p = parseAllocationParams(params, ctx.labelKeys, now);
-  const set = computeAllocations(indexFor(ctx, p.reconciled), { range: p.range, aggregate: p.aggregate, filter: p.filter, idle: p.idle, shareIdle: false }, now);
+  const set = computeAllocations(indexFor(ctx, p.reconciled), { range: p.range, aggregate: p.aggregate, filter: p.filter, idle: p.idle, shareIdle: false, splitIdle: p.splitIdle, idleByNode: p.idleByNode }, now);
   guard(set.allocations.length, ctx.maxResponseRows);
   const items = set.allocations
     .map((a) => ({ name: a.name, properties: a.properties, totalCost: a.totalCost, realisedSavings: a.realisedSavings, potentialSavings: a.potentialSavings }))
@@ -69,4 +72,24 @@ export function ratesHandler(ctx: ApiContext, params: URLSearchParams): ApiRespo
   for (const name of params.keys()) if (name !== "cluster") throw new ParamError(name, "unknown parameter; accepted: cluster");
   const nodes = ctx.rates.current(ctx.now(), params.get("cluster") ?? undefined);
   return ok({ average: ctx.rates.average(nodes), nodes });
+}
+
+const ASSET_PARAMS = new Set(["window", "accumulate", "aggregate", "filterTypes", "disableAdjustments", "step", "format"]);
+
+/** `/assets` (and Kubecost's `/model/assets`): nodes and disks in OpenCost's asset JSON, accumulated over the window. */
+export function assetsHandler(ctx: ApiContext, params: URLSearchParams): ApiResponse {
+  const now = ctx.now();
+  const unknown = [...new Set(params.keys())].filter((k) => !ASSET_PARAMS.has(k));
+  const range = parseWindow(params.get("window"), now);
+  const types = new Set((params.get("filterTypes") ?? "").split(",").map((t) => t.trim()).filter((t) => t !== ""));
+  for (const t of types) if (t !== "Node" && t !== "Disk") throw new ParamError("filterTypes", `unknown asset type ${JSON.stringify(t)}; this API has Node and Disk`);
+  const { assets } = computeAssets(ctx.index, { range, types, capacity: (cluster, node) => ctx.rates.lookup(cluster, node) }, now);
+  guard(assets.size, ctx.maxResponseRows);
+  const warnings = unknown.length === 0 ? [] : [`ignored unknown parameter(s) ${unknown.join(", ")}; accepted: ${[...ASSET_PARAMS].join(", ")} (aggregate, step and disableAdjustments are read but not applied: assets are per node and disk, accumulated)`];
+  return ok([Object.fromEntries(assets)], warnings);
+}
+
+/** `/model/getConfigs`: the part of OpenCost's configuration clients read (kubectl-cost: the currency). */
+export function configsHandler(ctx: ApiContext): ApiResponse {
+  return ok({ currencyCode: ctx.currencyCode });
 }

@@ -11,16 +11,18 @@ export interface AllocationParams {
   filter: Filter;
   idle: boolean;
   shareIdle: boolean;
+  splitIdle: boolean;
+  idleByNode: boolean;
   /** Answer from the reconciled daily rollups (`kce reconcile --publish`). */
   reconciled: boolean;
   /** Parameters ignored, said in the answer's `warning` (OpenCost ignores what it does not know; so do we, but say so). */
   warnings: string[];
 }
 
-const DIMENSIONS = ["cluster", "node", "namespace", "controllerKind", "controller", "pod"];
+const DIMENSIONS = ["cluster", "node", "namespace", "controllerKind", "controller", "pod", "deployment", "statefulset", "daemonset", "job"];
 
 /** OpenCost parameters we accept and ignore (they tune Prometheus queries we do not make). */
-const IGNORED = new Set(["resolution", "includeProportionalAssetResourceCosts", "includeAggregatedMetadata", "shareNamespaces", "shareLabels", "shareCost", "shareSplit", "idleByNode", "reconcile", "shareTenancyCosts", "format", "accumulateBy", "sharelb", "shareLB", "splitIdle", "includeSharedCostBreakdown", "external"]);
+const IGNORED = new Set(["resolution", "includeProportionalAssetResourceCosts", "includeAggregatedMetadata", "shareNamespaces", "shareLabels", "shareCost", "shareSplit", "reconcile", "shareTenancyCosts", "format", "accumulateBy", "sharelb", "shareLB", "includeSharedCostBreakdown", "external"]);
 
 /**
  * OpenCost's older filter parameters (core/pkg/util/filterutil/filterparams.go): comma-separated values,
@@ -79,9 +81,17 @@ export function parseAggregate(text: string | null, labelKeys: readonly string[]
   });
 }
 
+/** `shareIdle`: true/false, or OpenCost's `weighted` (shared by cost, as true does) and `even` (not supported: refused). */
+function parseShareIdle(params: URLSearchParams): boolean {
+  const v = params.get("shareIdle");
+  if (v === "weighted") return true;
+  if (v === "even") throw new ParamError("shareIdle", "even sharing is not supported; use weighted (true) or false");
+  return parseBool(params, "shareIdle", false);
+}
+
 /** Reads and validates /allocation's query parameters; throws ParamError naming the bad one. */
 export function parseAllocationParams(params: URLSearchParams, labelKeys: readonly string[], nowMs: number, known: readonly string[] = []): AllocationParams {
-  const accepted = new Set(["window", "aggregate", "step", "accumulate", "filter", "idle", "includeIdle", "shareIdle", "reconciled", "filterLabels", ...Object.keys(LEGACY_FILTERS), ...known]);
+  const accepted = new Set(["window", "aggregate", "step", "accumulate", "filter", "idle", "includeIdle", "shareIdle", "splitIdle", "idleByNode", "reconciled", "filterLabels", ...Object.keys(LEGACY_FILTERS), ...known]);
   const unknown = [...new Set(params.keys())].filter((name) => !accepted.has(name) && !IGNORED.has(name));
   const warnings = unknown.length === 0 ? [] : [`ignored unknown parameter(s) ${unknown.join(", ")}; accepted: ${[...accepted].join(", ")}`];
   const v2 = params.get("filter");
@@ -99,7 +109,9 @@ export function parseAllocationParams(params: URLSearchParams, labelKeys: readon
     accumulate: parseBool(params, "accumulate", false),
     filter: parseFilter(filterText === "" ? null : filterText),
     idle,
-    shareIdle: parseBool(params, "shareIdle", false),
+    shareIdle: parseShareIdle(params),
+    splitIdle: parseBool(params, "splitIdle", false),
+    idleByNode: parseBool(params, "idleByNode", false),
     reconciled: parseBool(params, "reconciled", false),
     warnings,
   };

@@ -88,8 +88,8 @@ describe("allocations from rollups", () => {
   for (const s of snapshots) engine.fold(s, NOW);
   const index = new RollupIndex({ hourlyRetentionHours: 48, dailyRetentionDays: 35 });
   for (const e of engine.due(NOW)) index.apply(e.rollup);
-  const query = (aggregate: string[], extra: Partial<{ idle: boolean; shareIdle: boolean; filter: string }> = {}) =>
-    computeAllocations(index, { range: { startMs: NOW - 3 * HOUR_MS, endMs: NOW }, aggregate, filter: parseFilter(extra.filter ?? null), idle: extra.idle ?? true, shareIdle: extra.shareIdle ?? false }, NOW);
+  const query = (aggregate: string[], extra: Partial<{ idle: boolean; shareIdle: boolean; splitIdle: boolean; idleByNode: boolean; filter: string }> = {}) =>
+    computeAllocations(index, { range: { startMs: NOW - 3 * HOUR_MS, endMs: NOW }, aggregate, filter: parseFilter(extra.filter ?? null), idle: extra.idle ?? true, shareIdle: extra.shareIdle ?? false, splitIdle: extra.splitIdle ?? false, idleByNode: extra.idleByNode ?? false }, NOW);
   const sum = (f: (s: PricedSnapshot) => number) => snapshots.reduce((acc, s) => acc + f(s), 0);
 
   it("sums every pod cost into its namespace, and idle from the node rows", () => {
@@ -110,14 +110,20 @@ describe("allocations from rollups", () => {
     expect(total(shared.allocations)).toBeCloseTo(total(query(["namespace"]).allocations), 12);
   });
 
-  it("aggregates by controller, pod, node, label and combinations, with filters", () => {
+  it("aggregates by controller, pod, node, label and combinations, with filters, named as OpenCost names them", () => {
     expect(query(["controller"], { idle: false }).allocations.map((a) => a.name).sort()).toEqual(["deployment:web", "job:batch"]);
-    expect(query(["pod"], { idle: false }).allocations.map((a) => a.name).sort()).toEqual(["alpha/web-1", "alpha/web-2", "beta/batch-1"]);
-    expect(query(["node"]).allocations.map((a) => a.name).sort()).toEqual(["a", "a/__idle__", "b", "b/__idle__"]);
-    expect(query(["label:team"], { idle: false }).allocations.map((a) => a.name).sort()).toEqual(["__unallocated__", "team=payments"]);
+    // Pod allocations are named by the pod (kubectl-cost splits names on "/" against its aggregation).
+    expect(query(["pod"], { idle: false }).allocations.map((a) => a.name).sort()).toEqual(["batch-1", "web-1", "web-2"]);
+    expect(query(["cluster", "namespace", "pod"]).allocations.map((a) => a.name).sort()).toEqual(["__idle__", "test/alpha/web-1", "test/alpha/web-2", "test/beta/batch-1"]);
+    expect(query(["cluster", "namespace", "deployment"], { idle: false }).allocations.map((a) => a.name).sort()).toEqual(["test/alpha/web", "test/beta/__unallocated__"]);
+    expect(query(["node"]).allocations.map((a) => a.name).sort()).toEqual(["__idle__", "a", "b"]);
+    expect(query(["node"], { splitIdle: true, idleByNode: true }).allocations.map((a) => a.name).sort()).toEqual(["a", "a/__idle__", "b", "b/__idle__"]);
+    expect(query(["cluster"], { splitIdle: true }).allocations.map((a) => a.name).sort()).toEqual(["test", "test/__idle__"]);
+    // Label allocations are named by the value alone.
+    expect(query(["label:team"], { idle: false }).allocations.map((a) => a.name).sort()).toEqual(["__unallocated__", "payments"]);
     const filtered = query(["namespace", "controller"], { filter: 'namespace:"alpha"' }).allocations;
     expect(filtered.map((a) => a.name)).toEqual(["alpha/deployment:web"]); // a namespace filter leaves no idle
-    expect(filtered[0]?.properties).toMatchObject({ namespace: "alpha", controllerKind: "Deployment", controller: "web" });
+    expect(filtered[0]?.properties).toMatchObject({ namespace: "alpha", controllerKind: "deployment", controller: "web" });
   });
 
   it("reports efficiency and averages over the covered window, and spot savings", () => {
@@ -125,7 +131,10 @@ describe("allocations from rollups", () => {
     expect(beta?.cpuEfficiency).toBeCloseTo(0.25, 12); // uses 0.25 of the 1 core it requests
     const covered = query(["namespace"]).covered;
     expect(covered.startMs % HOUR_MS).toBe(0);
-    expect(beta?.cpuCoreRequestAverage).toBeCloseTo((1 * 12 * 60) / 3600 / ((covered.endMs - covered.startMs) / HOUR_MS), 12);
+    // Averages over the allocation's own span (OpenCost's start/end/minutes), not the query window.
+    expect(beta?.minutes).toBeGreaterThan(0);
+    expect(beta?.minutes).toBeLessThanOrEqual((covered.endMs - covered.startMs) / 60_000);
+    expect(beta?.cpuCoreRequestAverage).toBeCloseTo((1 * 12 * 60) / 3600 / ((beta?.minutes ?? NaN) / 60), 12);
     expect(beta?.realisedSavings).toBeGreaterThan(0);
     expect(query(["namespace"]).allocations.find((a) => a.name === "alpha")?.potentialSavings).toBeGreaterThan(0);
   });

@@ -55,6 +55,11 @@ export class NodeRates {
     });
   }
 
+  /** The last rates seen for a node, however old. */
+  lookup(cluster: string, node: string): NodeRate | undefined {
+    return this.byNode.get(`${cluster}\u0000${node}`);
+  }
+
   /** Nodes seen recently, optionally of one cluster. */
   current(nowMs: number, cluster?: string): NodeRate[] {
     return [...this.byNode.values()]

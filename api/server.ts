@@ -1,7 +1,7 @@
 import { listen } from "../telemetry/http.ts";
 import { secureServer, type HttpSecurity } from "../telemetry/http-security.ts";
 import { ParamError } from "./errors.ts";
-import { allocationHandler, ratesHandler, savingsHandler, type ApiContext, type ApiResponse } from "./handlers.ts";
+import { allocationHandler, assetsHandler, configsHandler, ratesHandler, savingsHandler, type ApiContext, type ApiResponse } from "./handlers.ts";
 
 export interface ApiServer {
   readonly port: number;
@@ -11,6 +11,12 @@ export interface ApiServer {
 const ROUTES: Record<string, (ctx: ApiContext, params: URLSearchParams) => ApiResponse> = {
   "/allocation": allocationHandler,
   "/allocation/compute": allocationHandler,
+  // Kubecost's paths, which kubectl-cost uses by default.
+  "/model/allocation": allocationHandler,
+  "/model/allocation/compute": allocationHandler,
+  "/assets": assetsHandler,
+  "/model/assets": assetsHandler,
+  "/model/getConfigs": configsHandler,
   "/savings": savingsHandler,
   "/rates": ratesHandler,
 };

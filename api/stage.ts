@@ -77,7 +77,7 @@ export function createApi(rt: Runtime): ApiStage {
         }),
       );
       server = await startApiServer(
-        { index, reconciled, rates, labelKeys: rt.config.rollup.labelKeys, maxResponseRows: cfg.maxResponseRows, now: Date.now },
+        { index, reconciled, rates, labelKeys: rt.config.rollup.labelKeys, maxResponseRows: cfg.maxResponseRows, currencyCode: rt.config.pricing.currency, now: Date.now },
         cfg.host,
         cfg.port,
         () => !rt.nc.isClosed(),

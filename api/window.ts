@@ -17,6 +17,11 @@ export function parseDuration(text: string): number | undefined {
   return Number(m[1]) * (UNIT_MS[m[2] ?? ""] ?? NaN);
 }
 
+/** An instant as OpenCost writes it (Go's time.RFC3339: whole seconds, UTC). */
+export function rfc3339(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
 const startOfDay = (ms: number): number => Math.floor(ms / DAY_MS) * DAY_MS;
 
 function startOfWeek(ms: number): number {
@@ -42,6 +47,14 @@ function parseInstant(text: string): number | undefined {
  */
 export function parseWindow(text: string | null, nowMs: number): TimeRange {
   if (text === null || text.trim() === "") throw new ParamError("window", "is required, e.g. window=24h, 7d, today, month or 2026-11-01T00:00:00Z,2026-11-08T00:00:00Z");
+  // OpenCost's "<window> offset <duration>": the same window, that much earlier (e.g. 7d offset 48h).
+  const offset = /^(.*\S)\s+offset\s+(\S+)$/.exec(text.trim());
+  if (offset !== null) {
+    const by = parseDuration(offset[2] ?? "");
+    if (by === undefined) throw new ParamError("window", `cannot read the offset ${JSON.stringify(offset[2])}: use a duration such as 48h or 7d`);
+    const base = parseWindow(offset[1] ?? "", nowMs - by);
+    return base;
+  }
   const w = text.trim();
   const duration = parseDuration(w);
   if (duration !== undefined) {

@@ -44,8 +44,9 @@ export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[])
       throw new UsageError(`unknown option ${arg}${hint === undefined ? "" : ` (did you mean --${hint}?)`}`);
     }
     if (spec.value === undefined) {
-      if (inline !== undefined) throw new UsageError(`--${spec.name} takes no value`);
-      options.set(spec.name, true);
+      // A flag may be spelled --flag=true or --flag=false (as cobra/kubectl flags are).
+      if (inline !== undefined && inline !== "true" && inline !== "false") throw new UsageError(`--${spec.name} takes no value (or =true / =false)`);
+      options.set(spec.name, inline === "false" ? "false" : true);
       continue;
     }
     const value = inline ?? argv[++i];
@@ -59,6 +60,12 @@ export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[])
 function splitOnce(text: string, sep: string): [string, string | undefined] {
   const at = text.indexOf(sep);
   return at < 0 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)];
+}
+
+/** A flag's value: given (`--x`, `--x=true`) → true, `--x=false` → false, absent → `fallback`. */
+export function flag(args: ParsedArgs, name: string, fallback = false): boolean {
+  const v = args.options.get(name);
+  return v === undefined ? fallback : v !== "false";
 }
 
 /** The string value of an option, if given. */

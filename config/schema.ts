@@ -227,7 +227,7 @@ const resolution = z.enum(["1m", "1h", "1d"]);
 const rollup = z
   .strictObject({
     resolutions: z.array(resolution).min(1).default(["1m", "1h", "1d"]).describe("window sizes"),
-    labelKeys: z.array(z.string().min(1)).default(["team"]).describe("pod labels to roll up by (also carried on pod rows)"),
+    labelKeys: z.array(z.string().min(1)).default(["app", "team"]).describe("pod labels to roll up by (also carried on pod rows; `aggregate=label:<key>` and `kubectl cost label -l <key>` need the key here)"),
     podResolutions: z.array(resolution).default(["1h", "1d"]).describe("resolutions whose rollups include one row per pod"),
     maxRowsPerMessage: z.number().int().min(10).max(100_000).default(2000).describe("rows per rollup message; larger windows are split into parts"),
     allowedLatenessSeconds: z.number().int().min(0).default(600).describe("how long after its end a window accepts data, s"),

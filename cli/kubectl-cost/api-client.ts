@@ -21,9 +21,16 @@ export interface Endpoint {
 }
 
 export interface EndpointOptions {
-  server: string | undefined;
+  /** The cost API's URL, used directly (--api-url / KCE_API_URL). */
+  apiUrl: string | undefined;
   kubeconfig: string | undefined;
   context: string | undefined;
+  /** kubectl's connection flags, with kubectl's meaning. */
+  cluster?: string | undefined;
+  user?: string | undefined;
+  server?: string | undefined;
+  token?: string | undefined;
+  insecureSkipTlsVerify?: boolean;
   serviceName: string;
   serviceNamespace: string;
   servicePort: number;
@@ -64,9 +71,10 @@ function kubeConfig(options: EndpointOptions): KubeConfig {
   const kc = new KubeConfig();
   const path = options.kubeconfig ?? process.env["KUBECONFIG"]?.split(":")[0] ?? join(homedir(), ".kube", "config");
   if (options.kubeconfig === undefined && !existsSync(path)) {
-    throw new ApiUnreachableError(`no kubeconfig at ${path}: pass --kubeconfig, or --server URL (or KCE_API_URL) to talk to the API directly`);
+    if (options.server === undefined) throw new ApiUnreachableError(`no kubeconfig at ${path}: pass --kubeconfig or --server (the Kubernetes API), or --api-url URL (or KCE_API_URL) to talk to the cost API directly`);
+  } else {
+    kc.loadFromFile(path);
   }
-  kc.loadFromFile(path);
   // client-node refuses plain-http servers unless TLS verification is "skipped"; kubectl does not
   // (a local or test API server): there is no TLS to verify, so allow it.
   if (kc.clusters.some((c) => c.server.startsWith("http://"))) {
@@ -81,11 +89,34 @@ function kubeConfig(options: EndpointOptions): KubeConfig {
     if (kc.getContextObject(options.context) === null) throw new ApiUnreachableError(`kubeconfig ${path} has no context ${options.context}`);
     kc.setCurrentContext(options.context);
   }
+  withOverrides(kc, options);
   return kc;
 }
 
+/** kubectl's --cluster, --user, --server, --token and --insecure-skip-tls-verify applied over the kubeconfig. */
+function withOverrides(kc: KubeConfig, o: EndpointOptions): void {
+  if (o.cluster === undefined && o.user === undefined && o.server === undefined && o.token === undefined && o.insecureSkipTlsVerify !== true) return;
+  const ctx = kc.getContextObject(kc.getCurrentContext());
+  const clusterName = o.cluster ?? ctx?.cluster;
+  const base = clusterName === undefined ? null : kc.getCluster(clusterName);
+  if (o.cluster !== undefined && base === null) throw new ApiUnreachableError(`the kubeconfig has no cluster ${o.cluster} (--cluster)`);
+  const userName = o.user ?? ctx?.user;
+  const user = userName === undefined ? null : kc.getUser(userName);
+  if (o.user !== undefined && user === null) throw new ApiUnreachableError(`the kubeconfig has no user ${o.user} (--user)`);
+  const server = o.server ?? base?.server;
+  if (server === undefined) throw new ApiUnreachableError("no Kubernetes API server: pass --server or a kubeconfig");
+  const cluster = { ...(base ?? {}), name: "kubectl-cost", server, skipTLSVerify: o.insecureSkipTlsVerify === true || server.startsWith("http://") || base?.skipTLSVerify === true };
+  const chosenUser = o.token !== undefined ? { name: "kubectl-cost", token: o.token } : { ...(user ?? {}), name: "kubectl-cost" };
+  kc.loadFromOptions({
+    clusters: [...kc.clusters.filter((c) => c.name !== "kubectl-cost"), cluster],
+    users: [...kc.users.filter((u) => u.name !== "kubectl-cost"), chosenUser],
+    contexts: [...kc.contexts.filter((c) => c.name !== "kubectl-cost"), { name: "kubectl-cost", cluster: "kubectl-cost", user: "kubectl-cost", ...(ctx?.namespace === undefined ? {} : { namespace: ctx.namespace }) }],
+    currentContext: "kubectl-cost",
+  });
+}
+
 /**
- * Where the API is: `--server` or `KCE_API_URL` directly; otherwise the current kubeconfig
+ * Where the API is: `--api-url` or `KCE_API_URL` directly; otherwise the current kubeconfig
  * context, through the Kubernetes API server's service proxy to the in-cluster service — the way
  * `kubectl` users reach cluster services without port-forwarding.
  */
@@ -94,18 +125,18 @@ function bearer(token: string | undefined): Record<string, string> {
 }
 
 export function resolveEndpoint(options: EndpointOptions): Endpoint {
-  const direct = options.server ?? process.env["KCE_API_URL"];
+  const direct = options.apiUrl ?? process.env["KCE_API_URL"];
   if (direct !== undefined && direct !== "") {
     const base = direct.replace(/\/$/, "");
     return {
-      describe: `${base}${options.server === undefined ? " (KCE_API_URL)" : " (--server)"}`,
+      describe: `${base}${options.apiUrl === undefined ? " (KCE_API_URL)" : " (--api-url)"}`,
       // With the API behind `http.auth.bearerTokenFile`, KCE_API_TOKEN carries the token.
       get: (path, params, timeoutMs) => request(`${base}${path}?${params.toString()}`, { headers: bearer(process.env["KCE_API_TOKEN"]) }, timeoutMs, base),
     };
   }
   const kc = kubeConfig(options);
   const cluster = kc.getCurrentCluster();
-  if (cluster === null) throw new ApiUnreachableError("the kubeconfig has no current cluster; pass --context or --server");
+  if (cluster === null) throw new ApiUnreachableError("the kubeconfig has no current cluster; pass --context, --server, or --api-url");
   const where = `service ${options.serviceNamespace}/${options.serviceName}:${options.servicePort} via context ${kc.getCurrentContext()}`;
   const base = `${cluster.server.replace(/\/$/, "")}/api/v1/namespaces/${encodeURIComponent(options.serviceNamespace)}/services/${encodeURIComponent(options.serviceName)}:${options.servicePort}/proxy`;
   return {

@@ -18,6 +18,9 @@ const REPORTS: Record<ReportKind, string> = {
   cluster: "cost per cluster, with idle",
 };
 
+/** kubectl-cost's aliases (and kubectl's short names). */
+const ALIASES: Record<string, ReportKind> = { ns: "namespace", deploy: "deployment", po: "pod", no: "node", sts: "statefulset", ds: "daemonset" };
+
 const ESTIMATE_OPTIONS: OptionSpec[] = [
   { name: "filename", short: "f", value: "FILE", description: "manifest file, or - for standard input (repeatable)" },
   { name: "instance-type", value: "TYPE", description: "price as this instance type from the shipped prices (e.g. m5.xlarge)" },
@@ -46,15 +49,20 @@ function mainHelp(): string {
     ...Object.entries(REPORTS).map(([k, v]) => `  ${k.padEnd(width)}  ${v}`),
     `  ${"estimate".padEnd(width)}  monthly cost of manifests before you apply them; CI limits`,
     "",
+    "aliases: ns, deploy, po, no, sts, ds. Tables show each row's projected monthly rate (its cost in the",
+    "window × 43,200 minutes ÷ the minutes it ran), as kubectl-cost does; --historical shows the window's total.",
+    "",
     "examples:",
     "  kubectl cost namespace --window 7d",
-    "  kubectl cost namespace production --window 24h --show-all-resources",
-    "  kubectl cost deployment -n production --show-efficiency -o csv > deployments.csv",
-    "  kubectl cost label --label team --window month",
+    "  kubectl cost ns --window 5d --historical -A",
+    "  kubectl cost deployment -n production --show-cpu --show-memory -o csv > deployments.csv",
+    "  kubectl cost label -l team --window month",
     "  kubectl cost estimate -f deploy.yaml --baseline live --fail-over-pct 10",
     "",
-    "The API is reached through the current kubeconfig context (Kubernetes API service proxy to",
-    "service kube-cost-exporter/kube-cost-exporter:9003), or directly with --server URL / KCE_API_URL.",
+    "The API is reached through the current kubeconfig context (Kubernetes API service proxy to service",
+    "kube-cost/kube-cost-exporter-api:9003, as `kce install` renders it; -N, --service-name, --service-port,",
+    "--release-name or --opencost pick another), or directly with --api-url URL / KCE_API_URL. kubectl's",
+    "--server, --context, --cluster, --user, --token and --kubeconfig keep kubectl's meaning.",
   ].join("\n");
 }
 
@@ -64,7 +72,8 @@ export async function main(
   write: (s: string) => void = (s) => void process.stdout.write(s),
   writeError: (s: string) => void = (s) => void process.stderr.write(s),
 ): Promise<number> {
-  const [command, ...rest] = argv;
+  const [given, ...rest] = argv;
+  const command = given === undefined ? undefined : (ALIASES[given] ?? given);
   if (command === undefined || command === "--help" || command === "-h" || command === "help") {
     write(mainHelp() + "\n");
     return command === undefined ? 2 : 0;

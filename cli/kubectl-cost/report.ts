@@ -25,13 +25,30 @@ export interface CostRecord {
   cpuEfficiency: number;
   ramEfficiency: number;
   totalEfficiency: number;
+  /** How long the allocation ran in the window (OpenCost's `minutes`). */
+  minutes: number;
+  /** totalCost projected to a month of 43,200 minutes (30 days), as kubectl-cost projects it. */
+  monthlyRate: number;
 }
 
 export const RECORD_FIELDS: ReadonlyArray<keyof CostRecord> = [
   "name", "cluster", "namespace", "controllerKind", "controller", "pod", "node", "label", "podCount",
   "cpuCost", "ramCost", "gpuCost", "pvCost", "networkCost", "idleCost", "totalCost", "avgPodCost",
-  "cpuCoreHours", "ramByteHours", "cpuEfficiency", "ramEfficiency", "totalEfficiency",
+  "cpuCoreHours", "ramByteHours", "cpuEfficiency", "ramEfficiency", "totalEfficiency", "minutes", "monthlyRate",
 ];
+
+/** kubectl-cost's month: 43,200 minutes. */
+export const MONTH_MINUTES = 43_200;
+
+const MONEY: ReadonlyArray<keyof CostRecord> = ["cpuCost", "ramCost", "gpuCost", "pvCost", "networkCost", "idleCost", "totalCost", "avgPodCost"];
+
+/** The record with its money projected to a monthly rate by its own running minutes (kubectl-cost's default view). */
+export function monthly(r: CostRecord): CostRecord {
+  const f = r.minutes > 0 ? MONTH_MINUTES / r.minutes : 0;
+  const out = { ...r };
+  for (const k of MONEY) (out[k] as number) = (r[k] as number) * f;
+  return out;
+}
 
 export type ReportKind = "namespace" | "pod" | "deployment" | "statefulset" | "daemonset" | "controller" | "node" | "label" | "cluster";
 
@@ -39,8 +56,10 @@ export interface ReportSpec {
   aggregate: string;
   /** Extra filter terms (controller kind for deployment/statefulset/daemonset). */
   filter: string[];
-  /** Idle is asked for (and shown as a column) where it belongs to the rows: nodes and clusters. */
+  /** Idle is asked per row (splitIdle) and shown as a column where it belongs to the rows: nodes and clusters. */
   idleColumn: boolean;
+  /** Extra query parameters. */
+  params: Record<string, string>;
   /** Which record field a positional NAME filters on. */
   nameFilter: string;
   keys: Array<Column<CostRecord>>;
@@ -53,9 +72,9 @@ const KIND: Record<string, string> = { deployment: "Deployment", statefulset: "S
 export function reportSpec(kind: ReportKind, labelKey: string | undefined): ReportSpec {
   switch (kind) {
     case "namespace":
-      return { aggregate: "namespace", filter: [], idleColumn: false, nameFilter: "namespace", keys: [text("NAMESPACE", "namespace")] };
+      return { aggregate: "namespace", filter: [], idleColumn: false, params: {}, nameFilter: "namespace", keys: [text("NAMESPACE", "namespace")] };
     case "pod":
-      return { aggregate: "pod", filter: [], idleColumn: false, nameFilter: "pod", keys: [text("NAMESPACE", "namespace"), text("POD", "pod"), text("NODE", "node")] };
+      return { aggregate: "namespace,pod", filter: [], idleColumn: false, params: {}, nameFilter: "pod", keys: [text("NAMESPACE", "namespace"), text("POD", "pod"), text("NODE", "node")] };
     case "deployment":
     case "statefulset":
     case "daemonset":
@@ -63,17 +82,18 @@ export function reportSpec(kind: ReportKind, labelKey: string | undefined): Repo
         aggregate: "namespace,controller",
         filter: [`controllerKind:"${KIND[kind] ?? ""}"`],
         idleColumn: false,
+        params: {},
         nameFilter: "controllerName",
         keys: [text("NAMESPACE", "namespace"), text(kind.toUpperCase(), "controller")],
       };
     case "controller":
-      return { aggregate: "namespace,controller", filter: [], idleColumn: false, nameFilter: "controllerName", keys: [text("NAMESPACE", "namespace"), text("CONTROLLER", "controller")] };
+      return { aggregate: "namespace,controller", filter: [], idleColumn: false, params: {}, nameFilter: "controllerName", keys: [text("NAMESPACE", "namespace"), text("CONTROLLER", "controller")] };
     case "node":
-      return { aggregate: "node", filter: [], idleColumn: true, nameFilter: "node", keys: [text("NODE", "node")] };
+      return { aggregate: "node", filter: [], idleColumn: true, params: { splitIdle: "true", idleByNode: "true" }, nameFilter: "node", keys: [text("NODE", "node")] };
     case "cluster":
-      return { aggregate: "cluster", filter: [], idleColumn: true, nameFilter: "cluster", keys: [text("CLUSTER", "cluster")] };
+      return { aggregate: "cluster", filter: [], idleColumn: true, params: { splitIdle: "true" }, nameFilter: "cluster", keys: [text("CLUSTER", "cluster")] };
     case "label":
-      return { aggregate: `label:${labelKey ?? ""}`, filter: [], idleColumn: false, nameFilter: `label[${labelKey ?? ""}]`, keys: [text("LABEL", "label")] };
+      return { aggregate: `label:${labelKey ?? ""}`, filter: [], idleColumn: false, params: {}, nameFilter: `label[${labelKey ?? ""}]`, keys: [text("LABEL", "label")] };
   }
 }
 
@@ -82,13 +102,20 @@ const prop = (a: Allocation, key: string): string => {
   return typeof v === "string" ? v : "";
 };
 
-/** Turns the API's allocations into report records; `<x>/__idle__` allocations become the idle of row x. */
+/**
+ * Turns the API's allocations into report records: `<x>/__idle__` allocations (asked for by node and
+ * cluster reports) become the idle of row x; a plain `__idle__` is a row of its own, as kubectl-cost shows it.
+ */
 export function toRecords(kind: ReportKind, allocations: Allocation[]): CostRecord[] {
   const records = new Map<string, CostRecord>();
   const idle = new Map<string, number>();
   for (const a of allocations) {
-    if (a.name.endsWith("__idle__")) {
-      const owner = a.name === "__idle__" ? "" : a.name.slice(0, -"/__idle__".length);
+    if (a.name === IDLE_NAME) {
+      records.set(a.name, { ...emptyRecord(IDLE_NAME), cluster: IDLE_NAME, namespace: IDLE_NAME, controller: IDLE_NAME, pod: IDLE_NAME, node: IDLE_NAME, label: IDLE_NAME, cpuCost: a.cpuCost, ramCost: a.ramCost, gpuCost: a.gpuCost, totalCost: a.totalCost, minutes: a.minutes, monthlyRate: rate(a) });
+      continue;
+    }
+    if (a.name.endsWith(`/${IDLE_NAME}`)) {
+      const owner = a.name.slice(0, -`/${IDLE_NAME}`.length);
       idle.set(owner, (idle.get(owner) ?? 0) + a.totalCost);
       continue;
     }
@@ -118,22 +145,28 @@ export function toRecords(kind: ReportKind, allocations: Allocation[]): CostReco
       cpuEfficiency: a.cpuEfficiency,
       ramEfficiency: a.ramEfficiency,
       totalEfficiency: a.totalEfficiency,
+      minutes: a.minutes,
+      monthlyRate: rate(a),
     });
   }
   for (const [owner, cost] of idle) {
     const r = records.get(owner) ?? { ...emptyRecord(owner), node: kind === "node" ? owner : "", cluster: kind === "cluster" ? owner : "" };
     r.idleCost += cost;
+    r.monthlyRate = r.minutes > 0 ? ((r.totalCost + cost) * MONTH_MINUTES) / r.minutes : 0;
     r.totalCost += cost;
     records.set(owner, r);
   }
   return [...records.values()].sort((a, b) => b.totalCost - a.totalCost || a.name.localeCompare(b.name));
 }
 
+const IDLE_NAME = "__idle__";
+const rate = (a: Allocation): number => (a.minutes > 0 ? (a.totalCost * MONTH_MINUTES) / a.minutes : 0);
+
 export function emptyRecord(name: string): CostRecord {
   return {
     name, cluster: "", namespace: "", controllerKind: "", controller: "", pod: "", node: "", label: "", podCount: 0,
     cpuCost: 0, ramCost: 0, gpuCost: 0, pvCost: 0, networkCost: 0, idleCost: 0, totalCost: 0, avgPodCost: 0,
-    cpuCoreHours: 0, ramByteHours: 0, cpuEfficiency: 0, ramEfficiency: 0, totalEfficiency: 0,
+    cpuCoreHours: 0, ramByteHours: 0, cpuEfficiency: 0, ramEfficiency: 0, totalEfficiency: 0, minutes: 0, monthlyRate: 0,
   };
 }
 
@@ -149,6 +182,7 @@ export function totalRecord(records: CostRecord[]): CostRecord {
     t.networkCost += r.networkCost;
     t.idleCost += r.idleCost;
     t.totalCost += r.totalCost;
+    t.monthlyRate += r.monthlyRate;
     t.cpuCoreHours += r.cpuCoreHours;
     t.ramByteHours += r.ramByteHours;
   }

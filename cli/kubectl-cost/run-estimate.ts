@@ -13,7 +13,7 @@ import { endpointFor, endpointOptions, outputFormat, timeoutMs } from "./run-rep
 export const EXIT_OVER_BUDGET = 1;
 
 function connectionConfigured(args: ParsedArgs): boolean {
-  return ["server", "context", "kubeconfig"].some((o) => args.options.has(o)) || (process.env["KCE_API_URL"] ?? "") !== "";
+  return ["api-url", "server", "context", "kubeconfig"].some((o) => args.options.has(o)) || (process.env["KCE_API_URL"] ?? "") !== "";
 }
 
 interface Source {

@@ -129,7 +129,7 @@ describe("kce command line", () => {
     await new Promise<void>((r) => silent.listen(0, "127.0.0.1", () => r()));
     const port = (silent.address() as AddressInfo).port;
     const started = Date.now();
-    const hung = await plugin(["namespace", "--server", `http://127.0.0.1:${port}`, "--request-timeout", "1s"]);
+    const hung = await plugin(["namespace", "--api-url", `http://127.0.0.1:${port}`, "--request-timeout", "1s"]);
     expect(hung.code).toBe(1);
     expect(hung.stderr).toContain("no answer within 1 s (--request-timeout)");
     expect(Date.now() - started).toBeLessThan(10_000);

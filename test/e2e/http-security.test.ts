@@ -102,7 +102,7 @@ describe("securing /metrics and the query API", () => {
     writeFileSync(tokenFile, "api-secret\n");
     const config = validateConfig({});
     const api = await startApiServer(
-      { index: new RollupIndex(config.api), rates: new NodeRates(600_000), labelKeys: [], maxResponseRows: config.api.maxResponseRows, now: Date.now },
+      { index: new RollupIndex(config.api), rates: new NodeRates(600_000), labelKeys: [], maxResponseRows: config.api.maxResponseRows, currencyCode: "USD", now: Date.now },
       "127.0.0.1",
       0,
       () => true,
@@ -112,7 +112,7 @@ describe("securing /metrics and the query API", () => {
     const url = `http://127.0.0.1:${api.port}`;
     expect((await fetch(`${url}/allocation?window=1h`)).status).toBe(401);
     const plugin = fileURLToPath(new URL("../../bin/kubectl-cost", import.meta.url));
-    const run = (env: Record<string, string>) => promisify(execFile)(process.execPath, [plugin, "namespace", "--server", url, "--window", "1h", "-o", "json"], { env: { ...process.env, ...env } });
+    const run = (env: Record<string, string>) => promisify(execFile)(process.execPath, [plugin, "namespace", "--api-url", url, "--window", "1h", "-o", "json"], { env: { ...process.env, ...env } });
     const ok = await run({ KCE_API_TOKEN: "api-secret" });
     expect(ok.stdout).toContain("[");
     await expect(run({ KCE_API_TOKEN: "wrong" })).rejects.toMatchObject({ stderr: expect.stringMatching(/401/) });

@@ -278,7 +278,8 @@ describe("end to end: agents → pricer → rollup → savings → Prometheus si
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { parameter: string }).parameter).toBe("aggregate");
 
-    sim.addService("kube-cost-exporter", "kube-cost-exporter", 9003, apiUrl);
+    // Where `kce install` puts the API: service kube-cost/kube-cost-exporter-api:9003 (the plugin's default).
+    sim.addService("kube-cost", "kube-cost-exporter-api", 9003, apiUrl);
     const dir = tempDir("kce-kubectl-cost-");
     const kubeconfig = join(dir, "kubeconfig");
     writeFileSync(kubeconfig, `apiVersion: v1\nkind: Config\nclusters: [{name: sim, cluster: {server: "${sim.url}"}}]\nusers: [{name: u, user: {}}]\ncontexts: [{name: sim, context: {cluster: sim, user: u}}]\ncurrent-context: sim\n`);
@@ -295,16 +296,30 @@ describe("end to end: agents → pricer → rollup → savings → Prometheus si
     };
 
     const json = JSON.parse((await kubectl("cost", "namespace", "--window", "2h", "-o", "json")).stdout) as { items: Array<{ namespace: string; totalCost: number; podCount: number }> };
-    for (const item of json.items) expect(item.totalCost).toBe(byNamespace[item.namespace]?.totalCost);
-    expect(json.items.map((i) => i.namespace).sort()).toEqual(["alpha", "beta"]);
+    for (const item of json.items.filter((i) => i.namespace !== "__idle__")) expect(item.totalCost).toBe(byNamespace[item.namespace]?.totalCost);
+    // kubectl-cost shows the __idle__ row by default (--idle=false hides it).
+    expect(json.items.map((i) => i.namespace).sort()).toEqual(["__idle__", "alpha", "beta"]);
+    const noIdle = JSON.parse((await kubectl("cost", "ns", "--window", "2h", "--idle=false", "-o", "json")).stdout) as { items: Array<{ namespace: string }> };
+    expect(noIdle.items.map((i) => i.namespace).sort()).toEqual(["alpha", "beta"]);
 
-    const table = (await kubectl("cost", "namespace", "--window", "2h")).stdout.trim().split("\n");
+    const table = (await kubectl("cost", "namespace", "--window", "2h", "--historical", "--show-efficiency=false", "--idle=false")).stdout.trim().split("\n");
     expect(table[0]).toMatch(/^NAMESPACE\s+TOTAL COST\s+POD COUNT\s+AVG POD COST$/);
     const alphaRow = table.find((l) => l.startsWith("alpha"))?.split(/\s+/);
     const decimals = (alphaRow?.[1] ?? "").split(".")[1]?.length ?? 0;
     expect(alphaRow?.[1]).toBe(`$${(byNamespace["alpha"]?.totalCost ?? 0).toFixed(decimals)}`);
     expect(alphaRow?.[2]).toBe("3");
     expect(table.at(-1)).toMatch(/^TOTAL\s+\$/);
+    // kubectl-cost's default view: each row's monthly rate (cost × 43,200 min ÷ its minutes), cost efficiency, __idle__.
+    const rates = (await kubectl("cost", "ns", "--window", "2h")).stdout.trim().split("\n");
+    expect(rates[0]).toMatch(/^NAMESPACE\s+MONTHLY RATE\s+COST EFFICIENCY\s+POD COUNT\s+AVG POD COST$/);
+    // The span ends "now" for allocations still running, so minutes grow between two calls: compare within 5 %.
+    const alpha = byNamespace["alpha"];
+    const shown = Number((rates.find((l) => l.startsWith("alpha"))?.split(/\s+/)[1] ?? "").replace("$", ""));
+    const expectedRate = ((alpha?.totalCost ?? 0) * 43_200) / (alpha?.minutes ?? NaN);
+    expect(Math.abs(shown - expectedRate) / expectedRate).toBeLessThan(0.05);
+    const withRates = JSON.parse((await kubectl("cost", "ns", "--window", "2h", "-o", "json")).stdout) as { items: Array<{ totalCost: number; minutes: number; monthlyRate: number }> };
+    for (const item of withRates.items) expect(item.monthlyRate).toBeCloseTo((item.totalCost * 43_200) / item.minutes, 9);
+    expect(rates.some((l) => l.startsWith("__idle__"))).toBe(true);
 
     expect((await kubectl("cost", "deployment", "-n", "alpha")).stdout).toMatch(/^alpha\s+web\s/m);
     expect((await kubectl("cost", "pod", "-n", "beta", "-o", "csv")).stdout.split("\n")[0]).toMatch(/^name,cluster,namespace,/);
