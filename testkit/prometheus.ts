@@ -10,6 +10,8 @@ export interface PrometheusOptions {
   targets: string[];
   ruleFiles?: string[];
   intervalSeconds?: number;
+  /** Keep the exporter's own `instance` label, as the ServiceMonitor `kce install` renders does (honorLabels). */
+  honorLabels?: boolean;
 }
 
 export interface PromSample {
@@ -37,7 +39,7 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Prome
   const config = {
     global: { scrape_interval: interval, evaluation_interval: interval },
     rule_files: options.ruleFiles ?? [],
-    scrape_configs: [{ job_name: "kube-cost-exporter", static_configs: [{ targets: options.targets }] }],
+    scrape_configs: [{ job_name: "kube-cost-exporter", honor_labels: options.honorLabels ?? false, static_configs: [{ targets: options.targets }] }],
   };
   const configFile = join(dir, "prometheus.yml");
   writeFileSync(configFile, stringify(config));

@@ -1,5 +1,6 @@
 import { isVolumeInventory, type CostRollup, type PricedSnapshotView, type SavingsReport } from "../../model/events.ts";
 import { HOURS_PER_MONTH } from "../../pricing/defaults.ts";
+import { VERSION } from "../../model/version.ts";
 import { costFamilies, type CostFamilies } from "./families.ts";
 import { sampleLine } from "./text-format.ts";
 
@@ -55,7 +56,11 @@ export class CostView {
     this.families.namespaceResourceDaily,
     this.families.workloadCpuEfficiency,
     this.families.workloadMemoryEfficiency,
+    this.families.buildInfo,
+    this.families.namespaceLabels,
   ]);
+  /** Namespaces with pods, per node group (kube_namespace_labels is their union per cluster). */
+  private readonly namespacesOf = new Map<string, Set<string>>();
   private readonly options: CostViewOptions;
   private readonly nodes = new Map<string, NodeEntry>();
   /** Clusters whose volume inventory has arrived. */
@@ -88,6 +93,7 @@ export class CostView {
       return;
     }
     this.setVolumes(group, this.inventoryClusters.has(cluster) ? { ...p, volumes: [] } : p);
+    this.setAllocations(group, p);
 
     const pods = [...p.pods].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
     f.podHourly.setGroup(
@@ -116,6 +122,60 @@ export class CostView {
 
   }
 
+  /** OpenCost's per-pod allocation series and the node's capacity series. */
+  private setAllocations(group: string, p: PricedSnapshotView): void {
+    const f = this.families;
+    const cluster = p.cluster;
+    const n = p.nodeCost;
+    const cpu: string[] = [];
+    const ram: string[] = [];
+    const gpu: string[] = [];
+    const pvc: string[] = [];
+    const byClaim = new Map(p.volumes.map((v) => [`${v.claimNamespace}/${v.claimName}`, v]));
+    for (const pod of p.pods) {
+      const hours = pod.runningSeconds / 3600;
+      if (hours <= 0) continue;
+      const labels = [["cluster", cluster], ["namespace", pod.namespace], ["pod", pod.name], ["node", p.node], ["instance", p.node]] as const;
+      cpu.push(sampleLine(f.containerCpu.name, labels, pod.cpuCoreHours / hours));
+      ram.push(sampleLine(f.containerMemory.name, labels, pod.ramByteHours / hours));
+      // Every pod, 0 without GPUs (as OpenCost): dashboards add the GPU term to CPU and RAM, and an empty term empties the sum.
+      gpu.push(sampleLine(f.containerGpu.name, labels, pod.gpuHours / hours));
+      for (const claim of pod.claims ?? []) {
+        const v = byClaim.get(`${pod.namespace}/${claim}`);
+        if (v !== undefined) pvc.push(sampleLine(f.podPvc.name, [["cluster", cluster], ["namespace", pod.namespace], ["pod", pod.name], ["persistentvolumeclaim", claim], ["persistentvolume", v.pvName]], v.capacityBytes));
+      }
+    }
+    f.containerCpu.setGroup(group, cpu.join(""));
+    f.containerMemory.setGroup(group, ram.join(""));
+    f.containerGpu.setGroup(group, gpu.join(""));
+    f.podPvc.setGroup(group, pvc.join(""));
+    const node = [["cluster", cluster], ["node", p.node], ["instance", p.node]] as const;
+    f.nodeCapacity.setGroup(
+      group,
+      sampleLine(f.nodeCapacity.name, [...node, ["resource", "cpu"], ["unit", "core"]], n.cpuCores) +
+        sampleLine(f.nodeCapacity.name, [...node, ["resource", "memory"], ["unit", "byte"]], n.memoryBytes) +
+        (n.gpus > 0 ? sampleLine(f.nodeCapacity.name, [...node, ["resource", "nvidia_com_gpu"], ["unit", "integer"]], n.gpus) : ""),
+    );
+    this.setClusterInfo(cluster, group, new Set(p.pods.map((x) => x.namespace)));
+  }
+
+  /** opencost_build_info once per cluster; kube_namespace_labels re-rendered when a cluster's namespaces change. */
+  private setClusterInfo(cluster: string, group: string, namespaces: Set<string>): void {
+    const f = this.families;
+    f.buildInfo.setGroup(cluster, sampleLine(f.buildInfo.name, [["cluster", cluster], ["version", VERSION]], 1));
+    const before = this.namespacesOf.get(group);
+    if (before !== undefined && before.size === namespaces.size && [...namespaces].every((ns) => before.has(ns))) return;
+    this.namespacesOf.set(group, namespaces);
+    this.renderNamespaces(cluster);
+  }
+
+  private renderNamespaces(cluster: string): void {
+    const all = new Set<string>();
+    for (const [group, namespaces] of this.namespacesOf) if (group.startsWith(`${cluster}\u0000`)) for (const ns of namespaces) all.add(ns);
+    const f = this.families.namespaceLabels;
+    f.setGroup(cluster, [...all].sort().map((ns) => sampleLine(f.name, [["cluster", cluster], ["namespace", ns]], 1)).join(""));
+  }
+
   /** PV series of a node snapshot or inventory. */
   private setVolumes(group: string, p: PricedSnapshotView): void {
     const f = this.families;
@@ -129,6 +189,14 @@ export class CostView {
       group,
       volumes
         .map((v) => sampleLine(f.pvHourly.name, [["cluster", cluster], ["persistentvolume", v.pvName], ["volumename", v.pvName], ["provider_id", v.volumeId === "" ? v.pvName : v.volumeId]], v.gibMonthlyRate / HOURS_PER_MONTH))
+        .join(""),
+    );
+    f.pvCapacity.setGroup(group, volumes.map((v) => sampleLine(f.pvCapacity.name, [["cluster", cluster], ["persistentvolume", v.pvName]], v.capacityBytes)).join(""));
+    f.pvcInfo.setGroup(
+      group,
+      volumes
+        .filter((v) => v.claimName !== "")
+        .map((v) => sampleLine(f.pvcInfo.name, [["cluster", cluster], ["namespace", v.claimNamespace], ["persistentvolumeclaim", v.claimName], ["storageclass", v.storageClass], ["volumename", v.pvName]], 1))
         .join(""),
     );
   }
@@ -263,6 +331,9 @@ export class CostView {
       for (const family of Object.values(this.families)) {
         if (!this.clusterFamilies.has(family)) family.deleteGroup(group);
       }
+      const cluster = group.slice(0, group.indexOf("\u0000"));
+      if (this.namespacesOf.delete(group)) this.renderNamespaces(cluster);
+      if (![...this.nodes.keys()].some((g) => g.startsWith(`${cluster}\u0000`))) this.families.buildInfo.deleteGroup(cluster);
     }
     for (const cluster of this.hours.keys()) this.renderNamespaceDaily(cluster, nowMs);
     for (const [id, at] of this.savingsSeen) if (nowMs - at > 2 * HOUR_MS) this.savingsSeen.delete(id);

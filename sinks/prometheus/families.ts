@@ -40,6 +40,17 @@ export function costFamilies() {
     nodeGpu: new Family("node_gpu_hourly_cost", "OpenCost-compatible: hourly cost of one GPU of a node in USD.", "gauge"),
     nodeIsSpot: new Family("kubecost_node_is_spot", "OpenCost-compatible: 1 when the node is a spot/preemptible instance.", "gauge"),
     pvHourly: new Family("pv_hourly_cost", "OpenCost-compatible: hourly cost of one GiB of a persistent volume in USD.", "gauge"),
+    // OpenCost's allocation and cluster-state families (pkg/costmodel/metrics.go), so its dashboards work.
+    // We measure pods, not containers: the series are per pod (no container label).
+    buildInfo: new Family("opencost_build_info", "OpenCost-compatible: 1, labelled with the exporter's version (what OpenCost dashboards list clusters and jobs by).", "gauge"),
+    containerCpu: new Family("container_cpu_allocation", "OpenCost-compatible: CPU cores allocated to a pod over its last window, max(request, usage).", "gauge"),
+    containerMemory: new Family("container_memory_allocation_bytes", "OpenCost-compatible: memory bytes allocated to a pod over its last window, max(request, usage).", "gauge"),
+    containerGpu: new Family("container_gpu_allocation", "OpenCost-compatible: GPUs allocated to a pod over its last window.", "gauge"),
+    podPvc: new Family("pod_pvc_allocation", "OpenCost-compatible: bytes of a persistent volume claim a pod mounts.", "gauge"),
+    nodeCapacity: new Family("kube_node_status_capacity", "OpenCost-compatible (kube-state-metrics' name): a node's capacity by resource.", "gauge"),
+    namespaceLabels: new Family("kube_namespace_labels", "OpenCost-compatible (kube-state-metrics' name): 1 per namespace with running pods.", "gauge"),
+    pvCapacity: new Family("kube_persistentvolume_capacity_bytes", "OpenCost-compatible (kube-state-metrics' name): a persistent volume's capacity in bytes.", "gauge"),
+    pvcInfo: new Family("kube_persistentvolumeclaim_info", "OpenCost-compatible (kube-state-metrics' name): 1 per persistent volume claim, with its volume and storage class.", "gauge"),
   };
 }
 
