@@ -1,5 +1,6 @@
 import { cpus, totalmem } from "node:os";
 import { benchAccuracy } from "./accuracy.ts";
+import { benchAgent } from "./agent.ts";
 import { benchFederation } from "./federation.ts";
 import { benchMetricsRender } from "./metrics-render.ts";
 import { benchPipeline } from "./pipeline.ts";
@@ -21,6 +22,7 @@ const BENCHES: Array<[name: string, group: string, run: () => Promise<string[]>]
   ["reconcile", "reconcile", benchReconcile],
   ["pricing", "pricing", benchPricing],
   ["accuracy", "accuracy", benchAccuracy],
+  ["agent", "agent", async () => [...(await benchAgent()), ...(await benchAgent(110, 60, 5, []))]],
 ];
 if (only !== undefined && !BENCHES.some(([name, group]) => only === name || only === group)) {
   console.error(`unknown benchmark "${only}"; choose ${[...new Set(BENCHES.flatMap(([name, group]) => [group, name]))].join(", ")}`);

@@ -1,46 +1,42 @@
-import { ConfigError, ConfigFileError } from "../config/errors.ts";
-import { FederationSpecError } from "../federation/files.ts";
-import { BillCurrencyError, BillFormatError, BillOverlapError, MixedCurrencyError } from "../reconcile/ingest.ts";
 import { VERSION } from "../model/version.ts";
 import { formatOptions, parseArgs, UsageError } from "./args.ts";
 import type { Command } from "./command.ts";
-import { configCommand } from "./commands/config.ts";
-import { demoCommand } from "./commands/demo.ts";
-import { federationCommand } from "./commands/federation.ts";
-import { reconcileCommand } from "./commands/reconcile.ts";
-import { pricesCommand } from "./commands/prices.ts";
-import { installCommand, ValuesError } from "./commands/install.ts";
-import { simCommand } from "./commands/sim.ts";
-import { agentCommand, allCommand, apiCommand, pricerCommand, sinkClickHouseCommand, sinkWebhookCommand, rollupCommand, savingsCommand, sinkPrometheusCommand } from "./commands/stages.ts";
 
-const COMMANDS: Command[] = [
-  demoCommand,
-  agentCommand,
-  pricerCommand,
-  rollupCommand,
-  savingsCommand,
-  sinkPrometheusCommand,
-  sinkClickHouseCommand,
-  sinkWebhookCommand,
-  apiCommand,
-  allCommand,
-  simCommand,
-  federationCommand,
-  reconcileCommand,
-  pricesCommand,
-  installCommand,
-  configCommand,
+/**
+ * The commands, each loaded only when it runs (or for `kce --help`): a process imports the code of its
+ * own command, not the whole tool (an agent does not load the ClickHouse client or the cloud SDKs).
+ */
+const COMMANDS: Array<[name: string, load: () => Promise<Command>]> = [
+  ["demo", async () => (await import("./commands/demo.ts")).demoCommand],
+  ["agent", async () => (await import("./commands/stages.ts")).agentCommand],
+  ["pricer", async () => (await import("./commands/stages.ts")).pricerCommand],
+  ["rollup", async () => (await import("./commands/stages.ts")).rollupCommand],
+  ["savings", async () => (await import("./commands/stages.ts")).savingsCommand],
+  ["sink-prometheus", async () => (await import("./commands/stages.ts")).sinkPrometheusCommand],
+  ["sink-clickhouse", async () => (await import("./commands/stages.ts")).sinkClickHouseCommand],
+  ["sink-webhook", async () => (await import("./commands/stages.ts")).sinkWebhookCommand],
+  ["api", async () => (await import("./commands/stages.ts")).apiCommand],
+  ["all", async () => (await import("./commands/stages.ts")).allCommand],
+  ["sim", async () => (await import("./commands/sim.ts")).simCommand],
+  ["federation", async () => (await import("./commands/federation.ts")).federationCommand],
+  ["reconcile", async () => (await import("./commands/reconcile.ts")).reconcileCommand],
+  ["prices", async () => (await import("./commands/prices.ts")).pricesCommand],
+  ["install", async () => (await import("./commands/install.ts")).installCommand],
+  ["config", async () => (await import("./commands/config.ts")).configCommand],
 ];
 
-function mainHelp(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+/** Errors that mean bad input (exit 2), by class name: checked without loading the modules that define them. */
+const INPUT_ERRORS = new Set(["ConfigError", "ConfigFileError", "FederationSpecError", "BillFormatError", "MixedCurrencyError", "BillCurrencyError", "BillOverlapError", "ValuesError"]);
+
+function mainHelp(commands: Command[]): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
   return [
     `kce ${VERSION} — real-time Kubernetes cost monitoring on NATS JetStream`,
     "",
     "usage: kce <command> [options]      kce <command> --help",
     "",
     "commands:",
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     "",
     "Configuration: --config FILE (YAML), then KCE_* environment variables (e.g. KCE_NATS__SERVERS,",
     "KCE_AGENT__INTERVAL_SECONDS), then command-line options. `kce config defaults` prints every key.",
@@ -55,16 +51,17 @@ function commandHelp(c: Command): string {
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === "help" || name === "--help" || name === "-h") {
-    process.stdout.write(mainHelp() + "\n");
+    process.stdout.write(mainHelp(await Promise.all(COMMANDS.map(([, load]) => load()))) + "\n");
     return name === undefined ? 2 : 0;
   }
   if (name === "--version" || name === "version") {
     process.stdout.write(`${VERSION}\n`);
     return 0;
   }
-  const command = COMMANDS.find((c) => c.name === name);
+  const entry = COMMANDS.find(([n]) => n === name);
+  const command = entry === undefined ? undefined : await entry[1]();
   try {
-    if (command === undefined) throw new UsageError(`unknown command "${name}"; commands: ${COMMANDS.map((c) => c.name).join(", ")}`);
+    if (command === undefined) throw new UsageError(`unknown command "${name}"; commands: ${COMMANDS.map(([n]) => n).join(", ")}`);
     const args = parseArgs(rest, command.options);
     if (args.options.has("help")) {
       process.stdout.write(commandHelp(command) + "\n");
@@ -77,7 +74,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${prefix}${error.message}\nRun 'kce ${command?.name ?? ""} --help' for usage.\n`);
       return 2;
     }
-    if (error instanceof ConfigError || error instanceof ConfigFileError || error instanceof FederationSpecError || error instanceof BillFormatError || error instanceof MixedCurrencyError || error instanceof BillCurrencyError || error instanceof BillOverlapError || error instanceof ValuesError) {
+    if (error instanceof Error && INPUT_ERRORS.has(error.name)) {
       process.stderr.write(`${prefix}${error.message}\n`);
       return 2;
     }

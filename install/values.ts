@@ -38,7 +38,7 @@ export const valuesSchema = z.strictObject({
     .prefault({}),
   agent: z
     .strictObject({
-      resources: resources.default({ requests: { cpu: "20m", memory: "64Mi" }, limits: { cpu: "200m", memory: "256Mi" } }),
+      resources: resources.default({ requests: { cpu: "20m", memory: "128Mi" }, limits: { cpu: "200m", memory: "256Mi" } }),
     })
     .prefault({}),
   metricsPort: z.number().int().min(1).max(65535).default(9090),

@@ -13,8 +13,8 @@ export interface KceProcess {
 }
 
 /** Runs `kce <args>` as a child process with this Node; output is kept for diagnostics. */
-export function spawnKce(args: string[], env: Record<string, string> = {}): KceProcess {
-  const child: ChildProcess = spawn(process.execPath, [MAIN, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+export function spawnKce(args: string[], env: Record<string, string> = {}, nodeArgs: string[] = []): KceProcess {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, MAIN, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout?.on("data", (c: Buffer) => (output += c.toString()));
   child.stderr?.on("data", (c: Buffer) => (output += c.toString()));

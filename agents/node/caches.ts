@@ -1,14 +1,14 @@
-import type { KubernetesObject, V1PersistentVolume, V1Pod } from "@kubernetes/client-node";
+import type { V1PersistentVolume, V1Pod } from "@kubernetes/client-node";
 import type { Logger } from "../../telemetry/log.ts";
 import { backoffMs } from "../../bus/backoff.ts";
-import type { Informer } from "./kube.ts";
+import type { Informer, KubeObject } from "./informer.ts";
 import { podMetaOf, type PodMeta } from "./pod-meta.ts";
 import { parseQuantity } from "../../model/quantity.ts";
 import type { ClaimedVolume } from "./snapshots.ts";
 import type { VolumeUsage } from "../../model/events.ts";
 
 /** Keeps an informer running: it stops on errors, so restart it with backoff. */
-function keepRunning<T extends KubernetesObject>(informer: Informer<T>, what: string, log: Logger, stopped: () => boolean): void {
+function keepRunning<T extends KubeObject>(informer: Informer<T>, what: string, log: Logger, stopped: () => boolean): void {
   let failures = 0;
   informer.on("connect", () => {
     failures = 0;

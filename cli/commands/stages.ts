@@ -1,18 +1,22 @@
 import { ConfigError } from "../../config/errors.ts";
-import { createPricer } from "../../processors/pricer/stage.ts";
-import { createRollup } from "../../processors/rollup/stage.ts";
-import { createSavings } from "../../processors/savings/stage.ts";
-import { createPrometheusSink } from "../../sinks/prometheus/stage.ts";
-import { createApi } from "../../api/stage.ts";
-import { createClickHouseSink } from "../../sinks/clickhouse/stage.ts";
-import { createWebhookSink } from "../../sinks/webhook/stage.ts";
-import { createReconcileStage } from "../../reconcile/stage.ts";
 import type { Runtime } from "../../bus/runtime.ts";
 import type { Stage } from "../../bus/stage-types.ts";
 import type { Config } from "../../config/schema.ts";
 import { numberOption, stringOption, type OptionSpec, type ParsedArgs } from "../args.ts";
 import { COMMON_OPTIONS, type Command } from "../command.ts";
 import { configFor, runStageProcess } from "../lifecycle.ts";
+
+// Each stage's code is loaded only by the process that runs it: an agent or a pricer does not pay for
+// the ClickHouse client, the API or the reconciler (issue 16: memory per process).
+type StageFactory = (rt: Runtime) => Promise<Stage>;
+const createPricer: StageFactory = async (rt) => (await import("../../processors/pricer/stage.ts")).createPricer(rt);
+const createRollup: StageFactory = async (rt) => (await import("../../processors/rollup/stage.ts")).createRollup(rt);
+const createSavings: StageFactory = async (rt) => (await import("../../processors/savings/stage.ts")).createSavings(rt);
+const createPrometheusSink: StageFactory = async (rt) => (await import("../../sinks/prometheus/stage.ts")).createPrometheusSink(rt);
+const createApi: StageFactory = async (rt) => (await import("../../api/stage.ts")).createApi(rt);
+const createClickHouseSink: StageFactory = async (rt) => (await import("../../sinks/clickhouse/stage.ts")).createClickHouseSink(rt);
+const createWebhookSink: StageFactory = async (rt) => (await import("../../sinks/webhook/stage.ts")).createWebhookSink(rt);
+const createReconcileStage: StageFactory = async (rt) => (await import("../../reconcile/stage.ts")).createReconcileStage(rt);
 
 const METRICS_PORT: OptionSpec = { name: "metrics-port", value: "PORT", description: "serve self-metrics on this port (telemetry.port; 0 = off)" };
 
@@ -161,8 +165,8 @@ export const agentCommand: Command = {
         async (rt) => {
           // @kubernetes/client-node takes most of a second to load: only the agent pays for it.
           const { NodeAgent } = await import("../../agents/node/agent.ts");
-          const { KubeSource, kubeConfigFrom } = await import("../../agents/node/kube.ts");
-          return new NodeAgent(rt, new KubeSource(kubeConfigFrom(config.agent.kubernetes)), { nodeName });
+          const { KubeSource, kubeAccessFrom } = await import("../../agents/node/kube.ts");
+          return new NodeAgent(rt, new KubeSource(kubeAccessFrom(config.agent.kubernetes)), { nodeName });
         },
       ],
     });

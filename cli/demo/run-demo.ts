@@ -4,7 +4,7 @@ import { dirname, join } from "node:path";
 import { DeliverPolicy, type JsMsg } from "@nats-io/jetstream";
 import { stringify } from "yaml";
 import { NodeAgent } from "../../agents/node/agent.ts";
-import { KubeSource, kubeConfigFrom } from "../../agents/node/kube.ts";
+import { KubeSource, kubeAccessFrom } from "../../agents/node/kube.ts";
 import { follow } from "../../bus/follow.ts";
 import { openRuntime, type Runtime } from "../../bus/runtime.ts";
 import type { Stage } from "../../bus/stage-types.ts";
@@ -107,8 +107,8 @@ export async function startDemo(config: Config, scenario: Scenario, log: Logger,
       cleanups.push(() => sim.close());
       sims.push(sim);
       const agents = await connect(`agents-${cluster.name}`, cluster.config);
-      const kubeConfig = kubeConfigFrom({ server: sim.url });
-      for (const node of scenario.nodes) stages.push(new NodeAgent(agents, new KubeSource(kubeConfig), { nodeName: node.name }));
+      const kube = kubeAccessFrom({ server: sim.url });
+      for (const node of scenario.nodes) stages.push(new NodeAgent(agents, new KubeSource(kube), { nodeName: node.name }));
     }
     for (const stage of stages) {
       await stage.start();

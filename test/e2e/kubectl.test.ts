@@ -4,12 +4,20 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { CoreV1Api, KubeConfig, Watch } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { kubeConfigFrom } from "../../agents/node/kube.ts";
+import { Informer } from "../../agents/node/informer.ts";
+import { kubeAccessFrom } from "../../agents/node/kube.ts";
 import { builtinScenario, loadScenario } from "../../sim/scenario.ts";
 import { startSim, type SimServer } from "../../sim/server.ts";
 import { waitFor } from "../../testkit/index.ts";
 
 const run = promisify(execFile);
+
+/** The simulator as @kubernetes/client-node sees it (plain http: "skip" TLS verification). */
+function kubeConfigFor(server: string): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromOptions({ clusters: [{ name: "sim", server, skipTLSVerify: true }], users: [{ name: "u" }], contexts: [{ name: "sim", cluster: "sim", user: "u" }], currentContext: "sim" });
+  return kc;
+}
 let sim: SimServer;
 const cacheDir = tempDir("kce-kubectl-");
 
@@ -62,7 +70,7 @@ describe("the Kubernetes API simulator speaks the real protocol", () => {
   });
 
   it("serves list + watch with resource versions to @kubernetes/client-node, and 410 Gone for expired versions", async () => {
-    const kc: KubeConfig = kubeConfigFrom({ server: sim.url });
+    const kc = kubeConfigFor(sim.url);
     const list = await kc.makeApiClient(CoreV1Api).listPodForAllNamespaces({ fieldSelector: "spec.nodeName=ip-10-0-1-10.ec2.internal" });
     const rv = list.metadata?.resourceVersion ?? "";
     expect(Number(rv)).toBeGreaterThan(0);
@@ -82,5 +90,33 @@ describe("the Kubernetes API simulator speaks the real protocol", () => {
     await waitFor("410 Gone", () => gone.length > 0);
     expect(gone[0]).toEqual({ type: "ERROR", code: 410 });
     c2.abort();
+  });
+
+  it("the agent's own list+watch (no client-node) follows churn and relists after a 410 Gone", async () => {
+    const informer = new Informer<{ metadata?: { name?: string; uid?: string }; spec?: { nodeName?: string } }>(kubeAccessFrom({ server: sim.url }), "/api/v1/pods", { fieldSelector: "spec.nodeName=ip-10-0-1-10.ec2.internal" });
+    const names = new Set<string>();
+    const log: string[] = [];
+    let connects = 0;
+    informer.on("add", (p) => (names.add(p.metadata?.name ?? ""), log.push(`add:${p.spec?.nodeName ?? ""}`)));
+    informer.on("update", (p) => log.push(`update:${p.spec?.nodeName ?? ""}`));
+    informer.on("delete", (p) => (names.delete(p.metadata?.name ?? ""), log.push(`delete:${p.spec?.nodeName ?? ""}`)));
+    informer.on("connect", () => (connects += 1));
+    await informer.start();
+    expect(connects).toBe(1);
+    const listed = names.size;
+    expect(listed).toBeGreaterThan(3);
+    const t = Date.now() + 400_000_000; // after the world time the test above left
+    sim.world.tick(t + 400_000);
+    await waitFor("the informer to see churn", () => log.some((e) => e.startsWith("delete")) && log.filter((e) => e.startsWith("add")).length > listed);
+    expect(log.every((e) => e.endsWith(":ip-10-0-1-10.ec2.internal"))).toBe(true);
+    // Push the informer's version out of the server's history while it is not watching: the next watch gets 410 and relists.
+    await informer.stop();
+    for (let i = 1; i <= 1200; i++) sim.world.tick(t + 400_000 + i * 300_000);
+    const before = connects;
+    await informer.start();
+    await waitFor("a relist", () => connects > before);
+    const pods = (await (await fetch(`${sim.url}/api/v1/pods?fieldSelector=spec.nodeName%3Dip-10-0-1-10.ec2.internal`)).json()) as { items: Array<{ metadata: { name: string } }> };
+    expect([...names].sort()).toEqual(pods.items.map((p) => p.metadata.name).sort());
+    await informer.stop();
   });
 });

@@ -6,7 +6,7 @@ import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NodeAgent } from "../../agents/node/agent.ts";
-import { KubeSource, kubeConfigFrom } from "../../agents/node/kube.ts";
+import { KubeSource, kubeAccessFrom } from "../../agents/node/kube.ts";
 import { DLQ_HEADERS } from "../../bus/dlq.ts";
 import type { Runtime } from "../../bus/runtime.ts";
 import { snapshotId, subjects } from "../../bus/subjects.ts";
@@ -73,7 +73,7 @@ const agents = new Map<string, NodeAgent>();
 const stages: Array<{ stop(): Promise<void> }> = [];
 
 function startAgent(node: string): Promise<void> {
-  const agent = new NodeAgent(rt, new KubeSource(kubeConfigFrom({ server: sim.url })), { nodeName: node });
+  const agent = new NodeAgent(rt, new KubeSource(kubeAccessFrom({ server: sim.url })), { nodeName: node });
   agents.set(node, agent);
   return agent.start();
 }

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NodeAgent } from "../../agents/node/agent.ts";
-import { KubeSource, kubeConfigFrom } from "../../agents/node/kube.ts";
+import { KubeSource, kubeAccessFrom } from "../../agents/node/kube.ts";
 import { scrubName } from "../../agents/node/scrub.ts";
 import type { Runtime } from "../../bus/runtime.ts";
 import { validateConfig } from "../../config/load.ts";
@@ -27,7 +27,7 @@ beforeAll(async () => {
   const keyFile = join(tempDir("kce-scrub-"), "key");
   writeFileSync(keyFile, KEY);
   rt = await openTestRuntime(validateConfig(testRawConfig(nats.url, { cluster: "e2e", agent: { intervalSeconds: 1, samplesPerInterval: 1, scrub: { keyFile, namespaces: true } } })));
-  agent = new NodeAgent(rt, new KubeSource(kubeConfigFrom({ server: sim.url })), { nodeName: "node-a.ec2.internal" });
+  agent = new NodeAgent(rt, new KubeSource(kubeAccessFrom({ server: sim.url })), { nodeName: "node-a.ec2.internal" });
   await agent.start();
 }, 30_000);
 

@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import { Kvm } from "@nats-io/kv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NodeAgent } from "../../agents/node/agent.ts";
-import { KubeSource, kubeConfigFrom } from "../../agents/node/kube.ts";
+import { KubeSource, kubeAccessFrom } from "../../agents/node/kube.ts";
 import type { Runtime } from "../../bus/runtime.ts";
 import { snapshotId } from "../../bus/subjects.ts";
 import { validateConfig } from "../../config/load.ts";
@@ -39,7 +39,7 @@ beforeAll(async () => {
   await pricer.start();
   stages.push(pricer);
   for (const node of NODES) {
-    const agent = new NodeAgent(rt, new KubeSource(kubeConfigFrom({ server: sim.url })), { nodeName: node });
+    const agent = new NodeAgent(rt, new KubeSource(kubeAccessFrom({ server: sim.url })), { nodeName: node });
     agents.set(node, agent);
     await agent.start();
   }
