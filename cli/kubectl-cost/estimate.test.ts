@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { main } from "./main.ts";
@@ -91,6 +94,21 @@ describe("kubectl cost estimate (offline)", () => {
     const table = await run("estimate", "-f", fixture("storage-gpu.yaml"), "--instance-type", "g4dn.xlarge");
     expect(table.out).toMatch(/STORAGE \$\/MONTH/);
     expect(table.out).toMatch(/storage fast \$0\.0800\/GiB-month/);
+  });
+
+  it("prices an Azure managed disk at its size tier (100 GiB Premium SSD → P10, 128 GiB)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kce-azure-"));
+    const file = join(dir, "db.yaml");
+    writeFileSync(file, [
+      "apiVersion: apps/v1", "kind: StatefulSet", "metadata: {name: db}", "spec:", "  replicas: 1",
+      "  template: {spec: {containers: [{name: db, resources: {requests: {cpu: 500m, memory: 1Gi}}}]}}",
+      "  volumeClaimTemplates:", "    - metadata: {name: data}", "      spec: {storageClassName: managed-csi-premium, resources: {requests: {storage: 100Gi}}}", "",
+    ].join("\n"));
+    const { code, out } = await run("estimate", "-f", file, "--provider", "azure", "--instance-type", "Standard_D4s_v5", "-o", "json");
+    expect(code).toBe(0);
+    const doc = JSON.parse(out) as { workloads: Array<{ storageGiB: number; storageMonthlyCost: number }> };
+    expect(doc.workloads[0]?.storageGiB).toBe(100);
+    expect(doc.workloads[0]?.storageMonthlyCost).toBeCloseTo(128 * 0.154, 9);
   });
 
   it("prices any type and region of the offline book, and warns about GPUs a type does not have", async () => {

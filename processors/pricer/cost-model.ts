@@ -1,5 +1,7 @@
 import type { Config } from "../../config/schema.ts";
 import { claimShares } from "../../model/volume-shares.ts";
+import { azureBilledGiB } from "../../pricing/azure/disk-tiers.ts";
+import { volumeTypeOf } from "../../pricing/storage-classes.ts";
 import { isVolumeInventory, podIdentity, type CapacityType, type NodeCost, type PodCost, type PodUsage, type PricedSnapshot, type UsageSnapshot, type VolumeCost } from "../../model/events.ts";
 import { nodePriceInPipelineCurrency, toPipelineCurrency } from "../../pricing/currency.ts";
 import { defaultsFor, GIB, HOURS_PER_MONTH } from "../../pricing/defaults.ts";
@@ -94,14 +96,22 @@ export function nodeRates(price: NodePrice, shape: NodeShapeForSplit, capacityTy
   });
 }
 
-/** Each volume's list cost for the window: capacity in GiB × the class's GiB-month rate × hours / 730. */
+/**
+ * Each volume's list cost for the window: billed GiB × the class's GiB-month rate × hours / 730. Billed
+ * GiB is the capacity, or for Azure managed disks the size tier it falls in (a custom sheet's rate is
+ * per GiB as written). The published `gibMonthlyRate` is the effective one: capacity × rate = cost.
+ */
 function priceVolumes(usage: UsageSnapshot, book: PriceBook, pricing: Config["pricing"]): VolumeCost[] {
   const info = usage.nodeInfo;
   const hours = usage.windowSeconds / SECONDS_PER_HOUR;
   return usage.volumes.map((v) => {
     const storage = book.storagePrice({ provider: info.provider, region: info.region, storageClass: v.storageClass, pvName: v.pvName });
-    const gibMonthlyRate = toPipelineCurrency(pricing, storage.gibMonthlyRate, storage.currency, `storage class ${v.storageClass} (${info.provider} ${info.region})`);
-    const monthlyCost = (v.capacityBytes / GIB) * gibMonthlyRate;
+    const listRate = toPipelineCurrency(pricing, storage.gibMonthlyRate, storage.currency, `storage class ${v.storageClass} (${info.provider} ${info.region})`);
+    const gib = v.capacityBytes / GIB;
+    const volumeType = info.provider === "azure" && storage.source !== "custom" ? volumeTypeOf("azure", v.storageClass, pricing.storageClasses) : undefined;
+    const billedGiB = volumeType === undefined ? gib : azureBilledGiB(volumeType, gib);
+    const monthlyCost = billedGiB * listRate;
+    const gibMonthlyRate = gib > 0 ? monthlyCost / gib : listRate;
     return {
       pvName: v.pvName,
       volumeId: v.volumeId,

@@ -42,7 +42,7 @@ export function priceWorkload(w: Workload, rates: EstimateRates): WorkloadCost {
   const cpu = w.cpuCores * w.replicas;
   const memoryGiB = bytesToGiB(w.memoryBytes) * w.replicas;
   const gpus = w.gpus * w.replicas;
-  const storageMonthly = w.volumes.reduce((s, v) => s + bytesToGiB(v.bytes) * rates.storageGiBMonth(v.storageClass), 0) * w.replicas;
+  const storageMonthly = w.volumes.reduce((s, v) => s + rates.billedGiB(v.storageClass, bytesToGiB(v.bytes)) * rates.storageGiBMonth(v.storageClass), 0) * w.replicas;
   const hourly = cpu * rates.cpuCoreHour + memoryGiB * rates.ramGiBHour + gpus * rates.gpuHour + storageMonthly / HOURS_PER_MONTH;
   return {
     kind: w.kind,

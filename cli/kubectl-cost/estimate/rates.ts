@@ -1,3 +1,5 @@
+import { azureBilledGiB } from "../../../pricing/azure/disk-tiers.ts";
+import { volumeTypeOf } from "../../../pricing/storage-classes.ts";
 import type { AverageRates } from "../../../api/rates.ts";
 import { validateConfig } from "../../../config/load.ts";
 import type { Config } from "../../../config/schema.ts";
@@ -15,6 +17,8 @@ export interface EstimateRates {
   ramGiBHour: number;
   gpuHour: number;
   storageGiBMonth: (storageClass: string) => number;
+  /** GiB a volume of a class is billed for (Azure managed disks: their size tier). */
+  billedGiB: (storageClass: string, gib: number) => number;
   /** The volume type a class resolves to ("" when unknown: the default storage rate). */
   volumeType: (storageClass: string) => string;
   /** Where the rates came from, printed under the table. */
@@ -32,8 +36,12 @@ function pricingWith(storageClasses: Record<string, { volumeType: string }>): Co
   return validateConfig({ pricing: { storageClasses } }).pricing;
 }
 
-function storage(book: SnapshotPriceBook, pricing: Config["pricing"], provider: string, region: string): Pick<EstimateRates, "storageGiBMonth" | "volumeType"> {
+function storage(book: SnapshotPriceBook, pricing: Config["pricing"], provider: string, region: string): Pick<EstimateRates, "storageGiBMonth" | "volumeType" | "billedGiB"> {
   return {
+    billedGiB: (storageClass, gib) => {
+      const type = provider === "azure" ? volumeTypeOf(provider, storageClass, pricing.storageClasses) : undefined;
+      return type === undefined ? gib : azureBilledGiB(type, gib);
+    },
     storageGiBMonth: (storageClass) => {
       const p = book.storagePrice({ provider, region, storageClass });
       return toPipelineCurrency(pricing, p.gibMonthlyRate, p.currency, `storage class ${storageClass}`);

@@ -1,0 +1,27 @@
+/**
+ * Azure managed disks (Premium SSD, Standard SSD, Standard HDD) are billed per disk by size tier: a
+ * disk is charged the price of the smallest tier at least as large as its provisioned size (a 200 GiB
+ * Premium SSD is billed as a P15, 256 GiB). Tier sizes from Azure's documentation ("Managed disk
+ * pricing"; P1–P80, E1–E80, S4–S80). Premium SSD v2 and Ultra disks bill per GiB and are not here.
+ */
+const SSD_TIERS_GIB = [4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32767];
+const HDD_TIERS_GIB = [32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32767];
+
+/** Disk SKUs (with any redundancy suffix) → their tier sizes. */
+function tiersOf(volumeType: string): readonly number[] | undefined {
+  if (/^(Premium|StandardSSD)_(LRS|ZRS)$/.test(volumeType)) return SSD_TIERS_GIB;
+  if (volumeType === "Standard_LRS") return HDD_TIERS_GIB;
+  return undefined;
+}
+
+/**
+ * The GiB a disk of `capacityGiB` is billed for: its tier's size, or the capacity itself for volume types
+ * without tiers (and disks beyond the largest tier, which Azure does not offer as one managed disk).
+ */
+export function azureBilledGiB(volumeType: string, capacityGiB: number): number {
+  const tiers = tiersOf(volumeType);
+  if (tiers === undefined || capacityGiB <= 0) return capacityGiB;
+  // Sizes are whole GiB; a capacity a hair over a tier (binary rounding) stays in it.
+  const size = Math.ceil(capacityGiB - 1e-9);
+  return tiers.find((t) => t >= size) ?? capacityGiB;
+}
