@@ -36,13 +36,13 @@ async function scrapeTimes(render: () => Promise<string | Array<string | Buffer>
  * rendering the same pod series. Measured as in-process render time and as a full HTTP scrape on
  * loopback (client-side latency, body read to the end).
  */
-export async function benchMetricsRender(nodes = 100, podsPerNode = 100, runs = 200): Promise<string[]> {
+export async function benchMetricsRender(nodes = 100, podsPerNode = 100, runs = 200, openCostAllocations = true): Promise<string[]> {
   const config = validateConfig({});
   const book = new SnapshotPriceBook(readPriceSnapshot(), config.pricing);
   const now = Date.now();
   const start = Math.floor(now / 60_000) * 60_000;
   const priced = Array.from({ length: nodes }, (_, n) => priceSnapshot(syntheticSnapshot("bench", n, start, podsPerNode), book, config.pricing, now));
-  const view = new CostView({ staleAfterMs: 3_600_000, namespaceDailyHours: 24 });
+  const view = new CostView({ staleAfterMs: 3_600_000, namespaceDailyHours: 24, openCostAllocations });
   const applyTimes: number[] = [];
   for (const p of priced) {
     const t = performance.now();

@@ -14,7 +14,7 @@ const machine = `${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}, ${(to
 console.log(`kube-cost-exporter benchmarks — ${new Date().toISOString()} — ${machine}\n`);
 /** Each benchmark by the name `npm run bench -- <name>` selects; "pipeline" runs both topologies. */
 const BENCHES: Array<[name: string, group: string, run: () => Promise<string[]>]> = [
-  ["metrics", "metrics", benchMetricsRender],
+  ["metrics", "metrics", async () => [...(await benchMetricsRender()), "  (sinks.prometheus.openCostAllocations: false)", ...(await benchMetricsRender(100, 100, 200, false))]],
   ["query", "query", benchQuery],
   ["pipeline-all", "pipeline", async () => (await benchPipeline("all")).lines],
   ["pipeline-split", "pipeline", async () => (await benchPipeline("split")).lines],

@@ -273,6 +273,10 @@ const prometheus = z
     path: z.string().startsWith("/").default("/metrics").describe("path of the metrics"),
     staleAfterSeconds: positiveInt.default(300).describe("drop a node's series when it has not reported for this long, s"),
     namespaceDailyHours: z.number().int().min(1).max(24 * 35).default(24).describe("hourly windows summed in kube_cost_namespace_daily_usd"),
+    openCostAllocations: z
+      .boolean()
+      .default(true)
+      .describe("serve OpenCost's per-pod allocation series (container_cpu_allocation, container_memory_allocation_bytes, container_gpu_allocation) for its dashboards; about 3.5 MB more exposition at 10k pods"),
     stateBucket: z.string().default("KCE_SINK_STATE").describe("KV bucket where the spot-savings counter is saved (it continues after a restart instead of resetting)"),
     stateSaveSeconds: positiveInt.default(5).describe("how often the counter is saved, s (a restart replays the reports since)"),
   })

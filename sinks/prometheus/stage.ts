@@ -31,7 +31,7 @@ export function createPrometheusSink(rt: Runtime): PrometheusSink {
   const cfg = rt.config.sinks.prometheus;
   const log = rt.log.child(PROMETHEUS_COMPONENT);
   const metrics = rt.telemetry.component(PROMETHEUS_COMPONENT);
-  const view = new CostView({ staleAfterMs: cfg.staleAfterSeconds * 1000, namespaceDailyHours: cfg.namespaceDailyHours });
+  const view = new CostView({ staleAfterMs: cfg.staleAfterSeconds * 1000, namespaceDailyHours: cfg.namespaceDailyHours, openCostAllocations: cfg.openCostAllocations });
   const subscriptions: Subscription[] = [];
   const hours = new RollupAssembler();
   let server: MetricsServer | undefined;
