@@ -49,7 +49,9 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
     }
     Promise.resolve(options.render())
       .then((body) => {
-        res.writeHead(200, { "content-type": EXPOSITION_CONTENT_TYPE });
+        // A known length: the chunks go out as one corked writev, without chunked-encoding framing per chunk.
+        const length = typeof body === "string" ? Buffer.byteLength(body) : body.reduce((n, c) => n + Buffer.byteLength(c), 0);
+        res.writeHead(200, { "content-type": EXPOSITION_CONTENT_TYPE, "content-length": length });
         if (req.method === "HEAD") return void res.end();
         if (typeof body === "string") return void res.end(body);
         res.cork();
