@@ -97,8 +97,8 @@ interface Group {
   members: number;
   /** Compute cost per cluster, for sharing idle by weight. */
   computeByCluster: Map<string, number>;
-  /** Storage cost per cluster (`pvs`). */
-  pvByCluster: Map<string, number>;
+  /** Storage cost per cluster (`pvs`), created on the first storage cost. */
+  pvByCluster: Map<string, number> | undefined;
   /** The span of the windows the members were seen in. */
   firstMs: number;
   lastMs: number;
@@ -136,7 +136,8 @@ const PROPERTY_OF: ReadonlyArray<readonly [string, (t: FilterTarget) => string]>
   ["cluster", (t) => t.cluster],
   ["node", (t) => t.node],
   ["namespace", (t) => t.namespace],
-  ["controllerKind", (t) => t.controllerKind.toLowerCase()],
+  // Raw here (compared per row); lower-cased once per allocation in toAllocation.
+  ["controllerKind", (t) => t.controllerKind],
   ["controller", (t) => t.controllerName],
   ["pod", (t) => t.pod],
 ];
@@ -146,7 +147,7 @@ const PROPERTY_READERS = new Map(PROPERTY_OF);
 function groupFor(groups: Map<string, Group>, key: string): Group {
   let g = groups.get(key);
   if (g === undefined) {
-    g = { key, properties: new Map(), labels: undefined, totals: emptyTotals(), pods: new Set(), members: 0, computeByCluster: new Map(), pvByCluster: new Map(), firstMs: Infinity, lastMs: -Infinity };
+    g = { key, properties: new Map(), labels: undefined, totals: emptyTotals(), pods: new Set(), members: 0, computeByCluster: new Map(), pvByCluster: undefined, firstMs: Infinity, lastMs: -Infinity };
     groups.set(key, g);
   }
   return g;
@@ -189,9 +190,9 @@ function toAllocation(g: Group, covered: TimeRange): Allocation {
   const ramEfficiency = ratio(t.ramByteUsageHours, t.ramByteRequestHours);
   const computeCost = t.cpuCost + t.ramCost;
   const properties: Record<string, string | Record<string, string>> = {};
-  for (const [k, v] of g.properties) if (v !== undefined) properties[k] = v;
+  for (const [k, v] of g.properties) if (v !== undefined) properties[k] = k === "controllerKind" ? v.toLowerCase() : v;
   if (g.labels !== undefined && Object.keys(g.labels).length > 0) properties["labels"] = g.labels;
-  const pvs = Object.fromEntries([...g.pvByCluster].filter(([, cost]) => cost !== 0).map(([cluster, cost]) => [`cluster=${cluster}:name=${STORAGE_KEY}`, { byteHours: 0, cost }]));
+  const pvs = Object.fromEntries([...(g.pvByCluster ?? [])].filter(([, cost]) => cost !== 0).map(([cluster, cost]) => [`cluster=${cluster}:name=${STORAGE_KEY}`, { byteHours: 0, cost }]));
   return {
     name: g.key,
     properties,
@@ -284,7 +285,10 @@ export function computeAllocations(index: RollupIndex, q: AllocationQuery, nowMs
       addTotals(g.totals, row);
       if (row.pod !== UNMOUNTED) g.pods.add(row.podUid);
       g.computeByCluster.set(window.cluster, (g.computeByCluster.get(window.cluster) ?? 0) + row.cpuCost + row.ramCost + row.gpuCost);
-      if (row.pvCost !== 0) g.pvByCluster.set(window.cluster, (g.pvByCluster.get(window.cluster) ?? 0) + row.pvCost);
+      if (row.pvCost !== 0) {
+        g.pvByCluster ??= new Map();
+        g.pvByCluster.set(window.cluster, (g.pvByCluster.get(window.cluster) ?? 0) + row.pvCost);
+      }
       g.firstMs = Math.min(g.firstMs, window.windowStartMs);
       g.lastMs = Math.max(g.lastMs, window.windowEndMs);
     }
