@@ -1,16 +1,10 @@
-import { readFileSync } from "node:fs";
 import { validateConfig } from "../config/load.ts";
 import { scenarioSchema } from "../sim/scenario.ts";
 import { startSim } from "../sim/server.ts";
 import { openTestRuntime, readStream, spawnKce, startNatsServer, waitFor, writeConfigFile } from "../testkit/index.ts";
 import { testRawConfig } from "../testkit/config.ts";
+import { rssMb } from "./stats.ts";
 import { AGENT_NODE_OPTIONS } from "../install/objects.ts";
-
-/** Resident set size of a process in MB, from /proc (what a container memory limit counts). */
-function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-  return m === null ? NaN : Number(m[1]) / 1024;
-}
 
 /**
  * Memory of one `kce agent` process (the DaemonSet pod) on a node with `pods` pods and volumes, against a

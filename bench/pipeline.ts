@@ -7,6 +7,7 @@ import type { CostRollup } from "../model/events.ts";
 import { RollupAssembler } from "../processors/rollup/parts.ts";
 import { openTestRuntime, spawnKce, startNatsServer, waitFor, writeConfigFile } from "../testkit/index.ts";
 import { testRawConfig } from "../testkit/config.ts";
+import { rssMb } from "./stats.ts";
 import { publishAll, syntheticSnapshot } from "./synth.ts";
 
 export interface PipelineResult {
@@ -60,12 +61,20 @@ export async function benchPipeline(topology: "all" | "split", nodes = 100, pods
       });
     });
 
+    // Peak RSS of each central process while it works.
+    const peak = new Map(central.map((p) => [p.pid, 0]));
+    const sampler = setInterval(() => {
+      for (const p of central) peak.set(p.pid, Math.max(peak.get(p.pid) ?? 0, rssMb(p.pid) || 0));
+    }, 500);
     const t0 = performance.now();
     await publishAll(rt.publisher, encoded, publishers);
     const tPublished = performance.now();
     const tPriced = await waitFor("every snapshot priced", async () => ((await rt.jsm.streams.info("KCE_PRICED")).state.messages >= total ? performance.now() : undefined), 600_000, 50);
     const tRolled = await waitFor("every snapshot rolled up", () => (folded >= total ? performance.now() : undefined), 600_000, 50);
     watch.unsubscribe();
+    clearInterval(sampler);
+    const names = topology === "all" ? ["kce all"] : ["pricer", "rollup", "savings", "sink-prometheus"];
+    const memory = central.map((p, i) => `${names[i] ?? "?"} ${Math.round(peak.get(p.pid) ?? NaN)} MB`).join(", ");
     const seconds = (tRolled - t0) / 1000;
     const samples = total * pods;
     const rate = samples / seconds;
@@ -75,6 +84,7 @@ export async function benchPipeline(topology: "all" | "split", nodes = 100, pods
         `pipeline (${topology === "all" ? "kce all: every central stage in one process" : "one process per stage: pricer, rollup, savings, sink-prometheus"}): ${total} snapshots × ${pods} pods = ${samples} pod-samples (${(bytes / total / 1024).toFixed(1)} KiB Avro per snapshot)`,
         `  published (PubAck'd) in ${((tPublished - t0) / 1000).toFixed(2)} s; priced by ${((tPriced - t0) / 1000).toFixed(2)} s; rolled up by ${seconds.toFixed(2)} s`,
         `  end to end: ${Math.round(rate).toLocaleString("en-US")} pod-samples/s (${Math.round(total / seconds)} snapshots/s); target 100,000 → ${(rate / 100_000).toFixed(2)}x`,
+        `  peak RSS during the run: ${memory}`,
       ],
     };
   } finally {

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 /** Percentile of a sample (nearest rank), in the sample's unit. */
 export function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -17,3 +18,13 @@ export async function timeRuns(runs: number, warmup: number, fn: () => unknown):
 }
 
 export const fmt = (ms: number): string => (ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.toFixed(2)} ms`);
+
+/** Resident set size of a process in MB, from /proc (what a container memory limit counts); NaN once it has exited. */
+export function rssMb(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m === null ? NaN : Number(m[1]) / 1024;
+  } catch {
+    return NaN;
+  }
+}

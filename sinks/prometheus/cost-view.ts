@@ -2,7 +2,7 @@ import { isVolumeInventory, type CostRollup, type PricedSnapshotView, type Savin
 import { HOURS_PER_MONTH } from "../../pricing/defaults.ts";
 import { VERSION } from "../../model/version.ts";
 import { costFamilies, type CostFamilies } from "./families.ts";
-import { sampleLine } from "./text-format.ts";
+import { labelBody, lineWith, sampleLine } from "./text-format.ts";
 
 const HOUR_MS = 3_600_000;
 
@@ -139,11 +139,11 @@ export class CostView {
     for (const pod of p.pods) {
       const hours = pod.runningSeconds / 3600;
       if (hours <= 0) continue;
-      const labels = [["cluster", cluster], ["namespace", pod.namespace], ["pod", pod.name], ["node", p.node], ["instance", p.node]] as const;
       if (allocations) {
-        cpu.push(sampleLine(f.containerCpu.name, labels, pod.cpuCoreHours / hours));
-        ram.push(sampleLine(f.containerMemory.name, labels, pod.ramByteHours / hours));
-        if (pod.gpuHours > 0) gpu.push(sampleLine(f.containerGpu.name, labels, pod.gpuHours / hours));
+        const body = labelBody([["cluster", cluster], ["namespace", pod.namespace], ["pod", pod.name], ["node", p.node], ["instance", p.node]]);
+        cpu.push(lineWith(f.containerCpu.name, body, pod.cpuCoreHours / hours));
+        ram.push(lineWith(f.containerMemory.name, body, pod.ramByteHours / hours));
+        if (pod.gpuHours > 0) gpu.push(lineWith(f.containerGpu.name, body, pod.gpuHours / hours));
         else gpuFree.add(pod.namespace);
       }
       for (const claim of pod.claims ?? []) {
