@@ -19,15 +19,21 @@ interface AssetProperties {
   providerID: string;
 }
 
-/** A node in OpenCost's asset JSON (`kubectl cost node` reads it into its AssetNode struct). */
-export interface NodeAsset {
-  type: "Node";
+/** What every asset in OpenCost's asset JSON has. */
+interface AssetBase {
   properties: AssetProperties;
   labels: Record<string, string>;
   window: { start: string; end: string };
   start: string;
   end: string;
   minutes: number;
+  adjustment: number;
+  totalCost: number;
+}
+
+/** A node in OpenCost's asset JSON (`kubectl cost node` reads it into its AssetNode struct). */
+export interface NodeAsset extends AssetBase {
+  type: "Node";
   nodeType: string;
   cpuCores: number;
   ramBytes: number;
@@ -42,25 +48,15 @@ export interface NodeAsset {
   gpuCost: number;
   gpuCount: number;
   ramCost: number;
-  adjustment: number;
-  totalCost: number;
 }
 
 /** A persistent volume in OpenCost's asset JSON. */
-export interface DiskAsset {
+export interface DiskAsset extends AssetBase {
   type: "Disk";
-  properties: AssetProperties;
-  labels: Record<string, string>;
-  window: { start: string; end: string };
-  start: string;
-  end: string;
-  minutes: number;
   storageClass: string;
   volumeName: string;
   claimName: string;
   claimNamespace: string;
-  adjustment: number;
-  totalCost: number;
 }
 
 export type Asset = NodeAsset | DiskAsset;

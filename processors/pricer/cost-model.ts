@@ -1,5 +1,5 @@
 import type { Config } from "../../config/schema.ts";
-import { claimShares } from "../../model/volume-shares.ts";
+import { volumeUses } from "../../model/volume-shares.ts";
 import { azureBilledGiB } from "../../pricing/azure/disk-tiers.ts";
 import { volumeTypeOf } from "../../pricing/storage-classes.ts";
 import { isVolumeInventory, podIdentity, type CapacityType, type NodeCost, type PodCost, type PodUsage, type PricedSnapshot, type UsageSnapshot, type VolumeCost } from "../../model/events.ts";
@@ -57,29 +57,14 @@ function podCost(pod: PodUsage, rates: ResourceRates, egressPerGiB: number): Pod
  * proportion to their running time (equally if none ran). Mutates the pod costs.
  */
 function attributeVolumes(pods: PodCost[], usage: UsageSnapshot, volumes: VolumeCost[]): void {
-  const byClaim = new Map(volumes.map((v) => [`${v.claimNamespace}/${v.claimName}`, v]));
-  const users = new Map<string, Array<{ cost: PodCost; seconds: number }>>();
-  usage.pods.forEach((pod, i) => {
-    const cost = pods[i];
-    if (cost === undefined) return;
-    for (const claim of pod.claims) {
-      const claimKey = `${pod.namespace}/${claim}`;
-      if (!byClaim.has(claimKey)) continue;
-      const list = users.get(claimKey) ?? [];
-      list.push({ cost, seconds: pod.runningSeconds });
-      users.set(claimKey, list);
-    }
-  });
-  for (const [claimKey, list] of users) {
-    const volume = byClaim.get(claimKey);
-    if (volume === undefined) continue;
-    const shares = claimShares(list.map((u) => u.seconds));
-    for (const [i, user] of list.entries()) {
-      const share = shares[i] ?? 0;
-      user.cost.pvCost += volume.windowCost * share;
-      user.cost.totalCost += volume.windowCost * share;
-      const runHours = user.cost.runningSeconds / SECONDS_PER_HOUR;
-      user.cost.hourlyCost = runHours > 0 ? user.cost.totalCost / runHours : 0;
+  for (const { volume, users } of volumeUses(usage.pods, volumes)) {
+    for (const user of users) {
+      const cost = pods[user.index];
+      if (cost === undefined) continue;
+      cost.pvCost += volume.windowCost * user.share;
+      cost.totalCost += volume.windowCost * user.share;
+      const runHours = cost.runningSeconds / SECONDS_PER_HOUR;
+      cost.hourlyCost = runHours > 0 ? cost.totalCost / runHours : 0;
     }
   }
 }
@@ -139,16 +124,7 @@ function priceInventory(usage: UsageSnapshot, book: PriceBook, pricing: Config["
     priceSource: "volume-inventory", priceAsOfMs: pricedAtMs,
     windowCost: 0, cpuCost: 0, ramCost: 0, gpuCost: 0, idleCost: 0, idleCpuCost: 0, idleRamCost: 0, idleGpuCost: 0, overcommitCost: 0,
   };
-  return {
-    cluster: usage.cluster,
-    node: usage.node,
-    windowStartMs: usage.windowStartMs,
-    windowSeconds: usage.windowSeconds,
-    pricedAtMs,
-    nodeCost,
-    pods: [],
-    volumes: priceVolumes(usage, book, pricing),
-  };
+  return priced(usage, pricedAtMs, nodeCost, [], priceVolumes(usage, book, pricing));
 }
 
 /**
@@ -222,14 +198,10 @@ export function priceSnapshot(
     idleGpuCost: idle("gpu"),
     overcommitCost: over("cpu") + over("ram") + over("gpu"),
   };
-  return {
-    cluster: usage.cluster,
-    node: usage.node,
-    windowStartMs: usage.windowStartMs,
-    windowSeconds: usage.windowSeconds,
-    pricedAtMs,
-    nodeCost,
-    pods,
-    volumes,
-  };
+  return priced(usage, pricedAtMs, nodeCost, pods, volumes);
+}
+
+/** A usage snapshot's identity with its prices attached. */
+function priced(usage: UsageSnapshot, pricedAtMs: number, nodeCost: NodeCost, pods: PodCost[], volumes: VolumeCost[]): PricedSnapshot {
+  return { cluster: usage.cluster, node: usage.node, windowStartMs: usage.windowStartMs, windowSeconds: usage.windowSeconds, pricedAtMs, nodeCost, pods, volumes };
 }

@@ -1,5 +1,5 @@
 import { isVolumeInventory, UNMOUNTED, type PricedSnapshot } from "../../model/events.ts";
-import { claimShares } from "../../model/volume-shares.ts";
+import { claimShares, volumeUses } from "../../model/volume-shares.ts";
 import type { SnapshotDelta } from "./delta.ts";
 import { rowKeysOf, type RowKey } from "./row-keys.ts";
 
@@ -71,28 +71,12 @@ export class StorageLedger {
       }
       return;
     }
-    if (priced.volumes.length === 0) return;
-    const byClaim = new Map(priced.volumes.map((v) => [`${v.claimNamespace}/${v.claimName}`, v]));
-    const users = new Map<string, Array<{ index: number; seconds: number }>>();
-    priced.pods.forEach((pod, index) => {
-      for (const claim of pod.claims ?? []) {
-        const claimKey = `${pod.namespace}/${claim}`;
-        if (!byClaim.has(claimKey)) continue;
-        const list = users.get(claimKey) ?? [];
-        list.push({ index, seconds: pod.runningSeconds });
-        users.set(claimKey, list);
-      }
-    });
-    for (const [claimKey, list] of users) {
-      const volume = byClaim.get(claimKey);
-      if (volume === undefined) continue;
+    for (const { volume, users } of volumeUses(priced.pods, priced.volumes)) {
       this.charged.set(volume.pvName, (this.charged.get(volume.pvName) ?? 0) + volume.windowCost);
-      const shares = claimShares(list.map((u) => u.seconds));
       const charges = this.charges.get(volume.pvName) ?? [];
-      for (const [i, user] of list.entries()) {
+      for (const user of users) {
         const row = delta.pods[user.index];
-        if (row === undefined) continue;
-        charges.push({ uid: row.uid, node: priced.node, keys: row.keys, seconds: user.seconds, charged: volume.windowCost * (shares[i] ?? 0) });
+        if (row !== undefined) charges.push({ uid: row.uid, node: priced.node, keys: row.keys, seconds: user.seconds, charged: volume.windowCost * user.share });
       }
       this.charges.set(volume.pvName, charges);
     }
