@@ -89,7 +89,7 @@ export class NodeAgent implements Stage {
         { bucket: inventory.leaseBucket, key: `volumes-${toToken("cluster", this.rt.config.cluster)}`, ttlMs: inventory.leaseSeconds * 1000, replicas: this.rt.config.streams.replicas, holder: this.nodeName },
         this.log,
       );
-      this.reporter = new VolumeReporter(lease, this.log);
+      this.reporter = new VolumeReporter(lease, inventory.leaseSeconds * 1000, this.log);
     }
     const intervalMs = this.cfg.intervalSeconds * 1000;
     const sampleMs = Math.max(250, Math.floor(intervalMs / this.cfg.samplesPerInterval));

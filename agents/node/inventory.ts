@@ -32,21 +32,24 @@ export function inventorySnapshot(input: InventoryInput): UsageSnapshot {
 
 /**
  * Decides whether this agent publishes the cluster's volume inventory: the one holding the lease does.
- * An agent that takes the lease over also reports the window before (the old holder may have died
- * before publishing it; a copy it did publish is dropped by its message id), so a take-over within one
- * interval loses no volume cost.
+ * A holder that dies (kill -9, node lost) keeps the lease until it expires, and another agent takes it at
+ * its next window boundary after that, so up to lease-time + one interval of windows may lack an
+ * inventory. The new holder therefore also reports those windows (copies the old holder did publish are
+ * dropped by their message id, or by the rollup as already folded): a take-over loses no volume cost.
  */
 export class VolumeReporter {
   private readonly lease: Lease;
   private readonly log: Logger;
+  private readonly leaseMs: number;
   private holding = false;
 
-  constructor(lease: Lease, log: Logger) {
+  constructor(lease: Lease, leaseMs: number, log: Logger) {
     this.lease = lease;
+    this.leaseMs = leaseMs;
     this.log = log;
   }
 
-  /** Window starts to report for the window starting at `windowStartMs`: none, it, or (just taken over) it and the one before. */
+  /** Window starts to report at the close of the window starting at `windowStartMs`: none, it, or (just taken over) it and the ones a dead holder may have missed. */
   async windowsFor(windowStartMs: number, intervalMs: number): Promise<number[]> {
     if (this.holding) return [windowStartMs];
     if (!(await this.lease.tryAcquire().catch(() => false))) return [];
@@ -56,7 +59,8 @@ export class VolumeReporter {
       this.holding = false;
       this.log.warn("volume lease lost; another agent publishes the inventory", { why });
     });
-    return [windowStartMs - intervalMs, windowStartMs];
+    const missed = Math.ceil(this.leaseMs / intervalMs) + 1;
+    return Array.from({ length: missed + 1 }, (_, i) => windowStartMs - (missed - i) * intervalMs);
   }
 
   async stop(): Promise<void> {
