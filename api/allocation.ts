@@ -254,6 +254,16 @@ function toAllocation(g: Group, covered: TimeRange): Allocation {
 /** The PV name under which an allocation's storage cost is listed in `pvs` (one entry per cluster). */
 export const STORAGE_KEY = "__storage__";
 
+/**
+ * Where in a window a row was active: its running hours there, placed at the window's end (or at the
+ * query's end for the window still open). Exact in length for one pod per window; a pod that started 30 s
+ * ago spans 30 s, not the hour, so a monthly rate projected from it (kubectl-cost: cost × 43,200 ÷ minutes) is right.
+ */
+export function activeSpan(window: { windowStartMs: number; windowEndMs: number }, hours: number, coveredEndMs: number): { startMs: number; endMs: number } {
+  const endMs = Math.min(window.windowEndMs, coveredEndMs);
+  return { startMs: Math.max(window.windowStartMs, endMs - hours * 3_600_000), endMs };
+}
+
 export interface AllocationSet {
   covered: TimeRange;
   allocations: Allocation[];
@@ -289,8 +299,9 @@ export function computeAllocations(index: RollupIndex, q: AllocationQuery, nowMs
         g.pvByCluster ??= new Map();
         g.pvByCluster.set(window.cluster, (g.pvByCluster.get(window.cluster) ?? 0) + row.pvCost);
       }
-      g.firstMs = Math.min(g.firstMs, window.windowStartMs);
-      g.lastMs = Math.max(g.lastMs, window.windowEndMs);
+      const span = activeSpan(window, row.podHours, plan.covered.endMs);
+      g.firstMs = Math.min(g.firstMs, span.startMs);
+      g.lastMs = Math.max(g.lastMs, span.endMs);
     }
     if (!q.idle && !q.shareIdle) continue;
     for (const node of window.nodes) {
@@ -298,9 +309,10 @@ export function computeAllocations(index: RollupIndex, q: AllocationQuery, nowMs
       if (!q.filter(target)) continue;
       const name = q.idleByNode === true ? `${node.node}/${IDLE}` : q.splitIdle === true ? `${window.cluster}/${IDLE}` : IDLE;
       const key = `${window.cluster}\u0000${node.node}\u0000${name}`;
-      const entry = idle.get(key) ?? { name, totals: emptyTotals(), cluster: window.cluster, node: node.node, firstMs: window.windowStartMs, lastMs: window.windowEndMs };
-      entry.firstMs = Math.min(entry.firstMs, window.windowStartMs);
-      entry.lastMs = Math.max(entry.lastMs, window.windowEndMs);
+      const span = activeSpan(window, node.hours, plan.covered.endMs);
+      const entry = idle.get(key) ?? { name, totals: emptyTotals(), cluster: window.cluster, node: node.node, firstMs: span.startMs, lastMs: span.endMs };
+      entry.firstMs = Math.min(entry.firstMs, span.startMs);
+      entry.lastMs = Math.max(entry.lastMs, span.endMs);
       entry.totals.cpuCost += node.idleCpuCost;
       entry.totals.ramCost += node.idleRamCost;
       entry.totals.gpuCost += node.idleGpuCost;

@@ -1,3 +1,4 @@
+import { activeSpan } from "./allocation.ts";
 import type { NodeRate } from "./rates.ts";
 import type { RollupIndex } from "./rollup-index.ts";
 import { rfc3339, type TimeRange } from "./window.ts";
@@ -86,7 +87,7 @@ export function computeAssets(index: RollupIndex, q: AssetQuery, nowMs: number):
     if (want("Node")) for (const n of w.nodes) {
       const key = `${w.cluster}/${n.node}`;
       const known = nodes.get(key);
-      const entry = known ?? { asset: emptyNode(w.cluster, n.node, n.providerId, n.instanceType, n.capacityType === "SPOT", window), firstMs: w.windowStartMs, lastMs: w.windowEndMs, idleCpu: 0, idleRam: 0 };
+      const entry = known ?? { asset: emptyNode(w.cluster, n.node, n.providerId, n.instanceType, n.capacityType === "SPOT", window), firstMs: Infinity, lastMs: -Infinity, idleCpu: 0, idleRam: 0 };
       const a = entry.asset;
       const cap = q.capacity(w.cluster, n.node);
       a.cpuCost += n.cpuCost;
@@ -98,8 +99,9 @@ export function computeAssets(index: RollupIndex, q: AssetQuery, nowMs: number):
       a.GPUHours += (cap?.gpus ?? 0) * n.hours;
       entry.idleCpu += n.idleCpuCost;
       entry.idleRam += n.idleRamCost;
-      entry.firstMs = Math.min(entry.firstMs, w.windowStartMs);
-      entry.lastMs = Math.max(entry.lastMs, w.windowEndMs);
+      const span = activeSpan(w, n.hours, plan.covered.endMs);
+      entry.firstMs = Math.min(entry.firstMs, span.startMs);
+      entry.lastMs = Math.max(entry.lastMs, span.endMs);
       nodes.set(key, entry);
     }
     if (want("Disk")) for (const v of w.volumes) {

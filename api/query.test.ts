@@ -4,7 +4,7 @@ import { readPriceSnapshot, SnapshotPriceBook } from "../pricing/snapshot/snapsh
 import { priceSnapshot } from "../processors/pricer/cost-model.ts";
 import { RollupEngine } from "../processors/rollup/engine.ts";
 import { defaultConfig, GiB, nodeInfo, podUsage, usageSnapshot } from "../testkit/fixtures.ts";
-import { computeAllocations, IDLE } from "./allocation.ts";
+import { activeSpan, computeAllocations, IDLE } from "./allocation.ts";
 import { ParamError } from "./errors.ts";
 import { parseFilter } from "./filter.ts";
 import { parseAllocationParams } from "./params.ts";
@@ -137,5 +137,16 @@ describe("allocations from rollups", () => {
     expect(beta?.cpuCoreRequestAverage).toBeCloseTo((1 * 12 * 60) / 3600 / ((beta?.minutes ?? NaN) / 60), 12);
     expect(beta?.realisedSavings).toBeGreaterThan(0);
     expect(query(["namespace"]).allocations.find((a) => a.name === "alpha")?.potentialSavings).toBeGreaterThan(0);
+  });
+});
+
+describe("an allocation's own span", () => {
+  const hour = { windowStartMs: 0, windowEndMs: HOUR_MS };
+  it("is the running time placed at the window's end, or at now in the open window", () => {
+    expect(activeSpan(hour, 1, 10 * HOUR_MS)).toEqual({ startMs: 0, endMs: HOUR_MS });
+    expect(activeSpan(hour, 0.25, 10 * HOUR_MS)).toEqual({ startMs: 0.75 * HOUR_MS, endMs: HOUR_MS });
+    // a pod that started 30 s ago, 20 minutes into the current hour: 30 s, not 20 minutes (nor the hour)
+    expect(activeSpan(hour, 30 / 3600, HOUR_MS / 3)).toEqual({ startMs: HOUR_MS / 3 - 30_000, endMs: HOUR_MS / 3 });
+    expect(activeSpan(hour, 5, HOUR_MS)).toEqual({ startMs: 0, endMs: HOUR_MS }); // never beyond the window
   });
 });

@@ -127,7 +127,7 @@ export async function startDemo(config: Config, scenario: Scenario, log: Logger,
     const sim = sims[0];
     if (sim === undefined) throw new Error("no simulated cluster");
     // Like an in-cluster install: kubectl cost reaches the API through the API server's service proxy.
-    sim.addService("kube-cost-exporter", "kube-cost-exporter", 9003, `http://${apiHost}:${api.port}`);
+    sim.addService("kube-cost", "kube-cost-exporter-api", 9003, `http://${apiHost}:${api.port}`);
     const kubeconfig = writeKubeconfig(sim.url, names[0] ?? scenario.cluster);
     cleanups.push(async () => rmSync(dirname(kubeconfig), { recursive: true, force: true }));
     return {
