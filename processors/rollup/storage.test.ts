@@ -108,6 +108,20 @@ describe("storage that adds up (volume inventory)", () => {
     expect(pv(plain, "namespace")).toBeCloseTo([a, b].flatMap((s) => s.pods).reduce((sum, p) => sum + p.pvCost, 0), 12);
   });
 
+  it("leaves a volume as the pricer charged it when its pods carry no claims (priced before PricedSnapshot v3)", () => {
+    const e = new RollupEngine(config.rollup, T0);
+    const [a, b, inventory] = minute(T0);
+    if (a === undefined || b === undefined || inventory === undefined) throw new Error("fixture");
+    const old = (p: PricedSnapshot): PricedSnapshot => ({ ...p, pods: p.pods.map((pod) => ({ ...pod, claims: [] })) });
+    for (const p of [old(a), old(b), inventory]) e.fold(p, T0 + 61_000);
+    const hour = e.due(T0 + 300_000).map((x) => x.rollup).find((r) => r.resolution === "1h");
+    const charged = [a, b].flatMap((p) => p.pods).reduce((sum, p) => sum + p.pvCost, 0);
+    const cost = (name: string) => inventory.volumes.find((v) => v.pvName === name)?.windowCost ?? NaN;
+    expect(pv(hour, "namespace", (r) => r.namespace === "web")).toBeCloseTo(charged, 12); // not charged again as unmounted
+    expect(pv(hour, "namespace", (r) => r.namespace === "shop")).toBeCloseTo(cost(OLD.pvName), 12);
+    expect(pv(hour, "namespace", (r) => r.namespace === UNMOUNTED)).toBeCloseTo(cost(ORPHAN.pvName), 12);
+  });
+
   it("prices an inventory without a node: no node cost, no pods", () => {
     const inventory = price(VOLUMES_NODE, T0, [], [SHARED, ORPHAN]);
     expect(inventory.nodeCost.windowCost).toBe(0);

@@ -71,8 +71,10 @@ export class StorageLedger {
       }
       return;
     }
+    // What the pricer charged for every volume the node listed, whether or not we can see to whom (pods
+    // priced before PricedSnapshot v3 carry no claims): such a volume is left as charged, not called unmounted.
+    for (const v of priced.volumes) this.charged.set(v.pvName, (this.charged.get(v.pvName) ?? 0) + v.windowCost);
     for (const { volume, users } of volumeUses(priced.pods, priced.volumes)) {
-      this.charged.set(volume.pvName, (this.charged.get(volume.pvName) ?? 0) + volume.windowCost);
       const charges = this.charges.get(volume.pvName) ?? [];
       for (const user of users) {
         const row = delta.pods[user.index];
