@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { CostRollup } from "../../model/events.ts";
+import { VOLUMES_NODE, type CostRollup } from "../../model/events.ts";
 import { readPriceSnapshot, SnapshotPriceBook } from "../../pricing/snapshot/snapshot.ts";
 import { priceSnapshot } from "../../processors/pricer/cost-model.ts";
 import { savingsFor } from "../../processors/savings/savings.ts";
@@ -56,6 +56,23 @@ describe("cost view", () => {
     const volume = { pvName: "pvc-1", volumeId: "vol-0abc", storageClass: "gp3", capacityBytes: 10 * GiB, claimNamespace: "alpha", claimName: "data", usedBytes: 0 };
     view.applyPriced(priceSnapshot(usageSnapshot({ volumes: [volume] }), book, config.pricing, 0), T);
     expect(view.render()).toMatch(/^pv_hourly_cost\{cluster="test",persistentvolume="pvc-1",volumename="pvc-1",provider_id="vol-0abc"\} /m);
+  });
+
+  it("serves PV series from the cluster's volume inventory once it arrives, and from the nodes again when it goes stale", () => {
+    const view = new CostView({ staleAfterMs: 300_000, namespaceDailyHours: 24 });
+    const volume = { pvName: "pvc-1", volumeId: "vol-0abc", storageClass: "gp3", capacityBytes: 10 * GiB, claimNamespace: "alpha", claimName: "data", usedBytes: 0 };
+    const node = (at: number) => priceSnapshot(usageSnapshot({ node: "n1", windowStartMs: at, volumes: [volume] }), book, config.pricing, 0);
+    const inventory = priceSnapshot(usageSnapshot({ node: VOLUMES_NODE, windowStartMs: T, pods: [], volumes: [volume] }), book, config.pricing, 0);
+    const series = () => view.render().match(/^pv_hourly_cost\{/gm)?.length ?? 0;
+    view.applyPriced(node(T), T);
+    view.applyPriced(inventory, T);
+    expect(series()).toBe(1); // not one from the node and one from the inventory
+    view.applyPriced(node(T + 200_000), T + 200_000);
+    view.expire(T + 300_001); // the inventory stopped (no agent holds the lease): it goes stale, the node does not
+    expect(series()).toBe(0);
+    view.applyPriced(node(T + 300_000), T + 300_001);
+    expect(series()).toBe(1);
+    expect(view.render().match(/^opencost_build_info\{/gm)).toHaveLength(1);
   });
 
   it("sums the namespace's last 24 hourly windows, newest revision per window", () => {

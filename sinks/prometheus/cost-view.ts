@@ -1,4 +1,4 @@
-import { isVolumeInventory, type CostRollup, type PricedSnapshotView, type SavingsReport } from "../../model/events.ts";
+import { isVolumeInventory, VOLUMES_NODE, type CostRollup, type PricedSnapshotView, type SavingsReport } from "../../model/events.ts";
 import { HOURS_PER_MONTH } from "../../pricing/defaults.ts";
 import { VERSION } from "../../model/version.ts";
 import { costFamilies, type CostFamilies } from "./families.ts";
@@ -65,8 +65,10 @@ export class CostView {
   private readonly namespacesOf = new Map<string, Set<string>>();
   private readonly options: CostViewOptions;
   private readonly nodes = new Map<string, NodeEntry>();
-  /** Clusters whose volume inventory has arrived. */
+  /** Clusters whose volume inventory has arrived (and has not gone stale). */
   private readonly inventoryClusters = new Set<string>();
+  /** Clusters whose opencost_build_info sample is rendered. */
+  private readonly buildInfoClusters = new Set<string>();
   private readonly hours = new Map<string, Map<number, HourWindow>>();
   private readonly savings = new Map<string, Map<string, number>>();
   private readonly savingsSeen = new Map<string, number>();
@@ -121,7 +123,6 @@ export class CostView {
     // OpenCost emits node_gpu_hourly_cost for every node (0 without GPUs); dashboards sum it per node.
     f.nodeGpu.setGroup(group, sampleLine(f.nodeGpu.name, oc, n.gpus > 0 ? n.gpuHourlyRate : 0));
     f.nodeIsSpot.setGroup(group, sampleLine(f.nodeIsSpot.name, oc, n.capacityType === "SPOT" ? 1 : 0));
-
   }
 
   /** OpenCost's per-pod allocation series and the node's capacity series. */
@@ -172,7 +173,10 @@ export class CostView {
   /** opencost_build_info once per cluster; kube_namespace_labels re-rendered when a cluster's namespaces change. */
   private setClusterInfo(cluster: string, group: string, namespaces: Set<string>): void {
     const f = this.families;
-    f.buildInfo.setGroup(cluster, sampleLine(f.buildInfo.name, [["cluster", cluster], ["version", VERSION]], 1));
+    if (!this.buildInfoClusters.has(cluster)) {
+      this.buildInfoClusters.add(cluster);
+      f.buildInfo.setGroup(cluster, sampleLine(f.buildInfo.name, [["cluster", cluster], ["version", VERSION]], 1));
+    }
     const before = this.namespacesOf.get(group);
     if (before !== undefined && before.size === namespaces.size && [...namespaces].every((ns) => before.has(ns))) return;
     this.namespacesOf.set(group, namespaces);
@@ -342,8 +346,13 @@ export class CostView {
         if (!this.clusterFamilies.has(family)) family.deleteGroup(group);
       }
       const cluster = group.slice(0, group.indexOf("\u0000"));
+      // A stale inventory gives the PV series back to the nodes' snapshots (the next of each brings them).
+      if (group === `${cluster}\u0000${VOLUMES_NODE}`) this.inventoryClusters.delete(cluster);
       if (this.namespacesOf.delete(group)) this.renderNamespaces(cluster);
-      if (![...this.nodes.keys()].some((g) => g.startsWith(`${cluster}\u0000`))) this.families.buildInfo.deleteGroup(cluster);
+      if (![...this.nodes.keys()].some((g) => g.startsWith(`${cluster}\u0000`))) {
+        this.families.buildInfo.deleteGroup(cluster);
+        this.buildInfoClusters.delete(cluster);
+      }
     }
     for (const cluster of this.hours.keys()) this.renderNamespaceDaily(cluster, nowMs);
     for (const [id, at] of this.savingsSeen) if (nowMs - at > 2 * HOUR_MS) this.savingsSeen.delete(id);
