@@ -99,7 +99,7 @@ interface Group {
   computeByCluster: Map<string, number>;
   /** Storage cost per cluster (`pvs`), created on the first storage cost. */
   pvByCluster: Map<string, number> | undefined;
-  /** The span of the windows the members were seen in. */
+  /** Where the members were active (activeSpan over their windows). */
   firstMs: number;
   lastMs: number;
 }
@@ -180,10 +180,8 @@ function podTarget(cluster: string, row: RollupRow): FilterTarget {
 const ratio = (a: number, b: number): number => (b > 0 ? a / b : a > 0 ? 1 : 0);
 
 function toAllocation(g: Group, covered: TimeRange): Allocation {
-  // The allocation's own span (OpenCost: from its first to its last observation), at window granularity.
-  // Whole seconds, as the RFC 3339 times clients compute minutes from.
-  const startMs = Math.floor(Math.max(covered.startMs, Number.isFinite(g.firstMs) ? g.firstMs : covered.startMs) / 1000) * 1000;
-  const endMs = Math.max(startMs, Math.floor(Math.min(covered.endMs, Number.isFinite(g.lastMs) ? g.lastMs : covered.endMs) / 1000) * 1000);
+  // The allocation's own span (OpenCost: from its first to its last observation).
+  const { startMs, endMs } = spanWithin(covered, g.firstMs, g.lastMs);
   const hours = Math.max(1e-9, (endMs - startMs) / 3_600_000);
   const t = g.totals;
   const cpuEfficiency = ratio(t.cpuCoreUsageHours, t.cpuCoreRequestHours);
@@ -253,6 +251,13 @@ function toAllocation(g: Group, covered: TimeRange): Allocation {
 
 /** The PV name under which an allocation's storage cost is listed in `pvs` (one entry per cluster). */
 export const STORAGE_KEY = "__storage__";
+
+/** An observed span clipped to what a query covers, in whole seconds (the RFC 3339 times clients compute minutes from). */
+export function spanWithin(covered: TimeRange, firstMs: number, lastMs: number): { startMs: number; endMs: number } {
+  const startMs = Math.floor(Math.max(covered.startMs, Number.isFinite(firstMs) ? firstMs : covered.startMs) / 1000) * 1000;
+  const endMs = Math.max(startMs, Math.floor(Math.min(covered.endMs, Number.isFinite(lastMs) ? lastMs : covered.endMs) / 1000) * 1000);
+  return { startMs, endMs };
+}
 
 /**
  * Where in a window a row was active: its running hours there, placed at the window's end (or at the

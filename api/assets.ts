@@ -1,4 +1,4 @@
-import { activeSpan } from "./allocation.ts";
+import { activeSpan, spanWithin } from "./allocation.ts";
 import type { NodeRate } from "./rates.ts";
 import type { RollupIndex } from "./rollup-index.ts";
 import { rfc3339, type TimeRange } from "./window.ts";
@@ -124,8 +124,7 @@ export function computeAssets(index: RollupIndex, q: AssetQuery, nowMs: number):
   }
   const out = new Map<string, Asset>();
   const span = (a: { start: string; end: string; minutes: number }, firstMs: number, lastMs: number): void => {
-    const startMs = Math.floor(Math.max(plan.covered.startMs, firstMs) / 1000) * 1000;
-    const endMs = Math.max(startMs, Math.floor(Math.min(plan.covered.endMs, lastMs) / 1000) * 1000);
+    const { startMs, endMs } = spanWithin(plan.covered, firstMs, lastMs);
     a.start = rfc3339(startMs);
     a.end = rfc3339(endMs);
     a.minutes = (endMs - startMs) / 60_000;

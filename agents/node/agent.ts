@@ -192,6 +192,7 @@ export class NodeAgent implements Stage {
     if (this.reporter === undefined) return [];
     const intervalMs = this.cfg.intervalSeconds * 1000;
     const starts = await this.reporter.windowsFor(boundaryMs - intervalMs, intervalMs);
+    if (starts.length === 0) return [];
     const volumes = this.volumes.all();
     return starts.map((windowStartMs) =>
       inventorySnapshot({ cluster: this.rt.config.cluster, nodeInfo, agentVersion: VERSION, windowStartMs, windowSeconds: this.cfg.intervalSeconds, sampledAtMs, volumes }),
