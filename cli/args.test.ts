@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { numberOption, parseArgs, UsageError, type OptionSpec } from "./args.ts";
+import { flag, numberOption, parseArgs, UsageError, type OptionSpec } from "./args.ts";
 
 const specs: OptionSpec[] = [
   { name: "config", short: "c", value: "FILE", description: "" },
@@ -14,6 +14,14 @@ describe("argument parsing", () => {
     expect(numberOption(args, "interval", 1, 60)).toBe(5);
     expect(args.options.get("quiet")).toBe(true);
     expect(args.positionals).toEqual(["check", "--rest"]);
+  });
+
+  it("reads a flag spelled --flag=true or --flag=false as kubectl does", () => {
+    expect(flag(parseArgs(["--quiet"], specs), "quiet")).toBe(true);
+    expect(flag(parseArgs(["--quiet=true"], specs), "quiet")).toBe(true);
+    expect(flag(parseArgs(["--quiet=false"], specs), "quiet", true)).toBe(false);
+    expect(flag(parseArgs([], specs), "quiet")).toBe(false);
+    expect(flag(parseArgs([], specs), "quiet", true)).toBe(true);
   });
 
   it("explains mistakes", () => {

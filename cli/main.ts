@@ -1,5 +1,5 @@
 import { VERSION } from "../model/version.ts";
-import { formatOptions, parseArgs, UsageError } from "./args.ts";
+import { flag, formatOptions, parseArgs, UsageError } from "./args.ts";
 import type { Command } from "./command.ts";
 
 /**
@@ -63,7 +63,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     if (command === undefined) throw new UsageError(`unknown command "${name}"; commands: ${COMMANDS.map(([n]) => n).join(", ")}`);
     const args = parseArgs(rest, command.options);
-    if (args.options.has("help")) {
+    if (flag(args, "help")) {
       process.stdout.write(commandHelp(command) + "\n");
       return 0;
     }

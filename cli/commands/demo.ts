@@ -1,6 +1,6 @@
 import { freePort, portAvailable } from "../../local/ports.ts";
 import { builtinScenario, loadScenario } from "../../sim/scenario.ts";
-import { numberOption, stringOption } from "../args.ts";
+import { flag, numberOption, stringOption } from "../args.ts";
 import { COMMON_OPTIONS, type Command } from "../command.ts";
 import { renderLiveTable } from "../demo/live-table.ts";
 import { configFor, loggerFor, waitForSignal } from "../lifecycle.ts";
@@ -51,7 +51,7 @@ export const demoCommand: Command = {
     const clusters = numberOption(args, "clusters", 1, 6) ?? 1;
     const demo = await startDemo(config, scenario, log, stringOption(args, "nats-server-bin"), clusters);
     const banner = { cluster: demo.clusters.join(", "), metricsUrl: demo.metricsUrl, natsUrl: demo.natsUrl, simUrl: demo.sim.url };
-    const tty = process.stdout.isTTY && args.options.get("quiet") === undefined;
+    const tty = process.stdout.isTTY && !flag(args, "quiet");
     process.stdout.write(
       `kube-cost-exporter demo: ${clusters > 1 ? `${clusters} clusters (each its own leaf nats-server, federated into one hub) × ` : ""}${scenario.nodes.length} nodes, ${scenario.workloads.length} workloads, agents every ${interval}s\n` +
         `  metrics:  ${demo.metricsUrl}\n  API:      ${demo.apiUrl}/allocation?window=1h&aggregate=namespace\n  kubectl:  KUBECONFIG=${demo.kubeconfig} PATH=$PWD/bin:$PATH kubectl cost namespace --window 1h\n  NATS:     ${demo.natsUrl}${clusters > 1 ? " (hub)" : ""}\n  kube API: ${demo.sim.url}  (try: kubectl --server ${demo.sim.url} get pods -A)\n`,
@@ -59,7 +59,7 @@ export const demoCommand: Command = {
     const refreshMs = (numberOption(args, "refresh", 0.5, 3600) ?? 2) * 1000;
     let printed = 0;
     const screen = setInterval(() => {
-      if (args.options.get("quiet") !== undefined) return;
+      if (flag(args, "quiet")) return;
       const text = renderLiveTable(demo.model, banner, Date.now());
       if (tty) process.stdout.write(CLEAR + text + "\n");
       else if (Date.now() - printed >= Math.max(refreshMs, 10_000)) {
@@ -74,7 +74,7 @@ export const demoCommand: Command = {
     ]);
     clearInterval(screen);
     process.stdout.write(`\nstopping (${reason}) ...\n`);
-    if (args.options.get("quiet") === undefined) process.stdout.write(renderLiveTable(demo.model, banner, Date.now()) + "\n");
+    if (!flag(args, "quiet")) process.stdout.write(renderLiveTable(demo.model, banner, Date.now()) + "\n");
     await demo.stop();
     process.stdout.write(`stopped; ${clusters > 1 ? "nats-servers" : "nats-server"} ended and temporary stores removed.\n`);
     return 0;

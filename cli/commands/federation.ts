@@ -3,7 +3,7 @@ import { jetstreamManager } from "@nats-io/jetstream";
 import { ensureStreams } from "../../bus/streams.ts";
 import { loadFederationSpec, renderToDirectory } from "../../federation/files.ts";
 import { sourceStatus } from "../../federation/status.ts";
-import { stringOption } from "../args.ts";
+import { flag, stringOption } from "../args.ts";
 import { UsageError } from "../args.ts";
 import type { Command } from "../command.ts";
 import { configFor, loggerFor } from "../lifecycle.ts";
@@ -60,8 +60,8 @@ export const federationCommand: Command = {
     if (action === "provision") {
       const config = configFor(args);
       requireHub(config);
-      await withHub(config, (jsm) => ensureStreams(jsm, config, { pruneSources: args.options.has("prune") }));
-      process.stdout.write(`hub streams source ${config.federation.clusters.map((c) => c.name).join(", ") || "(no clusters)"}${args.options.has("prune") ? " (others pruned)" : ""}\n`);
+      await withHub(config, (jsm) => ensureStreams(jsm, config, { pruneSources: flag(args, "prune") }));
+      process.stdout.write(`hub streams source ${config.federation.clusters.map((c) => c.name).join(", ") || "(no clusters)"}${flag(args, "prune") ? " (others pruned)" : ""}\n`);
       return 0;
     }
     if (action === "status") {

@@ -3,7 +3,7 @@ import { openRuntime } from "../../bus/runtime.ts";
 import { renderCsv, renderMetrics, renderTable, totalsAgree } from "../../reconcile/report.ts";
 import { runReconcile } from "../../reconcile/run.ts";
 import { Telemetry } from "../../telemetry/metrics.ts";
-import { stringOption, UsageError } from "../args.ts";
+import { flag, stringOption, UsageError } from "../args.ts";
 import { COMMON_OPTIONS, type Command } from "../command.ts";
 import { configFor, loggerFor } from "../lifecycle.ts";
 
@@ -74,9 +74,9 @@ export const reconcileCommand: Command = {
         from,
         to,
         cluster: stringOption(args, "cluster"),
-        publish: args.options.has("publish"),
-        allowBadRows: args.options.has("allow-bad-rows"),
-        progress: progressBar(!args.options.has("no-progress") && process.stderr.isTTY),
+        publish: flag(args, "publish"),
+        allowBadRows: flag(args, "allow-bad-rows"),
+        progress: progressBar(!flag(args, "no-progress") && process.stderr.isTTY),
       });
       if (output === "json") process.stdout.write(JSON.stringify({ days: run.days, ...run.report }, null, 2) + "\n");
       else if (output === "csv") process.stdout.write(renderCsv(run.report));
@@ -93,7 +93,7 @@ export const reconcileCommand: Command = {
         process.stderr.write(`the report accounts for ${run.report.accountedTotal} of the bills' ${run.report.billTotal} ${run.report.currency}: a line was lost or counted twice; please report this\n`);
         return 1;
       }
-      if (run.badRows > 0 && !args.options.has("allow-bad-rows")) {
+      if (run.badRows > 0 && !flag(args, "allow-bad-rows")) {
         process.stderr.write(`${run.badRows} bad row(s) could not be read, so their amounts are missing from the totals (listed above with line and column)${run.publishRefused ? "; nothing was published" : ""}; fix the file or pass --allow-bad-rows\n`);
         return 1;
       }

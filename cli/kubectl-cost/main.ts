@@ -1,4 +1,4 @@
-import { formatOptions, parseArgs, UsageError, type OptionSpec } from "../args.ts";
+import { flag, formatOptions, parseArgs, UsageError, type OptionSpec } from "../args.ts";
 import { ApiRequestError } from "./api-client.ts";
 import { ManifestError } from "./estimate/manifests.ts";
 import { CONNECTION_OPTIONS, REPORT_OPTIONS } from "./options.ts";
@@ -83,7 +83,7 @@ export async function main(
   try {
     if (!isReport && command !== "estimate") throw new UsageError(`unknown command "${command}"; commands: ${[...Object.keys(REPORTS), "estimate"].join(", ")}`);
     const args = parseArgs(rest, options);
-    if (args.options.has("help")) {
+    if (flag(args, "help")) {
       const usage = isReport ? `kubectl cost ${command} [NAME] [options]` : "kubectl cost estimate -f FILE [-f FILE ...] [options]";
       write(`usage: ${usage}\n\n${isReport ? REPORTS[command as ReportKind] : "monthly cost of manifests"}\n\noptions:\n${formatOptions(options)}\n`);
       return 0;
