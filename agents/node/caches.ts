@@ -13,15 +13,18 @@ function keepRunning<T extends KubeObject>(informer: Informer<T>, what: string, 
   informer.on("connect", () => {
     failures = 0;
   });
-  informer.on("error", (error: unknown) => {
+  // A failed restart (the API server still unreachable) is a failure like any other: back off and try
+  // again, rather than leaving the cache frozen.
+  const failed = (error: unknown): void => {
     if (stopped()) return;
     failures += 1;
     const delay = backoffMs(failures, { baseMs: 500, maxMs: 30_000 });
     log.warn(`${what} watch failed; restarting`, { error: error instanceof Error ? error.message : String(error), inMs: delay });
     setTimeout(() => {
-      if (!stopped()) informer.start().catch((e: unknown) => log.warn(`${what} watch restart failed`, { error: e }));
+      if (!stopped()) informer.start().catch(failed);
     }, delay).unref();
-  });
+  };
+  informer.on("error", failed);
 }
 
 /**
