@@ -108,7 +108,7 @@ const prop = (a: Allocation, key: string): string => {
  */
 export function toRecords(kind: ReportKind, allocations: Allocation[]): CostRecord[] {
   const records = new Map<string, CostRecord>();
-  const idle = new Map<string, number>();
+  const idle = new Map<string, { cost: number; minutes: number }>();
   for (const a of allocations) {
     if (a.name === IDLE_NAME) {
       records.set(a.name, { ...emptyRecord(IDLE_NAME), cluster: IDLE_NAME, namespace: IDLE_NAME, controller: IDLE_NAME, pod: IDLE_NAME, node: IDLE_NAME, label: IDLE_NAME, cpuCost: a.cpuCost, ramCost: a.ramCost, gpuCost: a.gpuCost, totalCost: a.totalCost, minutes: a.minutes, monthlyRate: rate(a) });
@@ -116,7 +116,8 @@ export function toRecords(kind: ReportKind, allocations: Allocation[]): CostReco
     }
     if (a.name.endsWith(`/${IDLE_NAME}`)) {
       const owner = a.name.slice(0, -`/${IDLE_NAME}`.length);
-      idle.set(owner, (idle.get(owner) ?? 0) + a.totalCost);
+      const known = idle.get(owner) ?? { cost: 0, minutes: 0 };
+      idle.set(owner, { cost: known.cost + a.totalCost, minutes: Math.max(known.minutes, a.minutes) });
       continue;
     }
     const controllerKind = prop(a, "controllerKind");
@@ -149,11 +150,13 @@ export function toRecords(kind: ReportKind, allocations: Allocation[]): CostReco
       monthlyRate: rate(a),
     });
   }
-  for (const [owner, cost] of idle) {
+  for (const [owner, { cost, minutes }] of idle) {
     const r = records.get(owner) ?? { ...emptyRecord(owner), node: kind === "node" ? owner : "", cluster: kind === "cluster" ? owner : "" };
     r.idleCost += cost;
-    r.monthlyRate = r.minutes > 0 ? ((r.totalCost + cost) * MONTH_MINUTES) / r.minutes : 0;
     r.totalCost += cost;
+    // A node's (or cluster's) idle runs as long as it exists: at least as long as any of its pods.
+    r.minutes = Math.max(r.minutes, minutes);
+    r.monthlyRate = r.minutes > 0 ? (r.totalCost * MONTH_MINUTES) / r.minutes : 0;
     records.set(owner, r);
   }
   return [...records.values()].sort((a, b) => b.totalCost - a.totalCost || a.name.localeCompare(b.name));
