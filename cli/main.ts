@@ -20,13 +20,14 @@ const COMMANDS: Array<[name: string, load: () => Promise<Command>]> = [
   ["sim", async () => (await import("./commands/sim.ts")).simCommand],
   ["federation", async () => (await import("./commands/federation.ts")).federationCommand],
   ["reconcile", async () => (await import("./commands/reconcile.ts")).reconcileCommand],
+  ["export", async () => (await import("./commands/export.ts")).exportCommand],
   ["prices", async () => (await import("./commands/prices.ts")).pricesCommand],
   ["install", async () => (await import("./commands/install.ts")).installCommand],
   ["config", async () => (await import("./commands/config.ts")).configCommand],
 ];
 
 /** Errors that mean bad input (exit 2), by class name: checked without loading the modules that define them. */
-const INPUT_ERRORS = new Set(["ConfigError", "ConfigFileError", "FederationSpecError", "BillFormatError", "MixedCurrencyError", "BillCurrencyError", "BillOverlapError", "ValuesError"]);
+const INPUT_ERRORS = new Set(["ConfigError", "ConfigFileError", "FederationSpecError", "BillFormatError", "MixedCurrencyError", "BillCurrencyError", "BillOverlapError", "ValuesError", "UnterminatedQuoteError"]);
 
 function mainHelp(commands: Command[]): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -1,0 +1,196 @@
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { describe, expect, it } from "vitest";
+import type { CostRollup, PricedSnapshot } from "../../model/events.ts";
+import { readPriceSnapshot, SnapshotPriceBook } from "../../pricing/snapshot/snapshot.ts";
+import { priceSnapshot } from "../../processors/pricer/cost-model.ts";
+import { RollupEngine } from "../../processors/rollup/engine.ts";
+import { defaultConfig, GiB, nodeInfo, podUsage, usageSnapshot } from "../../testkit/fixtures.ts";
+import { tempDir } from "../../testkit/tempdir.ts";
+import { EXPORT_COLUMNS, type FocusRow } from "./columns.ts";
+import { CsvFocusSink, focusNumber, ParquetFocusSink, readFocusFile } from "./files.ts";
+import { cloudOf, focusRows } from "./rows.ts";
+import { FocusValidator, validateRows } from "./validate.ts";
+
+const HOUR = 3_600_000;
+const T0 = Date.UTC(2026, 10, 20, 0, 0, 0);
+const HEADER = EXPORT_COLUMNS.map((c) => c.name);
+const ctx = { billingAccountId: "shop", billingAccountName: null, currency: "USD" };
+
+/** Two hours of a three-node cluster (on-demand, spot, GPU) through the real pricer and rollup. */
+function windows(): { rollups: CostRollup[]; priced: PricedSnapshot[] } {
+  const config = defaultConfig({ cluster: "shop", rollup: { resolutions: ["1h"], podResolutions: ["1h"], emitIntervalSeconds: { "1m": 1, "1h": 1, "1d": 1 }, labelKeys: ["team"] } });
+  const book = new SnapshotPriceBook(readPriceSnapshot(), config.pricing);
+  const nodes = [
+    ["node-a", nodeInfo({ providerId: "aws:///us-east-1a/i-0aaa1111bbbb2222c", instanceType: "m5.xlarge", region: "us-east-1" })],
+    ["node-s", nodeInfo({ providerId: "aws:///us-east-1b/i-0ccc7777dddd8888e", instanceType: "m5.large", capacityType: "SPOT", cpuCores: 2, memoryBytes: 8 * GiB, region: "us-east-1" })],
+    ["node-g", nodeInfo({ providerId: "aws:///us-east-1a/i-0ggg0000gggg0000g", instanceType: "g4dn.xlarge", cpuCores: 4, memoryBytes: 16 * GiB, gpus: 1, region: "us-east-1" })],
+  ] as const;
+  const priced: PricedSnapshot[] = [];
+  for (let m = 0; m < 120; m += 10) {
+    for (const [i, [node, info]] of nodes.entries()) {
+      const pods = [
+        podUsage({ namespace: "shop", name: `web-${i}`, uid: `web-${i}`, labels: { team: "payments" }, cpuUsageCores: 0.3 }),
+        podUsage({ namespace: "batch", name: `job-${i}`, uid: `job-${i}`, controllerKind: "Job", controllerName: "nightly", labels: {}, cpuRequestCores: 1, ...(node === "node-g" ? { gpuRequest: 1 } : {}) }),
+      ];
+      priced.push(priceSnapshot(usageSnapshot({ cluster: "shop", node, nodeInfo: info, windowStartMs: T0 + m * 60_000, windowSeconds: 600, sampledAtMs: T0 + (m + 10) * 60_000, pods }), book, config.pricing, 0));
+    }
+  }
+  const now = T0 + 3 * HOUR;
+  const engine = new RollupEngine(config.rollup, T0);
+  for (const p of priced) engine.fold(p, T0 + 2 * HOUR);
+  const rollups = engine.due(now).map((d) => d.rollup).filter((r) => r.resolution === "1h").sort((a, b) => a.windowStartMs - b.windowStartMs);
+  return { rollups, priced };
+}
+
+const { rollups, priced } = windows();
+const rows: FocusRow[] = rollups.flatMap((w) => focusRows(w, ctx, false));
+const totalPriced = priced.reduce((a, p) => a + p.nodeCost.windowCost + p.pods.reduce((x, q) => x + q.networkCost + q.pvCost, 0) + p.nodeCost.overcommitCost, 0);
+const sumOf = (rs: readonly FocusRow[], col: string) => rs.reduce((a, r) => a + Number(r[col]), 0);
+
+describe("a rollup window as FOCUS rows", () => {
+  it("adds up to what was priced: pods' compute, storage, network and each node's idle", () => {
+    expect(rollups).toHaveLength(2);
+    expect(sumOf(rows, "EffectiveCost")).toBeCloseTo(totalPriced, 9);
+    expect(sumOf(rows, "ListCost")).toBeCloseTo(totalPriced, 9);
+    const idle = rows.filter((r) => r.x_CostKind === "idle");
+    expect(idle.length).toBeGreaterThan(0);
+    expect(idle.every((r) => r.AllocatedResourceId === null && r.AllocatedMethodId !== null)).toBe(true);
+  });
+
+  it("points each pod's compute at its node's bill line, spot as Dynamic pricing, with the GPU priced", () => {
+    const web = rows.find((r) => r.x_Pod === "web-0" && r.ServiceCategory === "Compute");
+    expect(web).toMatchObject({ ResourceId: "i-0aaa1111bbbb2222c", ResourceType: "Instance", AvailabilityZone: "us-east-1a", RegionId: "us-east-1", ProviderName: "AWS", ServiceName: "Amazon Elastic Compute Cloud", PricingCategory: "Standard", AllocatedResourceName: "shop/web-0", Tags: '{"team":"payments"}', x_Namespace: "shop" });
+    expect(rows.find((r) => r.x_Pod === "web-1" && r.ServiceCategory === "Compute")?.PricingCategory).toBe("Dynamic");
+    expect(Number(rows.find((r) => r.x_Pod === "job-2" && r.ServiceCategory === "Compute")?.x_GpuCost)).toBeGreaterThan(0);
+    expect(rows.every((r) => r.ChargePeriodStart === "2026-11-20T00:00:00Z" || r.ChargePeriodStart === "2026-11-20T01:00:00Z")).toBe(true);
+    expect(rows[0]).toMatchObject({ BillingPeriodStart: "2026-11-01T00:00:00Z", BillingPeriodEnd: "2026-12-01T00:00:00Z", BillingCurrency: "USD", ChargeCategory: "Usage", x_CostSource: "list-estimate" });
+  });
+
+  it("passes the validator, and its split ratios add up to 1 per node and hour", () => {
+    const report = validateRows(HEADER, rows);
+    expect(report.violations).toEqual([]);
+    expect(report.valid).toBe(true);
+    expect(report.rows).toBe(rows.length);
+  });
+
+  it("names each cloud's instance id as its bill does", () => {
+    expect(cloudOf("gce://my-proj/europe-west1-b/gke-pool-1-abc", "n", "c")).toMatchObject({ provider: "Google Cloud", resourceId: "projects/my-proj/zones/europe-west1-b/instances/gke-pool-1-abc", zone: "europe-west1-b" });
+    expect(cloudOf("azure:///subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachineScaleSets/pool/virtualMachines/3", "n", "c").resourceId).toBe("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachineScaleSets/pool/virtualMachines/3");
+    expect(cloudOf("", "worker-1", "lab")).toMatchObject({ provider: "Self-managed", resourceId: "lab/worker-1" });
+  });
+});
+
+describe("the FOCUS validator", () => {
+  const good = rows[0] as FocusRow;
+  const check = (change: FocusRow) => validateRows(HEADER, [{ ...good, ...change }]);
+  it("finds each kind of violation, naming the column and rule", () => {
+    const cases: Array<[FocusRow, string]> = [
+      [{ BilledCost: null }, "Nullability"],
+      [{ EffectiveCost: "1,5" }, "NumericFormat"],
+      [{ ListCost: "35.2E+7" }, "NumericFormat"],
+      [{ ChargePeriodStart: "2026-11-20 00:00:00" }, "DateTimeFormat"],
+      [{ ChargePeriodEnd: "2026-02-30T00:00:00Z" }, "DateTimeFormat"],
+      [{ ChargeCategory: "Fee" }, "AllowedValues"],
+      [{ BillingCurrency: "usd" }, "CurrencyFormat"],
+      [{ Tags: '{"team":{"a":1}}' }, "KeyValueFormat"],
+      [{ Tags: "[1,2]" }, "KeyValueFormat"],
+      [{ ServiceSubcategory: "Block Storage" }, "ServiceSubcategory"],
+      [{ PricingUnit: null }, "Nullability"],
+      [{ PricingQuantity: null, PricingUnit: null }, "Nullability"],
+      [{ ResourceType: null }, "Nullability"],
+      [{ ChargeDescription: "" }, "NullHandling"],
+      [{ ChargePeriodEnd: "2026-11-19T00:00:00Z" }, "Period"],
+      [{ ChargeClass: "Refund" }, "AllowedValues"],
+      [{ ChargeCategory: "Tax" }, "Nullability"],
+      [{ AllocatedMethodDetails: '{"Elements":[{"UsageUnit":"CPU"}]}' }, "AllocatedMethodDetails"],
+      [{ AllocatedMethodDetails: '{"Elements":[{"AllocatedRatio":0.5}]}' }, "AllocatedRatioSum"],
+    ];
+    for (const [change, rule] of cases) {
+      const report = check(change);
+      expect(report.valid, JSON.stringify(change)).toBe(false);
+      expect(Object.keys(report.counts), JSON.stringify(change)).toContain(rule);
+    }
+    expect(focusNumber(1e-7)).toBe("1E-7");
+    expect(focusNumber(1e21)).toBe("1E21");
+    expect(check({ ListCost: focusNumber(1e-7), BilledCost: "35.2E-7" }).counts.NumericFormat).toBeUndefined();
+  });
+
+  it("checks the header: Mandatory columns, unknown columns without x_, duplicates", () => {
+    const report = new FocusValidator(["BilledCost", "Cost", "BilledCost", "x_Team"]).finish();
+    expect(report.counts.MandatoryColumn).toBeGreaterThan(15);
+    expect(report.violations.map((v) => v.message)).toContain("Cost is neither a FOCUS column nor a custom column prefixed x_");
+    expect(report.counts.ColumnUnique).toBe(1);
+  });
+
+  it("accepts the FOCUS spec's own example rows (real files, by the spec's authors) except for their real mistakes", async () => {
+    const dir = join(import.meta.dirname, "../../../shared/reference/billing/focus");
+    const files = readdirSync(dir).filter((f) => f.endsWith(".csv")).sort();
+    expect(files.length).toBe(11);
+    let checked = 0;
+    const found: string[] = [];
+    for (const f of files) {
+      const file = await readFocusFile(join(dir, f));
+      const v = new FocusValidator(file.header, { requireMandatory: false });
+      for await (const r of file.rows) v.row(r);
+      const report = v.finish();
+      checked += report.rows;
+      found.push(...report.violations.map((x) => `${f}:${x.row}:${x.rule}:${x.column}`));
+    }
+    expect(checked).toBeGreaterThan(20);
+    // Each one checked by hand: an hour of 30 ("2023-02-01T30:00:00Z") in two purchase examples; a column spelled
+    // "SkuPriceid" (not a FOCUS column, no x_ prefix) in four; PricingQuantity 0.333 × ListUnitPrice 3.00 ≠ ListCost 3.00.
+    expect(found).toEqual([
+      "commitment_discount_purchase_scenario_2.csv:3:DateTimeFormat:ChargePeriodEnd",
+      "commitment_discount_purchase_scenario_3.csv:4:DateTimeFormat:ChargePeriodEnd",
+      "one_hundred_percent_utilization_with_commitment_discount_flexibility_with_1_resource.csv:0:ColumnHandling:SkuPriceid",
+      "one_hundred_percent_utilization_with_commitment_discount_flexibility_with_1_resource.csv:2:UnitPriceProduct:ListCost",
+      "one_hundred_percent_utilization_with_commitment_discount_flexibility_with_2_resources.csv:0:ColumnHandling:SkuPriceid",
+      "one_hundred_percent_utilization_without_commitment_discount_flexibility.csv:0:ColumnHandling:SkuPriceid",
+      "zero_percent_utilization_without_commitment_discount_flexibility.csv:0:ColumnHandling:SkuPriceid",
+    ]);
+  });
+});
+
+describe("FOCUS files", () => {
+  it("writes CSV and Parquet that read back to the same rows, and DuckDB reads the Parquet with the same totals", async () => {
+    const dir = tempDir("kce-focus-");
+    const csvPath = join(dir, "focus.csv");
+    const pqPath = join(dir, "focus.parquet");
+    const csv = new CsvFocusSink(csvPath);
+    const pq = new ParquetFocusSink(pqPath, EXPORT_COLUMNS, { FocusVersion: "1.2" });
+    for (const w of rollups) {
+      const batch = focusRows(w, ctx, false);
+      await csv.write(batch);
+      await pq.write(batch);
+    }
+    await csv.close();
+    await pq.close();
+    for (const path of [csvPath, pqPath]) {
+      const file = await readFocusFile(path);
+      expect(file.header).toEqual(HEADER);
+      const v = new FocusValidator(file.header);
+      let effective = 0;
+      for await (const r of file.rows) {
+        v.row(r);
+        effective += Number(r.EffectiveCost);
+      }
+      const report = v.finish();
+      expect(report.violations, path).toEqual([]);
+      expect(report.rows).toBe(rows.length);
+      expect(effective).toBeCloseTo(totalPriced, 9);
+    }
+    const db = await DuckDBInstance.create(":memory:");
+    const conn = await db.connect();
+    const read = (await conn.runAndReadAll(`SELECT count(*)::INTEGER AS n, sum(EffectiveCost) AS effective, count(DISTINCT ResourceId)::INTEGER AS nodes, min(ChargePeriodStart)::VARCHAR AS first FROM read_parquet('${pqPath}')`)).getRowObjects()[0];
+    expect(read?.n).toBe(rows.length);
+    expect(Number(read?.effective)).toBeCloseTo(totalPriced, 9);
+    expect(read?.nodes).toBe(3);
+    expect(String(read?.first)).toMatch(/^2026-11-20 00:00:00/);
+    const fromCsv = (await conn.runAndReadAll(`SELECT sum(EffectiveCost) AS effective FROM read_csv('${csvPath}', header = true)`)).getRowObjects()[0];
+    expect(Number(fromCsv?.effective)).toBeCloseTo(totalPriced, 9);
+    conn.closeSync();
+    db.closeSync();
+  });
+});

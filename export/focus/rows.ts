@@ -1,0 +1,240 @@
+import { UNMOUNTED, type CostRollup, type NodeRollupRow, type RollupRow } from "../../model/events.ts";
+import type { FocusRow } from "./columns.ts";
+
+/**
+ * A rollup window as FOCUS rows. Each node's cost for the charge period is an *origin charge* (the
+ * node's line on the cloud bill, ResourceId = the instance); its pods' CPU, RAM and GPU and the node's
+ * idle capacity are its *allocated charges* (FOCUS 1.3 split cost allocation: AllocatedResourceId = the
+ * pod, null for the unallocated idle part; the AllocatedRatio elements of one node add up to 1). A pod's
+ * persistent volumes and network egress are rows of their own. Σ rows = Σ the window's cost.
+ */
+
+export const ALLOCATION_METHOD = "kce-node-resource-share";
+export const VOLUME_METHOD = "kce-volume-share";
+const GIB = 2 ** 30;
+
+export interface FocusContext {
+  billingAccountId: string;
+  billingAccountName: string | null;
+  currency: string;
+}
+
+interface CloudIdentity {
+  provider: string;
+  computeService: string;
+  storageService: string;
+  resourceId: string;
+  resourceType: string;
+  zone: string | null;
+}
+
+/** Who bills a node and its id on the bill, from spec.providerID (as the clouds' exports name instances). */
+export function cloudOf(providerId: string, node: string, cluster: string): CloudIdentity {
+  const aws = /^aws:\/\/\/?([^/]*)\/(i-[0-9a-f]+)$/i.exec(providerId);
+  if (aws !== null) return { provider: "AWS", computeService: "Amazon Elastic Compute Cloud", storageService: "Amazon Elastic Compute Cloud", resourceId: aws[2] ?? "", resourceType: "Instance", zone: aws[1] || null };
+  const gce = /^gce:\/\/([^/]+)\/([^/]+)\/([^/]+)$/i.exec(providerId);
+  if (gce !== null) return { provider: "Google Cloud", computeService: "Compute Engine", storageService: "Compute Engine", resourceId: `projects/${gce[1] ?? ""}/zones/${gce[2] ?? ""}/instances/${gce[3] ?? ""}`, resourceType: "Compute Instance", zone: gce[2] ?? null };
+  const azure = /^azure:\/\/(\/subscriptions\/.+)$/i.exec(providerId);
+  if (azure !== null) return { provider: "Microsoft", computeService: "Virtual Machines", storageService: "Storage", resourceId: azure[1] ?? "", resourceType: "Virtual machine", zone: null };
+  return { provider: "Self-managed", computeService: "Kubernetes", storageService: "Kubernetes", resourceId: `${cluster}/${node}`, resourceType: "Kubernetes node", zone: null };
+}
+
+/** FOCUS date/time: extended ISO 8601 in UTC, to the second ('YYYY-MM-DDTHH:mm:ssZ'). */
+export function focusTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+function billingPeriod(ms: number): [number, number] {
+  const d = new Date(ms);
+  return [Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1), Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1)];
+}
+
+function podCompute(r: RollupRow): number {
+  return r.cpuCost + r.ramCost + r.gpuCost;
+}
+
+function rowKey(r: RollupRow): string {
+  return `${r.podUid}|${r.node}|${r.namespace}|${r.pod}`;
+}
+
+/** What the estimated twin of a reconciled window charged each row (ListCost). */
+export class ListCosts {
+  private readonly pods = new Map<string, RollupRow>();
+  private readonly nodes = new Map<string, NodeRollupRow>();
+
+  constructor(estimated: CostRollup | undefined) {
+    if (estimated === undefined) return;
+    for (const r of estimated.rows) if (r.dimension === "pod") this.pods.set(rowKey(r), r);
+    for (const n of estimated.nodes) this.nodes.set(n.node, n);
+  }
+
+  pod(r: RollupRow): RollupRow | undefined {
+    return this.pods.get(rowKey(r));
+  }
+
+  node(n: NodeRollupRow): NodeRollupRow | undefined {
+    return this.nodes.get(n.node);
+  }
+}
+
+/** AllocatedMethodDetails: each resource's share of the origin charge (the shares of all of a node's rows add up to 1). */
+function ratioDetails(parts: Array<[unit: string, cost: number, quantity?: number]>, origin: number): string | null {
+  if (!(origin > 0)) return null;
+  const elements = parts.filter(([, cost]) => cost !== 0).map(([unit, cost, quantity]) => ({ AllocatedRatio: cost / origin, UsageUnit: unit, ...(quantity === undefined ? {} : { UsageQuantity: quantity }) }));
+  return elements.length === 0 ? null : JSON.stringify({ Elements: elements });
+}
+
+/**
+ * The FOCUS rows of one window. `window` is the window priced at list prices, or a reconciled window
+ * (then `estimated` is its list-price twin, for ListCost).
+ */
+export function focusRows(window: CostRollup, ctx: FocusContext, reconciled: boolean, estimated?: CostRollup): FocusRow[] {
+  const list = new ListCosts(reconciled ? estimated : undefined);
+  const [periodStart, periodEnd] = billingPeriod(window.windowStartMs);
+  const hours = (window.windowEndMs - window.windowStartMs) / 3_600_000;
+  const nodes = new Map(window.nodes.map((n) => [n.node, n]));
+  const clusterCloud = window.nodes.map((n) => cloudOf(n.providerId, n.node, window.cluster)).find((c) => c.provider !== "Self-managed") ?? cloudOf("", "", window.cluster);
+  // The origin charge of each node: its pods' compute + its idle (= the node's cost, plus any overcommit).
+  const origin = new Map<string, number>();
+  for (const n of window.nodes) origin.set(n.node, n.idleCost);
+  for (const r of window.rows) if (r.dimension === "pod" && r.pod !== UNMOUNTED) origin.set(r.node, (origin.get(r.node) ?? 0) + podCompute(r));
+
+  const base = (cost: number, listCost: number): FocusRow => ({
+    BilledCost: cost,
+    BillingAccountId: ctx.billingAccountId,
+    BillingAccountName: ctx.billingAccountName,
+    BillingCurrency: ctx.currency,
+    BillingPeriodEnd: focusTime(periodEnd),
+    BillingPeriodStart: focusTime(periodStart),
+    ChargeCategory: "Usage",
+    ChargeClass: null,
+    ChargePeriodEnd: focusTime(window.windowEndMs),
+    ChargePeriodStart: focusTime(window.windowStartMs),
+    ContractedCost: cost,
+    EffectiveCost: cost,
+    ListCost: listCost,
+    ChargeFrequency: "Usage-Based",
+    x_Cluster: window.cluster,
+    x_CostSource: reconciled ? "reconciled" : "list-estimate",
+  });
+  const onNode = (n: NodeRollupRow | undefined, nodeName: string): FocusRow => {
+    const cloud = cloudOf(n?.providerId ?? "", nodeName, window.cluster);
+    return {
+      InvoiceIssuerName: cloud.provider,
+      ProviderName: cloud.provider,
+      PublisherName: cloud.provider,
+      ServiceCategory: "Compute",
+      ServiceName: cloud.computeService,
+      ServiceSubcategory: "Virtual Machines",
+      AvailabilityZone: cloud.zone,
+      PricingCategory: n?.capacityType.toUpperCase() === "SPOT" ? "Dynamic" : "Standard",
+      RegionId: n === undefined || n.region === "" ? null : n.region,
+      ResourceId: cloud.resourceId,
+      ResourceName: nodeName,
+      ResourceType: cloud.resourceType,
+      x_Node: nodeName,
+      x_InstanceType: n === undefined || n.instanceType === "" ? null : n.instanceType,
+    };
+  };
+  const out: FocusRow[] = [];
+  for (const r of window.rows) {
+    if (r.dimension !== "pod") continue;
+    const listed = list.pod(r);
+    const who: FocusRow = {
+      x_Namespace: r.namespace,
+      x_ControllerKind: r.controllerKind === "" ? null : r.controllerKind,
+      x_Controller: r.controllerName === "" ? null : r.controllerName,
+      x_Pod: r.pod,
+      Tags: Object.keys(r.labels).length === 0 ? null : JSON.stringify(r.labels),
+      AllocatedTags: Object.keys(r.labels).length === 0 ? null : JSON.stringify(r.labels),
+    };
+    if (r.pod !== UNMOUNTED) {
+      const node = nodes.get(r.node);
+      const compute = podCompute(r);
+      out.push({
+        ...base(compute, reconciled ? (listed === undefined ? compute : podCompute(listed)) : compute),
+        ...onNode(node, r.node),
+        ...who,
+        ChargeDescription: `CPU, memory and GPU of pod ${r.namespace}/${r.pod} on node ${r.node}`,
+        PricingQuantity: r.podHours,
+        PricingUnit: "Hours",
+        AllocatedMethodId: ALLOCATION_METHOD,
+        AllocatedMethodDetails: ratioDetails([["vCPU-Hours", r.cpuCost, r.cpuCoreHours], ["GiB-Hours", r.ramCost, r.ramByteHours / GIB], ["GPU-Hours", r.gpuCost, r.gpuHours]], origin.get(r.node) ?? 0),
+        AllocatedResourceId: r.podUid,
+        AllocatedResourceName: `${r.namespace}/${r.pod}`,
+        x_CostKind: "pod",
+        x_Idle: "false",
+        x_CpuCost: r.cpuCost,
+        x_RamCost: r.ramCost,
+        x_GpuCost: r.gpuCost,
+        x_CpuCoreHours: r.cpuCoreHours,
+        x_RamGiBHours: r.ramByteHours / GIB,
+        x_GpuHours: r.gpuHours,
+      });
+      if (r.networkCost !== 0) {
+        out.push({
+          ...base(r.networkCost, reconciled ? (listed?.networkCost ?? r.networkCost) : r.networkCost),
+          ...onNode(node, r.node),
+          ...who,
+          ServiceCategory: "Networking",
+          ServiceSubcategory: "Network Connectivity",
+          ChargeDescription: `Network egress of pod ${r.namespace}/${r.pod} on node ${r.node}`,
+          PricingQuantity: r.podHours,
+          PricingUnit: "Hours",
+          AllocatedMethodId: null,
+          AllocatedMethodDetails: null,
+          AllocatedResourceId: null,
+          AllocatedResourceName: null,
+          AllocatedTags: null,
+          x_CostKind: "pod",
+          x_Idle: "false",
+        });
+      }
+    }
+    if (r.pvCost !== 0) {
+      const unmounted = r.pod === UNMOUNTED;
+      out.push({
+        ...base(r.pvCost, reconciled ? (listed?.pvCost ?? r.pvCost) : r.pvCost),
+        ...who,
+        InvoiceIssuerName: clusterCloud.provider,
+        ProviderName: clusterCloud.provider,
+        PublisherName: clusterCloud.provider,
+        ServiceCategory: "Storage",
+        ServiceName: clusterCloud.storageService,
+        ServiceSubcategory: "Block Storage",
+        PricingCategory: "Standard",
+        ChargeDescription: unmounted ? `Persistent volumes mounted by no pod${r.namespace === UNMOUNTED ? "" : ` (claims of namespace ${r.namespace})`}` : `Persistent volumes of pod ${r.namespace}/${r.pod}`,
+        PricingQuantity: hours,
+        PricingUnit: "Hours",
+        AllocatedMethodId: unmounted ? null : VOLUME_METHOD,
+        AllocatedResourceId: unmounted ? null : r.podUid,
+        AllocatedResourceName: unmounted ? null : `${r.namespace}/${r.pod}`,
+        x_Pod: unmounted ? null : r.pod,
+        x_Node: unmounted || r.node === "" ? null : r.node,
+        x_CostKind: unmounted ? "unmounted" : "pod",
+        x_Idle: "false",
+      });
+    }
+  }
+  for (const n of window.nodes) {
+    if (n.idleCost === 0) continue;
+    const listed = list.node(n);
+    out.push({
+      ...base(n.idleCost, reconciled ? (listed?.idleCost ?? n.idleCost) : n.idleCost),
+      ...onNode(n, n.node),
+      ChargeDescription: `Idle capacity of node ${n.node} (allocated to no pod)`,
+      PricingQuantity: n.hours,
+      PricingUnit: "Hours",
+      AllocatedMethodId: ALLOCATION_METHOD,
+      AllocatedMethodDetails: ratioDetails([["vCPU-Hours", n.idleCpuCost], ["GiB-Hours", n.idleRamCost], ["GPU-Hours", n.idleGpuCost]], origin.get(n.node) ?? 0),
+      AllocatedResourceId: null,
+      AllocatedResourceName: null,
+      x_CostKind: "idle",
+      x_Idle: "true",
+      x_CpuCost: n.idleCpuCost,
+      x_RamCost: n.idleRamCost,
+      x_GpuCost: n.idleGpuCost,
+    });
+  }
+  return out;
+}
