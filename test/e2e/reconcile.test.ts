@@ -13,6 +13,7 @@ import { RollupAssembler } from "../../processors/rollup/parts.ts";
 import { createRollup } from "../../processors/rollup/stage.ts";
 import { readPriceSnapshot, SnapshotPriceBook } from "../../pricing/snapshot/snapshot.ts";
 import { readDailyRollups } from "../../reconcile/estimates.ts";
+import { parseCsv } from "../../reconcile/csv.ts";
 import { createApi } from "../../api/stage.ts";
 import { createReconcileStage } from "../../reconcile/stage.ts";
 import { nodeInfo, podUsage, usageSnapshot } from "../../testkit/fixtures.ts";
@@ -225,6 +226,90 @@ describe("kce reconcile against a generated bill with known discounts", () => {
       expect(Math.abs(podsPv - bill)).toBeLessThan(1e-9);
     }
   }, 60_000);
+
+  it("exports the run as FOCUS (CSV and Parquet, estimated and reconciled) and as showback that add up to /allocation and the bill", async () => {
+    const { path, billed } = await writeBill();
+    await promisify(execFile)(process.execPath, [MAIN, "reconcile", "--config", configFile, "--bill", path, "--publish", "--no-progress"]);
+    const run = (args: string[]) => promisify(execFile)(process.execPath, [MAIN, "export", ...args, "--config", configFile, "--no-progress"], { maxBuffer: 64 * 2 ** 20 });
+    const window = `${new Date(day0).toISOString()},${new Date(day0 + 2 * DAY).toISOString()}`;
+    const dir = tempDir("kce-export-");
+    const csvPath = join(dir, "focus.csv");
+    const estimated = await run(["focus", "--window", window, "--out", csvPath]);
+    expect(estimated.stderr).toMatch(/exported \d+ FOCUS rows \(csv\) for 2 charge period\(s\) of 1d/);
+    expect(estimated.stderr).toContain("valid FOCUS 1.2 (+ 1.3 split cost allocation columns)");
+    const csv = parseCsv(readFileSync(csvPath, "utf8"));
+    const header = csv[0]?.fields ?? [];
+    const col = (name: string) => header.indexOf(name);
+    const byNamespace = new Map<string, number>();
+    for (const r of csv.slice(1)) {
+      const key = r.fields[col("x_CostKind")] === "idle" ? "__idle__" : (r.fields[col("x_Namespace")] ?? "");
+      byNamespace.set(key, (byNamespace.get(key) ?? 0) + Number(r.fields[col("EffectiveCost")]));
+    }
+    const api = createApi(rt);
+    await api.start();
+    try {
+      const allocation = async (q: string) => {
+        const res = await fetch(`http://127.0.0.1:${api.port}/allocation?${q}`);
+        const body = (await res.json()) as { data: Array<Record<string, { totalCost: number }>> };
+        return body.data[0] ?? {};
+      };
+      // Re-summed by namespace (and idle), the export equals /allocation for the same window.
+      const namespaces = await waitFor("allocations", async () => {
+        const set = await allocation(`window=${window}&aggregate=namespace&accumulate=true`);
+        return Object.keys(set).length >= 3 ? set : undefined;
+      }, 20_000, 250);
+      expect([...byNamespace.keys()].sort()).toEqual(Object.keys(namespaces).sort());
+      for (const [name, a] of Object.entries(namespaces)) expect(Math.abs((byNamespace.get(name) ?? NaN) - a.totalCost), name).toBeLessThan(1e-6);
+
+      // Reconciled, as Parquet: EffectiveCost is the bill, ListCost the list-price estimate; DuckDB reads it.
+      const pqPath = join(dir, "focus.parquet");
+      const reconciledRun = await run(["focus", "--window", window, "--reconciled", "--out", pqPath, "--billing-account", "123456789012"]);
+      expect(reconciledRun.stderr).toContain("2 of 2 window(s) reconciled with the bill");
+      const { DuckDBInstance } = await import("@duckdb/node-api");
+      const db = await DuckDBInstance.create(":memory:");
+      const conn = await db.connect();
+      const sums = (await conn.runAndReadAll(`SELECT sum(EffectiveCost) AS effective, sum(ListCost) AS list, count(*) FILTER (WHERE x_CostSource <> 'reconciled')::INTEGER AS others, min(BillingAccountId) AS account FROM read_parquet('${pqPath}')`)).getRowObjects()[0];
+      conn.closeSync();
+      db.closeSync();
+      const billedTotal = [...billed.values()].reduce((a, b) => a + b, 0);
+      expect(Math.abs(Number(sums?.effective) - billedTotal)).toBeLessThan(1e-6);
+      const listTotal = [...byNamespace.values()].reduce((a, b) => a + b, 0);
+      expect(Math.abs(Number(sums?.list) - listTotal)).toBeLessThan(1e-6);
+      expect(sums).toMatchObject({ others: 0, account: "123456789012" });
+      const checked = await run(["validate", pqPath, csvPath]);
+      expect(checked.stdout.match(/valid FOCUS 1\.2/g)).toHaveLength(2);
+
+      // Showback for the month of the first day: rows add up to the cluster's cost to the cent, with idle
+      // and the shared "batch" namespace spread over the rest.
+      const monthStart = Date.UTC(new Date(day0).getUTCFullYear(), new Date(day0).getUTCMonth(), 1);
+      const monthEnd = Date.UTC(new Date(day0).getUTCFullYear(), new Date(day0).getUTCMonth() + 1, 1);
+      const month = new Date(day0).toISOString().slice(0, 7);
+      const sb = JSON.parse((await run(["showback", "--month", month, "--shared-namespaces", "batch", "-o", "json"])).stdout) as { rows: Array<{ group: string; totalCents: number; idle: number; shared: number }>; clusters: Array<{ totalCents: number; total: number }> };
+      const cluster = await allocation(`window=${new Date(monthStart).toISOString()},${new Date(Math.min(monthEnd, Date.now())).toISOString()}&aggregate=cluster&accumulate=true`);
+      const clusterTotal = Object.values(cluster).reduce((a, x) => a + x.totalCost, 0);
+      expect(sb.clusters[0]?.total).toBeCloseTo(clusterTotal, 6);
+      expect(sb.rows.reduce((a, r) => a + r.totalCents, 0)).toBe(Math.round(clusterTotal * 100));
+      expect(sb.rows.map((r) => r.group)).toEqual(["shop"]);
+      expect(sb.rows[0]?.shared).toBeGreaterThan(0);
+      const table = (await run(["showback", "--month", month, "--distribute", "none"])).stdout;
+      expect(table).toMatch(/__idle__/);
+      expect(table).toMatch(/TOTAL\s+\d+\.\d\d\s+100\.00/);
+    } finally {
+      await api.stop();
+    }
+    // Mistakes are named, with exit code 2.
+    for (const [args, message] of [
+      [["focus"], /give --window/],
+      [["focus", "--window", "7d", "--step", "5m"], /--step must be 1d or 1h/],
+      [["showback", "--month", "2026-13"], /give --month as YYYY-MM/],
+      [["showback", "--month", "2026-11", "--by", "label:owner"], /rollup\.labelKeys/],
+      [["showback", "--month", "2026-11", "--distribute", "fair"], /use proportional, even, none or to:<group>/],
+    ] as const) {
+      const failed = await run([...args]).catch((e: { code: number; stderr: string }) => e);
+      expect(failed, args.join(" ")).toMatchObject({ code: 2 });
+      expect((failed as { stderr: string }).stderr).toMatch(message);
+    }
+  }, 90_000);
 
   it("says which days have no rollups and which nodes are not on the bill", async () => {
     const bill = join(tempDir("kce-bill-"), "focus.csv");
