@@ -7,7 +7,7 @@ import { fmt, percentile, timeRuns } from "./stats.ts";
 
 const NAMESPACES = ["production", "staging", "ml-training", "dev", "monitoring", "kube-system", "data", "web", "search", "payments"];
 
-function podRows(pods: number, nodes: number, hours: number): RollupRow[] {
+export function podRows(pods: number, nodes: number, hours: number): RollupRow[] {
   return Array.from({ length: pods }, (_, i) => {
     const cost = 0.01 * hours * (1 + (i % 7));
     return {
@@ -20,7 +20,7 @@ function podRows(pods: number, nodes: number, hours: number): RollupRow[] {
   });
 }
 
-function rollup(resolution: "1h" | "1d", start: number, rows: RollupRow[], nodes: number): CostRollup {
+export function rollup(resolution: "1h" | "1d", start: number, rows: RollupRow[], nodes: number): CostRollup {
   const size = resolution === "1h" ? HOUR_MS : DAY_MS;
   return {
     resolution, cluster: "bench", windowStartMs: start, windowEndMs: start + size, rev: 1, final: true, snapshotCount: 1, part: 0, parts: 1, rows, volumes: [],

@@ -38,6 +38,7 @@ function crossCheck(config: Config): Config {
   });
   if (config.pricing.provider === "custom" && config.pricing.customFile === undefined) throw new ConfigError("pricing.customFile", "is required when pricing.provider is custom");
   if (config.reconcile.enabled && config.reconcile.billsDir === "") throw new ConfigError("reconcile.billsDir", "is required when reconcile.enabled is true");
+  if (config.export.focus.enabled && config.export.focus.dir === "" && !config.export.focus.clickhouse) throw new ConfigError("export.focus.dir", "is required when export.focus.enabled is true (or set export.focus.clickhouse)");
   return config;
 }
 

@@ -344,6 +344,19 @@ const reconcileSchedule = z
   })
   .prefault({});
 
+const focusExport = z
+  .strictObject({
+    enabled: z.boolean().default(false).describe("write each finished day (or hour) as a FOCUS file in `kce all` (kce export focus, continuously)"),
+    dir: z.string().default("").describe("folder the files go to: <dir>/<cluster>/focus-<cluster>-<day>.parquet|csv"),
+    format: z.enum(["parquet", "csv"]).default("parquet").describe("file format"),
+    step: z.enum(["1d", "1h"]).default("1d").describe("charge period: one file per cluster and day, or per hour"),
+    reconciled: z.boolean().default(true).describe("rewrite a day's file when it is reconciled with the bill (kce reconcile --publish)"),
+    clickhouse: z.boolean().default(false).describe("also insert the rows into ClickHouse table focus_costs (connection from sinks.clickhouse)"),
+    billingAccountId: z.string().optional().describe("BillingAccountId of the rows (default: the cluster's name)"),
+    billingAccountName: z.string().optional().describe("BillingAccountName of the rows (default: null)"),
+  })
+  .prefault({});
+
 /** Which event kinds cross from a workload cluster's leaf NATS to the hub, by federation mode. */
 export const FORWARDED_KINDS = {
   central: ["usage"],
@@ -410,6 +423,7 @@ export const configSchema = z.strictObject({
   api,
   federation,
   reconcile: reconcileSchedule,
+  export: z.strictObject({ focus: focusExport }).prefault({}),
   http: httpSecurity,
   telemetry,
 });

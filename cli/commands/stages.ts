@@ -17,6 +17,7 @@ const createApi: StageFactory = async (rt) => (await import("../../api/stage.ts"
 const createClickHouseSink: StageFactory = async (rt) => (await import("../../sinks/clickhouse/stage.ts")).createClickHouseSink(rt);
 const createWebhookSink: StageFactory = async (rt) => (await import("../../sinks/webhook/stage.ts")).createWebhookSink(rt);
 const createReconcileStage: StageFactory = async (rt) => (await import("../../reconcile/stage.ts")).createReconcileStage(rt);
+const createFocusExport: StageFactory = async (rt) => (await import("../../export/focus/stage.ts")).createFocusExport(rt);
 
 const METRICS_PORT: OptionSpec = { name: "metrics-port", value: "PORT", description: "serve self-metrics on this port (telemetry.port; 0 = off)" };
 
@@ -108,6 +109,7 @@ export function centralStages(config: Config): Array<(rt: Runtime) => Promise<St
   if (config.sinks.clickhouse.enabled) stages.push(createClickHouseSink);
   if (config.sinks.webhook.enabled) stages.push(createWebhookSink);
   if (config.reconcile.enabled) stages.push(createReconcileStage);
+  if (config.export.focus.enabled) stages.push(createFocusExport);
   stages.push(createApi);
   return stages;
 }

@@ -2,9 +2,11 @@ import type { Runtime } from "../../bus/runtime.ts";
 import type { CostRollup } from "../../model/events.ts";
 import { RECONCILED_RESOLUTION } from "../../reconcile/reconcile.ts";
 import { readWindow } from "../windows.ts";
-import type { FocusRow } from "./columns.ts";
 import type { FocusSink } from "./files.ts";
-import { focusRows, focusTime } from "./rows.ts";
+import { focusRowBatches, focusTime } from "./rows.ts";
+
+/** Rows made and written at a time (one Parquet row group): bounds the memory a big window needs. */
+export const BATCH_ROWS = 2000;
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
@@ -59,16 +61,17 @@ export async function exportFocus(rt: Runtime, opts: FocusExportOptions, sink: F
     for (const w of windows) {
       const r = reconciled.get(w.cluster);
       const ctx = { billingAccountId: opts.billingAccountId ?? w.cluster, billingAccountName: opts.billingAccountName ?? null, currency: opts.currency };
-      const rows: FocusRow[] = r === undefined ? focusRows(w, ctx, false) : focusRows(r, ctx, true, w);
-      await sink.write(rows);
+      for (const rows of r === undefined ? focusRowBatches(w, ctx, false, undefined, BATCH_ROWS) : focusRowBatches(r, ctx, true, w, BATCH_ROWS)) {
+        await sink.write(rows);
+        summary.rows += rows.length;
+        for (const row of rows) {
+          summary.effectiveCost += row.EffectiveCost as number;
+          summary.listCost += row.ListCost as number;
+        }
+      }
       summary.windows++;
       if (r !== undefined) summary.reconciledWindows++;
       if (!w.final) summary.openWindows++;
-      summary.rows += rows.length;
-      for (const row of rows) {
-        summary.effectiveCost += row.EffectiveCost as number;
-        summary.listCost += row.ListCost as number;
-      }
       clusters.add(w.cluster);
     }
     progress?.(summary.periods, total, summary.rows);

@@ -2,49 +2,18 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { describe, expect, it } from "vitest";
-import type { CostRollup, PricedSnapshot } from "../../model/events.ts";
-import { readPriceSnapshot, SnapshotPriceBook } from "../../pricing/snapshot/snapshot.ts";
-import { priceSnapshot } from "../../processors/pricer/cost-model.ts";
-import { RollupEngine } from "../../processors/rollup/engine.ts";
-import { defaultConfig, GiB, nodeInfo, podUsage, usageSnapshot } from "../../testkit/fixtures.ts";
+import { hourlyWindows } from "../../testkit/rollups.ts";
 import { tempDir } from "../../testkit/tempdir.ts";
 import { EXPORT_COLUMNS, type FocusRow } from "./columns.ts";
 import { CsvFocusSink, focusNumber, ParquetFocusSink, readFocusFile } from "./files.ts";
 import { cloudOf, focusRows } from "./rows.ts";
 import { FocusValidator, validateRows } from "./validate.ts";
 
-const HOUR = 3_600_000;
 const T0 = Date.UTC(2026, 10, 20, 0, 0, 0);
 const HEADER = EXPORT_COLUMNS.map((c) => c.name);
 const ctx = { billingAccountId: "shop", billingAccountName: null, currency: "USD" };
 
-/** Two hours of a three-node cluster (on-demand, spot, GPU) through the real pricer and rollup. */
-function windows(): { rollups: CostRollup[]; priced: PricedSnapshot[] } {
-  const config = defaultConfig({ cluster: "shop", rollup: { resolutions: ["1h"], podResolutions: ["1h"], emitIntervalSeconds: { "1m": 1, "1h": 1, "1d": 1 }, labelKeys: ["team"] } });
-  const book = new SnapshotPriceBook(readPriceSnapshot(), config.pricing);
-  const nodes = [
-    ["node-a", nodeInfo({ providerId: "aws:///us-east-1a/i-0aaa1111bbbb2222c", instanceType: "m5.xlarge", region: "us-east-1" })],
-    ["node-s", nodeInfo({ providerId: "aws:///us-east-1b/i-0ccc7777dddd8888e", instanceType: "m5.large", capacityType: "SPOT", cpuCores: 2, memoryBytes: 8 * GiB, region: "us-east-1" })],
-    ["node-g", nodeInfo({ providerId: "aws:///us-east-1a/i-0ggg0000gggg0000g", instanceType: "g4dn.xlarge", cpuCores: 4, memoryBytes: 16 * GiB, gpus: 1, region: "us-east-1" })],
-  ] as const;
-  const priced: PricedSnapshot[] = [];
-  for (let m = 0; m < 120; m += 10) {
-    for (const [i, [node, info]] of nodes.entries()) {
-      const pods = [
-        podUsage({ namespace: "shop", name: `web-${i}`, uid: `web-${i}`, labels: { team: "payments" }, cpuUsageCores: 0.3 }),
-        podUsage({ namespace: "batch", name: `job-${i}`, uid: `job-${i}`, controllerKind: "Job", controllerName: "nightly", labels: {}, cpuRequestCores: 1, ...(node === "node-g" ? { gpuRequest: 1 } : {}) }),
-      ];
-      priced.push(priceSnapshot(usageSnapshot({ cluster: "shop", node, nodeInfo: info, windowStartMs: T0 + m * 60_000, windowSeconds: 600, sampledAtMs: T0 + (m + 10) * 60_000, pods }), book, config.pricing, 0));
-    }
-  }
-  const now = T0 + 3 * HOUR;
-  const engine = new RollupEngine(config.rollup, T0);
-  for (const p of priced) engine.fold(p, T0 + 2 * HOUR);
-  const rollups = engine.due(now).map((d) => d.rollup).filter((r) => r.resolution === "1h").sort((a, b) => a.windowStartMs - b.windowStartMs);
-  return { rollups, priced };
-}
-
-const { rollups, priced } = windows();
+const { rollups, priced } = hourlyWindows(T0);
 const rows: FocusRow[] = rollups.flatMap((w) => focusRows(w, ctx, false));
 const totalPriced = priced.reduce((a, p) => a + p.nodeCost.windowCost + p.pods.reduce((x, q) => x + q.networkCost + q.pvCost, 0) + p.nodeCost.overcommitCost, 0);
 const sumOf = (rs: readonly FocusRow[], col: string) => rs.reduce((a, r) => a + Number(r[col]), 0);

@@ -89,6 +89,23 @@ function ratioDetails(parts: Array<[unit: string, cost: number, quantity?: numbe
  * (then `estimated` is its list-price twin, for ListCost).
  */
 export function focusRows(window: CostRollup, ctx: FocusContext, reconciled: boolean, estimated?: CostRollup): FocusRow[] {
+  return [...focusRowsOf(window, ctx, reconciled, estimated)];
+}
+
+/** The same rows in batches of at most `size`, made as they are taken (a 10,000-pod day is never all rows at once). */
+export function* focusRowBatches(window: CostRollup, ctx: FocusContext, reconciled: boolean, estimated: CostRollup | undefined, size: number): Generator<FocusRow[]> {
+  let batch: FocusRow[] = [];
+  for (const row of focusRowsOf(window, ctx, reconciled, estimated)) {
+    batch.push(row);
+    if (batch.length >= size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+function* focusRowsOf(window: CostRollup, ctx: FocusContext, reconciled: boolean, estimated?: CostRollup): Generator<FocusRow> {
   const list = new ListCosts(reconciled ? estimated : undefined);
   const [periodStart, periodEnd] = billingPeriod(window.windowStartMs);
   const hours = (window.windowEndMs - window.windowStartMs) / 3_600_000;
@@ -117,9 +134,13 @@ export function focusRows(window: CostRollup, ctx: FocusContext, reconciled: boo
     x_Cluster: window.cluster,
     x_CostSource: reconciled ? "reconciled" : "list-estimate",
   });
+  // What a row says about its node, made once per node and window.
+  const nodeFields = new Map<string, FocusRow>();
   const onNode = (n: NodeRollupRow | undefined, nodeName: string): FocusRow => {
+    const known = nodeFields.get(nodeName);
+    if (known !== undefined) return known;
     const cloud = cloudOf(n?.providerId ?? "", nodeName, window.cluster);
-    return {
+    const fields: FocusRow = {
       InvoiceIssuerName: cloud.provider,
       ProviderName: cloud.provider,
       PublisherName: cloud.provider,
@@ -135,8 +156,9 @@ export function focusRows(window: CostRollup, ctx: FocusContext, reconciled: boo
       x_Node: nodeName,
       x_InstanceType: n === undefined || n.instanceType === "" ? null : n.instanceType,
     };
+    nodeFields.set(nodeName, fields);
+    return fields;
   };
-  const out: FocusRow[] = [];
   for (const r of window.rows) {
     if (r.dimension !== "pod") continue;
     const listed = list.pod(r);
@@ -151,7 +173,7 @@ export function focusRows(window: CostRollup, ctx: FocusContext, reconciled: boo
     if (r.pod !== UNMOUNTED) {
       const node = nodes.get(r.node);
       const compute = podCompute(r);
-      out.push({
+      yield {
         ...base(compute, reconciled ? (listed === undefined ? compute : podCompute(listed)) : compute),
         ...onNode(node, r.node),
         ...who,
@@ -170,9 +192,9 @@ export function focusRows(window: CostRollup, ctx: FocusContext, reconciled: boo
         x_CpuCoreHours: r.cpuCoreHours,
         x_RamGiBHours: r.ramByteHours / GIB,
         x_GpuHours: r.gpuHours,
-      });
+      };
       if (r.networkCost !== 0) {
-        out.push({
+        yield {
           ...base(r.networkCost, reconciled ? (listed?.networkCost ?? r.networkCost) : r.networkCost),
           ...onNode(node, r.node),
           ...who,
@@ -188,12 +210,12 @@ export function focusRows(window: CostRollup, ctx: FocusContext, reconciled: boo
           AllocatedTags: null,
           x_CostKind: "pod",
           x_Idle: "false",
-        });
+        };
       }
     }
     if (r.pvCost !== 0) {
       const unmounted = r.pod === UNMOUNTED;
-      out.push({
+      yield {
         ...base(r.pvCost, reconciled ? (listed?.pvCost ?? r.pvCost) : r.pvCost),
         ...who,
         InvoiceIssuerName: clusterCloud.provider,
@@ -213,13 +235,13 @@ export function focusRows(window: CostRollup, ctx: FocusContext, reconciled: boo
         x_Node: unmounted || r.node === "" ? null : r.node,
         x_CostKind: unmounted ? "unmounted" : "pod",
         x_Idle: "false",
-      });
+      };
     }
   }
   for (const n of window.nodes) {
     if (n.idleCost === 0) continue;
     const listed = list.node(n);
-    out.push({
+    yield {
       ...base(n.idleCost, reconciled ? (listed?.idleCost ?? n.idleCost) : n.idleCost),
       ...onNode(n, n.node),
       ChargeDescription: `Idle capacity of node ${n.node} (allocated to no pod)`,
@@ -234,7 +256,6 @@ export function focusRows(window: CostRollup, ctx: FocusContext, reconciled: boo
       x_CpuCost: n.idleCpuCost,
       x_RamCost: n.idleRamCost,
       x_GpuCost: n.idleGpuCost,
-    });
+    };
   }
-  return out;
 }

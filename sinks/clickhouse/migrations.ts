@@ -3,6 +3,8 @@
  * clickhouse-server) accepts: ReplacingMergeTree(version) with new-style PARTITION BY / ORDER BY,
  * DateTime('UTC'), no LowCardinality, no TTL, no Nullable keys.
  */
+import { focusTable } from "../../export/focus/clickhouse.ts";
+
 export interface Migration {
   version: number;
   description: string;
@@ -53,5 +55,10 @@ export const MIGRATIONS: Migration[] = [
       `CREATE TABLE IF NOT EXISTS ${db}.namespace_daily_reconciled AS ${db}.namespace_daily`,
       `CREATE TABLE IF NOT EXISTS ${db}.expenses_reconciled AS ${db}.expenses`,
     ],
+  },
+  {
+    version: 3,
+    description: "FOCUS rows (export.focus.clickhouse): focus_costs",
+    statements: (db) => [focusTable(db)],
   },
 ];

@@ -61,10 +61,10 @@ afterAll(async () => {
 describe("ClickHouse sink: migrations and tables", () => {
   it("creates its tables idempotently and records the schema version", async () => {
     const tables = await (await query.query({ query: "SELECT name FROM system.tables WHERE database = 'kce_test' ORDER BY name", format: "JSONEachRow" })).json<{ name: string }>();
-    expect(tables.map((t) => t.name)).toEqual(["expenses", "expenses_reconciled", "kce_migrations", "namespace_daily", "namespace_daily_reconciled", "node_costs", "pod_costs", "pv_costs", "spot_savings"]);
+    expect(tables.map((t) => t.name)).toEqual(["expenses", "expenses_reconciled", "focus_costs", "kce_migrations", "namespace_daily", "namespace_daily_reconciled", "node_costs", "pod_costs", "pv_costs", "spot_savings"]);
     const again = await createClickHouseSink(rt);
     await again.stop();
-    expect(await scalar("SELECT count() FROM kce_test.kce_migrations")).toBe(2);
+    expect(await scalar("SELECT count() FROM kce_test.kce_migrations")).toBe(3);
   });
 
   it("names the problem when ClickHouse is unreachable", async () => {
