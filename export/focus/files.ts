@@ -121,13 +121,17 @@ export class ParquetFocusSink implements FocusSink {
 
   async write(rows: readonly FocusRow[]): Promise<void> {
     if (rows.length === 0) return;
+    const dates = new Map<string, Date>();
     const columnData = this.columns.map((c) => {
       const t = parquetType(c);
       const data = rows.map((r) => {
         const v = r[c.name];
         if (v === null || v === undefined) return null;
-        if (t === "TIMESTAMP") return new Date(Date.parse(String(v)));
-        return v;
+        if (t !== "TIMESTAMP") return v;
+        const text = String(v);
+        let d = dates.get(text);
+        if (d === undefined) dates.set(text, (d = new Date(Date.parse(text))));
+        return d;
       });
       return { name: c.name, data };
     });
@@ -166,9 +170,19 @@ export async function readFocusCsv(path: string): Promise<FocusFileReader> {
   return { header, rows: rows() };
 }
 
+const isoCache = new Map<number, string>();
+
 function fromParquet(v: unknown): FocusValue {
   if (v === null || v === undefined) return null;
-  if (v instanceof Date) return v.toISOString().replace(/\.\d{3}Z$/, "Z");
+  if (v instanceof Date) {
+    const ms = v.getTime();
+    let text = isoCache.get(ms);
+    if (text === undefined) {
+      if (isoCache.size > 10_000) isoCache.clear();
+      isoCache.set(ms, (text = v.toISOString().replace(/\.\d{3}Z$/, "Z")));
+    }
+    return text;
+  }
   if (typeof v === "bigint") return Number(v);
   if (typeof v === "number" || typeof v === "string") return v;
   return JSON.stringify(v);

@@ -116,17 +116,18 @@ function* focusRowsOf(window: CostRollup, ctx: FocusContext, reconciled: boolean
   for (const n of window.nodes) origin.set(n.node, n.idleCost);
   for (const r of window.rows) if (r.dimension === "pod" && r.pod !== UNMOUNTED) origin.set(r.node, (origin.get(r.node) ?? 0) + podCompute(r));
 
+  const times = { periodEnd: focusTime(periodEnd), periodStart: focusTime(periodStart), end: focusTime(window.windowEndMs), start: focusTime(window.windowStartMs) };
   const base = (cost: number, listCost: number): FocusRow => ({
     BilledCost: cost,
     BillingAccountId: ctx.billingAccountId,
     BillingAccountName: ctx.billingAccountName,
     BillingCurrency: ctx.currency,
-    BillingPeriodEnd: focusTime(periodEnd),
-    BillingPeriodStart: focusTime(periodStart),
+    BillingPeriodEnd: times.periodEnd,
+    BillingPeriodStart: times.periodStart,
     ChargeCategory: "Usage",
     ChargeClass: null,
-    ChargePeriodEnd: focusTime(window.windowEndMs),
-    ChargePeriodStart: focusTime(window.windowStartMs),
+    ChargePeriodEnd: times.end,
+    ChargePeriodStart: times.start,
     ContractedCost: cost,
     EffectiveCost: cost,
     ListCost: listCost,

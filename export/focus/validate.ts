@@ -48,8 +48,19 @@ function asNumber(v: FocusValue | undefined): number | undefined {
   return undefined;
 }
 
+/** Date/times repeat on every row of a charge period: each distinct text is parsed once. */
+const timeCache = new Map<string, number | undefined>();
+
 function asTime(v: FocusValue | undefined): number | undefined {
   if (typeof v !== "string") return undefined;
+  if (timeCache.has(v)) return timeCache.get(v);
+  if (timeCache.size > 10_000) timeCache.clear();
+  const ms = parseTime(v);
+  timeCache.set(v, ms);
+  return ms;
+}
+
+function parseTime(v: string): number | undefined {
   const m = DATETIME.exec(v);
   if (m === null) return undefined;
   const ms = Date.parse(v);
