@@ -347,7 +347,7 @@ const reconcileSchedule = z
 const focusExport = z
   .strictObject({
     enabled: z.boolean().default(false).describe("write each finished day (or hour) as a FOCUS file in `kce all` (kce export focus, continuously)"),
-    dir: z.string().default("").describe("folder the files go to: <dir>/<cluster>/focus-<cluster>-<day>.parquet|csv"),
+    dir: z.string().default("").describe("folder the files go to: <dir>/<cluster>/focus-<cluster>-<day>.<format>"),
     format: z.enum(["parquet", "csv"]).default("parquet").describe("file format"),
     step: z.enum(["1d", "1h"]).default("1d").describe("charge period: one file per cluster and day, or per hour"),
     reconciled: z.boolean().default(true).describe("rewrite a day's file when it is reconciled with the bill (kce reconcile --publish)"),

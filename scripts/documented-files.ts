@@ -13,4 +13,5 @@ export const DOCUMENTED_FILES = [
   "pricing/README.md",
   "api/README.md",
   "reconcile/README.md",
+  "export/README.md",
 ].map((f) => fileURLToPath(new URL(`../${f}`, import.meta.url)));
