@@ -350,6 +350,7 @@ const focusExport = z
     dir: z.string().default("").describe("folder the files go to: <dir>/<cluster>/focus-<cluster>-<day>.<format>"),
     format: z.enum(["parquet", "csv"]).default("parquet").describe("file format"),
     step: z.enum(["1d", "1h"]).default("1d").describe("charge period: one file per cluster and day, or per hour"),
+    aggregate: z.enum(["pod", "controller", "namespace"]).default("pod").describe("one row per pod, or summed per controller or namespace (per node and service)"),
     reconciled: z.boolean().default(true).describe("rewrite a day's file when it is reconciled with the bill (kce reconcile --publish)"),
     clickhouse: z.boolean().default(false).describe("also insert the rows into ClickHouse table focus_costs (connection from sinks.clickhouse)"),
     billingAccountId: z.string().optional().describe("BillingAccountId of the rows (default: the cluster's name)"),

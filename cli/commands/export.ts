@@ -59,6 +59,8 @@ async function focus(args: ParsedArgs): Promise<number> {
   const snapped = snapRange(range.startMs, range.endMs, stepMs);
   const out = stringOption(args, "out") ?? "-";
   const format = formatOf(args, out);
+  const aggregate = stringOption(args, "aggregate") ?? "pod";
+  if (aggregate !== "pod" && aggregate !== "controller" && aggregate !== "namespace") throw new UsageError(`--aggregate must be pod, controller or namespace, not ${JSON.stringify(aggregate)}`);
   if (format === "parquet" && out === "-" && process.stdout.isTTY) throw new UsageError("Parquet is binary: give --out FILE.parquet (or pipe stdout)");
   const config = configFor(args);
   const rt = await openRuntime(config, "kce-export", new Telemetry(), loggerFor(config));
@@ -74,6 +76,7 @@ async function focus(args: ParsedArgs): Promise<number> {
         billingAccountId: stringOption(args, "billing-account"),
         billingAccountName: stringOption(args, "billing-account-name"),
         currency: config.pricing.currency,
+        aggregate,
       },
       sink,
       progressLine(!flag(args, "no-progress") && process.stderr.isTTY),
@@ -177,6 +180,7 @@ export const exportCommand: Command = {
     ...COMMON_OPTIONS,
     { name: "window", short: "w", value: "WINDOW", description: "focus: the range (OpenCost window syntax: 7d, lastmonth, start,end), snapped out to whole periods" },
     { name: "step", value: "1d|1h", description: "focus: charge period (default 1d)" },
+    { name: "aggregate", value: "LEVEL", description: "focus: one row per pod (default), or summed per controller or namespace" },
     { name: "format", value: "csv|parquet", description: "focus: file format (default: parquet for *.parquet, else csv)" },
     { name: "out", value: "FILE", description: "write to FILE (default: stdout)" },
     { name: "reconciled", description: "use the days reconciled with the cloud bill where there are any" },

@@ -3,7 +3,7 @@ import type { CostRollup } from "../../model/events.ts";
 import { RECONCILED_RESOLUTION } from "../../reconcile/reconcile.ts";
 import { readWindow } from "../windows.ts";
 import type { FocusSink } from "./files.ts";
-import { focusRowBatches, focusTime } from "./rows.ts";
+import { focusRowBatches, focusTime, type FocusAggregate } from "./rows.ts";
 
 /** Rows made and written at a time (one Parquet row group): bounds the memory a big window needs. */
 export const BATCH_ROWS = 2000;
@@ -23,6 +23,8 @@ export interface FocusExportOptions {
   billingAccountId?: string | undefined;
   billingAccountName?: string | undefined;
   currency: string;
+  /** One row per pod (default), or summed per controller or namespace. */
+  aggregate?: FocusAggregate;
 }
 
 export interface FocusExportSummary {
@@ -61,7 +63,7 @@ export async function exportFocus(rt: Runtime, opts: FocusExportOptions, sink: F
     for (const w of windows) {
       const r = reconciled.get(w.cluster);
       const ctx = { billingAccountId: opts.billingAccountId ?? w.cluster, billingAccountName: opts.billingAccountName ?? null, currency: opts.currency };
-      for (const rows of r === undefined ? focusRowBatches(w, ctx, false, undefined, BATCH_ROWS) : focusRowBatches(r, ctx, true, w, BATCH_ROWS)) {
+      for (const rows of r === undefined ? focusRowBatches(w, ctx, false, undefined, BATCH_ROWS, opts.aggregate) : focusRowBatches(r, ctx, true, w, BATCH_ROWS, opts.aggregate)) {
         await sink.write(rows);
         summary.rows += rows.length;
         for (const row of rows) {

@@ -6,7 +6,7 @@ import { hourlyWindows } from "../../testkit/rollups.ts";
 import { tempDir } from "../../testkit/tempdir.ts";
 import { EXPORT_COLUMNS, type FocusRow } from "./columns.ts";
 import { CsvFocusSink, focusNumber, ParquetFocusSink, readFocusFile } from "./files.ts";
-import { cloudOf, focusRows } from "./rows.ts";
+import { aggregateRows, cloudOf, focusRows } from "./rows.ts";
 import { FocusValidator, validateRows } from "./validate.ts";
 
 const T0 = Date.UTC(2026, 10, 20, 0, 0, 0);
@@ -42,6 +42,26 @@ describe("a rollup window as FOCUS rows", () => {
     expect(report.violations).toEqual([]);
     expect(report.valid).toBe(true);
     expect(report.rows).toBe(rows.length);
+  });
+
+  it("sums per controller or namespace, each row still one node's share, ratios still adding up to 1", () => {
+    // Two replicas of every pod (a second copy with its own uid), so that pods share controllers and namespaces.
+    const replicated = rollups.map((w) => ({ ...w, rows: w.rows.flatMap((r) => (r.dimension === "pod" ? [r, { ...r, pod: `${r.pod}-b`, podUid: `${r.podUid}-b` }] : [r])) }));
+    const perPod = replicated.flatMap((w) => focusRows(w, ctx, false));
+    for (const level of ["controller", "namespace"] as const) {
+      const agg = replicated.flatMap((w) => aggregateRows(focusRows(w, ctx, false), level));
+      expect(agg.length).toBeLessThan(perPod.length);
+      expect(sumOf(agg, "EffectiveCost")).toBeCloseTo(sumOf(perPod, "EffectiveCost"), 9);
+      expect(validateRows(HEADER, agg).violations).toEqual([]);
+      expect(agg.every((r) => r.x_Pod === null)).toBe(true);
+    }
+    const ns = replicated.flatMap((w) => aggregateRows(focusRows(w, ctx, false), "namespace"));
+    const shopOnA = ns.filter((r) => r.AllocatedResourceId === "shop" && r.x_Node === "node-a" && r.ServiceCategory === "Compute");
+    expect(shopOnA).toHaveLength(2); // one per hour, both replicas in it
+    const pods = perPod.filter((r) => r.x_Namespace === "shop" && r.x_Node === "node-a" && r.ServiceCategory === "Compute" && r.ChargePeriodStart === shopOnA[0]?.ChargePeriodStart);
+    expect(pods).toHaveLength(2);
+    expect(Number(shopOnA[0]?.EffectiveCost)).toBeCloseTo(sumOf(pods, "EffectiveCost"), 12);
+    expect(shopOnA[0]?.Tags).toBe('{"team":"payments"}');
   });
 
   it("names each cloud's instance id as its bill does", () => {

@@ -92,10 +92,14 @@ export function focusRows(window: CostRollup, ctx: FocusContext, reconciled: boo
   return [...focusRowsOf(window, ctx, reconciled, estimated)];
 }
 
-/** The same rows in batches of at most `size`, made as they are taken (a 10,000-pod day is never all rows at once). */
-export function* focusRowBatches(window: CostRollup, ctx: FocusContext, reconciled: boolean, estimated: CostRollup | undefined, size: number): Generator<FocusRow[]> {
+/**
+ * The same rows in batches of at most `size`, per pod made as they are taken (a 10,000-pod day is never all
+ * rows at once), or summed per controller or namespace.
+ */
+export function* focusRowBatches(window: CostRollup, ctx: FocusContext, reconciled: boolean, estimated: CostRollup | undefined, size: number, aggregate: FocusAggregate = "pod"): Generator<FocusRow[]> {
   let batch: FocusRow[] = [];
-  for (const row of focusRowsOf(window, ctx, reconciled, estimated)) {
+  const rows = focusRowsOf(window, ctx, reconciled, estimated);
+  for (const row of aggregate === "pod" ? rows : aggregateRows(rows, aggregate)) {
     batch.push(row);
     if (batch.length >= size) {
       yield batch;
@@ -259,4 +263,55 @@ function* focusRowsOf(window: CostRollup, ctx: FocusContext, reconciled: boolean
       x_GpuCost: n.idleGpuCost,
     };
   }
+}
+
+export type FocusAggregate = "pod" | "controller" | "namespace";
+
+const SUMMED = ["BilledCost", "EffectiveCost", "ListCost", "ContractedCost", "PricingQuantity", "x_CpuCost", "x_RamCost", "x_GpuCost", "x_CpuCoreHours", "x_RamGiBHours", "x_GpuHours"] as const;
+
+function mergeDetails(a: FocusRow["AllocatedMethodDetails"], b: FocusRow["AllocatedMethodDetails"]): string | null {
+  if (typeof a !== "string") return typeof b === "string" ? b : null;
+  if (typeof b !== "string") return a;
+  const units = new Map<string, { AllocatedRatio: number; UsageUnit: string; UsageQuantity?: number }>();
+  for (const text of [a, b]) {
+    for (const e of (JSON.parse(text) as { Elements: Array<{ AllocatedRatio: number; UsageUnit: string; UsageQuantity?: number }> }).Elements) {
+      const known = units.get(e.UsageUnit);
+      if (known === undefined) units.set(e.UsageUnit, { ...e });
+      else {
+        known.AllocatedRatio += e.AllocatedRatio;
+        if (e.UsageQuantity !== undefined) known.UsageQuantity = (known.UsageQuantity ?? 0) + e.UsageQuantity;
+      }
+    }
+  }
+  return JSON.stringify({ Elements: [...units.values()] });
+}
+
+/**
+ * Rows of one window summed per controller or namespace (and node, service and kind, so each row still
+ * points at one origin charge): costs, quantities and allocation ratios add; the allocated resource is the
+ * controller (`ns/kind/name`) or the namespace; tags are kept only where every pod had the same.
+ */
+export function aggregateRows(rows: Iterable<FocusRow>, level: FocusAggregate): FocusRow[] {
+  if (level === "pod") return [...rows];
+  const groups = new Map<string, FocusRow>();
+  for (const r of rows) {
+    const owner = r.x_CostKind !== "pod" ? null : level === "namespace" ? String(r.x_Namespace) : `${String(r.x_Namespace)}/${String(r.x_ControllerKind ?? "")}/${String(r.x_Controller ?? "")}`;
+    const key = [r.ChargePeriodStart, r.ResourceId, r.ServiceCategory, r.x_CostKind, r.x_Namespace, owner].map(String).join("\u0000");
+    const known = groups.get(key);
+    if (known === undefined) {
+      groups.set(key, {
+        ...r,
+        x_Pod: null,
+        ...(level === "namespace" ? { x_ControllerKind: null, x_Controller: null } : {}),
+        ...(r.AllocatedResourceId === null ? {} : { AllocatedResourceId: owner, AllocatedResourceName: owner }),
+        ChargeDescription: r.x_CostKind === "pod" ? `${String(r.ServiceCategory)} of ${level} ${String(owner)}${r.x_Node === null ? "" : ` on node ${String(r.x_Node)}`}` : (r.ChargeDescription ?? null),
+      });
+      continue;
+    }
+    for (const col of SUMMED) if (typeof r[col] === "number") known[col] = ((known[col] as number | null) ?? 0) + r[col];
+    known.AllocatedMethodDetails = mergeDetails(known.AllocatedMethodDetails ?? null, r.AllocatedMethodDetails ?? null);
+    if (known.Tags !== r.Tags) known.Tags = null;
+    if (known.AllocatedTags !== r.AllocatedTags) known.AllocatedTags = null;
+  }
+  return [...groups.values()];
 }

@@ -69,7 +69,7 @@ export function createFocusExport(rt: Runtime): Stage & { readonly written: numb
       if (path !== undefined) mkdirSync(join(path, ".."), { recursive: true });
       const sink = path === undefined ? undefined : focusSink(cfg.format, `${path}.tmp`, { FocusVersion: FOCUS_VERSION, "x_kce.SplitCostAllocationVersion": FOCUS_SPLIT_VERSION, "x_kce.Rev": String(w.rev), "x_kce.CostSource": source });
       let count = 0;
-      for (const rows of focusRowBatches(w, ctx, source === "reconciled", twin, BATCH_ROWS)) {
+      for (const rows of focusRowBatches(w, ctx, source === "reconciled", twin, BATCH_ROWS, cfg.aggregate)) {
         await sink?.write(rows);
         if (client !== undefined) await client.insert({ table: `${rt.config.sinks.clickhouse.database}.focus_costs`, values: rows.map((r) => focusValues(r, w.rev)), format: "JSONEachRow" });
         count += rows.length;

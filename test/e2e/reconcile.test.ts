@@ -260,6 +260,14 @@ describe("kce reconcile against a generated bill with known discounts", () => {
       }, 20_000, 250);
       expect([...byNamespace.keys()].sort()).toEqual(Object.keys(namespaces).sort());
       for (const [name, a] of Object.entries(namespaces)) expect(Math.abs((byNamespace.get(name) ?? NaN) - a.totalCost), name).toBeLessThan(1e-6);
+      // Summed per namespace by the export itself: rows name no pod, the money is the same.
+      const nsPath = join(dir, "namespaces.csv");
+      await run(["focus", "--window", window, "--aggregate", "namespace", "--out", nsPath]);
+      const nsRows = parseCsv(readFileSync(nsPath, "utf8")).slice(1);
+      expect(nsRows.length).toBeLessThanOrEqual(csv.length - 1);
+      expect(nsRows.every((r) => r.fields[col("x_Pod")] === "")).toBe(true);
+      const nsTotal = nsRows.reduce((a, r) => a + Number(r.fields[col("EffectiveCost")]), 0);
+      expect(Math.abs(nsTotal - Object.values(namespaces).reduce((a, x) => a + x.totalCost, 0))).toBeLessThan(1e-6);
 
       // Reconciled, as Parquet: EffectiveCost is the bill, ListCost the list-price estimate; DuckDB reads it.
       const pqPath = join(dir, "focus.parquet");
