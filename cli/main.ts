@@ -27,7 +27,7 @@ const COMMANDS: Array<[name: string, load: () => Promise<Command>]> = [
 ];
 
 /** Errors that mean bad input (exit 2), by class name: checked without loading the modules that define them. */
-const INPUT_ERRORS = new Set(["ConfigError", "ConfigFileError", "FederationSpecError", "BillFormatError", "MixedCurrencyError", "BillCurrencyError", "BillOverlapError", "ValuesError", "UnterminatedQuoteError"]);
+const INPUT_ERRORS = new Set(["ConfigError", "ConfigFileError", "FederationSpecError", "BillFormatError", "MixedCurrencyError", "BillCurrencyError", "BillOverlapError", "ValuesError", "UnterminatedQuoteError", "FocusFileError", "DistributionError"]);
 
 function mainHelp(commands: Command[]): string {
   const width = Math.max(...commands.map((c) => c.name.length));

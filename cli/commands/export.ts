@@ -2,8 +2,9 @@ import { writeFileSync } from "node:fs";
 import { openRuntime } from "../../bus/runtime.ts";
 import { EXPORT_COLUMNS, FOCUS_SPLIT_VERSION, FOCUS_VERSION } from "../../export/focus/columns.ts";
 import { DAY_MS, exportFocus, HOUR_MS, snapRange } from "../../export/focus/export.ts";
-import { focusSink, readFocusFile, type FocusFormat } from "../../export/focus/files.ts";
-import { FocusValidator, type ValidationReport } from "../../export/focus/validate.ts";
+import { focusSink, type FocusFormat } from "../../export/focus/files.ts";
+import type { ValidationReport } from "../../export/focus/validate.ts";
+import { validateFile } from "../../export/focus/validate-file.ts";
 import { readMonth, renderShowback } from "../../export/showback-run.ts";
 import { parseDistribution, Showback } from "../../export/showback.ts";
 import { parseWindow } from "../../api/window.ts";
@@ -19,14 +20,6 @@ function progressLine(enabled: boolean): (done: number, total: number, rows: num
     if (!enabled) return;
     process.stderr.write(`\rcharge periods ${done}/${total}, ${rows.toLocaleString("en-US")} rows${done >= total ? "\n" : ""}`);
   };
-}
-
-/** Validates a FOCUS file and returns the report (read row group by row group, or streamed for CSV). */
-export async function validateFile(path: string, requireMandatory = true): Promise<ValidationReport> {
-  const file = await readFocusFile(path);
-  const v = new FocusValidator(file.header, { requireMandatory });
-  for await (const row of file.rows) v.row(row);
-  return v.finish();
 }
 
 function describeReport(path: string, r: ValidationReport): string {

@@ -151,6 +151,13 @@ export function focusSink(format: FocusFormat, path: string, metadata: Record<st
 export interface FocusFileReader {
   header: string[];
   rows: AsyncIterable<FocusRow>;
+  /** CSV rows (1-based, data rows) whose number of fields is not the header's, found while reading. */
+  ragged: Array<{ row: number; fields: number }>;
+}
+
+/** A file that cannot be read as FOCUS CSV or Parquet at all (missing, unreadable, not Parquet inside). */
+export class FocusFileError extends Error {
+  override readonly name = "FocusFileError";
 }
 
 /** A FOCUS CSV: the header, then rows of strings (empty fields and blank lines are skipped/null). */
@@ -158,16 +165,20 @@ export async function readFocusCsv(path: string): Promise<FocusFileReader> {
   const records = readCsv(createReadStream(path, { encoding: "utf8" }));
   const first = await records.next();
   const header = first.done === true ? [] : first.value.fields.map((f) => f.trim());
+  const ragged: FocusFileReader["ragged"] = [];
+  let n = 0;
   async function* rows(): AsyncGenerator<FocusRow> {
     for await (const rec of { [Symbol.asyncIterator]: () => records }) {
       if (rec.fields.length === 1 && rec.fields[0] === "") continue;
+      n++;
+      if (rec.fields.length !== header.length && ragged.length < 50) ragged.push({ row: n, fields: rec.fields.length });
       const row: FocusRow = {};
       // CSV has no null: an empty field is one (FOCUS forbids empty strings, so none is lost).
       header.forEach((h, i) => (row[h] = rec.fields[i] === "" ? null : (rec.fields[i] ?? null)));
       yield row;
     }
   }
-  return { header, rows: rows() };
+  return { header, rows: rows(), ragged };
 }
 
 const isoCache = new Map<number, string>();
@@ -191,7 +202,12 @@ function fromParquet(v: unknown): FocusValue {
 /** A FOCUS Parquet file, read one row group at a time. */
 export async function readFocusParquet(path: string): Promise<FocusFileReader> {
   const file = await asyncBufferFromFile(path);
-  const metadata = await parquetMetadataAsync(file);
+  let metadata: Awaited<ReturnType<typeof parquetMetadataAsync>>;
+  try {
+    metadata = await parquetMetadataAsync(file);
+  } catch (error) {
+    throw new FocusFileError(`${path}: not a readable Parquet file (${error instanceof Error ? error.message : String(error)})`, { cause: error });
+  }
   const header = metadata.schema.slice(1).map((s) => s.name);
   async function* rows(): AsyncGenerator<FocusRow> {
     let start = 0;
@@ -206,12 +222,17 @@ export async function readFocusParquet(path: string): Promise<FocusFileReader> {
       start = end;
     }
   }
-  return { header, rows: rows() };
+  return { header, rows: rows(), ragged: [] };
 }
 
 /** A FOCUS file of either format, told apart by Parquet's "PAR1" magic. */
 export async function readFocusFile(path: string): Promise<FocusFileReader> {
-  const fd = openSync(path, "r");
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch (error) {
+    throw new FocusFileError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
   const magic = Buffer.alloc(4);
   try {
     readSync(fd, magic, 0, 4, 0);

@@ -1,4 +1,4 @@
-import { readdirSync } from "node:fs";
+import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { describe, expect, it } from "vitest";
@@ -8,6 +8,7 @@ import { EXPORT_COLUMNS, type FocusRow } from "./columns.ts";
 import { CsvFocusSink, focusNumber, ParquetFocusSink, readFocusFile } from "./files.ts";
 import { aggregateRows, cloudOf, focusRows } from "./rows.ts";
 import { FocusValidator, validateRows } from "./validate.ts";
+import { validateFile } from "./validate-file.ts";
 
 const T0 = Date.UTC(2026, 10, 20, 0, 0, 0);
 const HEADER = EXPORT_COLUMNS.map((c) => c.name);
@@ -143,6 +144,23 @@ describe("the FOCUS validator", () => {
 });
 
 describe("FOCUS files", () => {
+  it("says what is wrong with files that are not FOCUS, naming them", async () => {
+    const dir = tempDir("kce-focus-bad-");
+    const write = (name: string, data: string | Buffer) => {
+      const path = join(dir, name);
+      writeFileSync(path, data);
+      return path;
+    };
+    await expect(validateFile(join(dir, "missing.csv"))).rejects.toThrow(/cannot read .*missing\.csv: no such file/);
+    await expect(validateFile(write("broken.parquet", "PAR1 not really"))).rejects.toThrow(/broken\.parquet: not a readable Parquet file/);
+    await expect(validateFile(write("quote.csv", 'BilledCost,"Tags\n1,2'))).rejects.toThrow(/quote\.csv: a quoted field opened on line 1 is not closed/);
+    const ragged = await validateFile(write("ragged.csv", `${HEADER.join(",")}\n1,2,3\n`));
+    expect(ragged.counts.RowShape).toBe(1);
+    const binary = await validateFile(write("noise.bin", Buffer.from(Array.from({ length: 600 }, (_, i) => (i * 7919) % 256))));
+    expect(binary.valid).toBe(false);
+    expect(binary.violations.every((v) => /^[\x20-\x7e]*$/.test(v.message.replace(/[…→]/g, "")))).toBe(true);
+  });
+
   it("writes CSV and Parquet that read back to the same rows, and DuckDB reads the Parquet with the same totals", async () => {
     const dir = tempDir("kce-focus-");
     const csvPath = join(dir, "focus.csv");

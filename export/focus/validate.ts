@@ -38,6 +38,12 @@ const NUMERIC = /^-?(\d+(\.\d+)?|\.\d+)([eE]-?\d+)?$/;
 const PASCAL = /^[A-Z][A-Za-z0-9]*$/;
 const RATIO_TOLERANCE = 1e-6;
 
+/** A name from a file as it may be shown: ASCII, quoted, at most 40 characters (a binary file's "header" too). */
+function printable(text: string): string {
+  const escaped = [...text.slice(0, 40)].map((ch) => (/[\x20-\x7e]/.test(ch) && ch !== '"' && ch !== "\\" ? ch : `\\u${(ch.codePointAt(0) ?? 0).toString(16).padStart(4, "0")}`)).join("");
+  return `"${escaped}"${text.length > 40 ? "..." : ""}`;
+}
+
 export function isNull(v: FocusValue | undefined): boolean {
   return v === null || v === undefined || v === "" || v === "null";
 }
@@ -124,10 +130,16 @@ export class FocusValidator {
     if (this.opts.requireMandatory) for (const col of FOCUS_COLUMNS) if (col.level === "Mandatory" && !seen.has(col.name)) this.add(0, col.name, "MandatoryColumn", "is Mandatory and missing");
   }
 
+  /** A CSV row with another number of fields than the header (found by the reader). */
+  ragged(row: number, fields: number, expected: number): void {
+    this.add(row, "(row)", "RowShape", `has ${fields} fields, the header ${expected}`);
+  }
+
   private add(row: number, column: string, rule: string, message: string): void {
     this.report.valid = false;
     this.report.counts[rule] = (this.report.counts[rule] ?? 0) + 1;
-    if (this.report.violations.length < this.opts.maxListed) this.report.violations.push({ row, column, rule, message: `${column} ${message}` });
+    const shown = /^[\x20-\x7e]{1,60}$/.test(column) ? column : printable(column);
+    if (this.report.violations.length < this.opts.maxListed) this.report.violations.push({ row, column, rule, message: `${shown} ${message}` });
   }
 
   private warn(message: string): void {

@@ -4,7 +4,7 @@ import { createClient, type ClickHouseClient } from "@clickhouse/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Runtime } from "../../bus/runtime.ts";
 import { subjects } from "../../bus/subjects.ts";
-import { validateFile } from "../../cli/commands/export.ts";
+import { validateFile } from "../../export/focus/validate-file.ts";
 import { validateConfig } from "../../config/load.ts";
 import { createFocusExport, focusFileName } from "../../export/focus/stage.ts";
 import type { CostRollup } from "../../model/events.ts";
