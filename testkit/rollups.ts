@@ -8,7 +8,7 @@ const HOUR = 3_600_000;
 
 /**
  * Two hours of a three-node AWS cluster (on-demand m5.xlarge, spot m5.large, GPU g4dn.xlarge), two pods
- * per node, priced by the real pricer at the snapshot's list prices and folded by the real rollup into
+ * per node and one EBS volume, priced by the real pricer at the snapshot's list prices and folded by the real rollup into
  * 1h windows (with pod rows): realistic CostRollups for exporters and their tests.
  */
 export function hourlyWindows(t0: number, cluster = "shop"): { rollups: CostRollup[]; priced: PricedSnapshot[] } {
@@ -23,10 +23,12 @@ export function hourlyWindows(t0: number, cluster = "shop"): { rollups: CostRoll
   for (let m = 0; m < 120; m += 10) {
     for (const [i, [node, info]] of nodes.entries()) {
       const pods = [
-        podUsage({ namespace: "shop", name: `web-${i}`, uid: `web-${i}`, labels: { team: "payments" }, cpuUsageCores: 0.3 }),
+        podUsage({ namespace: "shop", name: `web-${i}`, uid: `web-${i}`, labels: { team: "payments" }, cpuUsageCores: 0.3, claims: i === 0 ? ["data"] : [] }),
         podUsage({ namespace: "batch", name: `job-${i}`, uid: `job-${i}`, controllerKind: "Job", controllerName: "nightly", labels: {}, cpuRequestCores: 1, ...(node === "node-g" ? { gpuRequest: 1 } : {}) }),
       ];
-      priced.push(priceSnapshot(usageSnapshot({ cluster, node, nodeInfo: info, windowStartMs: t0 + m * 60_000, windowSeconds: 600, sampledAtMs: t0 + (m + 10) * 60_000, pods }), book, config.pricing, 0));
+      // One EBS volume (gp3, 100 GiB) mounted by node-a's web pod.
+      const volumes = i === 0 ? [{ pvName: "pvc-data", volumeId: "vol-0123456789abcdef0", storageClass: "gp3", capacityBytes: 100 * GiB, claimNamespace: "shop", claimName: "data", usedBytes: 0 }] : [];
+      priced.push(priceSnapshot(usageSnapshot({ cluster, node, nodeInfo: info, windowStartMs: t0 + m * 60_000, windowSeconds: 600, sampledAtMs: t0 + (m + 10) * 60_000, pods, volumes }), book, config.pricing, 0));
     }
   }
   const engine = new RollupEngine(config.rollup, t0);

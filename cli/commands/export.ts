@@ -152,7 +152,7 @@ export const exportCommand: Command = {
   usage: "kce export focus --window W [options] | kce export showback --month YYYY-MM [options] | kce export validate FILE...",
   details: [
     `focus: one row per pod per charge period (its CPU, RAM and GPU as an allocated share of its node's bill line),`,
-    `each pod's volumes and network, each node's idle capacity, and storage no pod mounts; FOCUS ${FOCUS_VERSION} columns plus`,
+    `each persistent volume (by its disk id) and each pod's network, each node's idle capacity; FOCUS ${FOCUS_VERSION} columns plus`,
     `the ${FOCUS_SPLIT_VERSION} split cost allocation columns (AllocatedResourceId = the pod) and x_ columns (cluster, namespace,`,
     `controller, pod, node, idle). ${EXPORT_COLUMNS.length} columns. Read from the daily (or hourly) rollups in NATS, one period at a time.`,
     `--reconciled uses the days \`kce reconcile --publish\` matched to the bill (EffectiveCost = the bill, ListCost = list price);`,

@@ -209,7 +209,7 @@ export const CUSTOM_COLUMNS: readonly FocusColumn[] = [
   c("x_Pod", "String", "Conditional", true),
   c("x_Node", "String", "Conditional", true),
   c("x_InstanceType", "String", "Conditional", true),
-  c("x_CostKind", "String", "Conditional", false, { allowed: ["pod", "idle", "unmounted"] }),
+  c("x_CostKind", "String", "Conditional", false, { allowed: ["pod", "idle", "volume", "unmounted"] }),
   c("x_Idle", "String", "Conditional", false, { allowed: ["true", "false"] }),
   c("x_CostSource", "String", "Conditional", false, { allowed: ["list-estimate", "reconciled"] }),
   c("x_CpuCost", "Decimal", "Conditional", true),

@@ -38,6 +38,15 @@ describe("a rollup window as FOCUS rows", () => {
     expect(rows[0]).toMatchObject({ BillingPeriodStart: "2026-11-01T00:00:00Z", BillingPeriodEnd: "2026-12-01T00:00:00Z", BillingCurrency: "USD", ChargeCategory: "Usage", x_CostSource: "list-estimate" });
   });
 
+  it("charges storage per volume, named as the bill names the disk, allocated to its claim", () => {
+    const volume = rows.filter((r) => r.ServiceCategory === "Storage");
+    expect(volume).toHaveLength(2); // one per hour
+    expect(volume[0]).toMatchObject({ ResourceId: "vol-0123456789abcdef0", ResourceName: "pvc-data", ResourceType: "Persistent Volume", AllocatedResourceId: "shop/data", x_Namespace: "shop", x_CostKind: "volume" });
+    const pvPriced = priced.reduce((a, p) => a + p.volumes.reduce((x, v) => x + v.windowCost, 0), 0);
+    expect(pvPriced).toBeGreaterThan(0);
+    expect(sumOf(volume, "EffectiveCost")).toBeCloseTo(pvPriced, 12);
+  });
+
   it("passes the validator, and its split ratios add up to 1 per node and hour", () => {
     const report = validateRows(HEADER, rows);
     expect(report.violations).toEqual([]);
@@ -190,10 +199,10 @@ describe("FOCUS files", () => {
     }
     const db = await DuckDBInstance.create(":memory:");
     const conn = await db.connect();
-    const read = (await conn.runAndReadAll(`SELECT count(*)::INTEGER AS n, sum(EffectiveCost) AS effective, count(DISTINCT ResourceId)::INTEGER AS nodes, min(ChargePeriodStart)::VARCHAR AS first FROM read_parquet('${pqPath}')`)).getRowObjects()[0];
+    const read = (await conn.runAndReadAll(`SELECT count(*)::INTEGER AS n, sum(EffectiveCost) AS effective, count(DISTINCT ResourceId)::INTEGER AS resources, min(ChargePeriodStart)::VARCHAR AS first FROM read_parquet('${pqPath}')`)).getRowObjects()[0];
     expect(read?.n).toBe(rows.length);
     expect(Number(read?.effective)).toBeCloseTo(totalPriced, 9);
-    expect(read?.nodes).toBe(3);
+    expect(read?.resources).toBe(4); // three instances and one EBS volume
     expect(String(read?.first)).toMatch(/^2026-11-20 00:00:00/);
     const fromCsv = (await conn.runAndReadAll(`SELECT sum(EffectiveCost) AS effective FROM read_csv('${csvPath}', header = true)`)).getRowObjects()[0];
     expect(Number(fromCsv?.effective)).toBeCloseTo(totalPriced, 9);

@@ -1,4 +1,4 @@
-import { UNMOUNTED, type CostRollup, type NodeRollupRow, type RollupRow } from "../../model/events.ts";
+import { UNMOUNTED, type CostRollup, type NodeRollupRow, type RollupRow, type VolumeRollupRow } from "../../model/events.ts";
 import type { FocusRow } from "./columns.ts";
 
 /**
@@ -61,11 +61,17 @@ function rowKey(r: RollupRow): string {
 export class ListCosts {
   private readonly pods = new Map<string, RollupRow>();
   private readonly nodes = new Map<string, NodeRollupRow>();
+  private readonly volumes = new Map<string, VolumeRollupRow>();
 
   constructor(estimated: CostRollup | undefined) {
     if (estimated === undefined) return;
     for (const r of estimated.rows) if (r.dimension === "pod") this.pods.set(rowKey(r), r);
     for (const n of estimated.nodes) this.nodes.set(n.node, n);
+    for (const v of estimated.volumes) this.volumes.set(v.pvName, v);
+  }
+
+  volume(v: VolumeRollupRow): VolumeRollupRow | undefined {
+    return this.volumes.get(v.pvName);
   }
 
   pod(r: RollupRow): RollupRow | undefined {
@@ -115,6 +121,12 @@ function* focusRowsOf(window: CostRollup, ctx: FocusContext, reconciled: boolean
   const hours = (window.windowEndMs - window.windowStartMs) / 3_600_000;
   const nodes = new Map(window.nodes.map((n) => [n.node, n]));
   const clusterCloud = window.nodes.map((n) => cloudOf(n.providerId, n.node, window.cluster)).find((c) => c.provider !== "Self-managed") ?? cloudOf("", "", window.cluster);
+  // Storage is written per volume (ResourceId = the disk, as the bill names it) when the window's volume rows
+  // account for all of its storage cost — they do once the window is closed; otherwise per pod, so no money moves.
+  const podStorage = window.rows.reduce((a, r) => a + (r.dimension === "pod" ? r.pvCost : 0), 0);
+  const volumeStorage = window.volumes.reduce((a, v) => a + v.cost, 0);
+  const byVolume = window.volumes.length > 0 && Math.abs(podStorage - volumeStorage) <= 1e-9 * Math.max(1, Math.abs(podStorage));
+  const clusterRegion = window.nodes.find((n) => n.region !== "")?.region ?? null;
   // The origin charge of each node: its pods' compute + its idle (= the node's cost, plus any overcommit).
   const origin = new Map<string, number>();
   for (const n of window.nodes) origin.set(n.node, n.idleCost);
@@ -218,7 +230,7 @@ function* focusRowsOf(window: CostRollup, ctx: FocusContext, reconciled: boolean
         };
       }
     }
-    if (r.pvCost !== 0) {
+    if (r.pvCost !== 0 && !byVolume) {
       const unmounted = r.pod === UNMOUNTED;
       yield {
         ...base(r.pvCost, reconciled ? (listed?.pvCost ?? r.pvCost) : r.pvCost),
@@ -239,6 +251,45 @@ function* focusRowsOf(window: CostRollup, ctx: FocusContext, reconciled: boolean
         x_Pod: unmounted ? null : r.pod,
         x_Node: unmounted || r.node === "" ? null : r.node,
         x_CostKind: unmounted ? "unmounted" : "pod",
+        x_Idle: "false",
+      };
+    }
+  }
+  if (byVolume) {
+    for (const v of window.volumes) {
+      if (v.cost === 0) continue;
+      const listed = list.volume(v);
+      const claim = v.claimName === "" ? null : `${v.claimNamespace}/${v.claimName}`;
+      yield {
+        ...base(v.cost, reconciled ? (listed?.cost ?? v.cost) : v.cost),
+        InvoiceIssuerName: clusterCloud.provider,
+        ProviderName: clusterCloud.provider,
+        PublisherName: clusterCloud.provider,
+        ServiceCategory: "Storage",
+        ServiceName: clusterCloud.storageService,
+        ServiceSubcategory: "Block Storage",
+        PricingCategory: "Standard",
+        AvailabilityZone: null,
+        RegionId: clusterRegion,
+        ResourceId: v.volumeId === "" ? `${window.cluster}/${v.pvName}` : v.volumeId,
+        ResourceName: v.pvName,
+        ResourceType: "Persistent Volume",
+        Tags: null,
+        ChargeDescription: claim === null ? `Persistent volume ${v.pvName} (${v.storageClass || "no class"}), bound to no claim` : `Persistent volume ${v.pvName} (${v.storageClass || "no class"}) of claim ${claim}`,
+        PricingQuantity: v.hours,
+        PricingUnit: "Hours",
+        AllocatedMethodId: claim === null ? null : VOLUME_METHOD,
+        AllocatedMethodDetails: null,
+        AllocatedResourceId: claim,
+        AllocatedResourceName: claim,
+        AllocatedTags: null,
+        x_Namespace: v.claimNamespace === "" ? UNMOUNTED : v.claimNamespace,
+        x_ControllerKind: null,
+        x_Controller: null,
+        x_Pod: null,
+        x_Node: null,
+        x_InstanceType: null,
+        x_CostKind: "volume",
         x_Idle: "false",
       };
     }
