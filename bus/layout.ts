@@ -45,6 +45,7 @@ export function clusterSubjects(key: StreamKey, cluster: string): string {
       return `kce.rollup.*.${c}.>`;
     case "savings":
     case "alerts":
+    case "anomalies":
       return `kce.${key}.${c}`;
     default:
       return `kce.${key}.${c}.>`;

@@ -56,6 +56,7 @@ export const STREAMS = {
   rollup: "KCE_ROLLUP",
   savings: "KCE_SAVINGS",
   alerts: "KCE_ALERTS",
+  anomalies: "KCE_ANOMALIES",
   dlq: "KCE_DLQ",
 } as const;
 
@@ -69,9 +70,10 @@ export const subjects = {
     `kce.rollup.${res}.${toToken("cluster", cluster)}.${Math.floor(windowStartMs / 1000)}.${part}`,
   savings: (cluster: string) => `kce.savings.${toToken("cluster", cluster)}`,
   alerts: (cluster: string) => `kce.alerts.${toToken("cluster", cluster)}`,
+  anomalies: (cluster: string) => `kce.anomalies.${toToken("cluster", cluster)}`,
   dlq: (stage: string) => `kce.dlq.${toToken("stage", stage)}`,
   /** Wildcards a stream binds, by stream. */
-  streamFilter: { usage: "kce.usage.>", priced: "kce.priced.>", rollup: "kce.rollup.>", savings: "kce.savings.>", alerts: "kce.alerts.>", dlq: "kce.dlq.>" },
+  streamFilter: { usage: "kce.usage.>", priced: "kce.priced.>", rollup: "kce.rollup.>", savings: "kce.savings.>", alerts: "kce.alerts.>", anomalies: "kce.anomalies.>", dlq: "kce.dlq.>" },
 } as const;
 
 /** The cluster of a `kce.<kind>.<cluster>[.<node>]` subject (token 2), or of `kce.rollup.<res>.<cluster>...` (token 3). */

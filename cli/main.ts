@@ -12,6 +12,7 @@ const COMMANDS: Array<[name: string, load: () => Promise<Command>]> = [
   ["pricer", async () => (await import("./commands/stages.ts")).pricerCommand],
   ["rollup", async () => (await import("./commands/stages.ts")).rollupCommand],
   ["savings", async () => (await import("./commands/stages.ts")).savingsCommand],
+  ["anomalies", async () => (await import("./commands/stages.ts")).anomaliesCommand],
   ["sink-prometheus", async () => (await import("./commands/stages.ts")).sinkPrometheusCommand],
   ["sink-clickhouse", async () => (await import("./commands/stages.ts")).sinkClickHouseCommand],
   ["sink-webhook", async () => (await import("./commands/stages.ts")).sinkWebhookCommand],

@@ -1,4 +1,4 @@
-import type { BudgetAlert, CostRollup, PricedSnapshot, PricedSnapshotView, SavingsReport, UsageSnapshot } from "../model/events.ts";
+import type { BudgetAlert, CostAnomaly, CostRollup, PricedSnapshot, PricedSnapshotView, SavingsReport, UsageSnapshot } from "../model/events.ts";
 import { EventCodec } from "./codec.ts";
 import { withoutNestedField } from "./projection.ts";
 import { loadSchemaFile, SchemaRegistry } from "./registry.ts";
@@ -13,6 +13,7 @@ export interface Codecs {
   rollup: EventCodec<CostRollup>;
   savings: EventCodec<SavingsReport>;
   alert: EventCodec<BudgetAlert>;
+  anomaly: EventCodec<CostAnomaly>;
 }
 
 /** Builds the codecs; pass a registry backed by the shared KV bucket in running stages. */
@@ -26,5 +27,6 @@ export function createCodecs(registry: SchemaRegistry = new SchemaRegistry()): C
     rollup: new EventCodec<CostRollup>(loadSchemaFile("CostRollup.avsc"), registry),
     savings: new EventCodec<SavingsReport>(loadSchemaFile("SavingsReport.avsc"), registry),
     alert: new EventCodec<BudgetAlert>(loadSchemaFile("BudgetAlert.avsc"), registry),
+    anomaly: new EventCodec<CostAnomaly>(loadSchemaFile("CostAnomaly.avsc"), registry),
   };
 }

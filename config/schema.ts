@@ -55,6 +55,7 @@ const streams = z
         rollup: positiveInt.default(840).describe("KCE_ROLLUP retention, hours (35 days)"),
         savings: positiveInt.default(840).describe("KCE_SAVINGS retention, hours"),
         alerts: positiveInt.default(840).describe("KCE_ALERTS retention, hours"),
+        anomalies: positiveInt.default(840).describe("KCE_ANOMALIES retention, hours"),
         dlq: positiveInt.default(336).describe("KCE_DLQ retention, hours (14 days)"),
       })
       .prefault({}),
@@ -344,6 +345,22 @@ const reconcileSchedule = z
   })
   .prefault({});
 
+const anomalies = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe("learn each namespace's and the cluster's hourly spend pattern and flag what leaves it, in `kce all`"),
+    sensitivity: z.number().positive().default(4).describe("standard deviations from the learned spend for that hour of the week (or day) that count as anomalous"),
+    minImpactHourlyUsd: z.number().nonnegative().default(0.5).describe("smallest change worth an alert, $/h"),
+    minChangePct: z.number().nonnegative().default(25).describe("smallest change worth an alert, % of the expected spend"),
+    direction: z.enum(["up", "both"]).default("up").describe("alert on rises only, or on drops too"),
+    confirmMinutes: positiveInt.default(3).describe("consecutive 1m windows off the pattern before it fires (and back on it before it resolves)"),
+    cooldownMinutes: z.number().int().nonnegative().default(60).describe("after a scope's anomaly resolves, minutes before it can fire again"),
+    learnHours: z.number().nonnegative().default(24).describe("history a scope needs before it can fire (a new namespace is learned first)"),
+    adaptAfterMinutes: positiveInt.default(360).describe("a level that lasts this long is learned as the new normal (and resolves)"),
+    warmupHours: z.number().nonnegative().default(168).describe("history of 1m windows replayed at start to rebuild the baselines"),
+    alpha: z.number().positive().max(1).default(0.05).describe("weight of each new sample in the learned mean and variance"),
+  })
+  .prefault({});
+
 const focusExport = z
   .strictObject({
     enabled: z.boolean().default(false).describe("write each finished day (or hour) as a FOCUS file in `kce all` (kce export focus, continuously)"),
@@ -361,7 +378,7 @@ const focusExport = z
 /** Which event kinds cross from a workload cluster's leaf NATS to the hub, by federation mode. */
 export const FORWARDED_KINDS = {
   central: ["usage"],
-  "per-cluster": ["priced", "rollup", "savings", "alerts"],
+  "per-cluster": ["priced", "rollup", "savings", "alerts", "anomalies"],
 } as const;
 
 const federationCluster = z.strictObject({
@@ -424,6 +441,7 @@ export const configSchema = z.strictObject({
   api,
   federation,
   reconcile: reconcileSchedule,
+  anomalies,
   export: z.strictObject({ focus: focusExport }).prefault({}),
   http: httpSecurity,
   telemetry,

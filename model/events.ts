@@ -309,3 +309,41 @@ export interface BudgetAlert {
   dashboardUrl: string;
   evaluatedAtMs: number;
 }
+
+/** What moved a cost anomaly, as the stream shows it (processors/anomalies). */
+export type AnomalyCauseKind = "scale_up" | "scale_down" | "new_workload" | "requests_changed" | "new_nodes" | "nodes_removed" | "spot_to_on_demand" | "price_change";
+
+export interface AnomalyCause {
+  kind: AnomalyCauseKind;
+  /** What changed: a controller (`ns/kind/name`), an instance type, or a node. */
+  subject: string;
+  /** In words, with before → after. */
+  detail: string;
+  /** How much of the change in $/h it explains (estimated). */
+  impactHourlyUsd: number;
+}
+
+/** A cluster's or namespace's spend off its learned pattern (firing) or back on it (resolved). */
+export interface CostAnomaly {
+  /** <cluster>/<scope>/<started at ms>: one anomaly from firing to resolved. */
+  id: string;
+  cluster: string;
+  /** "cluster" or "namespace". */
+  scope: string;
+  /** The namespace ("" for the cluster). */
+  namespace: string;
+  status: "firing" | "resolved";
+  /** The 1m window that confirmed (or resolved) it. */
+  windowStartMs: number;
+  startedAtMs: number;
+  detectedAtMs: number;
+  observedHourlyUsd: number;
+  expectedHourlyUsd: number;
+  /** (observed − expected) ÷ expected × 100. */
+  deviationPct: number;
+  zScore: number;
+  causes: AnomalyCause[];
+  /** Namespaces whose spend moved with a cluster anomaly (cluster scope). */
+  namespaces: string[];
+  dashboardUrl: string;
+}

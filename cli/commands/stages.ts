@@ -17,6 +17,7 @@ const createApi: StageFactory = async (rt) => (await import("../../api/stage.ts"
 const createClickHouseSink: StageFactory = async (rt) => (await import("../../sinks/clickhouse/stage.ts")).createClickHouseSink(rt);
 const createWebhookSink: StageFactory = async (rt) => (await import("../../sinks/webhook/stage.ts")).createWebhookSink(rt);
 const createReconcileStage: StageFactory = async (rt) => (await import("../../reconcile/stage.ts")).createReconcileStage(rt);
+const createAnomalies: StageFactory = async (rt) => (await import("../../processors/anomalies/stage.ts")).createAnomalies(rt);
 const createFocusExport: StageFactory = async (rt) => (await import("../../export/focus/stage.ts")).createFocusExport(rt);
 
 const METRICS_PORT: OptionSpec = { name: "metrics-port", value: "PORT", description: "serve self-metrics on this port (telemetry.port; 0 = off)" };
@@ -59,6 +60,15 @@ function sinkPort(args: ParsedArgs): Record<string, unknown> {
   const port = numberOption(args, "port", 0, 65535);
   return port === undefined ? {} : { sinks: { prometheus: { port } } };
 }
+
+export const anomaliesCommand: Command = {
+  name: "anomalies",
+  summary: "learn each namespace's spend pattern and publish cost anomalies with their cause (KCE_ROLLUP 1m → KCE_ANOMALIES); run one",
+  usage: "kce anomalies [options]",
+  details: "Configure the anomalies section (sensitivity, minImpactHourlyUsd, …). See processors/anomalies/README.md.",
+  options: [...COMMON_OPTIONS, METRICS_PORT],
+  run: (args) => runStageProcess({ name: "anomalies", config: configFor(args, telemetryPort(args)), serveTelemetry: true, build: [createAnomalies] }),
+};
 
 export const sinkPrometheusCommand: Command = {
   name: "sink-prometheus",
@@ -109,6 +119,7 @@ export function centralStages(config: Config): Array<(rt: Runtime) => Promise<St
   if (config.sinks.clickhouse.enabled) stages.push(createClickHouseSink);
   if (config.sinks.webhook.enabled) stages.push(createWebhookSink);
   if (config.reconcile.enabled) stages.push(createReconcileStage);
+  if (config.anomalies.enabled) stages.push(createAnomalies);
   if (config.export.focus.enabled) stages.push(createFocusExport);
   stages.push(createApi);
   return stages;
@@ -116,7 +127,7 @@ export function centralStages(config: Config): Array<(rt: Runtime) => Promise<St
 
 export const allCommand: Command = {
   name: "all",
-  summary: "run every central stage in one process: pricer, rollup, savings, sinks (prometheus; clickhouse and webhook when enabled), api",
+  summary: "run every central stage in one process: pricer, rollup, savings, anomalies, sinks (prometheus; clickhouse and webhook when enabled), api",
   usage: "kce all [options]",
   details: "For small clusters and trials. The stages share one NATS connection and one /metrics endpoint.",
   options: [...COMMON_OPTIONS, PORT, API_PORT],

@@ -3,6 +3,15 @@ import type { WebhookTarget } from "../../config/schema.ts";
 import type { BudgetAlert } from "../../model/events.ts";
 import { failed, OK, retryable, retryableStatus, type Sink, type WriteResult } from "../core/sink.ts";
 import { genericPayload, slackPayload } from "./payloads.ts";
+
+/** How one kind of event is posted: its delivery identity and its two payloads. */
+export interface WebhookFormat<T> {
+  id(event: T): string;
+  slack(event: T): object;
+  generic(event: T): object;
+}
+
+export const BUDGET_FORMAT: WebhookFormat<BudgetAlert> = { id: (a) => a.id, slack: slackPayload, generic: genericPayload };
 import { SIGNATURE_HEADER, sign } from "./signature.ts";
 import { Agent, fetch } from "undici";
 
@@ -19,14 +28,16 @@ interface ResolvedTarget extends WebhookTarget {
  * re-sends what failed; `X-Kce-Delivery` lets receivers drop the duplicates at-least-once delivery
  * can still produce. 408/429/5xx/timeouts are retryable; other 4xx reject the alert (dead letter).
  */
-export class WebhookSink implements Sink<BudgetAlert> {
+export class WebhookSink<T = BudgetAlert> implements Sink<T> {
   readonly name = "webhook";
+  private readonly format: WebhookFormat<T>;
   private readonly targets: ResolvedTarget[];
   private readonly delivered = new Set<string>();
   private readonly agent = new Agent({ connections: 64, keepAliveTimeout: 10_000 });
   private readonly concurrency: number;
 
-  constructor(targets: readonly WebhookTarget[], concurrency = 32) {
+  constructor(targets: readonly WebhookTarget[], format: WebhookFormat<T>, concurrency = 32) {
+    this.format = format;
     this.targets = targets.map((t, i) => ({ ...t, secret: readSecret(`sinks.webhook.targets.${i}.secret`, t.secretEnv, t.secretFile) }));
     this.concurrency = concurrency;
   }
@@ -36,10 +47,10 @@ export class WebhookSink implements Sink<BudgetAlert> {
     if (this.delivered.size > REMEMBERED) this.delivered.delete(this.delivered.values().next().value as string);
   }
 
-  private async post(alert: BudgetAlert, target: ResolvedTarget): Promise<WriteResult> {
-    const deliveryId = `${alert.id}@${target.name}`;
+  private async post(event: T, target: ResolvedTarget): Promise<WriteResult> {
+    const deliveryId = `${this.format.id(event)}@${target.name}`;
     if (this.delivered.has(deliveryId)) return OK;
-    const body = JSON.stringify(target.format === "slack" ? slackPayload(alert) : genericPayload(alert));
+    const body = JSON.stringify(target.format === "slack" ? this.format.slack(event) : this.format.generic(event));
     const headers: Record<string, string> = { "content-type": "application/json", "user-agent": "kube-cost-exporter", [DELIVERY_HEADER]: deliveryId };
     if (target.secret !== undefined) headers[SIGNATURE_HEADER] = sign(target.secret, body, Date.now());
     try {
@@ -56,8 +67,8 @@ export class WebhookSink implements Sink<BudgetAlert> {
     }
   }
 
-  async write(batch: readonly BudgetAlert[]): Promise<WriteResult> {
-    const jobs = batch.flatMap((alert) => this.targets.map((target) => () => this.post(alert, target)));
+  async write(batch: readonly T[]): Promise<WriteResult> {
+    const jobs = batch.flatMap((event) => this.targets.map((target) => () => this.post(event, target)));
     const results: WriteResult[] = [];
     let next = 0;
     await Promise.all(
