@@ -14,4 +14,5 @@ export const DOCUMENTED_FILES = [
   "api/README.md",
   "reconcile/README.md",
   "export/README.md",
+  "processors/anomalies/README.md",
 ].map((f) => fileURLToPath(new URL(`../${f}`, import.meta.url)));

@@ -10,6 +10,7 @@ import { RollupAssembler } from "../rollup/parts.ts";
 import { AnomalyDetector } from "./detector.ts";
 
 export const ANOMALIES_COMPONENT = "anomalies";
+const ACTIVE_GAUGE = "kube_cost_anomaly_active";
 
 /**
  * The anomaly processor: follows the final 1m windows of every cluster (replaying `warmupHours` of them
@@ -22,12 +23,14 @@ export function createAnomalies(rt: Runtime): Stage & { readonly published: numb
   const cfg = rt.config.anomalies;
   const log = rt.log.child(ANOMALIES_COMPONENT);
   const metrics = rt.telemetry.component(ANOMALIES_COMPONENT);
-  const active = new Gauge({
-    name: "kube_cost_anomaly_active",
-    help: "1 while a cost anomaly is firing for the scope (namespace \"\" = the whole cluster)",
-    labelNames: ["cluster", "scope", "namespace"],
-    registers: [rt.telemetry.registry],
-  });
+  const active =
+    (rt.telemetry.registry.getSingleMetric(ACTIVE_GAUGE) as Gauge | undefined) ??
+    new Gauge({
+      name: ACTIVE_GAUGE,
+      help: "1 while a cost anomaly is firing for the scope (namespace \"\" = the whole cluster)",
+      labelNames: ["cluster", "scope", "namespace"],
+      registers: [rt.telemetry.registry],
+    });
   const detector = new AnomalyDetector(cfg, { dashboardUrl: rt.config.sinks.webhook.dashboardUrl });
   const assembler = new RollupAssembler();
   const subscriptions: Subscription[] = [];
