@@ -42,6 +42,8 @@ const workload = z.strictObject({
   volumeClaim: z.strictObject({ storageClass: z.string(), size: quantity }).optional(),
   /** Pod churn: each replica is replaced by a new pod every N seconds (staggered); 0 = never. */
   replaceEverySeconds: z.number().min(0).default(0),
+  /** A one-time change of replicas (a scale-up to watch the anomaly detector): at start + afterSeconds, for forSeconds (default: for good). */
+  scale: z.strictObject({ afterSeconds: z.number().min(0), replicas: z.number().int().min(0), forSeconds: z.number().positive().optional() }).optional(),
   /** CronJob: a new job every N seconds; each pod runs runSeconds, then completes. */
   everySeconds: z.number().positive().default(300),
   runSeconds: z.number().positive().default(60),

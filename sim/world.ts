@@ -60,6 +60,8 @@ export class World {
   private readonly slots: Slot[] = [];
   private readonly pods = new Map<string, SimPod>();
   private readonly cron: Array<{ workload: ScenarioWorkload; nextRunMs: number; runs: number }> = [];
+  /** Scheduled replica changes: extra slots started at `atMs`, stopped at `untilMs`. */
+  private readonly scales: Array<{ workload: ScenarioWorkload; atMs: number; untilMs: number; replicas: number; added: Slot[]; state: "pending" | "scaled" | "done" }> = [];
   private readonly nodeIndex = new Map<string, number>();
   private podCounter = 0;
 
@@ -108,6 +110,34 @@ export class World {
         slot.pod = this.startPod(slot, owner, nowMs);
         this.slots.push(slot);
       }
+      if (w.scale !== undefined) {
+        const atMs = nowMs + w.scale.afterSeconds * 1000;
+        this.scales.push({ workload: w, atMs, untilMs: w.scale.forSeconds === undefined ? Infinity : atMs + w.scale.forSeconds * 1000, replicas: w.scale.replicas, added: [], state: "pending" });
+      }
+    }
+  }
+
+  /** Starts (or stops) the extra replicas of scheduled scale changes that are due. */
+  private applyScales(nowMs: number): void {
+    for (const sc of this.scales) {
+      if (sc.state === "pending" && nowMs >= sc.atMs) {
+        const mine = this.slots.filter((s) => s.workload === sc.workload);
+        const targets = sc.workload.nodes ?? this.scenario.nodes.map((n) => n.name);
+        for (let i = mine.length; i < sc.replicas; i++) {
+          const slot: Slot = { workload: sc.workload, index: i, nodeName: targets[i % targets.length] ?? "", claimName: mine[0]?.claimName, pod: undefined, nextReplaceMs: Infinity };
+          slot.pod = this.startPod(slot, this.controllerRef(sc.workload), nowMs);
+          this.slots.push(slot);
+          sc.added.push(slot);
+        }
+        sc.state = "scaled";
+      }
+      if (sc.state === "scaled" && nowMs >= sc.untilMs) {
+        for (const slot of sc.added) {
+          if (slot.pod !== undefined) this.deletePod(slot.pod);
+          this.slots.splice(this.slots.indexOf(slot), 1);
+        }
+        sc.state = "done";
+      }
     }
   }
 
@@ -117,6 +147,7 @@ export class World {
 
   /** Advances the simulation to `nowMs`: replacements, cron runs, completions, restarts. */
   tick(nowMs: number): void {
+    this.applyScales(nowMs);
     for (const slot of this.slots) {
       if (nowMs < slot.nextReplaceMs) continue;
       if (slot.pod !== undefined) this.deletePod(slot.pod);

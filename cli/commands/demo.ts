@@ -45,6 +45,8 @@ export const demoCommand: Command = {
       rollup: { emitIntervalSeconds: { "1m": 5, "1h": 10, "1d": 10 }, checkpointIntervalSeconds: 5 },
       sinks: { prometheus: { port, staleAfterSeconds: Math.max(60, interval * 3) } },
       api: { port: apiPort },
+      // Minutes, not days, of learning, and thresholds for a small cluster: the demo's scale-up shows as an anomaly.
+      anomalies: { learnHours: 0.05, minImpactHourlyUsd: 0.005, confirmMinutes: 2, warmupHours: 0 },
     });
     const log = loggerFor(config);
     const { startDemo } = await import("../demo/run-demo.ts");

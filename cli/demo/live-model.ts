@@ -1,4 +1,4 @@
-import { isVolumeInventory, type CostRollup, type PricedSnapshotView, type SavingsReport } from "../../model/events.ts";
+import { isVolumeInventory, type CostAnomaly, type CostRollup, type PricedSnapshotView, type SavingsReport } from "../../model/events.ts";
 
 export interface NodeRow {
   cluster: string;
@@ -36,8 +36,21 @@ export class LiveModel {
   private readonly clusterSavings = new Map<string, number>();
   private readonly savings = new Map<string, number>();
   private readonly savingsSeen = new Set<string>();
+  /** Each anomaly's latest state, newest first when listed. */
+  private readonly anomalyById = new Map<string, CostAnomaly>();
   snapshotsSeen = 0;
   lastWindowEndMs = 0;
+
+  applyAnomaly(a: CostAnomaly): void {
+    const known = this.anomalyById.get(a.id);
+    // A resolution keeps the firing's causes; the latest status wins.
+    this.anomalyById.set(a.id, known === undefined ? a : { ...known, status: a.status, observedHourlyUsd: a.observedHourlyUsd });
+  }
+
+  /** The newest anomalies first. */
+  anomalies(limit = 3): CostAnomaly[] {
+    return [...this.anomalyById.values()].sort((a, b) => b.startedAtMs - a.startedAtMs).slice(0, limit);
+  }
 
   applyPriced(p: PricedSnapshotView): void {
     // The volume inventory is not a node; its unmounted volumes reach the screen through the day rollup.

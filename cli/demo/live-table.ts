@@ -58,6 +58,16 @@ export function renderLiveTable(model: LiveModel, banner: Banner, nowMs: number)
   ]);
   out.push(table(["NAMESPACE", "PODS", "$/HOUR", "$/MONTH (RUN RATE)", "COST TODAY", "SPOT SAVED"], rows, new Set([1, 2, 3, 4, 5])));
   out.push("");
+  const anomalies = model.anomalies();
+  if (anomalies.length > 0) {
+    out.push("COST ANOMALIES (processors/anomalies: spend off its learned pattern, with the cause)");
+    for (const a of anomalies) {
+      const where = a.scope === "cluster" ? `cluster ${a.cluster}` : `namespace ${a.namespace}`;
+      const cause = a.causes[0]?.detail ?? "no change in the cluster's shape";
+      out.push(`  ${a.status === "firing" ? "FIRING  " : "resolved"} ${new Date(a.startedAtMs).toISOString().slice(11, 16)} ${where}: ${usd(a.observedHourlyUsd)}/h, usually ${usd(a.expectedHourlyUsd)}/h — ${cause}`);
+    }
+    out.push("");
+  }
   out.push(`priced snapshots: ${model.snapshotsSeen} · latest window ends ${new Date(model.lastWindowEndMs).toISOString().slice(11, 19)} UTC`);
   return out.join("\n");
 }

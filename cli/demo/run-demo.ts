@@ -12,6 +12,7 @@ import { STREAMS, subjects } from "../../bus/subjects.ts";
 import type { Config } from "../../config/schema.ts";
 import { createPricer } from "../../processors/pricer/stage.ts";
 import { createRollup } from "../../processors/rollup/stage.ts";
+import { createAnomalies } from "../../processors/anomalies/stage.ts";
 import { createSavings } from "../../processors/savings/stage.ts";
 import type { Scenario } from "../../sim/scenario.ts";
 import { startSim, type SimServer } from "../../sim/server.ts";
@@ -64,6 +65,7 @@ function applier(rt: Runtime, model: LiveModel, log: Logger): (msg: JsMsg) => Pr
   return async (msg) => {
     try {
       if (msg.subject.startsWith("kce.priced.")) model.applyPriced(await rt.codecs.pricedView.decode(msg.data, msg.headers));
+      else if (msg.subject.startsWith("kce.anomalies.")) model.applyAnomaly(await rt.codecs.anomaly.decode(msg.data, msg.headers));
       else if (msg.subject.startsWith("kce.rollup.")) {
         const whole = days.add(await rt.codecs.rollup.decode(msg.data, msg.headers));
         if (whole !== undefined) model.applyRollup(whole);
@@ -98,6 +100,7 @@ export async function startDemo(config: Config, scenario: Scenario, log: Logger,
     };
     const rt = await connect("view");
     const stages: Stage[] = [createPricer(await connect("pricer")), await createRollup(await connect("rollup")), createSavings(await connect("savings"))];
+    if (cfg.anomalies.enabled) stages.push(createAnomalies(await connect("anomalies")));
     const sink = createPrometheusSink(await connect("sink"));
     const api = createApi(await connect("api"));
     stages.push(sink, api);
@@ -120,6 +123,7 @@ export async function startDemo(config: Config, scenario: Scenario, log: Logger,
       follow(rt, { stream: STREAMS.priced, filterSubject: subjects.streamFilter.priced, deliverPolicy: DeliverPolicy.LastPerSubject }, apply, log),
       follow(rt, { stream: STREAMS.rollup, filterSubject: "kce.rollup.1d.>", deliverPolicy: DeliverPolicy.All }, apply, log),
       follow(rt, { stream: STREAMS.savings, filterSubject: subjects.streamFilter.savings, deliverPolicy: DeliverPolicy.All }, apply, log),
+      follow(rt, { stream: STREAMS.anomalies, filterSubject: subjects.streamFilter.anomalies, deliverPolicy: DeliverPolicy.All }, apply, log),
     ];
     cleanups.push(async () => views.forEach((v) => v.unsubscribe()));
     const host = cfg.sinks.prometheus.host === "0.0.0.0" ? "127.0.0.1" : cfg.sinks.prometheus.host;
