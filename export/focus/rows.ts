@@ -127,6 +127,16 @@ function* focusRowsOf(window: CostRollup, ctx: FocusContext, reconciled: boolean
   const volumeStorage = window.volumes.reduce((a, v) => a + v.cost, 0);
   const byVolume = window.volumes.length > 0 && Math.abs(podStorage - volumeStorage) <= 1e-9 * Math.max(1, Math.abs(podStorage));
   const clusterRegion = window.nodes.find((n) => n.region !== "")?.region ?? null;
+  // Who bills storage: the cloud most of the cluster's nodes are on.
+  const storage: FocusRow = {
+    InvoiceIssuerName: clusterCloud.provider,
+    ProviderName: clusterCloud.provider,
+    PublisherName: clusterCloud.provider,
+    ServiceCategory: "Storage",
+    ServiceName: clusterCloud.storageService,
+    ServiceSubcategory: "Block Storage",
+    PricingCategory: "Standard",
+  };
   // The origin charge of each node: its pods' compute + its idle (= the node's cost, plus any overcommit).
   const origin = new Map<string, number>();
   for (const n of window.nodes) origin.set(n.node, n.idleCost);
@@ -235,13 +245,7 @@ function* focusRowsOf(window: CostRollup, ctx: FocusContext, reconciled: boolean
       yield {
         ...base(r.pvCost, reconciled ? (listed?.pvCost ?? r.pvCost) : r.pvCost),
         ...who,
-        InvoiceIssuerName: clusterCloud.provider,
-        ProviderName: clusterCloud.provider,
-        PublisherName: clusterCloud.provider,
-        ServiceCategory: "Storage",
-        ServiceName: clusterCloud.storageService,
-        ServiceSubcategory: "Block Storage",
-        PricingCategory: "Standard",
+        ...storage,
         ChargeDescription: unmounted ? `Persistent volumes mounted by no pod${r.namespace === UNMOUNTED ? "" : ` (claims of namespace ${r.namespace})`}` : `Persistent volumes of pod ${r.namespace}/${r.pod}`,
         PricingQuantity: hours,
         PricingUnit: "Hours",
@@ -262,13 +266,7 @@ function* focusRowsOf(window: CostRollup, ctx: FocusContext, reconciled: boolean
       const claim = v.claimName === "" ? null : `${v.claimNamespace}/${v.claimName}`;
       yield {
         ...base(v.cost, reconciled ? (listed?.cost ?? v.cost) : v.cost),
-        InvoiceIssuerName: clusterCloud.provider,
-        ProviderName: clusterCloud.provider,
-        PublisherName: clusterCloud.provider,
-        ServiceCategory: "Storage",
-        ServiceName: clusterCloud.storageService,
-        ServiceSubcategory: "Block Storage",
-        PricingCategory: "Standard",
+        ...storage,
         AvailabilityZone: null,
         RegionId: clusterRegion,
         ResourceId: v.volumeId === "" ? `${window.cluster}/${v.pvName}` : v.volumeId,

@@ -11,6 +11,16 @@ const T0 = Date.UTC(2026, 10, 2, 0, 0, 0); // a Monday
 
 const cfg = validateConfig({}).anomalies;
 
+/** The one anomaly that fired, checked to have started at the onset and been confirmed within the confirmation windows. */
+function onlyFiring(anomalies: CostAnomaly[], onset: number): CostAnomaly {
+  const firing = anomalies.filter((a) => a.status === "firing");
+  expect(firing).toHaveLength(1);
+  const a = firing[0] as CostAnomaly;
+  expect(a.startedAtMs).toBe(onset);
+  expect(a.windowStartMs - onset).toBeLessThanOrEqual((cfg.confirmMinutes - 1) * MINUTE);
+  return a;
+}
+
 function run(from: number, to: number, at: (t: number) => CostRollup, d: AnomalyDetector): CostAnomaly[] {
   const out: CostAnomaly[] = [];
   for (let t = from; t < to; t += MINUTE) out.push(...d.observe(at(t), t + MINUTE + 5_000));
@@ -31,11 +41,8 @@ describe("cost anomalies in the stream", () => {
     const onset = T0 + 3 * DAY + 14 * HOUR + 7 * MINUTE;
     const scaled = (t: number) => steady(t).map((w) => (w.name === "api" && t >= onset && t < onset + 2 * HOUR ? { ...w, pods: 12 } : w));
     const anomalies = run(T0 + 3 * DAY, T0 + 4 * DAY, (t) => minute(t, scaled(t), SPOT, 0.4), d);
-    const firing = anomalies.filter((a) => a.status === "firing");
-    expect(firing).toHaveLength(1);
-    const a = firing[0] as CostAnomaly;
-    expect(a).toMatchObject({ scope: "namespace", namespace: "payments", startedAtMs: onset });
-    expect(a.windowStartMs - onset).toBeLessThanOrEqual((cfg.confirmMinutes - 1) * MINUTE);
+    const a = onlyFiring(anomalies, onset);
+    expect(a).toMatchObject({ scope: "namespace", namespace: "payments" });
     expect(a.causes[0]).toMatchObject({ kind: "scale_up", subject: "payments/Deployment/api" });
     expect(a.causes[0]?.detail).toContain("from 3 to 12 pods");
     expect(a.observedHourlyUsd / a.expectedHourlyUsd).toBeGreaterThan(2.5);
@@ -49,11 +56,8 @@ describe("cost anomalies in the stream", () => {
     expect(run(T0, T0 + 3 * DAY, (t) => minute(t, steady(t), SPOT, 0.4), d)).toEqual([]);
     const onset = T0 + 3 * DAY + 10 * HOUR;
     const anomalies = run(T0 + 3 * DAY, T0 + 3 * DAY + 12 * HOUR, (t) => (t < onset ? minute(t, steady(t), SPOT, 0.4) : minute(t, steady(t), ON_DEMAND, 1)), d);
-    const firing = anomalies.filter((a) => a.status === "firing");
-    expect(firing).toHaveLength(1);
-    const a = firing[0] as CostAnomaly;
-    expect(a).toMatchObject({ scope: "cluster", namespace: "", startedAtMs: onset });
-    expect(a.windowStartMs - onset).toBeLessThanOrEqual((cfg.confirmMinutes - 1) * MINUTE);
+    const a = onlyFiring(anomalies, onset);
+    expect(a).toMatchObject({ scope: "cluster", namespace: "" });
     expect(a.causes[0]).toMatchObject({ kind: "spot_to_on_demand", subject: "m5.xlarge" });
     expect(a.causes[0]?.detail).toContain("3 spot node(s) replaced by 3 on-demand node(s)");
     expect(a.namespaces).toEqual(["data", "payments", "shop"]);

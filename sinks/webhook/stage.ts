@@ -4,33 +4,32 @@ import { STREAMS, subjects } from "../../bus/subjects.ts";
 import type { BudgetAlert, CostAnomaly } from "../../model/events.ts";
 import { SinkRunner } from "../core/runner.ts";
 import { ANOMALY_FORMAT } from "./anomaly-payloads.ts";
-import { BUDGET_FORMAT, WebhookSink } from "./delivery.ts";
+import { BUDGET_FORMAT, WebhookSink, type WebhookFormat } from "./delivery.ts";
+import type { JsMsg } from "@nats-io/jetstream";
 import { createBudgetEvaluator } from "./evaluate-stage.ts";
 
 export const WEBHOOK_COMPONENT = "sink-webhook";
 
-/** The webhook delivery runner alone (durable `kce-sink-webhook` on KCE_ALERTS). */
-export function createWebhookDelivery(rt: Runtime): SinkRunner<BudgetAlert> {
+/** A durable consumer that posts each event of a stream to every webhook target. */
+function deliveryRunner<T>(rt: Runtime, stream: string, durable: string, filterSubject: string, decode: (msg: JsMsg) => Promise<T>, format: WebhookFormat<T>): SinkRunner<T> {
   const cfg = rt.config.sinks.webhook;
-  return new SinkRunner<BudgetAlert>(rt, {
+  return new SinkRunner<T>(rt, {
     component: WEBHOOK_COMPONENT,
-    spec: { stream: STREAMS.alerts, durable: "kce-sink-webhook", filterSubject: subjects.streamFilter.alerts },
-    decode: async (msg) => [await rt.codecs.alert.decode(msg.data, msg.headers)],
-    sink: new WebhookSink(cfg.targets, BUDGET_FORMAT),
+    spec: { stream, durable, filterSubject },
+    decode: async (msg) => [await decode(msg)],
+    sink: new WebhookSink(cfg.targets, format),
     delivery: cfg.delivery,
   });
 }
 
+/** The webhook delivery runner alone (durable `kce-sink-webhook` on KCE_ALERTS). */
+export function createWebhookDelivery(rt: Runtime): SinkRunner<BudgetAlert> {
+  return deliveryRunner(rt, STREAMS.alerts, "kce-sink-webhook", subjects.streamFilter.alerts, (msg) => rt.codecs.alert.decode(msg.data, msg.headers), BUDGET_FORMAT);
+}
+
 /** Delivery of cost anomalies (durable `kce-sink-webhook-anomalies` on KCE_ANOMALIES). */
 export function createAnomalyDelivery(rt: Runtime): SinkRunner<CostAnomaly> {
-  const cfg = rt.config.sinks.webhook;
-  return new SinkRunner<CostAnomaly>(rt, {
-    component: WEBHOOK_COMPONENT,
-    spec: { stream: STREAMS.anomalies, durable: "kce-sink-webhook-anomalies", filterSubject: subjects.streamFilter.anomalies },
-    decode: async (msg) => [await rt.codecs.anomaly.decode(msg.data, msg.headers)],
-    sink: new WebhookSink(cfg.targets, ANOMALY_FORMAT),
-    delivery: cfg.delivery,
-  });
+  return deliveryRunner(rt, STREAMS.anomalies, "kce-sink-webhook-anomalies", subjects.streamFilter.anomalies, (msg) => rt.codecs.anomaly.decode(msg.data, msg.headers), ANOMALY_FORMAT);
 }
 
 /** Budget evaluation plus webhook delivery of budget alerts and cost anomalies: `kce sink-webhook`. */
