@@ -353,6 +353,7 @@ const anomalies = z
     minChangePct: z.number().nonnegative().default(25).describe("smallest change worth an alert, % of the expected spend"),
     direction: z.enum(["up", "both"]).default("up").describe("alert on rises only, or on drops too"),
     confirmMinutes: positiveInt.default(3).describe("consecutive 1m windows off the pattern before it fires (and back on it before it resolves)"),
+    settleSeconds: positiveInt.default(120).describe("a 1m window is judged this long after it ends (from its newest revision), not when it closes after rollup.allowedLatenessSeconds"),
     cooldownMinutes: z.number().int().nonnegative().default(60).describe("after a scope's anomaly resolves, minutes before it can fire again"),
     learnHours: z.number().nonnegative().default(24).describe("history a scope needs before it can fire (a new namespace is learned first)"),
     adaptAfterMinutes: positiveInt.default(360).describe("a level that lasts this long is learned as the new normal (and resolves)"),

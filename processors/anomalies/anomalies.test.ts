@@ -3,6 +3,7 @@ import { validateConfig } from "../../config/load.ts";
 import type { CostAnomaly, CostRollup } from "../../model/events.ts";
 import { minute, ON_DEMAND, SPOT, steady } from "../../testkit/minute-windows.ts";
 import { AnomalyDetector } from "./detector.ts";
+import { Settling } from "./stage.ts";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -68,5 +69,19 @@ describe("cost anomalies in the stream", () => {
     const grown = (t: number) => [...steady(t), ...(t >= T0 + 2 * DAY ? [{ namespace: "ml", name: "trainer", pods: t >= T0 + 2 * DAY + 6 * HOUR ? 8 : 2, podHourly: 0.5, requestCores: 4 }] : [])];
     // The new namespace's jump (+$3/h) is below the $5/h floor; its first hours are learning anyway.
     expect(run(T0, T0 + 3 * DAY, (t) => minute(t, grown(t), SPOT, 0.4), d)).toEqual([]);
+  });
+});
+
+describe("settling windows", () => {
+  it("judges a window from its newest revision once a window two minutes past its end is seen, or when final", () => {
+    const s = new Settling(2 * MINUTE);
+    const open = (t: number, rev: number) => ({ ...minute(t, steady(t), SPOT), final: false, rev });
+    expect(s.add(open(T0, 1))).toEqual([]);
+    expect(s.add(open(T0, 2))).toEqual([]);
+    expect(s.add(open(T0 + MINUTE, 1))).toEqual([]);
+    expect(s.add(open(T0 + 2 * MINUTE, 1))).toEqual([]);
+    const due = s.add(open(T0 + 3 * MINUTE, 1));
+    expect(due.map((w) => [w.windowStartMs, w.rev])).toEqual([[T0, 2]]);
+    expect(s.add({ ...open(T0 + MINUTE, 3), final: true }).map((w) => w.windowStartMs)).toEqual([T0 + MINUTE]);
   });
 });

@@ -5,7 +5,7 @@ import { follow } from "../../bus/follow.ts";
 import type { Runtime } from "../../bus/runtime.ts";
 import type { Stage } from "../../bus/stage-types.ts";
 import { STREAMS, subjects } from "../../bus/subjects.ts";
-import type { CostAnomaly } from "../../model/events.ts";
+import type { CostAnomaly, CostRollup } from "../../model/events.ts";
 import { RollupAssembler } from "../rollup/parts.ts";
 import { AnomalyDetector } from "./detector.ts";
 
@@ -13,8 +13,32 @@ export const ANOMALIES_COMPONENT = "anomalies";
 const ACTIVE_GAUGE = "kube_cost_anomaly_active";
 
 /**
- * The anomaly processor: follows the final 1m windows of every cluster (replaying `warmupHours` of them
- * at start to rebuild the baselines, which are kept nowhere else), and publishes each anomaly when it
+ * Holds the newest revision of each cluster's open 1m windows and hands them over, oldest first, once they
+ * have settled: the window is final, or a window `settleMs` past its end has been seen.
+ */
+export class Settling {
+  private readonly settleMs: number;
+  private readonly open = new Map<string, Map<number, CostRollup>>();
+
+  constructor(settleMs: number) {
+    this.settleMs = settleMs;
+  }
+
+  add(w: CostRollup): CostRollup[] {
+    const windows = this.open.get(w.cluster) ?? new Map<number, CostRollup>();
+    this.open.set(w.cluster, windows);
+    const known = windows.get(w.windowStartMs);
+    if (known === undefined || known.rev <= w.rev) windows.set(w.windowStartMs, w);
+    const newestStart = Math.max(...windows.keys());
+    const due = [...windows.values()].filter((x) => x.final || x.windowEndMs + this.settleMs <= newestStart).sort((a, b) => a.windowStartMs - b.windowStartMs);
+    for (const x of due) windows.delete(x.windowStartMs);
+    return due;
+  }
+}
+
+/**
+ * The anomaly processor: follows the 1m windows of every cluster, judging each once it has settled
+ * (replaying `warmupHours` of them at start to rebuild the baselines, which are kept nowhere else), and publishes each anomaly when it
  * fires and when it resolves to `kce.anomalies.<cluster>` (`Nats-Msg-Id` = `<id>/<status>`, so a
  * restart that sees the same anomaly again publishes nothing twice). Anomalies found in the replayed
  * history are not published: they were, by the run that saw them live.
@@ -33,6 +57,7 @@ export function createAnomalies(rt: Runtime): Stage & { readonly published: numb
     });
   const detector = new AnomalyDetector(cfg, { dashboardUrl: rt.config.sinks.webhook.dashboardUrl });
   const assembler = new RollupAssembler();
+  const settling = new Settling(cfg.settleSeconds * 1000);
   const subscriptions: Subscription[] = [];
   let liveFromMs = Date.now();
   let published = 0;
@@ -51,15 +76,21 @@ export function createAnomalies(rt: Runtime): Stage & { readonly published: numb
     log.info(a.status === "firing" ? "cost anomaly" : "cost anomaly resolved", { id: a.id, observed: a.observedHourlyUsd, expected: a.expectedHourlyUsd, causes: a.causes.map((c) => c.detail).join("; ") });
   };
 
+  const observe = (w: CostRollup): void => {
+    for (const a of detector.observe(w, Date.now())) queue = queue.then(() => publish(a)).catch((error: unknown) => {
+      metrics.error("publish");
+      log.error("could not publish an anomaly", { id: a.id, error });
+    });
+  };
+
   const apply = async (msg: JsMsg): Promise<void> => {
     metrics.received();
     try {
       const whole = assembler.add(await rt.codecs.rollup.decode(msg.data, msg.headers));
-      if (whole === undefined || !whole.final) return;
-      for (const a of detector.observe(whole, Date.now())) queue = queue.then(() => publish(a)).catch((error: unknown) => {
-        metrics.error("publish");
-        log.error("could not publish an anomaly", { id: a.id, error });
-      });
+      if (whole === undefined) return;
+      // A window is judged from its newest revision once it has settled (a later window is settleSeconds
+      // past its end), not when it is final: windows close only after rollup.allowedLatenessSeconds.
+      for (const w of settling.add(whole)) observe(w);
       await queue;
     } catch (error) {
       metrics.error(error instanceof Error ? error.name : "unknown");
