@@ -5,6 +5,8 @@ import { ParamError } from "./errors.ts";
 import { parseAllocationParams } from "./params.ts";
 import { parseWindow, steps } from "./window.ts";
 import { computeAssets } from "./assets.ts";
+import type { Recommender } from "../processors/recommender/recommender.ts";
+import { recommendations } from "./recommendations.ts";
 
 export interface ApiContext {
   index: RollupIndex;
@@ -16,6 +18,8 @@ export interface ApiContext {
   /** The pipeline's currency (pricing.currency), as OpenCost's /model/getConfigs reports it. */
   currencyCode: string;
   now: () => number;
+  /** Usage learned from KCE_USAGE, when recommendations are enabled. */
+  recommender?: Recommender;
 }
 
 export interface ApiResponse {
@@ -92,4 +96,11 @@ export function assetsHandler(ctx: ApiContext, params: URLSearchParams): ApiResp
 /** `/model/getConfigs`: the part of OpenCost's configuration clients read (kubectl-cost: the currency). */
 export function configsHandler(ctx: ApiContext): ApiResponse {
   return ok({ currencyCode: ctx.currencyCode });
+}
+
+/** `/recommendations`: request right-sizing per controller (processors/recommender). */
+export function recommendationsHandler(ctx: ApiContext, params: URLSearchParams): ApiResponse {
+  const r = recommendations(ctx.recommender, ctx.rates, params, ctx.now());
+  guard(r.items.length, ctx.maxResponseRows);
+  return ok({ currencyCode: ctx.currencyCode, monthlySavingsUsd: r.monthlySavingsUsd, items: r.items }, r.warnings);
 }

@@ -1,7 +1,7 @@
 import { listen } from "../telemetry/http.ts";
 import { secureServer, type HttpSecurity } from "../telemetry/http-security.ts";
 import { ParamError } from "./errors.ts";
-import { allocationHandler, assetsHandler, configsHandler, ratesHandler, savingsHandler, type ApiContext, type ApiResponse } from "./handlers.ts";
+import { allocationHandler, assetsHandler, configsHandler, ratesHandler, recommendationsHandler, savingsHandler, type ApiContext, type ApiResponse } from "./handlers.ts";
 
 export interface ApiServer {
   readonly port: number;
@@ -19,6 +19,7 @@ const ROUTES: Record<string, (ctx: ApiContext, params: URLSearchParams) => ApiRe
   "/model/getConfigs": configsHandler,
   "/savings": savingsHandler,
   "/rates": ratesHandler,
+  "/recommendations": recommendationsHandler,
 };
 
 /** The query API over HTTP: JSON answers, 400 naming the bad parameter, never a stack trace. */

@@ -8,6 +8,7 @@ import { STREAMS, subjects } from "../bus/subjects.ts";
 import { RollupAssembler } from "../processors/rollup/parts.ts";
 import { NodeRates } from "./rates.ts";
 import { RollupIndex } from "./rollup-index.ts";
+import { Recommender } from "../processors/recommender/recommender.ts";
 import { startApiServer, type ApiServer } from "./server.ts";
 import { DAY_MS } from "./window.ts";
 
@@ -32,6 +33,8 @@ export function createApi(rt: Runtime): ApiStage {
   const rates = new NodeRates(Math.max(600_000, rt.config.agent.intervalSeconds * 3000));
   const assembler = new RollupAssembler();
   const subscriptions: Subscription[] = [];
+  const rc = rt.config.recommendations;
+  const recommender = rc.enabled ? new Recommender(rc) : undefined;
   let server: ApiServer | undefined;
 
   const apply = async (msg: JsMsg): Promise<void> => {
@@ -39,6 +42,10 @@ export function createApi(rt: Runtime): ApiStage {
     try {
       if (msg.subject.startsWith("kce.priced.")) {
         rates.apply(await rt.codecs.pricedView.decode(msg.data, msg.headers), Date.now());
+        return;
+      }
+      if (msg.subject.startsWith("kce.usage.")) {
+        recommender?.fold(await rt.codecs.usage.decode(msg.data, msg.headers));
         return;
       }
       const part = await rt.codecs.rollup.decode(msg.data, msg.headers);
@@ -68,16 +75,19 @@ export function createApi(rt: Runtime): ApiStage {
       subscriptions.push(follow(rt, { stream: STREAMS.rollup, filterSubject: "kce.rollup.1d.>", deliverPolicy: DeliverPolicy.All }, apply, log));
       subscriptions.push(follow(rt, { stream: STREAMS.rollup, filterSubject: `kce.rollup.${RECONCILED_RESOLUTION}.>`, deliverPolicy: DeliverPolicy.All }, apply, log));
       subscriptions.push(follow(rt, { stream: STREAMS.priced, filterSubject: subjects.streamFilter.priced, deliverPolicy: DeliverPolicy.LastPerSubject }, apply, log));
+      // Usage for right-sizing: what KCE_USAGE still holds at start, then live.
+      if (recommender !== undefined) subscriptions.push(follow(rt, { stream: STREAMS.usage, filterSubject: subjects.streamFilter.usage, deliverPolicy: DeliverPolicy.All }, apply, log));
       subscriptions.push(
         interval(60_000).subscribe(() => {
           index.prune(Date.now());
           reconciled.prune(Date.now());
           reconciledParts.forget(Date.now() - cfg.dailyRetentionDays * DAY_MS);
           assembler.forget(Date.now() - cfg.dailyRetentionDays * DAY_MS);
+          recommender?.prune(Date.now());
         }),
       );
       server = await startApiServer(
-        { index, reconciled, rates, labelKeys: rt.config.rollup.labelKeys, maxResponseRows: cfg.maxResponseRows, currencyCode: rt.config.pricing.currency, now: Date.now },
+        { index, reconciled, rates, labelKeys: rt.config.rollup.labelKeys, maxResponseRows: cfg.maxResponseRows, currencyCode: rt.config.pricing.currency, now: Date.now, ...(recommender === undefined ? {} : { recommender }) },
         cfg.host,
         cfg.port,
         () => !rt.nc.isClosed(),

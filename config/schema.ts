@@ -345,6 +345,20 @@ const reconcileSchedule = z
   })
   .prefault({});
 
+const recommendations = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe("learn each controller's usage from KCE_USAGE in the query API and answer /recommendations"),
+    windowDays: positiveInt.max(35).default(7).describe("days of usage a recommendation looks at (bounded after a restart by streams.maxAgeHours.usage)"),
+    cpuPercentile: z.number().min(50).max(100).default(95).describe("CPU request = this percentile of the pods' CPU usage"),
+    cpuHeadroomPct: z.number().min(0).default(0).describe("added to the CPU percentile, %"),
+    memoryHeadroomPct: z.number().min(0).default(15).describe("memory request = the pods' peak working set plus this, %"),
+    minCpuCores: z.number().min(0).default(0.01).describe("smallest CPU request recommended, cores"),
+    minMemoryBytes: z.number().min(0).default(16 * 2 ** 20).describe("smallest memory request recommended, bytes"),
+    minHistoryHours: z.number().min(0).default(24).describe("usage history a controller needs before it gets a recommendation"),
+    minChangePct: z.number().min(0).default(10).describe("a request within this % of the recommendation is left alone"),
+  })
+  .prefault({});
+
 const anomalies = z
   .strictObject({
     enabled: z.boolean().default(true).describe("learn each namespace's and the cluster's hourly spend pattern and flag what leaves it, in `kce all`"),
@@ -443,6 +457,7 @@ export const configSchema = z.strictObject({
   federation,
   reconcile: reconcileSchedule,
   anomalies,
+  recommendations,
   export: z.strictObject({ focus: focusExport }).prefault({}),
   http: httpSecurity,
   telemetry,

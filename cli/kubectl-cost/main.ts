@@ -5,6 +5,7 @@ import { CONNECTION_OPTIONS, REPORT_OPTIONS } from "./options.ts";
 import type { ReportKind } from "./report.ts";
 import { runEstimate } from "./run-estimate.ts";
 import { runReport } from "./run-report.ts";
+import { RECOMMEND_OPTIONS, runRecommend } from "./run-recommend.ts";
 
 const REPORTS: Record<ReportKind, string> = {
   namespace: "cost per namespace",
@@ -38,7 +39,7 @@ const ESTIMATE_OPTIONS: OptionSpec[] = [
 ];
 
 function mainHelp(): string {
-  const names = [...Object.keys(REPORTS), "estimate"];
+  const names = [...Object.keys(REPORTS), "estimate", "recommend"];
   const width = Math.max(...names.map((n) => n.length));
   return [
     "kubectl cost — Kubernetes costs from kube-cost-exporter",
@@ -48,6 +49,7 @@ function mainHelp(): string {
     "commands:",
     ...Object.entries(REPORTS).map(([k, v]) => `  ${k.padEnd(width)}  ${v}`),
     `  ${"estimate".padEnd(width)}  monthly cost of manifests before you apply them; CI limits`,
+    `  ${"recommend".padEnd(width)}  right-sized requests per controller from its usage, with the money; -o patch`,
     "",
     "aliases: ns, deploy, po, no, sts, ds. Tables show each row's projected monthly rate (its cost in the",
     "window × 43,200 minutes ÷ the minutes it ran), as kubectl-cost does; --historical shows the window's total.",
@@ -58,6 +60,7 @@ function mainHelp(): string {
     "  kubectl cost deployment -n production --show-cpu --show-memory -o csv > deployments.csv",
     "  kubectl cost label -l team --window month",
     "  kubectl cost estimate -f deploy.yaml --baseline live --fail-over-pct 10",
+    "  kubectl cost recommend -n production -o patch | sh",
     "",
     "The API is reached through the current kubeconfig context (Kubernetes API service proxy to service",
     "kube-cost/kube-cost-exporter-api:9003, as `kce install` renders it; -N, --service-name, --service-port,",
@@ -79,15 +82,17 @@ export async function main(
     return command === undefined ? 2 : 0;
   }
   const isReport = Object.hasOwn(REPORTS, command);
-  const options = isReport ? REPORT_OPTIONS : ESTIMATE_OPTIONS;
+  const options = isReport ? REPORT_OPTIONS : command === "recommend" ? RECOMMEND_OPTIONS : ESTIMATE_OPTIONS;
   try {
-    if (!isReport && command !== "estimate") throw new UsageError(`unknown command "${command}"; commands: ${[...Object.keys(REPORTS), "estimate"].join(", ")}`);
+    if (!isReport && command !== "estimate" && command !== "recommend") throw new UsageError(`unknown command "${command}"; commands: ${[...Object.keys(REPORTS), "estimate", "recommend"].join(", ")}`);
     const args = parseArgs(rest, options);
     if (flag(args, "help")) {
-      const usage = isReport ? `kubectl cost ${command} [NAME] [options]` : "kubectl cost estimate -f FILE [-f FILE ...] [options]";
-      write(`usage: ${usage}\n\n${isReport ? REPORTS[command as ReportKind] : "monthly cost of manifests"}\n\noptions:\n${formatOptions(options)}\n`);
+      const usage = isReport ? `kubectl cost ${command} [NAME] [options]` : command === "recommend" ? "kubectl cost recommend [-n NS] [-o table|json|yaml|patch]" : "kubectl cost estimate -f FILE [-f FILE ...] [options]";
+      const what = isReport ? REPORTS[command as ReportKind] : command === "recommend" ? "request right-sizing per controller from its measured usage (p95 CPU, peak memory + 15 %), priced at its nodes' rates" : "monthly cost of manifests";
+      write(`usage: ${usage}\n\n${what}\n\noptions:\n${formatOptions(options)}\n`);
       return 0;
     }
+    if (command === "recommend") return await runRecommend(args, write);
     return isReport ? await runReport(command as ReportKind, args, write) : await runEstimate(args, write);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -1,0 +1,30 @@
+import type { Recommendation, Recommender } from "../processors/recommender/recommender.ts";
+import { ParamError } from "./errors.ts";
+import { parseFilter } from "./filter.ts";
+import type { NodeRates } from "./rates.ts";
+
+const STATUSES = new Set(["over-requested", "under-requested", "right-sized", "learning"]);
+const PARAMS = new Set(["filter", "namespace", "status", "cluster"]);
+
+/**
+ * `/recommendations`: request right-sizing per controller, priced at the rates of the nodes its pods ran
+ * on. `filter` (OpenCost's language: namespace, controllerKind, controllerName, cluster, …), `namespace`,
+ * `cluster` and `status` (comma-separated) narrow it.
+ */
+export function recommendations(recommender: Recommender | undefined, rates: NodeRates, params: URLSearchParams, nowMs: number): { items: Recommendation[]; monthlySavingsUsd: number; warnings: string[] } {
+  if (recommender === undefined) throw new ParamError("recommendations", "this API does not learn usage (recommendations.enabled is false)");
+  const unknown = [...new Set(params.keys())].filter((k) => !PARAMS.has(k));
+  const filter = parseFilter(params.get("filter"));
+  const namespaces = new Set((params.get("namespace") ?? "").split(",").map((s) => s.trim()).filter((s) => s !== ""));
+  const statuses = new Set((params.get("status") ?? "").split(",").map((s) => s.trim()).filter((s) => s !== ""));
+  for (const s of statuses) if (!STATUSES.has(s)) throw new ParamError("status", `unknown status ${JSON.stringify(s)}; one of ${[...STATUSES].join(", ")}`);
+  const cluster = params.get("cluster");
+  const items = recommender
+    .recommend(nowMs, (c, node) => {
+      const r = rates.lookup(c, node);
+      return r === undefined ? undefined : { cpuCoreHour: r.cpuCoreHourlyRate, ramGiBHour: r.ramGiBHourlyRate };
+    })
+    .filter((r) => (namespaces.size === 0 || namespaces.has(r.namespace)) && (statuses.size === 0 || statuses.has(r.status)) && (cluster === null || r.cluster === cluster))
+    .filter((r) => filter({ cluster: r.cluster, node: "", namespace: r.namespace, controllerKind: r.controllerKind, controllerName: r.controller, pod: "", labels: {} }));
+  return { items, monthlySavingsUsd: items.reduce((a, r) => a + r.monthlySavingsUsd, 0), warnings: unknown.length === 0 ? [] : [`ignored unknown parameter(s) ${unknown.join(", ")}; accepted: ${[...PARAMS].join(", ")}`] };
+}

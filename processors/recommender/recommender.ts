@@ -1,0 +1,203 @@
+import type { UsageSnapshot } from "../../model/events.ts";
+import { Sketch } from "../../model/sketch.ts";
+
+/**
+ * Request right-sizing from the usage stream. Per controller (Deployment, StatefulSet, DaemonSet, …) and
+ * UTC day it keeps two sketches of its pods' samples — CPU cores (each agent interval's average) and
+ * memory working set (each interval's peak) — and where its pods ran, for pricing. A recommendation
+ * merges the days of the window: CPU request = the `cpuPercentile` of usage plus `cpuHeadroomPct`,
+ * memory request = the peak plus `memoryHeadroomPct`, both per pod; the monthly difference is priced
+ * with the rates of the nodes the pods ran on, weighted by time. Jobs are left out (each run is a new
+ * controller).
+ */
+
+const DAY_MS = 86_400_000;
+const GIB = 2 ** 30;
+const HOURS_PER_MONTH = 730;
+
+export interface RecommenderConfig {
+  windowDays: number;
+  cpuPercentile: number;
+  cpuHeadroomPct: number;
+  memoryHeadroomPct: number;
+  minCpuCores: number;
+  minMemoryBytes: number;
+  minHistoryHours: number;
+  /** A change smaller than this share of the current request is not worth a rollout. */
+  minChangePct: number;
+}
+
+interface Day {
+  cpu: Sketch;
+  memory: Sketch;
+  podSeconds: number;
+  /** Pod-seconds per node, to price with the nodes' own rates. */
+  nodes: Map<string, number>;
+  firstMs: number;
+  lastMs: number;
+}
+
+interface Controller {
+  cluster: string;
+  namespace: string;
+  kind: string;
+  name: string;
+  days: Map<number, Day>;
+  /** Requests per pod as last seen. */
+  cpuRequestCores: number;
+  memoryRequestBytes: number;
+  cpuLimitCores: number;
+  memoryLimitBytes: number;
+  lastSeenMs: number;
+}
+
+export interface Rates {
+  /** $ per core-hour and per GiB-hour of a node, or undefined when its price is unknown. */
+  (cluster: string, node: string): { cpuCoreHour: number; ramGiBHour: number } | undefined;
+}
+
+export type RecommendationStatus = "over-requested" | "under-requested" | "right-sized" | "learning";
+
+export interface Recommendation {
+  cluster: string;
+  namespace: string;
+  controllerKind: string;
+  controller: string;
+  status: RecommendationStatus;
+  reason: string;
+  /** Average pods running over the history used. */
+  pods: number;
+  historyHours: number;
+  samples: number;
+  current: { cpuCores: number; memoryBytes: number; cpuLimitCores: number; memoryLimitBytes: number };
+  usage: { cpuPercentileCores: number; cpuMaxCores: number; memoryPeakBytes: number };
+  recommended: { cpuCores: number; memoryBytes: number };
+  /** What the change saves per month (negative: what it adds), at the pods' nodes' rates. */
+  monthlySavingsUsd: number;
+}
+
+const MI = 2 ** 20;
+
+function roundUp(x: number, step: number): number {
+  return Math.ceil(x / step - 1e-9) * step;
+}
+
+export class Recommender {
+  private readonly cfg: RecommenderConfig;
+  private readonly controllers = new Map<string, Controller>();
+
+  constructor(cfg: RecommenderConfig) {
+    this.cfg = cfg;
+  }
+
+  get size(): number {
+    return this.controllers.size;
+  }
+
+  fold(s: UsageSnapshot): void {
+    const day = Math.floor(s.windowStartMs / DAY_MS) * DAY_MS;
+    for (const p of s.pods) {
+      if (p.controllerName === "" || p.controllerKind === "Job" || p.runningSeconds <= 0) continue;
+      const key = `${s.cluster}\u0000${p.namespace}\u0000${p.controllerKind}\u0000${p.controllerName}`;
+      const c: Controller = this.controllers.get(key) ?? { cluster: s.cluster, namespace: p.namespace, kind: p.controllerKind, name: p.controllerName, days: new Map(), cpuRequestCores: 0, memoryRequestBytes: 0, cpuLimitCores: 0, memoryLimitBytes: 0, lastSeenMs: 0 };
+      this.controllers.set(key, c);
+      if (s.windowStartMs >= c.lastSeenMs) {
+        c.cpuRequestCores = p.cpuRequestCores;
+        c.memoryRequestBytes = p.memoryRequestBytes;
+        c.cpuLimitCores = p.cpuLimitCores;
+        c.memoryLimitBytes = p.memoryLimitBytes;
+        c.lastSeenMs = s.windowStartMs;
+      }
+      const d: Day = c.days.get(day) ?? { cpu: new Sketch(), memory: new Sketch(), podSeconds: 0, nodes: new Map(), firstMs: s.windowStartMs, lastMs: s.windowStartMs };
+      c.days.set(day, d);
+      d.cpu.add(p.cpuUsageCores);
+      d.memory.add(p.memoryWorkingSetMaxBytes);
+      d.podSeconds += p.runningSeconds;
+      d.nodes.set(s.node, (d.nodes.get(s.node) ?? 0) + p.runningSeconds);
+      d.firstMs = Math.min(d.firstMs, s.windowStartMs);
+      d.lastMs = Math.max(d.lastMs, s.windowStartMs + s.windowSeconds * 1000);
+    }
+  }
+
+  /** Drops days older than the window and controllers not seen in it. */
+  prune(nowMs: number): void {
+    const from = Math.floor(nowMs / DAY_MS) * DAY_MS - (this.cfg.windowDays - 1) * DAY_MS;
+    for (const [key, c] of this.controllers) {
+      for (const day of c.days.keys()) if (day < from) c.days.delete(day);
+      if (c.days.size === 0) this.controllers.delete(key);
+    }
+  }
+
+  recommend(nowMs: number, rates: Rates): Recommendation[] {
+    const from = Math.floor(nowMs / DAY_MS) * DAY_MS - (this.cfg.windowDays - 1) * DAY_MS;
+    const out: Recommendation[] = [];
+    for (const c of this.controllers.values()) {
+      const cpu = new Sketch();
+      const memory = new Sketch();
+      const nodes = new Map<string, number>();
+      let podSeconds = 0;
+      let first = Infinity;
+      let last = -Infinity;
+      for (const [day, d] of c.days) {
+        if (day < from) continue;
+        cpu.merge(d.cpu);
+        memory.merge(d.memory);
+        podSeconds += d.podSeconds;
+        for (const [n, secs] of d.nodes) nodes.set(n, (nodes.get(n) ?? 0) + secs);
+        first = Math.min(first, d.firstMs);
+        last = Math.max(last, d.lastMs);
+      }
+      if (cpu.count === 0) continue;
+      out.push(this.one(c, cpu, memory, nodes, podSeconds, Math.max(0, (last - first) / 3_600_000), rates));
+    }
+    return out.sort((a, b) => Math.abs(b.monthlySavingsUsd) - Math.abs(a.monthlySavingsUsd) || a.namespace.localeCompare(b.namespace) || a.controller.localeCompare(b.controller));
+  }
+
+  private one(c: Controller, cpu: Sketch, memory: Sketch, nodes: Map<string, number>, podSeconds: number, hours: number, rates: Rates): Recommendation {
+    const cfg = this.cfg;
+    const cpuP = cpu.quantile(cfg.cpuPercentile / 100);
+    const memPeak = memory.max;
+    const recCpu = Math.max(cfg.minCpuCores, roundUp(cpuP * (1 + cfg.cpuHeadroomPct / 100), 0.005));
+    const recMem = Math.max(cfg.minMemoryBytes, roundUp(memPeak * (1 + cfg.memoryHeadroomPct / 100), MI));
+    // The pods' nodes' rates, weighted by where they ran.
+    let cpuRate = 0;
+    let ramRate = 0;
+    let priced = 0;
+    for (const [node, secs] of nodes) {
+      const r = rates(c.cluster, node);
+      if (r === undefined) continue;
+      cpuRate += r.cpuCoreHour * secs;
+      ramRate += r.ramGiBHour * secs;
+      priced += secs;
+    }
+    if (priced > 0) {
+      cpuRate /= priced;
+      ramRate /= priced;
+    }
+    const pods = hours > 0 ? podSeconds / (hours * 3600) : 0;
+    const savings = ((c.cpuRequestCores - recCpu) * cpuRate + ((c.memoryRequestBytes - recMem) / GIB) * ramRate) * HOURS_PER_MONTH * pods;
+    const base = {
+      cluster: c.cluster,
+      namespace: c.namespace,
+      controllerKind: c.kind,
+      controller: c.name,
+      pods,
+      historyHours: hours,
+      samples: cpu.count,
+      current: { cpuCores: c.cpuRequestCores, memoryBytes: c.memoryRequestBytes, cpuLimitCores: c.cpuLimitCores, memoryLimitBytes: c.memoryLimitBytes },
+      usage: { cpuPercentileCores: cpuP, cpuMaxCores: cpu.max, memoryPeakBytes: memPeak },
+      recommended: { cpuCores: recCpu, memoryBytes: recMem },
+      monthlySavingsUsd: savings,
+    };
+    if (hours < cfg.minHistoryHours) return { ...base, status: "learning", reason: `${hours.toFixed(1)} h of history; recommendations need ${cfg.minHistoryHours} h`, monthlySavingsUsd: 0 };
+    const under: string[] = [];
+    if (memPeak > c.memoryRequestBytes) under.push(`memory peaked at ${(memPeak / MI).toFixed(0)}Mi, above its ${(c.memoryRequestBytes / MI).toFixed(0)}Mi request${c.memoryLimitBytes > 0 && memPeak > 0.9 * c.memoryLimitBytes ? ` and near its ${(c.memoryLimitBytes / MI).toFixed(0)}Mi limit (OOM-kill risk)` : " (evicted first under node memory pressure)"}`);
+    if (cpuP > c.cpuRequestCores) under.push(`CPU p${cfg.cpuPercentile} is ${(cpuP * 1000).toFixed(0)}m, above its ${(c.cpuRequestCores * 1000).toFixed(0)}m request${c.cpuLimitCores > 0 && cpuP > 0.9 * c.cpuLimitCores ? ` and near its ${(c.cpuLimitCores * 1000).toFixed(0)}m limit (throttled)` : " (starved when the node is busy)"}`);
+    if (under.length > 0) return { ...base, status: "under-requested", reason: under.join("; ") };
+    const changed = (cur: number, rec: number) => cur > 0 && (cur - rec) / cur >= cfg.minChangePct / 100;
+    if (changed(c.cpuRequestCores, recCpu) || changed(c.memoryRequestBytes, recMem)) {
+      return { ...base, status: "over-requested", reason: `uses p${cfg.cpuPercentile} ${(cpuP * 1000).toFixed(0)}m of ${(c.cpuRequestCores * 1000).toFixed(0)}m CPU and at most ${(memPeak / MI).toFixed(0)}Mi of ${(c.memoryRequestBytes / MI).toFixed(0)}Mi memory` };
+    }
+    return { ...base, status: "right-sized", reason: "requests match usage", monthlySavingsUsd: 0 };
+  }
+}
