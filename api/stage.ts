@@ -9,6 +9,7 @@ import { RollupAssembler } from "../processors/rollup/parts.ts";
 import { NodeRates } from "./rates.ts";
 import { RollupIndex } from "./rollup-index.ts";
 import { Recommender } from "../processors/recommender/recommender.ts";
+import { registerRecommendationMetrics } from "../processors/recommender/metrics.ts";
 import { startApiServer, type ApiServer } from "./server.ts";
 import { DAY_MS } from "./window.ts";
 
@@ -35,6 +36,10 @@ export function createApi(rt: Runtime): ApiStage {
   const subscriptions: Subscription[] = [];
   const rc = rt.config.recommendations;
   const recommender = rc.enabled ? new Recommender(rc) : undefined;
+  if (recommender !== undefined) registerRecommendationMetrics(rt.telemetry.registry, () => recommender.recommend(Date.now(), (c, node) => {
+    const r = rates.lookup(c, node);
+    return r === undefined ? undefined : { cpuCoreHour: r.cpuCoreHourlyRate, ramGiBHour: r.ramGiBHourlyRate };
+  }));
   let server: ApiServer | undefined;
 
   const apply = async (msg: JsMsg): Promise<void> => {

@@ -15,4 +15,5 @@ export const DOCUMENTED_FILES = [
   "reconcile/README.md",
   "export/README.md",
   "processors/anomalies/README.md",
+  "processors/recommender/README.md",
 ].map((f) => fileURLToPath(new URL(`../${f}`, import.meta.url)));

@@ -83,7 +83,7 @@ function table(items: Recommendation[], currency: string): string {
     r.reason,
   ]);
   const total = items.reduce((a, r) => a + r.monthlySavingsUsd, 0);
-  rows.push(["TOTAL", "", "", "", "", "", "", "", "", "", money(total), ""]);
+  rows.push(["TOTAL", ...Array<string>(9).fill(""), money(total), ""]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? "").length)));
   const line = (cells: string[]) => cells.map((c, i) => (i >= 3 && i <= 10 ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join("   ").trimEnd();
   return [line(header), ...rows.map(line)].join("\n") + "\n";
@@ -119,7 +119,7 @@ export async function runRecommend(args: ParsedArgs, write: (s: string) => void)
       write(`# ${r.namespace}/${resource}/${r.controller}: not found in the cluster now; skipped\n`);
       continue;
     }
-    write(`# ${r.status}: ${r.reason}; saves ${money(r.monthlySavingsUsd)}/month\n`);
+    write(`# ${r.status}: ${r.reason}; ${r.monthlySavingsUsd >= 0 ? `saves ${money(r.monthlySavingsUsd)}` : `adds ${money(-r.monthlySavingsUsd)}`}/month\n`);
     write(`kubectl patch ${resource.slice(0, -1)} ${r.controller} -n ${r.namespace} --type strategic -p '${JSON.stringify(patchFor(r, containers))}'\n`);
   }
   return 0;

@@ -90,6 +90,11 @@ describe("kubectl cost recommend", () => {
     expect(apiRec?.monthlySavingsUsd).toBeGreaterThan(50);
     expect(json.items?.find((x) => x.controller === "cache")?.status).toBe("under-requested");
 
+    // The same on /metrics.
+    const metrics = await rt.telemetry.render();
+    expect(metrics).toMatch(/kube_cost_recommended_cpu_request_cores\{cluster="prod",namespace="shop",controller_kind="Deployment",controller="api",status="over-requested"\} 0\.2\d+/);
+    expect(metrics).toMatch(/kube_cost_recommendation_savings_monthly_usd\{[^}]*controller="cache",status="under-requested"\} -\d/);
+
     const table = await capture(["recommend", "--api-url", apiUrl, "-n", "shop"]);
     expect(table.code).toBe(0);
     expect(table.out).toMatch(/shop\s+deployment\/api\s+over-requested\s+3\.0\s+1000m\s+2\d\dm\s+2\d\dm\s+2048Mi/);
