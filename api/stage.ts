@@ -8,7 +8,7 @@ import { STREAMS, subjects } from "../bus/subjects.ts";
 import { RollupAssembler } from "../processors/rollup/parts.ts";
 import { NodeRates } from "./rates.ts";
 import { RollupIndex } from "./rollup-index.ts";
-import { Recommender } from "../processors/recommender/recommender.ts";
+import { Recommender, type Recommendation } from "../processors/recommender/recommender.ts";
 import { registerRecommendationMetrics } from "../processors/recommender/metrics.ts";
 import { startApiServer, type ApiServer } from "./server.ts";
 import { DAY_MS } from "./window.ts";
@@ -18,6 +18,8 @@ export const API_COMPONENT = "api";
 export interface ApiStage extends Stage {
   readonly port: number;
   readonly index: RollupIndex;
+  /** Current right-sizing recommendations (empty when recommendations are disabled). */
+  recommendations(): Recommendation[];
 }
 
 /**
@@ -36,10 +38,11 @@ export function createApi(rt: Runtime): ApiStage {
   const subscriptions: Subscription[] = [];
   const rc = rt.config.recommendations;
   const recommender = rc.enabled ? new Recommender(rc) : undefined;
-  if (recommender !== undefined) registerRecommendationMetrics(rt.telemetry.registry, () => recommender.recommend(Date.now(), (c, node) => {
+  const nodeRates = (c: string, node: string) => {
     const r = rates.lookup(c, node);
     return r === undefined ? undefined : { cpuCoreHour: r.cpuCoreHourlyRate, ramGiBHour: r.ramGiBHourlyRate };
-  }));
+  };
+  if (recommender !== undefined) registerRecommendationMetrics(rt.telemetry.registry, () => recommender.recommend(Date.now(), nodeRates));
   let server: ApiServer | undefined;
 
   const apply = async (msg: JsMsg): Promise<void> => {
@@ -71,6 +74,7 @@ export function createApi(rt: Runtime): ApiStage {
   return {
     name: API_COMPONENT,
     index,
+    recommendations: () => (recommender === undefined ? [] : recommender.recommend(Date.now(), nodeRates)),
     get port() {
       return server?.port ?? cfg.port;
     },

@@ -47,6 +47,7 @@ export const demoCommand: Command = {
       api: { port: apiPort },
       // Minutes, not days, of learning, and thresholds for a small cluster: the demo's scale-up shows as an anomaly.
       anomalies: { learnHours: 0.05, minImpactHourlyUsd: 0.005, confirmMinutes: 2, warmupHours: 0 },
+      recommendations: { minHistoryHours: 0.05 },
     });
     const log = loggerFor(config);
     const { startDemo } = await import("../demo/run-demo.ts");
@@ -56,7 +57,7 @@ export const demoCommand: Command = {
     const tty = process.stdout.isTTY && !flag(args, "quiet");
     process.stdout.write(
       `kube-cost-exporter demo: ${clusters > 1 ? `${clusters} clusters (each its own leaf nats-server, federated into one hub) × ` : ""}${scenario.nodes.length} nodes, ${scenario.workloads.length} workloads, agents every ${interval}s\n` +
-        `  metrics:  ${demo.metricsUrl}\n  API:      ${demo.apiUrl}/allocation?window=1h&aggregate=namespace\n  kubectl:  KUBECONFIG=${demo.kubeconfig} PATH=$PWD/bin:$PATH kubectl cost namespace --window 1h\n  NATS:     ${demo.natsUrl}${clusters > 1 ? " (hub)" : ""}\n  kube API: ${demo.sim.url}  (try: kubectl --server ${demo.sim.url} get pods -A)\n`,
+        `  metrics:  ${demo.metricsUrl}\n  API:      ${demo.apiUrl}/allocation?window=1h&aggregate=namespace\n  kubectl:  KUBECONFIG=${demo.kubeconfig} PATH=$PWD/bin:$PATH kubectl cost namespace --window 1h\n  right-size: KUBECONFIG=${demo.kubeconfig} PATH=$PWD/bin:$PATH kubectl cost recommend -o patch\n  NATS:     ${demo.natsUrl}${clusters > 1 ? " (hub)" : ""}\n  kube API: ${demo.sim.url}  (try: kubectl --server ${demo.sim.url} get pods -A)\n`,
     );
     const refreshMs = (numberOption(args, "refresh", 0.5, 3600) ?? 2) * 1000;
     let printed = 0;

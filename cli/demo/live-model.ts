@@ -1,3 +1,4 @@
+import type { Recommendation } from "../../processors/recommender/recommender.ts";
 import { isVolumeInventory, type CostAnomaly, type CostRollup, type PricedSnapshotView, type SavingsReport } from "../../model/events.ts";
 
 export interface NodeRow {
@@ -40,6 +41,8 @@ export class LiveModel {
   private readonly anomalyById = new Map<string, CostAnomaly>();
   snapshotsSeen = 0;
   lastWindowEndMs = 0;
+  /** Where the right-sizing recommendations come from (the query API's). */
+  recommendations: () => Recommendation[] = () => [];
 
   applyAnomaly(a: CostAnomaly): void {
     const known = this.anomalyById.get(a.id);

@@ -58,6 +58,15 @@ export function renderLiveTable(model: LiveModel, banner: Banner, nowMs: number)
   ]);
   out.push(table(["NAMESPACE", "PODS", "$/HOUR", "$/MONTH (RUN RATE)", "COST TODAY", "SPOT SAVED"], rows, new Set([1, 2, 3, 4, 5])));
   out.push("");
+  const sized = model.recommendations().filter((r) => r.status === "over-requested" || r.status === "under-requested").slice(0, 3);
+  if (sized.length > 0) {
+    out.push("RIGHT-SIZING (kubectl cost recommend): requests against measured usage");
+    for (const r of sized) {
+      const money = r.monthlySavingsUsd >= 0 ? `saves ${usd(r.monthlySavingsUsd, 2)}/month` : `adds ${usd(-r.monthlySavingsUsd, 2)}/month`;
+      out.push(`  ${r.status.padEnd(15)} ${r.namespace}/${r.controllerKind.toLowerCase()}/${r.controller}: CPU ${Math.round(r.current.cpuCores * 1000)}m → ${Math.round(r.recommended.cpuCores * 1000)}m, memory ${Math.ceil(r.current.memoryBytes / 2 ** 20)}Mi → ${Math.ceil(r.recommended.memoryBytes / 2 ** 20)}Mi, ${money}`);
+    }
+    out.push("");
+  }
   const anomalies = model.anomalies();
   if (anomalies.length > 0) {
     out.push("COST ANOMALIES (processors/anomalies: spend off its learned pattern, with the cause)");

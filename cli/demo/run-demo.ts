@@ -118,6 +118,7 @@ export async function startDemo(config: Config, scenario: Scenario, log: Logger,
       cleanups.push(() => stage.stop());
     }
     const model = new LiveModel();
+    model.recommendations = () => api.recommendations();
     const apply = applier(rt, model, log);
     const views = [
       follow(rt, { stream: STREAMS.priced, filterSubject: subjects.streamFilter.priced, deliverPolicy: DeliverPolicy.LastPerSubject }, apply, log),

@@ -39,7 +39,8 @@ export function shapeOf(w: CostRollup): Shape {
   return { controllers, nodes };
 }
 
-const usd = (x: number): string => `$${x.toFixed(2)}/h`;
+/** Dollars an hour, with cents (four decimals under a dollar, where small clusters live). */
+const usd = (x: number): string => `$${x.toFixed(Math.abs(x) < 1 ? 4 : 2)}/h`;
 const REQUEST_CHANGE = 0.2;
 const PRICE_CHANGE = 0.05;
 
