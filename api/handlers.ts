@@ -20,6 +20,7 @@ export interface ApiContext {
   now: () => number;
   /** Usage learned from KCE_USAGE, when recommendations are enabled. */
   recommender?: Recommender;
+  nodeSizing?: { underusedPct: number; headroomPct: number };
 }
 
 export interface ApiResponse {
@@ -100,7 +101,7 @@ export function configsHandler(ctx: ApiContext): ApiResponse {
 
 /** `/recommendations`: request right-sizing per controller (processors/recommender). */
 export function recommendationsHandler(ctx: ApiContext, params: URLSearchParams): ApiResponse {
-  const r = recommendations(ctx.recommender, ctx.rates, params, ctx.now());
+  const r = recommendations(ctx.recommender, ctx.rates, params, ctx.now(), ctx.nodeSizing ?? { underusedPct: 50, headroomPct: 20 });
   guard(r.items.length, ctx.maxResponseRows);
-  return ok({ currencyCode: ctx.currencyCode, monthlySavingsUsd: r.monthlySavingsUsd, items: r.items }, r.warnings);
+  return ok({ currencyCode: ctx.currencyCode, monthlySavingsUsd: r.monthlySavingsUsd, items: r.items, nodes: r.nodes }, r.warnings);
 }

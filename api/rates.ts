@@ -3,6 +3,7 @@ import { isVolumeInventory, type PricedSnapshotView } from "../model/events.ts";
 export interface NodeRate {
   cluster: string;
   node: string;
+  provider: string;
   instanceType: string;
   capacityType: string;
   region: string;
@@ -15,6 +16,10 @@ export interface NodeRate {
   gpuHourlyRate: number;
   priceSource: string;
   seenAtMs: number;
+  /** What the node's pods request (from its newest priced window), and what its unrequested part costs. */
+  cpuRequestedCores: number;
+  memoryRequestedGiB: number;
+  idleHourlyCost: number;
 }
 
 /** Capacity-weighted average rates across nodes: what one more core or GiB costs in this cluster's mix. */
@@ -37,9 +42,11 @@ export class NodeRates {
   apply(p: PricedSnapshotView, nowMs: number): void {
     if (isVolumeInventory(p)) return;
     const n = p.nodeCost;
+    const hours = p.windowSeconds / 3600;
     this.byNode.set(`${p.cluster}\u0000${p.node}`, {
       cluster: p.cluster,
       node: p.node,
+      provider: n.provider,
       instanceType: n.instanceType,
       capacityType: n.capacityType,
       region: n.region,
@@ -52,6 +59,9 @@ export class NodeRates {
       gpuHourlyRate: n.gpuHourlyRate,
       priceSource: n.priceSource,
       seenAtMs: nowMs,
+      cpuRequestedCores: hours > 0 ? p.pods.reduce((a, x) => a + x.cpuCoreRequestHours, 0) / hours : 0,
+      memoryRequestedGiB: hours > 0 ? p.pods.reduce((a, x) => a + x.ramByteRequestHours, 0) / hours / 2 ** 30 : 0,
+      idleHourlyCost: hours > 0 ? n.idleCost / hours : 0,
     });
   }
 

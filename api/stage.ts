@@ -96,7 +96,7 @@ export function createApi(rt: Runtime): ApiStage {
         }),
       );
       server = await startApiServer(
-        { index, reconciled, rates, labelKeys: rt.config.rollup.labelKeys, maxResponseRows: cfg.maxResponseRows, currencyCode: rt.config.pricing.currency, now: Date.now, ...(recommender === undefined ? {} : { recommender }) },
+        { index, reconciled, rates, labelKeys: rt.config.rollup.labelKeys, maxResponseRows: cfg.maxResponseRows, currencyCode: rt.config.pricing.currency, now: Date.now, ...(recommender === undefined ? {} : { recommender }), nodeSizing: { underusedPct: rc.nodeUnderusedPct, headroomPct: rc.nodeHeadroomPct } },
         cfg.host,
         cfg.port,
         () => !rt.nc.isClosed(),

@@ -356,6 +356,8 @@ const recommendations = z
     minMemoryBytes: z.number().min(0).default(16 * 2 ** 20).describe("smallest memory request recommended, bytes"),
     minHistoryHours: z.number().min(0).default(24).describe("usage history a controller needs before it gets a recommendation"),
     minChangePct: z.number().min(0).default(10).describe("a request within this % of the recommendation is left alone"),
+    nodeUnderusedPct: z.number().min(0).max(100).default(50).describe("a node whose pods request less than this % of its CPU and of its memory gets smaller shapes proposed"),
+    nodeHeadroomPct: z.number().min(0).default(20).describe("room kept above a node's scheduled requests when choosing a smaller shape, %"),
   })
   .prefault({});
 

@@ -1,4 +1,5 @@
 import type { Recommendation } from "../../processors/recommender/recommender.ts";
+import type { NodeOption, NodeRecommendation } from "../../processors/recommender/nodes.ts";
 import { stringOption, UsageError, type ParsedArgs, type OptionSpec } from "../args.ts";
 import { kubeGet } from "./api-client.ts";
 import { renderStructured } from "./format.ts";
@@ -89,6 +90,19 @@ function table(items: Recommendation[], currency: string): string {
   return [line(header), ...rows.map(line)].join("\n") + "\n";
 }
 
+function option(o: NodeOption | undefined): string {
+  return o === undefined ? "-" : `${o.instanceType} (${o.vcpus} vCPU, ${o.memoryGiB} GiB) saves ${money(o.monthlySavingsUsd)}`;
+}
+
+/** Nodes mostly unrequested, with the cheaper shapes that would hold their pods. */
+function nodeTable(nodes: NodeRecommendation[], currency: string): string {
+  const header = ["NODE", "TYPE", "REQUESTED", `IDLE/MONTH (${currency})`, "SAME FAMILY", "ANY FAMILY (check the CPU architecture)", "SPOT"];
+  const rows = nodes.map((n) => [n.node, `${n.instanceType} ${n.capacityType.toLowerCase()}`, `${n.requestedPct.toFixed(0)}%`, money(n.idleMonthlyUsd), option(n.sameFamily), option(n.anyFamily), option(n.spot)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 2 || i === 3 ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join("   ").trimEnd();
+  return [line(header), ...rows.map(line)].join("\n") + "\n";
+}
+
 /** `kubectl cost recommend`: request right-sizing from /recommendations; `-o patch` prints the kubectl patches. */
 export async function runRecommend(args: ParsedArgs, write: (s: string) => void): Promise<number> {
   const output = stringOption(args, "output") ?? "table";
@@ -97,13 +111,14 @@ export async function runRecommend(args: ParsedArgs, write: (s: string) => void)
   const namespace = stringOption(args, "namespace");
   if (namespace !== undefined) params.set("namespace", namespace);
   const timeout = timeoutMs(args);
-  const data = (await endpointFor(args).get("/recommendations", params, timeout)) as { currencyCode: string; monthlySavingsUsd: number; items: Recommendation[] };
+  const data = (await endpointFor(args).get("/recommendations", params, timeout)) as { currencyCode: string; monthlySavingsUsd: number; items: Recommendation[]; nodes?: NodeRecommendation[] };
   if (output === "json" || output === "yaml") {
     write(renderStructured(output, data));
     return 0;
   }
   if (output === "table") {
     write(data.items.length === 0 ? "no recommendations: every controller's requests match its usage, or it has less history than recommendations.minHistoryHours\n" : table(data.items, data.currencyCode));
+    if ((data.nodes ?? []).length > 0) write(`\n${nodeTable(data.nodes ?? [], data.currencyCode)}`);
     return 0;
   }
   const conn = endpointOptions(args);

@@ -63,7 +63,8 @@ beforeAll(async () => {
   }
   // The node's current rates come from its newest priced snapshot.
   const book = new SnapshotPriceBook(readPriceSnapshot(), config.pricing);
-  const priced = priceSnapshot(usageSnapshot({ cluster: "prod", node: "node-a", nodeInfo: info, windowStartMs: now - MINUTE }), book, config.pricing, now);
+  // Its pods request 1 core and 2 GiB of the m5.xlarge's 4 cores and 16 GiB: a smaller shape would do.
+  const priced = priceSnapshot(usageSnapshot({ cluster: "prod", node: "node-a", nodeInfo: info, windowStartMs: now - MINUTE, pods: [podUsage({ cpuRequestCores: 1, memoryRequestBytes: 2 * GiB })] }), book, config.pricing, now);
   await rt.publisher.publish({ subject: subjects.priced("prod", "node-a"), msgId: "priced-now", ...rt.codecs.priced.encode(priced) });
   api = createApi(rt);
   await api.start();
@@ -85,6 +86,10 @@ describe("kubectl cost recommend", () => {
       return (data.items?.length ?? 0) >= 2 ? data : undefined;
     }, 30_000, 250);
     const apiRec = json.items?.find((x) => x.controller === "api");
+    // The node: 25 % requested; m5.large (2 vCPU, 8 GiB) holds 1 core and 2 GiB with 20 % to spare.
+    const node = (json as { nodes?: Array<{ node: string; sameFamily?: { instanceType: string; monthlySavingsUsd: number } }> }).nodes?.[0];
+    expect(node).toMatchObject({ node: "node-a", sameFamily: { instanceType: "m5.large" } });
+    expect(node?.sameFamily?.monthlySavingsUsd).toBeCloseTo((0.192 - 0.096) * 730, 6);
     expect(apiRec?.status).toBe("over-requested");
     expect(apiRec?.recommended.cpuCores).toBeCloseTo(0.28, 1);
     expect(apiRec?.monthlySavingsUsd).toBeGreaterThan(50);
@@ -99,6 +104,8 @@ describe("kubectl cost recommend", () => {
     expect(table.code).toBe(0);
     expect(table.out).toMatch(/shop\s+deployment\/api\s+over-requested\s+3\.0\s+1000m\s+2\d\dm\s+2\d\dm\s+2048Mi/);
     expect(table.out).toMatch(/statefulset\/cache\s+under-requested/);
+    // Without -n, the nodes too.
+    expect((await capture(["recommend", "--api-url", apiUrl])).out).toMatch(/node-a\s+m5\.xlarge on_demand\s+25%\s+\$\d+\.\d\d\s+m5\.large \(2 vCPU, 8 GiB\) saves \$70\.08/);
 
     // No kubeconfig here: --server names the (simulated) Kubernetes API, as with kubectl.
     process.env["KUBECONFIG"] = join(cacheDir, "none");
