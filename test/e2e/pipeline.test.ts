@@ -89,7 +89,8 @@ const metricsUrl = () => `http://127.0.0.1:${sink.port}/metrics`;
 beforeAll(async () => {
   nats = await startNatsServer();
   sim = await startSim({ scenario: loadScenario(SCENARIO) });
-  const raw = testRawConfig(nats.url, { cluster: "e2e", agent: { intervalSeconds: 2, samplesPerInterval: 2 } });
+  // Right-sizing from the first samples (not a day of history), so its dashboard panel has data here.
+  const raw = testRawConfig(nats.url, { cluster: "e2e", agent: { intervalSeconds: 2, samplesPerInterval: 2 }, recommendations: { minHistoryHours: 0 } });
   rt = await openTestRuntime(validateConfig(raw));
   rollupConfig = writeConfigFile(raw);
   rollup = spawnKce(["rollup", "--config", rollupConfig]);
