@@ -10,6 +10,7 @@ import { NodeRates } from "./rates.ts";
 import { RollupIndex } from "./rollup-index.ts";
 import { Recommender, type Recommendation } from "../processors/recommender/recommender.ts";
 import { registerRecommendationMetrics } from "../processors/recommender/metrics.ts";
+import { startLearning } from "../processors/recommender/learner.ts";
 import { startApiServer, type ApiServer } from "./server.ts";
 import { DAY_MS } from "./window.ts";
 
@@ -44,16 +45,13 @@ export function createApi(rt: Runtime): ApiStage {
   };
   if (recommender !== undefined) registerRecommendationMetrics(rt.telemetry.registry, () => recommender.recommend(Date.now(), nodeRates));
   let server: ApiServer | undefined;
+  let learning: { stop(): Promise<void> } | undefined;
 
   const apply = async (msg: JsMsg): Promise<void> => {
     metrics.received();
     try {
       if (msg.subject.startsWith("kce.priced.")) {
         rates.apply(await rt.codecs.pricedView.decode(msg.data, msg.headers), Date.now());
-        return;
-      }
-      if (msg.subject.startsWith("kce.usage.")) {
-        recommender?.fold(await rt.codecs.usage.decode(msg.data, msg.headers));
         return;
       }
       const part = await rt.codecs.rollup.decode(msg.data, msg.headers);
@@ -84,8 +82,8 @@ export function createApi(rt: Runtime): ApiStage {
       subscriptions.push(follow(rt, { stream: STREAMS.rollup, filterSubject: "kce.rollup.1d.>", deliverPolicy: DeliverPolicy.All }, apply, log));
       subscriptions.push(follow(rt, { stream: STREAMS.rollup, filterSubject: `kce.rollup.${RECONCILED_RESOLUTION}.>`, deliverPolicy: DeliverPolicy.All }, apply, log));
       subscriptions.push(follow(rt, { stream: STREAMS.priced, filterSubject: subjects.streamFilter.priced, deliverPolicy: DeliverPolicy.LastPerSubject }, apply, log));
-      // Usage for right-sizing: what KCE_USAGE still holds at start, then live.
-      if (recommender !== undefined) subscriptions.push(follow(rt, { stream: STREAMS.usage, filterSubject: subjects.streamFilter.usage, deliverPolicy: DeliverPolicy.All }, apply, log));
+      // Usage for right-sizing: from its checkpoint (or what KCE_USAGE still holds), then live.
+      if (recommender !== undefined) learning = await startLearning(rt, recommender, log);
       subscriptions.push(
         interval(60_000).subscribe(() => {
           index.prune(Date.now());
@@ -107,6 +105,7 @@ export function createApi(rt: Runtime): ApiStage {
     },
     stop: async () => {
       for (const s of subscriptions.splice(0)) s.unsubscribe();
+      await learning?.stop();
       await server?.close();
       metrics.up(false);
     },

@@ -358,6 +358,8 @@ const recommendations = z
     minChangePct: z.number().min(0).default(10).describe("a request within this % of the recommendation is left alone"),
     nodeUnderusedPct: z.number().min(0).max(100).default(50).describe("a node whose pods request less than this % of its CPU and of its memory gets smaller shapes proposed"),
     nodeHeadroomPct: z.number().min(0).default(20).describe("room kept above a node's scheduled requests when choosing a smaller shape, %"),
+    stateBucket: z.string().default("KCE_RECOMMENDER_STATE").describe("object store bucket where what the recommender learned is saved (so a week survives restarts)"),
+    checkpointIntervalSeconds: positiveInt.default(300).describe("how often it is saved, s"),
   })
   .prefault({});
 

@@ -11,6 +11,12 @@ const LOG_GAMMA = Math.log(GAMMA);
 const ZERO = 1e-9;
 const ZERO_BUCKET = -1_000_000;
 
+export interface SketchJson {
+  b: number[];
+  n: number;
+  m: number;
+}
+
 export class Sketch {
   private readonly counts = new Map<number, number>();
   count = 0;
@@ -40,6 +46,19 @@ export class Sketch {
       if (seen > rank) return i === ZERO_BUCKET ? 0 : Math.min(this.max, (2 * GAMMA ** i) / (GAMMA + 1));
     }
     return this.max;
+  }
+
+  /** [bucket, count, bucket, count, …], count and max: for checkpoints. */
+  toJSON(): SketchJson {
+    return { b: [...this.counts].flat(), n: this.count, m: this.max };
+  }
+
+  static fromJSON(j: SketchJson): Sketch {
+    const s = new Sketch();
+    for (let i = 0; i + 1 < j.b.length; i += 2) s.counts.set(j.b[i] ?? 0, j.b[i + 1] ?? 0);
+    s.count = j.n;
+    s.max = j.m;
+    return s;
   }
 
   /** Buckets in use (for memory figures). */

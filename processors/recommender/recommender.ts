@@ -1,5 +1,5 @@
 import type { UsageSnapshot } from "../../model/events.ts";
-import { Sketch } from "../../model/sketch.ts";
+import { Sketch, type SketchJson } from "../../model/sketch.ts";
 
 /**
  * Request right-sizing from the usage stream. Per controller (Deployment, StatefulSet, DaemonSet, …) and
@@ -82,6 +82,13 @@ function roundUp(x: number, step: number): number {
   return Math.ceil(x / step - 1e-9) * step;
 }
 
+/** The recommender's memory as a checkpoint: every controller's days, and the last usage message folded. */
+export interface RecommenderJson {
+  version: 1;
+  lastSeq: number;
+  controllers: Array<Omit<Controller, "days"> & { days: Array<[number, Omit<Day, "cpu" | "memory" | "nodes"> & { cpu: SketchJson; memory: SketchJson; nodes: Array<[string, number]> }]> }>;
+}
+
 export class Recommender {
   private readonly cfg: RecommenderConfig;
   private readonly controllers = new Map<string, Controller>();
@@ -92,6 +99,24 @@ export class Recommender {
 
   get size(): number {
     return this.controllers.size;
+  }
+
+  toJSON(lastSeq: number): RecommenderJson {
+    return {
+      version: 1,
+      lastSeq,
+      controllers: [...this.controllers.values()].map((c) => ({ ...c, days: [...c.days].map(([day, d]) => [day, { ...d, cpu: d.cpu.toJSON(), memory: d.memory.toJSON(), nodes: [...d.nodes] }]) })),
+    };
+  }
+
+  /** Restores a checkpoint; returns the last usage message sequence it holds. */
+  restore(j: RecommenderJson): number {
+    this.controllers.clear();
+    for (const c of j.controllers) {
+      const days = new Map(c.days.map(([day, d]): [number, Day] => [day, { ...d, cpu: Sketch.fromJSON(d.cpu), memory: Sketch.fromJSON(d.memory), nodes: new Map(d.nodes) }]));
+      this.controllers.set(`${c.cluster}\u0000${c.namespace}\u0000${c.kind}\u0000${c.name}`, { ...c, days });
+    }
+    return j.lastSeq;
   }
 
   fold(s: UsageSnapshot): void {

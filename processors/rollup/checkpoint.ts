@@ -8,38 +8,42 @@ export class CheckpointError extends Error {
 }
 
 /**
- * Rollup state in a JetStream object store (gzip'd JSON). An object store rather than a KV value
- * because state grows with pods and windows past the 1 MiB message limit; the object's metadata
- * is written last, so a reader sees the previous checkpoint or the new one, never half of one.
+ * A stage's state in a JetStream object store (gzip'd JSON with a `version`). An object store rather
+ * than a KV value because state grows with pods and windows past the 1 MiB message limit; the object's
+ * metadata is written last, so a reader sees the previous checkpoint or the new one, never half of one.
  */
-export class CheckpointStore {
+export class CheckpointStore<T extends { version: number } = EngineJson> {
   private readonly store: ObjectStore;
   private readonly name: string;
+  private readonly what: string;
+  private readonly version: number;
 
-  constructor(store: ObjectStore, name: string) {
+  constructor(store: ObjectStore, name: string, what = "rollup", version = 1) {
     this.store = store;
     this.name = name;
+    this.what = what;
+    this.version = version;
   }
 
-  async save(state: EngineJson): Promise<number> {
+  async save(state: T): Promise<number> {
     // Level 1: checkpoints are frequent and short-lived; speed matters more than size.
     const data = gzipSync(JSON.stringify(state), { level: 1 });
     await this.store.putBlob({ name: this.name }, data);
     return data.byteLength;
   }
 
-  async load(): Promise<EngineJson | undefined> {
+  async load(): Promise<T | undefined> {
     const data = await this.store.getBlob(this.name);
     if (data === null) return undefined;
     let json: unknown;
     try {
       json = JSON.parse(gunzipSync(data).toString("utf8"));
     } catch (cause) {
-      throw new CheckpointError(`rollup checkpoint ${this.name} is corrupt`, { cause });
+      throw new CheckpointError(`${this.what} checkpoint ${this.name} is corrupt`, { cause });
     }
-    if (typeof json !== "object" || json === null || (json as { version?: unknown }).version !== 1) {
-      throw new CheckpointError(`rollup checkpoint ${this.name} has an unknown version; delete it to rebuild from the stream`);
+    if (typeof json !== "object" || json === null || (json as { version?: unknown }).version !== this.version) {
+      throw new CheckpointError(`${this.what} checkpoint ${this.name} has an unknown version; delete it to rebuild from the stream`);
     }
-    return json as EngineJson;
+    return json as T;
   }
 }

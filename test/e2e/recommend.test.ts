@@ -130,3 +130,19 @@ describe("kubectl cost recommend", () => {
     }
   }, 90_000);
 });
+
+describe("what the recommender learned survives a restart", () => {
+  it("restores the week from its checkpoint, not from KCE_USAGE (purged here)", async () => {
+    const before = (await capture(["recommend", "--api-url", `http://127.0.0.1:${api.port}`, "-o", "json", "--status", "over-requested,under-requested,right-sized"])).out;
+    await api.stop();
+    await rt.jsm.streams.purge("KCE_USAGE");
+    api = createApi(rt);
+    await api.start();
+    const after = await waitFor("recommendations restored", async () => {
+      const r = await capture(["recommend", "--api-url", `http://127.0.0.1:${api.port}`, "-o", "json", "--status", "over-requested,under-requested,right-sized"]);
+      return (JSON.parse(r.out || "{}") as { items?: unknown[] }).items?.length === 2 ? r.out : undefined;
+    }, 20_000, 250);
+    const items = (text: string) => (JSON.parse(text) as { items: Array<{ controller: string; samples: number; recommended: unknown; status: string }> }).items.map((x) => [x.controller, x.samples, x.recommended, x.status]);
+    expect(items(after)).toEqual(items(before));
+  }, 60_000);
+});
