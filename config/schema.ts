@@ -356,6 +356,7 @@ const recommendations = z
     minMemoryBytes: z.number().min(0).default(16 * 2 ** 20).describe("smallest memory request recommended, bytes"),
     minHistoryHours: z.number().min(0).default(24).describe("usage history a controller needs before it gets a recommendation"),
     minChangePct: z.number().min(0).default(10).describe("a request within this % of the recommendation is left alone"),
+    limits: z.enum(["keep", "memory-equals-request", "none"]).default("keep").describe("limits in the patches: keep = leave them as they are; memory-equals-request = memory limit = the recommended request (krr's policy), CPU limit removed; none = remove both"),
     nodeUnderusedPct: z.number().min(0).max(100).default(50).describe("a node whose pods request less than this % of its CPU and of its memory gets smaller shapes proposed"),
     nodeHeadroomPct: z.number().min(0).default(20).describe("room kept above a node's scheduled requests when choosing a smaller shape, %"),
     stateBucket: z.string().default("KCE_RECOMMENDER_STATE").describe("object store bucket where what the recommender learned is saved (so a week survives restarts)"),

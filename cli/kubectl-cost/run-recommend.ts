@@ -57,10 +57,12 @@ export function patchFor(r: Recommendation, containers: readonly Container[]): o
     spec: {
       template: {
         spec: {
-          containers: containers.map((c, i) => ({
-            name: c.name,
-            resources: { requests: { cpu: cpuText(Math.max(0.001, r.recommended.cpuCores * share(cpuNow, i))), memory: memText(r.recommended.memoryBytes * share(memNow, i)) } },
-          })),
+          containers: containers.map((c, i) => {
+            const memory = memText(r.recommended.memoryBytes * share(memNow, i));
+            // Strategic merge: a null value deletes the key.
+            const limits = r.limits === "memory-equals-request" ? { limits: { cpu: null, memory } } : r.limits === "none" ? { limits: null } : {};
+            return { name: c.name, resources: { requests: { cpu: cpuText(Math.max(0.001, r.recommended.cpuCores * share(cpuNow, i))), memory }, ...limits } };
+          }),
         },
       },
     },

@@ -25,6 +25,8 @@ export interface RecommenderConfig {
   minHistoryHours: number;
   /** A change smaller than this share of the current request is not worth a rollout. */
   minChangePct: number;
+  /** What the patches do to limits. */
+  limits: "keep" | "memory-equals-request" | "none";
 }
 
 interface Day {
@@ -72,6 +74,8 @@ export interface Recommendation {
   current: { cpuCores: number; memoryBytes: number; cpuLimitCores: number; memoryLimitBytes: number };
   usage: { cpuPercentileCores: number; cpuMaxCores: number; memoryPeakBytes: number };
   recommended: { cpuCores: number; memoryBytes: number };
+  /** Limits policy of the patches: keep them, memory limit = request with no CPU limit, or none. */
+  limits: RecommenderConfig["limits"];
   /** What the change saves per month (negative: what it adds), at the pods' nodes' rates. */
   monthlySavingsUsd: number;
 }
@@ -212,6 +216,7 @@ export class Recommender {
       current: { cpuCores: c.cpuRequestCores, memoryBytes: c.memoryRequestBytes, cpuLimitCores: c.cpuLimitCores, memoryLimitBytes: c.memoryLimitBytes },
       usage: { cpuPercentileCores: cpuP, cpuMaxCores: cpu.max, memoryPeakBytes: memPeak },
       recommended: { cpuCores: recCpu, memoryBytes: recMem },
+      limits: cfg.limits,
       monthlySavingsUsd: savings,
     };
     if (hours < cfg.minHistoryHours) return { ...base, status: "learning", reason: `${hours.toFixed(1)} h of history; recommendations need ${cfg.minHistoryHours} h`, monthlySavingsUsd: 0 };

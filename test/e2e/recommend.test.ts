@@ -6,6 +6,8 @@ import { createApi, type ApiStage } from "../../api/stage.ts";
 import type { Runtime } from "../../bus/runtime.ts";
 import { snapshotId, subjects } from "../../bus/subjects.ts";
 import { main as kubectlCost } from "../../cli/kubectl-cost/main.ts";
+import { patchFor } from "../../cli/kubectl-cost/run-recommend.ts";
+import type { Recommendation } from "../../processors/recommender/recommender.ts";
 import { validateConfig } from "../../config/load.ts";
 import { readPriceSnapshot, SnapshotPriceBook } from "../../pricing/snapshot/snapshot.ts";
 import { priceSnapshot } from "../../processors/pricer/cost-model.ts";
@@ -128,6 +130,12 @@ describe("kubectl cost recommend", () => {
         expect((cpu[0] ?? 0) / (cpu[1] ?? 1)).toBeCloseTo(5, 0);
       }
     }
+    // krr's limits policy: memory limit = the request, no CPU limit — also accepted by kubectl.
+    const rec = (JSON.parse((await capture(["recommend", "--api-url", apiUrl, "-o", "json"])).out) as { items: Recommendation[] }).items.find((x) => x.controller === "api") as Recommendation;
+    const patch = JSON.stringify(patchFor({ ...rec, limits: "memory-equals-request" }, [{ name: "api" }]));
+    const { stdout } = await promisify(execFile)("kubectl", ["--server", sim.url, "--cache-dir", cacheDir, "patch", "deployment", "api", "-n", "shop", "--type", "strategic", "-p", patch, "--dry-run=client", "-o", "json"], { env: { ...process.env, KUBECONFIG: join(cacheDir, "none") } });
+    const resources = (JSON.parse(stdout) as { spec: { template: { spec: { containers: Array<{ resources: { requests: Record<string, string>; limits?: Record<string, string> } }> } } } }).spec.template.spec.containers[0]?.resources;
+    expect(resources?.limits).toEqual({ memory: resources?.requests["memory"] });
   }, 90_000);
 });
 
