@@ -187,6 +187,7 @@ function centralParts(v: InstallValues): CentralPart[] {
     { component: "pricer", args: ["pricer", ...cfg, "--metrics-port", "9102"], replicas: v.central.pricerReplicas, ports: [{ name: "self-metrics", containerPort: 9102 }], singleton: false },
     { component: "rollup", args: ["rollup", ...cfg, "--metrics-port", "9102"], replicas: 1, ports: [{ name: "self-metrics", containerPort: 9102 }], singleton: true },
     { component: "savings", args: ["savings", ...cfg, "--metrics-port", "9102"], replicas: 1, ports: [{ name: "self-metrics", containerPort: 9102 }], singleton: false },
+    { component: "anomalies", args: ["anomalies", ...cfg, "--metrics-port", "9102"], replicas: 1, ports: [{ name: "self-metrics", containerPort: 9102 }], singleton: true },
     { component: "sink-prometheus", args: ["sink-prometheus", ...cfg], replicas: 1, ports: [metrics], singleton: false },
     { component: "api", args: ["api", ...cfg], replicas: 1, ports: [api], singleton: false },
   ];

@@ -87,7 +87,7 @@ function apiPort(args: ParsedArgs): Record<string, unknown> {
 
 export const apiCommand: Command = {
   name: "api",
-  summary: "serve the query API (/allocation, /savings, /rates) that kubectl cost talks to",
+  summary: "serve the query API (/allocation, /savings, /rates, /recommendations) that kubectl cost talks to",
   usage: "kce api [options]",
   details: "Examples:\n  curl 'http://127.0.0.1:9003/allocation?window=24h&aggregate=namespace&accumulate=true'\n  curl 'http://127.0.0.1:9003/savings?window=7d&aggregate=namespace'",
   options: [...COMMON_OPTIONS, API_PORT, METRICS_PORT],
