@@ -38,6 +38,7 @@ export function syntheticSnapshot(cluster: string, nodeIndex: number, windowStar
       gpuRequest: 0,
       cpuUsageCores: usage,
       cpuCoreSeconds: usage * windowSeconds,
+      containers: [],
       memoryWorkingSetAvgBytes: 300 * 2 ** 20,
       memoryWorkingSetMaxBytes: 350 * 2 ** 20,
       networkRxBytes: 1_000_000,

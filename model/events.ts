@@ -46,6 +46,17 @@ export function podIdentity(p: PodIdentity): PodIdentity {
   };
 }
 
+/** One container of a pod over the interval (UsageSnapshot v3): for right-sizing per container. */
+export interface ContainerUsage {
+  name: string;
+  cpuRequestCores: number;
+  cpuLimitCores: number;
+  memoryRequestBytes: number;
+  memoryLimitBytes: number;
+  cpuUsageCores: number;
+  memoryWorkingSetMaxBytes: number;
+}
+
 export interface PodUsage extends PodIdentity {
   cpuRequestCores: number;
   cpuLimitCores: number;
@@ -60,6 +71,8 @@ export interface PodUsage extends PodIdentity {
   networkTxBytes: number;
   restarts: number;
   claims: string[];
+  /** Per container (UsageSnapshot v3; [] from older agents). */
+  containers: ContainerUsage[];
 }
 
 export interface VolumeUsage {

@@ -49,6 +49,7 @@ export function podUsage(overrides: Partial<PodUsage> = {}): PodUsage {
     networkTxBytes: 0,
     restarts: 0,
     claims: [],
+    containers: [],
     ...overrides,
   };
 }

@@ -29,6 +29,29 @@ describe("usage accumulator", () => {
     expect(rates?.memoryMaxBytes).toBe(300);
   });
 
+  it("keeps each container's average CPU and peak memory (for right-sizing per container)", () => {
+    const two = (atMs: number, mem: [number, number]): Summary => ({
+      pods: [{
+        podRef: { name: "p", namespace: "ns", uid: "u" },
+        startTime: iso(T - 3_600_000),
+        containers: [
+          { name: "app", startTime: iso(T - 3_600_000), cpu: { time: iso(atMs), usageCoreNanoSeconds: Math.round(0.75 * (atMs - T + 3_600_000) * 1e6) }, memory: { workingSetBytes: mem[0] } },
+          { name: "sidecar", startTime: iso(T - 3_600_000), cpu: { time: iso(atMs), usageCoreNanoSeconds: Math.round(0.05 * (atMs - T + 3_600_000) * 1e6) }, memory: { workingSetBytes: mem[1] } },
+        ],
+      }],
+    });
+    const acc = new UsageAccumulator(T);
+    acc.observe(two(T + 1000, [500, 40]), T + 1000);
+    acc.observe(two(T + 30_000, [900, 30]), T + 30_000);
+    acc.observe(two(T + 60_000, [700, 50]), T + 60_000);
+    const rates = acc.close(T + 60_000, new Set(["u"])).get("u");
+    expect(rates?.containers.get("app")?.cpuCores).toBeCloseTo(0.75, 9);
+    expect(rates?.containers.get("sidecar")?.cpuCores).toBeCloseTo(0.05, 9);
+    expect([rates?.containers.get("app")?.memoryMaxBytes, rates?.containers.get("sidecar")?.memoryMaxBytes]).toEqual([900, 50]);
+    expect(rates?.cpuCores).toBeCloseTo(0.8, 9);
+    expect(rates?.memoryMaxBytes).toBe(930); // the pod's peak is the peak of the sums, not the sum of the peaks
+  });
+
   it("charges a pod seen once the kubelet's instantaneous rate instead of nothing", () => {
     const acc = new UsageAccumulator(T);
     const once = summary(T + 20_000, 0.75, T - 3_600_000);

@@ -25,6 +25,8 @@ interface PodTrack {
   memoryMax: number;
   lastMemory: number;
   volumes: Map<string, number>;
+  /** Each container's peak working set this period. */
+  containerMemoryMax: Map<string, number>;
 }
 
 /** What the agent measured for a pod over one accumulation period. */
@@ -38,6 +40,8 @@ export interface PodRates {
   txRate: number;
   /** PVC name → used bytes (last observed). */
   volumeUsed: Map<string, number>;
+  /** Per container: average cores and peak working set. */
+  containers: Map<string, { cpuCores: number; memoryMaxBytes: number }>;
 }
 
 /** Persisted form: the last counter points, so a restarted agent continues the deltas. */
@@ -113,7 +117,7 @@ export class UsageAccumulator {
   private track(uid: string): PodTrack {
     let t = this.pods.get(uid);
     if (t === undefined) {
-      t = { cpu: new Map(), rx: newTrack(), tx: newTrack(), memorySum: 0, memoryCount: 0, memoryMax: 0, lastMemory: 0, volumes: new Map() };
+      t = { cpu: new Map(), rx: newTrack(), tx: newTrack(), memorySum: 0, memoryCount: 0, memoryMax: 0, lastMemory: 0, volumes: new Map(), containerMemoryMax: new Map() };
       this.pods.set(uid, t);
     }
     return t;
@@ -129,7 +133,9 @@ export class UsageAccumulator {
     const podStart = parseTime(pod.startTime, sampledAtMs);
     let memory = 0;
     for (const c of pod.containers ?? []) {
-      memory += c.memory?.workingSetBytes ?? 0;
+      const working = c.memory?.workingSetBytes ?? 0;
+      memory += working;
+      t.containerMemoryMax.set(c.name, Math.max(t.containerMemoryMax.get(c.name) ?? 0, working));
       const counter = c.cpu?.usageCoreNanoSeconds;
       if (counter === undefined) continue;
       let track = t.cpu.get(c.name);
@@ -164,7 +170,13 @@ export class UsageAccumulator {
     const out = new Map<string, PodRates>();
     for (const [uid, t] of this.pods) {
       let cpuCores = 0;
-      for (const track of t.cpu.values()) cpuCores += closeCounter(track) / 1e9;
+      const containers = new Map<string, { cpuCores: number; memoryMaxBytes: number }>();
+      for (const [name, track] of t.cpu) {
+        const cores = closeCounter(track) / 1e9;
+        cpuCores += cores;
+        containers.set(name, { cpuCores: cores, memoryMaxBytes: t.containerMemoryMax.get(name) ?? 0 });
+      }
+      for (const [name, max] of t.containerMemoryMax) if (!containers.has(name)) containers.set(name, { cpuCores: 0, memoryMaxBytes: max });
       const memoryAvgBytes = t.memoryCount > 0 ? t.memorySum / t.memoryCount : t.lastMemory;
       out.set(uid, {
         cpuCores,
@@ -173,7 +185,9 @@ export class UsageAccumulator {
         rxRate: closeCounter(t.rx),
         txRate: closeCounter(t.tx),
         volumeUsed: new Map(t.volumes),
+        containers,
       });
+      t.containerMemoryMax.clear();
       t.memorySum = 0;
       t.memoryCount = 0;
       t.memoryMax = 0;

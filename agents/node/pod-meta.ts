@@ -20,6 +20,8 @@ export interface PodMeta {
   startMs: number | undefined;
   /** When it stopped running (completed, or deleted); undefined while running. */
   endMs: number | undefined;
+  /** Each container's requests and limits (a limit without a request counts as the request, as for the pod). */
+  containers?: Array<{ name: string; cpuRequestCores: number; cpuLimitCores: number; memoryRequestBytes: number; memoryLimitBytes: number }>;
 }
 
 const toMs = (t: Date | string | undefined): number | undefined => {
@@ -45,17 +47,17 @@ export function controllerOf(pod: V1Pod): { kind: string; name: string } {
   return { kind: owner.kind, name: owner.name };
 }
 
-/**
- * Sum over containers. A container with a limit but no request gets request = limit, as the API
- * server defaults it (that is how GPUs are usually asked for).
- */
+type PodContainer = NonNullable<NonNullable<V1Pod["spec"]>["containers"]>[number];
+
+/** A container's request or limit; a limit without a request counts as the request, as the API server defaults it. */
+function resourceOf(c: PodContainer, field: "requests" | "limits", resource: string): number {
+  const q = c.resources?.[field]?.[resource] ?? (field === "requests" ? c.resources?.limits?.[resource] : undefined);
+  return q === undefined ? 0 : parseQuantity(q);
+}
+
+/** Sum over containers (that is how GPUs are usually asked for: a limit alone). */
 function sumResource(pod: V1Pod, field: "requests" | "limits", resource: string): number {
-  let total = 0;
-  for (const c of pod.spec?.containers ?? []) {
-    const q = c.resources?.[field]?.[resource] ?? (field === "requests" ? c.resources?.limits?.[resource] : undefined);
-    if (q !== undefined) total += parseQuantity(q);
-  }
-  return total;
+  return (pod.spec?.containers ?? []).reduce((total, c) => total + resourceOf(c, field, resource), 0);
 }
 
 /** Extracts PodMeta from a Pod object; `deletedAtMs` is when the agent saw it deleted. */
@@ -85,5 +87,12 @@ export function podMetaOf(pod: V1Pod, deletedAtMs?: number): PodMeta {
     restarts: statuses.reduce((s, c) => s + c.restartCount, 0),
     startMs: toMs(pod.status?.startTime),
     endMs,
+    containers: (pod.spec?.containers ?? []).map((c) => ({
+      name: c.name,
+      cpuRequestCores: resourceOf(c, "requests", "cpu"),
+      cpuLimitCores: resourceOf(c, "limits", "cpu"),
+      memoryRequestBytes: Math.round(resourceOf(c, "requests", "memory")),
+      memoryLimitBytes: Math.round(resourceOf(c, "limits", "memory")),
+    })),
   };
 }

@@ -9,7 +9,7 @@ const meta = (uid: string, startMs: number | undefined, endMs?: number, claims: 
   uid, namespace: "ns", name: uid, controllerKind: "Deployment", controllerName: "d", labels: {}, cpuRequestCores: 0.1, cpuLimitCores: 0,
   memoryRequestBytes: 0, memoryLimitBytes: 0, gpuRequest: 0, claims, restarts: 0, startMs, endMs,
 });
-const rate = (cpuCores: number, txRate = 0): PodRates => ({ cpuCores, memoryAvgBytes: 10, memoryMaxBytes: 12, rxRate: 0, txRate, volumeUsed: new Map([["data", 5]]) });
+const rate = (cpuCores: number, txRate = 0): PodRates => ({ cpuCores, memoryAvgBytes: 10, memoryMaxBytes: 12, rxRate: 0, txRate, volumeUsed: new Map([["data", 5]]), containers: new Map() });
 
 function input(overrides: Partial<SnapshotInput>): SnapshotInput {
   return {

@@ -34,7 +34,7 @@ export interface SnapshotBatch {
   skippedWindows: number;
 }
 
-const ZERO: PodRates = { cpuCores: 0, memoryAvgBytes: 0, memoryMaxBytes: 0, rxRate: 0, txRate: 0, volumeUsed: new Map() };
+const ZERO: PodRates = { cpuCores: 0, memoryAvgBytes: 0, memoryMaxBytes: 0, rxRate: 0, txRate: 0, volumeUsed: new Map(), containers: new Map() };
 
 function podUsage(pod: PodMeta, rates: PodRates, runningSeconds: number): PodUsage {
   return {
@@ -52,6 +52,11 @@ function podUsage(pod: PodMeta, rates: PodRates, runningSeconds: number): PodUsa
     networkTxBytes: Math.round(rates.txRate * runningSeconds),
     restarts: pod.restarts,
     claims: pod.claims,
+    containers: (pod.containers ?? []).map((c) => ({
+      ...c,
+      cpuUsageCores: rates.containers.get(c.name)?.cpuCores ?? 0,
+      memoryWorkingSetMaxBytes: Math.round(rates.containers.get(c.name)?.memoryMaxBytes ?? 0),
+    })),
   };
 }
 

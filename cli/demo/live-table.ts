@@ -63,7 +63,7 @@ export function renderLiveTable(model: LiveModel, banner: Banner, nowMs: number)
     out.push("RIGHT-SIZING (kubectl cost recommend): requests against measured usage");
     for (const r of sized) {
       const money = r.monthlySavingsUsd >= 0 ? `saves ${usd(r.monthlySavingsUsd, 2)}/month` : `adds ${usd(-r.monthlySavingsUsd, 2)}/month`;
-      out.push(`  ${r.status.padEnd(15)} ${r.namespace}/${r.controllerKind.toLowerCase()}/${r.controller}: CPU ${Math.round(r.current.cpuCores * 1000)}m → ${Math.round(r.recommended.cpuCores * 1000)}m, memory ${Math.ceil(r.current.memoryBytes / 2 ** 20)}Mi → ${Math.ceil(r.recommended.memoryBytes / 2 ** 20)}Mi, ${money}`);
+      out.push(`  ${r.status.padEnd(15)} ${r.namespace}/${r.controllerKind.toLowerCase()}/${r.controller}${r.container === "" ? "" : `[${r.container}]`}: CPU ${Math.round(r.current.cpuCores * 1000)}m → ${Math.round(r.recommended.cpuCores * 1000)}m, memory ${Math.ceil(r.current.memoryBytes / 2 ** 20)}Mi → ${Math.ceil(r.recommended.memoryBytes / 2 ** 20)}Mi, ${money}`);
     }
     out.push("");
   }

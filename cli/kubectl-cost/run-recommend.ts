@@ -42,10 +42,33 @@ function parseMem(v: string | number | undefined): number {
 }
 
 /**
- * A strategic merge patch that sets the recommended requests on the controller's pod template. The
- * recommendation is per pod; with several containers it is shared among them in proportion to what each
- * requests now (evenly where none does), since usage is measured per pod.
+ * A strategic merge patch that sets the recommended requests on a controller's pod template: each
+ * container's own recommendation where the agent measured containers (containers without one are left as
+ * they are); a whole-pod recommendation (older agents) is shared among the containers in proportion to what
+ * each requests now (evenly where none does).
  */
+export function controllerPatch(recs: readonly Recommendation[], containers: readonly Container[]): object {
+  const pod = recs.find((r) => r.container === "");
+  if (pod !== undefined) return patchFor(pod, containers);
+  const byName = new Map(recs.map((r) => [r.container, r]));
+  return {
+    spec: {
+      template: {
+        spec: {
+          containers: containers.flatMap((c) => {
+            const r = byName.get(c.name);
+            if (r === undefined) return [];
+            const memory = memText(r.recommended.memoryBytes);
+            const limits = r.limits === "memory-equals-request" ? { limits: { cpu: null, memory } } : r.limits === "none" ? { limits: null } : {};
+            return [{ name: c.name, resources: { requests: { cpu: cpuText(Math.max(0.001, r.recommended.cpuCores)), memory }, ...limits } }];
+          }),
+        },
+      },
+    },
+  };
+}
+
+/** A whole-pod recommendation shared among the containers in proportion to their requests now. */
 export function patchFor(r: Recommendation, containers: readonly Container[]): object {
   const cpuNow = containers.map((c) => parseCpu(c.resources?.requests?.["cpu"]));
   const memNow = containers.map((c) => parseMem(c.resources?.requests?.["memory"]));
@@ -70,10 +93,11 @@ export function patchFor(r: Recommendation, containers: readonly Container[]): o
 }
 
 function table(items: Recommendation[], currency: string): string {
-  const header = ["NAMESPACE", "CONTROLLER", "STATUS", "PODS", "CPU REQ", "CPU P95", "→ CPU", "MEM REQ", "MEM PEAK", "→ MEM", `SAVES/MONTH (${currency})`, "WHY"];
+  const header = ["NAMESPACE", "CONTROLLER", "CONTAINER", "STATUS", "PODS", "CPU REQ", "CPU P95", "→ CPU", "MEM REQ", "MEM PEAK", "→ MEM", `SAVES/MONTH (${currency})`, "WHY"];
   const rows = items.map((r) => [
     r.namespace,
     `${r.controllerKind.toLowerCase()}/${r.controller}`,
+    r.container === "" ? "(pod)" : r.container,
     r.status,
     r.pods.toFixed(1),
     cpuText(r.current.cpuCores),
@@ -86,9 +110,9 @@ function table(items: Recommendation[], currency: string): string {
     r.reason,
   ]);
   const total = items.reduce((a, r) => a + r.monthlySavingsUsd, 0);
-  rows.push(["TOTAL", ...Array<string>(9).fill(""), money(total), ""]);
+  rows.push(["TOTAL", ...Array<string>(10).fill(""), money(total), ""]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? "").length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i >= 3 && i <= 10 ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join("   ").trimEnd();
+  const line = (cells: string[]) => cells.map((c, i) => (i >= 4 && i <= 11 ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join("   ").trimEnd();
   return [line(header), ...rows.map(line)].join("\n") + "\n";
 }
 
@@ -124,7 +148,14 @@ export async function runRecommend(args: ParsedArgs, write: (s: string) => void)
     return 0;
   }
   const conn = endpointOptions(args);
+  // One patch per controller, with all of its containers' recommendations.
+  const byController = new Map<string, Recommendation[]>();
   for (const r of data.items) {
+    const key = `${r.cluster}/${r.namespace}/${r.controllerKind}/${r.controller}`;
+    byController.set(key, [...(byController.get(key) ?? []), r]);
+  }
+  for (const recs of byController.values()) {
+    const r = recs[0] as Recommendation;
     const resource = RESOURCE[r.controllerKind];
     if (resource === undefined) {
       write(`# ${r.namespace}/${r.controllerKind}/${r.controller}: not patched (a ${r.controllerKind} has no pod template to patch)\n`);
@@ -136,8 +167,8 @@ export async function runRecommend(args: ParsedArgs, write: (s: string) => void)
       write(`# ${r.namespace}/${resource}/${r.controller}: not found in the cluster now; skipped\n`);
       continue;
     }
-    write(`# ${r.status}: ${r.reason}; ${r.monthlySavingsUsd >= 0 ? `saves ${money(r.monthlySavingsUsd)}` : `adds ${money(-r.monthlySavingsUsd)}`}/month\n`);
-    write(`kubectl patch ${resource.slice(0, -1)} ${r.controller} -n ${r.namespace} --type strategic -p '${JSON.stringify(patchFor(r, containers))}'\n`);
+    for (const x of recs) write(`# ${x.container === "" ? "" : `${x.container}: `}${x.status}: ${x.reason}; ${x.monthlySavingsUsd >= 0 ? `saves ${money(x.monthlySavingsUsd)}` : `adds ${money(-x.monthlySavingsUsd)}`}/month\n`);
+    write(`kubectl patch ${resource.slice(0, -1)} ${r.controller} -n ${r.namespace} --type strategic -p '${JSON.stringify(controllerPatch(recs, containers))}'\n`);
   }
   return 0;
 }

@@ -1,7 +1,7 @@
 import { Gauge, type Registry } from "prom-client";
 import type { Recommendation } from "./recommender.ts";
 
-const LABELS = ["cluster", "namespace", "controller_kind", "controller", "status"] as const;
+const LABELS = ["cluster", "namespace", "controller_kind", "controller", "container", "status"] as const;
 
 /**
  * Recommendations as Prometheus families, computed when scraped: the recommended requests per pod and
@@ -24,7 +24,7 @@ export function registerRecommendationMetrics(registry: Registry, current: () =>
       registers: [registry],
       collect() {
         this.reset();
-        for (const r of items()) this.set({ cluster: r.cluster, namespace: r.namespace, controller_kind: r.controllerKind, controller: r.controller, status: r.status }, value(r));
+        for (const r of items()) this.set({ cluster: r.cluster, namespace: r.namespace, controller_kind: r.controllerKind, controller: r.controller, container: r.container, status: r.status }, value(r));
       },
     });
   };

@@ -2,8 +2,8 @@ import type { UsageSnapshot } from "../../model/events.ts";
 import { Sketch, type SketchJson } from "../../model/sketch.ts";
 
 /**
- * Request right-sizing from the usage stream. Per controller (Deployment, StatefulSet, DaemonSet, …) and
- * UTC day it keeps two sketches of its pods' samples — CPU cores (each agent interval's average) and
+ * Request right-sizing from the usage stream. Per controller (Deployment, StatefulSet, DaemonSet, …), container
+ * and UTC day it keeps two sketches of its pods' samples — CPU cores (each agent interval's average) and
  * memory working set (each interval's peak) — and where its pods ran, for pricing. A recommendation
  * merges the days of the window: CPU request = the `cpuPercentile` of usage plus `cpuHeadroomPct`,
  * memory request = the peak plus `memoryHeadroomPct`, both per pod; the monthly difference is priced
@@ -44,6 +44,8 @@ interface Controller {
   namespace: string;
   kind: string;
   name: string;
+  /** The container ("" when the agent reported the pod only: UsageSnapshot before v3). */
+  container: string;
   days: Map<number, Day>;
   /** Requests per pod as last seen. */
   cpuRequestCores: number;
@@ -65,6 +67,8 @@ export interface Recommendation {
   namespace: string;
   controllerKind: string;
   controller: string;
+  /** The container the recommendation is for; "" = the whole pod (older agents). */
+  container: string;
   status: RecommendationStatus;
   reason: string;
   /** Average pods running over the history used. */
@@ -118,7 +122,7 @@ export class Recommender {
     this.controllers.clear();
     for (const c of j.controllers) {
       const days = new Map(c.days.map(([day, d]): [number, Day] => [day, { ...d, cpu: Sketch.fromJSON(d.cpu), memory: Sketch.fromJSON(d.memory), nodes: new Map(d.nodes) }]));
-      this.controllers.set(`${c.cluster}\u0000${c.namespace}\u0000${c.kind}\u0000${c.name}`, { ...c, days });
+      this.controllers.set(`${c.cluster}\u0000${c.namespace}\u0000${c.kind}\u0000${c.name}\u0000${c.container ?? ""}`, { ...c, container: c.container ?? "", days });
     }
     return j.lastSeq;
   }
@@ -127,25 +131,37 @@ export class Recommender {
     const day = Math.floor(s.windowStartMs / DAY_MS) * DAY_MS;
     for (const p of s.pods) {
       if (p.controllerName === "" || p.controllerKind === "Job" || p.runningSeconds <= 0) continue;
-      const key = `${s.cluster}\u0000${p.namespace}\u0000${p.controllerKind}\u0000${p.controllerName}`;
-      const c: Controller = this.controllers.get(key) ?? { cluster: s.cluster, namespace: p.namespace, kind: p.controllerKind, name: p.controllerName, days: new Map(), cpuRequestCores: 0, memoryRequestBytes: 0, cpuLimitCores: 0, memoryLimitBytes: 0, lastSeenMs: 0 };
-      this.controllers.set(key, c);
-      if (s.windowStartMs >= c.lastSeenMs) {
-        c.cpuRequestCores = p.cpuRequestCores;
-        c.memoryRequestBytes = p.memoryRequestBytes;
-        c.cpuLimitCores = p.cpuLimitCores;
-        c.memoryLimitBytes = p.memoryLimitBytes;
-        c.lastSeenMs = s.windowStartMs;
+      // Per container where the agent reports them (UsageSnapshot v3), else the pod as one.
+      const parts = (p.containers ?? []).length > 0 ? p.containers : [{ ...p, name: "" }];
+      for (const part of parts) {
+        const c = this.controller(s.cluster, p.namespace, p.controllerKind, p.controllerName, part.name);
+        if (s.windowStartMs >= c.lastSeenMs) {
+          c.cpuRequestCores = part.cpuRequestCores;
+          c.memoryRequestBytes = part.memoryRequestBytes;
+          c.cpuLimitCores = part.cpuLimitCores;
+          c.memoryLimitBytes = part.memoryLimitBytes;
+          c.lastSeenMs = s.windowStartMs;
+        }
+        const d: Day = c.days.get(day) ?? { cpu: new Sketch(), memory: new Sketch(), podSeconds: 0, nodes: new Map(), firstMs: s.windowStartMs, lastMs: s.windowStartMs };
+        c.days.set(day, d);
+        d.cpu.add(part.cpuUsageCores);
+        d.memory.add(part.memoryWorkingSetMaxBytes);
+        d.podSeconds += p.runningSeconds;
+        d.nodes.set(s.node, (d.nodes.get(s.node) ?? 0) + p.runningSeconds);
+        d.firstMs = Math.min(d.firstMs, s.windowStartMs);
+        d.lastMs = Math.max(d.lastMs, s.windowStartMs + s.windowSeconds * 1000);
       }
-      const d: Day = c.days.get(day) ?? { cpu: new Sketch(), memory: new Sketch(), podSeconds: 0, nodes: new Map(), firstMs: s.windowStartMs, lastMs: s.windowStartMs };
-      c.days.set(day, d);
-      d.cpu.add(p.cpuUsageCores);
-      d.memory.add(p.memoryWorkingSetMaxBytes);
-      d.podSeconds += p.runningSeconds;
-      d.nodes.set(s.node, (d.nodes.get(s.node) ?? 0) + p.runningSeconds);
-      d.firstMs = Math.min(d.firstMs, s.windowStartMs);
-      d.lastMs = Math.max(d.lastMs, s.windowStartMs + s.windowSeconds * 1000);
     }
+  }
+
+  private controller(cluster: string, namespace: string, kind: string, name: string, container: string): Controller {
+    const key = `${cluster}\u0000${namespace}\u0000${kind}\u0000${name}\u0000${container}`;
+    let c = this.controllers.get(key);
+    if (c === undefined) {
+      c = { cluster, namespace, kind, name, container, days: new Map(), cpuRequestCores: 0, memoryRequestBytes: 0, cpuLimitCores: 0, memoryLimitBytes: 0, lastSeenMs: 0 };
+      this.controllers.set(key, c);
+    }
+    return c;
   }
 
   /** Drops days older than the window and controllers not seen in it. */
@@ -179,7 +195,7 @@ export class Recommender {
       if (cpu.count === 0) continue;
       out.push(this.one(c, cpu, memory, nodes, podSeconds, Math.max(0, (last - first) / 3_600_000), rates));
     }
-    return out.sort((a, b) => Math.abs(b.monthlySavingsUsd) - Math.abs(a.monthlySavingsUsd) || a.namespace.localeCompare(b.namespace) || a.controller.localeCompare(b.controller));
+    return out.sort((a, b) => Math.abs(b.monthlySavingsUsd) - Math.abs(a.monthlySavingsUsd) || a.namespace.localeCompare(b.namespace) || a.controller.localeCompare(b.controller) || a.container.localeCompare(b.container));
   }
 
   private one(c: Controller, cpu: Sketch, memory: Sketch, nodes: Map<string, number>, podSeconds: number, hours: number, rates: Rates): Recommendation {
@@ -210,6 +226,7 @@ export class Recommender {
       namespace: c.namespace,
       controllerKind: c.kind,
       controller: c.name,
+      container: c.container,
       pods,
       historyHours: hours,
       samples: cpu.count,

@@ -59,7 +59,14 @@ beforeAll(async () => {
   for (let t = start; t < now; t += 10 * MINUTE) {
     const wave = Math.floor(t / (10 * MINUTE)) % 20;
     const pods = [0, 1, 2].map((i) => podUsage({ namespace: "shop", name: `api-${i}`, uid: `api-${i}`, controllerKind: "Deployment", controllerName: "api", runningSeconds: 600, cpuRequestCores: 1, memoryRequestBytes: 2 * GiB, cpuUsageCores: 0.1 + wave * 0.01, memoryWorkingSetMaxBytes: (400 + wave * 10) * MI }));
-    pods.push(podUsage({ namespace: "shop", name: "cache-0", uid: "cache-0", controllerKind: "StatefulSet", controllerName: "cache", runningSeconds: 600, cpuRequestCores: 0.12, memoryRequestBytes: 160 * MI, cpuUsageCores: 0.3, memoryWorkingSetMaxBytes: 400 * MI }));
+    // The cache pod comes from a newer agent: its two containers are measured apart (UsageSnapshot v3).
+    pods.push(podUsage({
+      namespace: "shop", name: "cache-0", uid: "cache-0", controllerKind: "StatefulSet", controllerName: "cache", runningSeconds: 600, cpuRequestCores: 0.12, memoryRequestBytes: 160 * MI, cpuUsageCores: 0.31, memoryWorkingSetMaxBytes: 420 * MI,
+      containers: [
+        { name: "cache", cpuRequestCores: 0.1, cpuLimitCores: 0, memoryRequestBytes: 128 * MI, memoryLimitBytes: 0, cpuUsageCores: 0.3, memoryWorkingSetMaxBytes: 400 * MI },
+        { name: "exporter", cpuRequestCores: 0.02, cpuLimitCores: 0, memoryRequestBytes: 32 * MI, memoryLimitBytes: 0, cpuUsageCores: 0.01, memoryWorkingSetMaxBytes: 20 * MI },
+      ],
+    }));
     const s = usageSnapshot({ cluster: "prod", node: "node-a", nodeInfo: info, windowStartMs: t, windowSeconds: 600, sampledAtMs: t + 600_000, pods });
     await rt.publisher.publish({ subject: subjects.usage("prod", "node-a"), msgId: snapshotId("prod", "node-a", t), ...rt.codecs.usage.encode(s) });
   }
@@ -84,8 +91,8 @@ describe("kubectl cost recommend", () => {
     const apiUrl = `http://127.0.0.1:${api.port}`;
     const json = await waitFor("recommendations learned", async () => {
       const r = await capture(["recommend", "--api-url", apiUrl, "-o", "json"]);
-      const data = JSON.parse(r.out || "{}") as { items?: Array<{ controller: string; status: string; monthlySavingsUsd: number; recommended: { cpuCores: number; memoryBytes: number } }> };
-      return (data.items?.length ?? 0) >= 2 ? data : undefined;
+      const data = JSON.parse(r.out || "{}") as { items?: Array<{ controller: string; container: string; status: string; monthlySavingsUsd: number; recommended: { cpuCores: number; memoryBytes: number } }> };
+      return (data.items?.length ?? 0) >= 3 ? data : undefined;
     }, 30_000, 250);
     const apiRec = json.items?.find((x) => x.controller === "api");
     // The node: 25 % requested; m5.large (2 vCPU, 8 GiB) holds 1 core and 2 GiB with 20 % to spare.
@@ -95,17 +102,20 @@ describe("kubectl cost recommend", () => {
     expect(apiRec?.status).toBe("over-requested");
     expect(apiRec?.recommended.cpuCores).toBeCloseTo(0.28, 1);
     expect(apiRec?.monthlySavingsUsd).toBeGreaterThan(50);
-    expect(json.items?.find((x) => x.controller === "cache")?.status).toBe("under-requested");
+    // Per container where measured: the cache container is short, the exporter has too much.
+    expect(json.items?.find((x) => x.controller === "cache" && x.container === "cache")?.status).toBe("under-requested");
+    expect(json.items?.find((x) => x.controller === "cache" && x.container === "exporter")).toMatchObject({ status: "over-requested", recommended: { cpuCores: 0.01, memoryBytes: 23 * MI } });
 
     // The same on /metrics.
     const metrics = await rt.telemetry.render();
-    expect(metrics).toMatch(/kube_cost_recommended_cpu_request_cores\{cluster="prod",namespace="shop",controller_kind="Deployment",controller="api",status="over-requested"\} 0\.2\d+/);
-    expect(metrics).toMatch(/kube_cost_recommendation_savings_monthly_usd\{[^}]*controller="cache",status="under-requested"\} -\d/);
+    expect(metrics).toMatch(/kube_cost_recommended_cpu_request_cores\{cluster="prod",namespace="shop",controller_kind="Deployment",controller="api",container="",status="over-requested"\} 0\.2\d+/);
+    expect(metrics).toMatch(/kube_cost_recommendation_savings_monthly_usd\{[^}]*controller="cache",container="cache",status="under-requested"\} -\d/);
 
     const table = await capture(["recommend", "--api-url", apiUrl, "-n", "shop"]);
     expect(table.code).toBe(0);
-    expect(table.out).toMatch(/shop\s+deployment\/api\s+over-requested\s+3\.0\s+1000m\s+2\d\dm\s+2\d\dm\s+2048Mi/);
-    expect(table.out).toMatch(/statefulset\/cache\s+under-requested/);
+    expect(table.out).toMatch(/shop\s+deployment\/api\s+\(pod\)\s+over-requested\s+3\.0\s+1000m\s+2\d\dm\s+2\d\dm\s+2048Mi/);
+    expect(table.out).toMatch(/statefulset\/cache\s+cache\s+under-requested/);
+    expect(table.out).toMatch(/statefulset\/cache\s+exporter\s+over-requested\s+1\.0\s+20m\s+10m\s+10m\s+32Mi\s+20Mi\s+23Mi/);
     // Without -n, the nodes too.
     expect((await capture(["recommend", "--api-url", apiUrl])).out).toMatch(/node-a\s+m5\.xlarge on_demand\s+25%\s+\$\d+\.\d\d\s+m5\.large \(2 vCPU, 8 GiB\) saves \$70\.08/);
 
@@ -124,10 +134,10 @@ describe("kubectl cost recommend", () => {
       const containers = patched.spec.template.spec.containers;
       if (name === "api") expect(containers[0]?.resources.requests).toEqual({ cpu: expect.stringMatching(/^2\d\dm$/), memory: `${Math.ceil((590 * 1.15 * MI) / MI)}Mi` });
       else {
-        // Two containers share the pod's recommendation in proportion to what they request now (100m : 20m).
+        // Each container gets its own recommendation, in one patch.
         expect(containers.map((c) => c.name)).toEqual(["cache", "exporter"]);
-        const cpu = containers.map((c) => Number(c.resources.requests.cpu.replace("m", "")));
-        expect((cpu[0] ?? 0) / (cpu[1] ?? 1)).toBeCloseTo(5, 0);
+        expect(containers[0]?.resources.requests).toEqual({ cpu: expect.stringMatching(/^3\d\dm$/), memory: "460Mi" });
+        expect(containers[1]?.resources.requests).toEqual({ cpu: "10m", memory: "23Mi" });
       }
     }
     // krr's limits policy: memory limit = the request, no CPU limit — also accepted by kubectl.
@@ -148,9 +158,9 @@ describe("what the recommender learned survives a restart", () => {
     await api.start();
     const after = await waitFor("recommendations restored", async () => {
       const r = await capture(["recommend", "--api-url", `http://127.0.0.1:${api.port}`, "-o", "json", "--status", "over-requested,under-requested,right-sized"]);
-      return (JSON.parse(r.out || "{}") as { items?: unknown[] }).items?.length === 2 ? r.out : undefined;
+      return (JSON.parse(r.out || "{}") as { items?: unknown[] }).items?.length === 3 ? r.out : undefined;
     }, 20_000, 250);
-    const items = (text: string) => (JSON.parse(text) as { items: Array<{ controller: string; samples: number; recommended: unknown; status: string }> }).items.map((x) => [x.controller, x.samples, x.recommended, x.status]);
+    const items = (text: string) => (JSON.parse(text) as { items: Array<{ controller: string; container: string; samples: number; recommended: unknown; status: string }> }).items.map((x) => [x.controller, x.container, x.samples, x.recommended, x.status]);
     expect(items(after)).toEqual(items(before));
   }, 60_000);
 });
