@@ -3,6 +3,7 @@ import { benchAccuracy } from "./accuracy.ts";
 import { benchAgent } from "./agent.ts";
 import { benchExport } from "./export.ts";
 import { benchRecommender } from "./recommender.ts";
+import { benchFreshness } from "./freshness.ts";
 import { benchFederation } from "./federation.ts";
 import { benchMetricsRender } from "./metrics-render.ts";
 import { benchPipeline } from "./pipeline.ts";
@@ -27,6 +28,7 @@ const BENCHES: Array<[name: string, group: string, run: () => Promise<string[]>]
   ["agent", "agent", async () => [...(await benchAgent()), ...(await benchAgent(110, 60, 5, []))]],
   ["export", "export", benchExport],
   ["recommender", "recommender", benchRecommender],
+  ["freshness", "freshness", benchFreshness],
 ];
 if (only !== undefined && !BENCHES.some(([name, group]) => only === name || only === group)) {
   console.error(`unknown benchmark "${only}"; choose ${[...new Set(BENCHES.flatMap(([name, group]) => [group, name]))].join(", ")}`);
