@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { DeliverPolicy } from "@nats-io/jetstream";
 import { ordered$ } from "../bus/ordered.ts";
 import type { Outgoing } from "../bus/publisher.ts";
@@ -13,6 +14,20 @@ import { publishAll, syntheticSnapshot } from "./synth.ts";
 export interface PipelineResult {
   lines: string[];
   podSamplesPerSecond: number;
+  /** Peak RSS of each central process, MB. */
+  peakRssMb: number[];
+  /** CPU seconds the central processes used from the first publish to the last fold. */
+  cpuSeconds: number;
+}
+
+/** CPU seconds (user + system) a process has used, from /proc; NaN once it has exited. */
+function cpuSecondsOf(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
 }
 
 /**
@@ -66,11 +81,13 @@ export async function benchPipeline(topology: "all" | "split", nodes = 100, pods
     const sampler = setInterval(() => {
       for (const p of central) peak.set(p.pid, Math.max(peak.get(p.pid) ?? 0, rssMb(p.pid) || 0));
     }, 500);
+    const cpu0 = central.reduce((a, p) => a + cpuSecondsOf(p.pid), 0);
     const t0 = performance.now();
     await publishAll(rt.publisher, encoded, publishers);
     const tPublished = performance.now();
     const tPriced = await waitFor("every snapshot priced", async () => ((await rt.jsm.streams.info("KCE_PRICED")).state.messages >= total ? performance.now() : undefined), 600_000, 50);
     const tRolled = await waitFor("every snapshot rolled up", () => (folded >= total ? performance.now() : undefined), 600_000, 50);
+    const cpuSeconds = central.reduce((a, p) => a + cpuSecondsOf(p.pid), 0) - cpu0;
     watch.unsubscribe();
     clearInterval(sampler);
     const names = topology === "all" ? ["kce all"] : ["pricer", "rollup", "savings", "sink-prometheus"];
@@ -80,6 +97,8 @@ export async function benchPipeline(topology: "all" | "split", nodes = 100, pods
     const rate = samples / seconds;
     return {
       podSamplesPerSecond: rate,
+      peakRssMb: central.map((p) => peak.get(p.pid) ?? NaN),
+      cpuSeconds,
       lines: [
         `pipeline (${topology === "all" ? "kce all: every central stage in one process" : "one process per stage: pricer, rollup, savings, sink-prometheus"}): ${total} snapshots × ${pods} pods = ${samples} pod-samples (${(bytes / total / 1024).toFixed(1)} KiB Avro per snapshot)`,
         `  published (PubAck'd) in ${((tPublished - t0) / 1000).toFixed(2)} s; priced by ${((tPriced - t0) / 1000).toFixed(2)} s; rolled up by ${seconds.toFixed(2)} s`,
@@ -92,4 +111,21 @@ export async function benchPipeline(topology: "all" | "split", nodes = 100, pods
     await rt.close();
     await nats.stop();
   }
+}
+
+/**
+ * `npm run bench -- scaling`: `kce all` at 1,000, 10,000 and 100,000 pods (100 pods per node), so a user can size
+ * the deployment: throughput, CPU seconds per pod-sample, peak RSS. The 100k run publishes fewer windows.
+ */
+export async function benchScaling(): Promise<string[]> {
+  const lines = [
+    "| pods | windows | pod-samples | pod-samples/s | CPU µs per pod-sample | peak RSS (kce all) |",
+    "|---|---|---|---|---|---|",
+  ];
+  for (const [nodes, windows] of [[10, 30], [100, 30], [1000, 5]] as const) {
+    const r = await benchPipeline("all", nodes, 100, windows);
+    const samples = nodes * 100 * windows;
+    lines.push(`| ${(nodes * 100).toLocaleString("en-US")} | ${windows} | ${samples.toLocaleString("en-US")} | ${Math.round(r.podSamplesPerSecond).toLocaleString("en-US")} | ${((r.cpuSeconds / samples) * 1e6).toFixed(1)} | ${Math.round(r.peakRssMb[0] ?? NaN)} MB |`);
+  }
+  return [`## Scaling: kce all at 1k / 10k / 100k pods`, "", ...lines];
 }

@@ -6,7 +6,7 @@ import { benchRecommender } from "./recommender.ts";
 import { benchFreshness } from "./freshness.ts";
 import { benchFederation } from "./federation.ts";
 import { benchMetricsRender } from "./metrics-render.ts";
-import { benchPipeline } from "./pipeline.ts";
+import { benchPipeline, benchScaling } from "./pipeline.ts";
 import { benchPricing } from "./pricing.ts";
 import { benchQuery } from "./query.ts";
 import { benchReconcile } from "./reconcile.ts";
@@ -29,6 +29,7 @@ const BENCHES: Array<[name: string, group: string, run: () => Promise<string[]>]
   ["export", "export", benchExport],
   ["recommender", "recommender", benchRecommender],
   ["freshness", "freshness", benchFreshness],
+  ["scaling", "scaling", benchScaling],
 ];
 if (only !== undefined && !BENCHES.some(([name, group]) => only === name || only === group)) {
   console.error(`unknown benchmark "${only}"; choose ${[...new Set(BENCHES.flatMap(([name, group]) => [group, name]))].join(", ")}`);
