@@ -1,3 +1,4 @@
+import { backoffMs } from "../bus/backoff.ts";
 import { openRuntime, type Runtime } from "../bus/runtime.ts";
 import type { Stage } from "../bus/stage-types.ts";
 import { deepMerge, loadConfig } from "../config/load.ts";
@@ -43,6 +44,43 @@ export interface StageProcess {
   serveTelemetry: boolean;
 }
 
+/** NATS was away or restarting while a stage set itself up (a JetStream API call timed out, no responders, a dropped connection). */
+function transient(error: unknown): boolean {
+  const e = error as { name?: string; message?: string; code?: string | number } | null;
+  const text = `${e?.name ?? ""} ${e?.message ?? ""} ${e?.code ?? ""}`;
+  return /timeout|no responders|503|connection|disconnect|closed|reconnect/i.test(text);
+}
+
+/**
+ * Runs a start-up step (connecting and provisioning the streams, building and starting a stage); when NATS
+ * is away or restarting meanwhile (a JetStream API call times out), tries again with backoff until
+ * `nats.startupWaitSeconds` — as a process started while NATS is down waits for it — instead of exiting on
+ * the first timeout.
+ */
+async function retryingStartup<T>(what: string, step: () => Promise<T>, log: Logger, deadlineMs: number): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step();
+    } catch (error) {
+      if (!transient(error) || Date.now() >= deadlineMs) throw error;
+      const waitMs = backoffMs(attempt, { baseMs: 500, maxMs: 5000 });
+      log.warn(`${what} failed while NATS was unavailable; retrying`, { attempt, retryInMs: Math.round(waitMs), error });
+      await new Promise((r) => setTimeout(r, waitMs));
+    }
+  }
+}
+
+async function startStage(factory: StageProcess["build"][number], rt: Runtime): Promise<Stage> {
+  const stage = await factory(rt);
+  try {
+    await stage.start();
+  } catch (error) {
+    await stage.stop().catch(() => undefined);
+    throw error;
+  }
+  return stage;
+}
+
 /** Runs stages until a signal: connect, start in order, stop in reverse order, drain. */
 export async function runStageProcess(p: StageProcess): Promise<number> {
   const log = loggerFor(p.config);
@@ -51,12 +89,11 @@ export async function runStageProcess(p: StageProcess): Promise<number> {
   const started: Stage[] = [];
   let server: MetricsServer | undefined;
   try {
+    const deadlineMs = Date.now() + p.config.nats.startupWaitSeconds * 1000;
     for (const factory of p.build) {
-      const rt = await openRuntime(p.config, `kce-${p.name}`, telemetry, log);
+      const rt = await retryingStartup("connecting to NATS and provisioning the streams", () => openRuntime(p.config, `kce-${p.name}`, telemetry, log), log, deadlineMs);
       runtimes.push(rt);
-      const stage = await factory(rt);
-      await stage.start();
-      started.push(stage);
+      started.push(await retryingStartup("starting a stage", () => startStage(factory, rt), log, deadlineMs));
     }
     const t = p.config.telemetry;
     if (p.serveTelemetry && t.port > 0) {

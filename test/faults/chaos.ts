@@ -181,10 +181,18 @@ export async function runChaos(o: ChaosOptions, say: (line: string) => void = ()
       nodeCost += p.nodeCost.windowCost;
       podCost += p.pods.reduce((sum, pod) => sum + pod.totalCost, 0);
     }
+    let last: Awaited<ReturnType<typeof rollupTotals>> | undefined;
     const settled = await waitFor("the rollup to include every snapshot", async () => {
-      const t = await rollupTotals(rt);
-      return t.snapshots >= snapshots.length ? t : undefined;
-    }, 120_000, 1000);
+      last = await rollupTotals(rt);
+      return last.snapshots >= snapshots.length ? last : undefined;
+    }, 120_000, 1000).catch(async (error: unknown) => {
+      // Say how far it got, and what the processes said, so a failure can be read.
+      const priced = (await rt.jsm.streams.info("KCE_PRICED")).state.messages;
+      const consumers = await rt.jsm.consumers.list("KCE_PRICED").next();
+      say(`rollup has ${last?.snapshots ?? "?"} of ${snapshots.length} snapshots; KCE_PRICED holds ${priced}; consumers ${consumers.map((c) => `${c.name}: pending ${c.num_pending}, ack pending ${c.num_ack_pending}, redelivered ${c.num_redelivered}`).join("; ")}`);
+      procs.forEach((p, i) => say(`${roles[i] ?? "?"} output (last 3000 chars): ${p.output().slice(-3000)}`));
+      throw error;
+    });
     const priced = new Set((await readStream(rt.js, rt.jsm, "KCE_PRICED", `kce.priced.${CLUSTER}.>`)).map((m) => m.headers?.get("Nats-Msg-Id") ?? ""));
     report.priced = [...priced].filter((id) => id !== "").length;
     const legit = new Set(snapshots.map((s) => snapshotId(s.cluster, s.node, s.windowStartMs)));
