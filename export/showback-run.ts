@@ -3,7 +3,7 @@ import type { Runtime } from "../bus/runtime.ts";
 import type { CostRollup } from "../model/events.ts";
 import { RECONCILED_RESOLUTION } from "../reconcile/reconcile.ts";
 import type { ShowbackResult } from "./showback.ts";
-import { readWindow } from "./windows.ts";
+import { readWindow } from "../processors/rollup/read-window.ts";
 
 const DAY_MS = 86_400_000;
 

@@ -1,7 +1,7 @@
 import type { Runtime } from "../../bus/runtime.ts";
 import type { CostRollup } from "../../model/events.ts";
 import { RECONCILED_RESOLUTION } from "../../reconcile/reconcile.ts";
-import { readWindow } from "../windows.ts";
+import { readWindow } from "../../processors/rollup/read-window.ts";
 import type { FocusSink } from "./files.ts";
 import { focusRowBatches, focusTime, type FocusAggregate } from "./rows.ts";
 

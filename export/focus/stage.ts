@@ -10,7 +10,7 @@ import { STREAMS, toToken } from "../../bus/subjects.ts";
 import type { CostRollup } from "../../model/events.ts";
 import { RollupAssembler } from "../../processors/rollup/parts.ts";
 import { RECONCILED_RESOLUTION } from "../../reconcile/reconcile.ts";
-import { readWindow } from "../windows.ts";
+import { readWindow } from "../../processors/rollup/read-window.ts";
 import { FOCUS_SPLIT_VERSION, FOCUS_VERSION } from "./columns.ts";
 import { focusValues } from "./clickhouse.ts";
 import { focusSink } from "./files.ts";

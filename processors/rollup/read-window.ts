@@ -1,8 +1,8 @@
 import { DeliverPolicy } from "@nats-io/jetstream";
-import type { Runtime } from "../bus/runtime.ts";
-import { STREAMS, toToken } from "../bus/subjects.ts";
-import type { CostRollup } from "../model/events.ts";
-import { RollupAssembler } from "../processors/rollup/parts.ts";
+import type { Runtime } from "../../bus/runtime.ts";
+import { STREAMS, toToken } from "../../bus/subjects.ts";
+import type { CostRollup } from "../../model/events.ts";
+import { RollupAssembler } from "./parts.ts";
 
 /**
  * Reads rollup windows from the compacted KCE_ROLLUP stream one window start at a time (every
