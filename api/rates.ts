@@ -70,6 +70,12 @@ export class NodeRates {
     return this.byNode.get(`${cluster}\u0000${node}`);
   }
 
+  /** A node's per-core and per-GiB hourly rates (what right-sizing prices a change at), however old. */
+  rateOf(cluster: string, node: string): { cpuCoreHour: number; ramGiBHour: number } | undefined {
+    const r = this.lookup(cluster, node);
+    return r === undefined ? undefined : { cpuCoreHour: r.cpuCoreHourlyRate, ramGiBHour: r.ramGiBHourlyRate };
+  }
+
   /** Nodes seen recently, optionally of one cluster. */
   current(nowMs: number, cluster?: string): NodeRate[] {
     return [...this.byNode.values()]

@@ -22,10 +22,7 @@ export function recommendations(recommender: Recommender | undefined, rates: Nod
   for (const s of statuses) if (!STATUSES.has(s)) throw new ParamError("status", `unknown status ${JSON.stringify(s)}; one of ${[...STATUSES].join(", ")}`);
   const cluster = params.get("cluster");
   const items = recommender
-    .recommend(nowMs, (c, node) => {
-      const r = rates.lookup(c, node);
-      return r === undefined ? undefined : { cpuCoreHour: r.cpuCoreHourlyRate, ramGiBHour: r.ramGiBHourlyRate };
-    })
+    .recommend(nowMs, (c, node) => rates.rateOf(c, node))
     .filter((r) => (namespaces.size === 0 || namespaces.has(r.namespace)) && (statuses.size === 0 || statuses.has(r.status)) && (cluster === null || r.cluster === cluster))
     .filter((r) => filter({ cluster: r.cluster, node: "", namespace: r.namespace, controllerKind: r.controllerKind, controllerName: r.controller, pod: "", labels: {} }));
   // Nodes mostly unrequested, and the cheaper shapes of the price book that would hold their pods.

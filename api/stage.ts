@@ -39,10 +39,7 @@ export function createApi(rt: Runtime): ApiStage {
   const subscriptions: Subscription[] = [];
   const rc = rt.config.recommendations;
   const recommender = rc.enabled ? new Recommender(rc) : undefined;
-  const nodeRates = (c: string, node: string) => {
-    const r = rates.lookup(c, node);
-    return r === undefined ? undefined : { cpuCoreHour: r.cpuCoreHourlyRate, ramGiBHour: r.ramGiBHourlyRate };
-  };
+  const nodeRates = (c: string, node: string) => rates.rateOf(c, node);
   if (recommender !== undefined) registerRecommendationMetrics(rt.telemetry.registry, () => recommender.recommend(Date.now(), nodeRates));
   let server: ApiServer | undefined;
   let learning: { stop(): Promise<void> } | undefined;
