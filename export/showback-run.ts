@@ -1,4 +1,5 @@
 import { stringify } from "csv-stringify/sync";
+import { renderTable, type Column } from "../cli/kubectl-cost/format.ts";
 import type { Runtime } from "../bus/runtime.ts";
 import type { CostRollup } from "../model/events.ts";
 import { RECONCILED_RESOLUTION } from "../reconcile/reconcile.ts";
@@ -57,10 +58,17 @@ export function renderShowback(result: ShowbackResult, o: RenderOptions): string
   const totals = result.clusters.map((c) => ({ month: o.month, cluster: c.cluster, [o.by]: "TOTAL", direct_cost: "", idle_cost: "", shared_cost: "", total_cost: (c.totalCents / 100).toFixed(2), share_pct: "100.00", currency: o.currency }));
   const all = [...rows, ...totals];
   if (o.format === "csv") return stringify(all, { header: true, columns: Object.keys(all[0] ?? rows[0] ?? { month: "" }) });
-  const header = ["CLUSTER", o.by.toUpperCase(), "DIRECT", "IDLE", "SHARED", "TOTAL", "SHARE %"];
-  const body = all.map((r) => [r.cluster, String(r[o.by]), r.direct_cost, r.idle_cost, r.shared_cost, r.total_cost, r.share_pct]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] ?? "").length)));
-  const line = (cells: string[]): string => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("   ");
+  type Row = (typeof all)[number];
+  const figure = (header: string, value: (r: Row) => string): Column<Row> => ({ header, kind: "count", value });
+  const columns: Array<Column<Row>> = [
+    { header: "CLUSTER", kind: "text", value: (r) => r.cluster },
+    { header: o.by.toUpperCase(), kind: "text", value: (r) => String(r[o.by]) },
+    figure("DIRECT", (r) => r.direct_cost),
+    figure("IDLE", (r) => r.idle_cost),
+    figure("SHARED", (r) => r.shared_cost),
+    figure("TOTAL", (r) => r.total_cost),
+    figure("SHARE %", (r) => r.share_pct),
+  ];
   const note = `${o.month}: ${o.days} day(s) with cost data${o.reconciledDays > 0 ? `, ${o.reconciledDays} reconciled with the bill` : ""}; amounts in ${o.currency}`;
-  return [note, line(header), ...body.map(line)].join("\n") + "\n";
+  return `${note}\n${renderTable(columns, all)}`;
 }

@@ -1,8 +1,9 @@
 import type { Recommendation } from "../../processors/recommender/recommender.ts";
 import type { NodeOption, NodeRecommendation } from "../../processors/recommender/nodes.ts";
+import { parseQuantity } from "../../model/quantity.ts";
 import { stringOption, UsageError, type ParsedArgs, type OptionSpec } from "../args.ts";
 import { kubeGet } from "./api-client.ts";
-import { renderStructured } from "./format.ts";
+import { renderStructured, renderTable, type Column } from "./format.ts";
 import { CONNECTION_OPTIONS } from "./options.ts";
 import { endpointFor, endpointOptions, timeoutMs } from "./run-report.ts";
 
@@ -27,19 +28,24 @@ interface Container {
   resources?: { requests?: Record<string, string | number> };
 }
 
-function parseCpu(v: string | number | undefined): number {
+/** A request as the API server stores it, in cores or bytes; 0 when absent or unreadable. */
+function requested(v: string | number | undefined): number {
   if (v === undefined) return 0;
-  const s = String(v);
-  return s.endsWith("m") ? Number(s.slice(0, -1)) / 1000 : Number(s);
+  try {
+    return parseQuantity(v);
+  } catch {
+    return 0;
+  }
 }
 
-function parseMem(v: string | number | undefined): number {
-  if (v === undefined) return 0;
-  const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(String(v));
-  if (m === null) return 0;
-  const unit = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, k: 1e3, M: 1e6, G: 1e9, T: 1e12 }[m[2] ?? ""] ?? 1;
-  return Number(m[1]) * unit;
+/** A container's entry of the patch: its requests, and its limits as the limits policy says (null deletes a key). */
+function containerEntry(name: string, r: Recommendation, cpuCores: number, memoryBytes: number): object {
+  const memory = memText(memoryBytes);
+  const limits = r.limits === "memory-equals-request" ? { limits: { cpu: null, memory } } : r.limits === "none" ? { limits: null } : {};
+  return { name, resources: { requests: { cpu: cpuText(Math.max(0.001, cpuCores)), memory }, ...limits } };
 }
+
+const podTemplatePatch = (containers: object[]): object => ({ spec: { template: { spec: { containers } } } });
 
 /**
  * A strategic merge patch that sets the recommended requests on a controller's pod template: each
@@ -51,69 +57,47 @@ export function controllerPatch(recs: readonly Recommendation[], containers: rea
   const pod = recs.find((r) => r.container === "");
   if (pod !== undefined) return patchFor(pod, containers);
   const byName = new Map(recs.map((r) => [r.container, r]));
-  return {
-    spec: {
-      template: {
-        spec: {
-          containers: containers.flatMap((c) => {
-            const r = byName.get(c.name);
-            if (r === undefined) return [];
-            const memory = memText(r.recommended.memoryBytes);
-            const limits = r.limits === "memory-equals-request" ? { limits: { cpu: null, memory } } : r.limits === "none" ? { limits: null } : {};
-            return [{ name: c.name, resources: { requests: { cpu: cpuText(Math.max(0.001, r.recommended.cpuCores)), memory }, ...limits } }];
-          }),
-        },
-      },
-    },
-  };
+  return podTemplatePatch(
+    containers.flatMap((c) => {
+      const r = byName.get(c.name);
+      return r === undefined ? [] : [containerEntry(c.name, r, r.recommended.cpuCores, r.recommended.memoryBytes)];
+    }),
+  );
 }
 
 /** A whole-pod recommendation shared among the containers in proportion to their requests now. */
 export function patchFor(r: Recommendation, containers: readonly Container[]): object {
-  const cpuNow = containers.map((c) => parseCpu(c.resources?.requests?.["cpu"]));
-  const memNow = containers.map((c) => parseMem(c.resources?.requests?.["memory"]));
+  const cpuNow = containers.map((c) => requested(c.resources?.requests?.["cpu"]));
+  const memNow = containers.map((c) => requested(c.resources?.requests?.["memory"]));
   const share = (now: number[], i: number): number => {
     const sum = now.reduce((a, b) => a + b, 0);
     return sum > 0 ? (now[i] ?? 0) / sum : 1 / containers.length;
   };
-  return {
-    spec: {
-      template: {
-        spec: {
-          containers: containers.map((c, i) => {
-            const memory = memText(r.recommended.memoryBytes * share(memNow, i));
-            // Strategic merge: a null value deletes the key.
-            const limits = r.limits === "memory-equals-request" ? { limits: { cpu: null, memory } } : r.limits === "none" ? { limits: null } : {};
-            return { name: c.name, resources: { requests: { cpu: cpuText(Math.max(0.001, r.recommended.cpuCores * share(cpuNow, i))), memory }, ...limits } };
-          }),
-        },
-      },
-    },
-  };
+  return podTemplatePatch(containers.map((c, i) => containerEntry(c.name, r, r.recommended.cpuCores * share(cpuNow, i), r.recommended.memoryBytes * share(memNow, i))));
 }
 
+/** Text columns left, the figures right: renderTable's layout, with our own formatting of each cell. */
+const textColumn = <R>(header: string, value: (r: R) => string): Column<R> => ({ header, kind: "text", value });
+const figureColumn = <R>(header: string, value: (r: R) => string): Column<R> => ({ header, kind: "count", value });
+
 function table(items: Recommendation[], currency: string): string {
-  const header = ["NAMESPACE", "CONTROLLER", "CONTAINER", "STATUS", "PODS", "CPU REQ", "CPU P95", "→ CPU", "MEM REQ", "MEM PEAK", "→ MEM", `SAVES/MONTH (${currency})`, "WHY"];
-  const rows = items.map((r) => [
-    r.namespace,
-    `${r.controllerKind.toLowerCase()}/${r.controller}`,
-    r.container === "" ? "(pod)" : r.container,
-    r.status,
-    r.pods.toFixed(1),
-    cpuText(r.current.cpuCores),
-    cpuText(r.usage.cpuPercentileCores),
-    cpuText(r.recommended.cpuCores),
-    memText(r.current.memoryBytes),
-    memText(r.usage.memoryPeakBytes),
-    memText(r.recommended.memoryBytes),
-    money(r.monthlySavingsUsd),
-    r.reason,
-  ]);
-  const total = items.reduce((a, r) => a + r.monthlySavingsUsd, 0);
-  rows.push(["TOTAL", ...Array<string>(10).fill(""), money(total), ""]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? "").length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i >= 4 && i <= 11 ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join("   ").trimEnd();
-  return [line(header), ...rows.map(line)].join("\n") + "\n";
+  const columns: Array<Column<Recommendation | null>> = [
+    textColumn("NAMESPACE", (r) => r?.namespace ?? "TOTAL"),
+    textColumn("CONTROLLER", (r) => (r === null ? "" : `${r.controllerKind.toLowerCase()}/${r.controller}`)),
+    textColumn("CONTAINER", (r) => (r === null ? "" : r.container === "" ? "(pod)" : r.container)),
+    textColumn("STATUS", (r) => r?.status ?? ""),
+    figureColumn("PODS", (r) => r?.pods.toFixed(1) ?? ""),
+    figureColumn("CPU REQ", (r) => (r === null ? "" : cpuText(r.current.cpuCores))),
+    figureColumn("CPU P95", (r) => (r === null ? "" : cpuText(r.usage.cpuPercentileCores))),
+    figureColumn("→ CPU", (r) => (r === null ? "" : cpuText(r.recommended.cpuCores))),
+    figureColumn("MEM REQ", (r) => (r === null ? "" : memText(r.current.memoryBytes))),
+    figureColumn("MEM PEAK", (r) => (r === null ? "" : memText(r.usage.memoryPeakBytes))),
+    figureColumn("→ MEM", (r) => (r === null ? "" : memText(r.recommended.memoryBytes))),
+    figureColumn(`SAVES/MONTH (${currency})`, (r) => money(r === null ? items.reduce((a, x) => a + x.monthlySavingsUsd, 0) : r.monthlySavingsUsd)),
+    textColumn("WHY", (r) => r?.reason ?? ""),
+  ];
+  // The footer (null) is the TOTAL row.
+  return renderTable(columns, items, null);
 }
 
 function option(o: NodeOption | undefined): string {
@@ -122,11 +106,16 @@ function option(o: NodeOption | undefined): string {
 
 /** Nodes mostly unrequested, with the cheaper shapes that would hold their pods. */
 function nodeTable(nodes: NodeRecommendation[], currency: string): string {
-  const header = ["NODE", "TYPE", "REQUESTED", `IDLE/MONTH (${currency})`, "SAME FAMILY", "ANY FAMILY (check the CPU architecture)", "SPOT"];
-  const rows = nodes.map((n) => [n.node, `${n.instanceType} ${n.capacityType.toLowerCase()}`, `${n.requestedPct.toFixed(0)}%`, money(n.idleMonthlyUsd), option(n.sameFamily), option(n.anyFamily), option(n.spot)]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 2 || i === 3 ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join("   ").trimEnd();
-  return [line(header), ...rows.map(line)].join("\n") + "\n";
+  const columns: Array<Column<NodeRecommendation>> = [
+    textColumn("NODE", (n) => n.node),
+    textColumn("TYPE", (n) => `${n.instanceType} ${n.capacityType.toLowerCase()}`),
+    figureColumn("REQUESTED", (n) => `${n.requestedPct.toFixed(0)}%`),
+    figureColumn(`IDLE/MONTH (${currency})`, (n) => money(n.idleMonthlyUsd)),
+    textColumn("SAME FAMILY", (n) => option(n.sameFamily)),
+    textColumn("ANY FAMILY (check the CPU architecture)", (n) => option(n.anyFamily)),
+    textColumn("SPOT", (n) => option(n.spot)),
+  ];
+  return renderTable(columns, nodes);
 }
 
 /** `kubectl cost recommend`: request right-sizing from /recommendations; `-o patch` prints the kubectl patches. */
