@@ -1,3 +1,5 @@
+import { parseProviderId } from "../model/provider-id.ts";
+
 /**
  * Matching bill lines to nodes by resource id. Both sides are reduced to one key:
  *   AWS   aws:///us-east-1a/i-0abc…        ↔ i-0abc… (CUR) or arn:aws:ec2:…:instance/i-0abc… (FOCUS)
@@ -15,15 +17,11 @@ export function volumeKey(volumeId: string): string | undefined {
 
 /** The matching key of a node's spec.providerID, or undefined when it names no billable instance. */
 export function nodeKey(providerId: string): string | undefined {
-  const id = providerId.trim();
-  if (id === "") return undefined;
-  const aws = /^aws:\/\/\/?[^/]*\/(i-[0-9a-f]+)$/i.exec(id);
-  if (aws?.[1] !== undefined) return aws[1].toLowerCase();
-  const gce = /^gce:\/\/[^/]+\/[^/]+\/([^/]+)$/i.exec(id);
-  if (gce?.[1] !== undefined) return `gce:${gce[1].toLowerCase()}`;
-  const azure = /^azure:\/\/(\/subscriptions\/.+)$/i.exec(id);
-  if (azure?.[1] !== undefined) return azure[1].toLowerCase();
-  return undefined;
+  const p = parseProviderId(providerId);
+  if (p === undefined) return undefined;
+  if (p.cloud === "aws") return p.instance.toLowerCase();
+  if (p.cloud === "gce") return `gce:${p.name.toLowerCase()}`;
+  return p.resourceId.toLowerCase();
 }
 
 /** The matching key of a bill line's resource id ("" when there is none). */

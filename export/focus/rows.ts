@@ -1,4 +1,5 @@
 import { UNMOUNTED, type CostRollup, type NodeRollupRow, type RollupRow, type VolumeRollupRow } from "../../model/events.ts";
+import { parseProviderId } from "../../model/provider-id.ts";
 import type { FocusRow } from "./columns.ts";
 
 /**
@@ -30,13 +31,17 @@ interface CloudIdentity {
 
 /** Who bills a node and its id on the bill, from spec.providerID (as the clouds' exports name instances). */
 export function cloudOf(providerId: string, node: string, cluster: string): CloudIdentity {
-  const aws = /^aws:\/\/\/?([^/]*)\/(i-[0-9a-f]+)$/i.exec(providerId);
-  if (aws !== null) return { provider: "AWS", computeService: "Amazon Elastic Compute Cloud", storageService: "Amazon Elastic Compute Cloud", resourceId: aws[2] ?? "", resourceType: "Instance", zone: aws[1] || null };
-  const gce = /^gce:\/\/([^/]+)\/([^/]+)\/([^/]+)$/i.exec(providerId);
-  if (gce !== null) return { provider: "Google Cloud", computeService: "Compute Engine", storageService: "Compute Engine", resourceId: `projects/${gce[1] ?? ""}/zones/${gce[2] ?? ""}/instances/${gce[3] ?? ""}`, resourceType: "Compute Instance", zone: gce[2] ?? null };
-  const azure = /^azure:\/\/(\/subscriptions\/.+)$/i.exec(providerId);
-  if (azure !== null) return { provider: "Microsoft", computeService: "Virtual Machines", storageService: "Storage", resourceId: azure[1] ?? "", resourceType: "Virtual machine", zone: null };
-  return { provider: "Self-managed", computeService: "Kubernetes", storageService: "Kubernetes", resourceId: `${cluster}/${node}`, resourceType: "Kubernetes node", zone: null };
+  const p = parseProviderId(providerId);
+  switch (p?.cloud) {
+    case "aws":
+      return { provider: "AWS", computeService: "Amazon Elastic Compute Cloud", storageService: "Amazon Elastic Compute Cloud", resourceId: p.instance, resourceType: "Instance", zone: p.zone || null };
+    case "gce":
+      return { provider: "Google Cloud", computeService: "Compute Engine", storageService: "Compute Engine", resourceId: `projects/${p.project}/zones/${p.zone}/instances/${p.name}`, resourceType: "Compute Instance", zone: p.zone };
+    case "azure":
+      return { provider: "Microsoft", computeService: "Virtual Machines", storageService: "Storage", resourceId: p.resourceId, resourceType: "Virtual machine", zone: null };
+    case undefined:
+      return { provider: "Self-managed", computeService: "Kubernetes", storageService: "Kubernetes", resourceId: `${cluster}/${node}`, resourceType: "Kubernetes node", zone: null };
+  }
 }
 
 /** FOCUS date/time: extended ISO 8601 in UTC, to the second ('YYYY-MM-DDTHH:mm:ssZ'). */
