@@ -1,12 +1,12 @@
 import { stringify } from "csv-stringify/sync";
 import { renderTable, type Column } from "../cli/kubectl-cost/format.ts";
+import { DAY_MS } from "../api/window.ts";
 import type { Runtime } from "../bus/runtime.ts";
 import type { CostRollup } from "../model/events.ts";
 import { RECONCILED_RESOLUTION } from "../reconcile/reconcile.ts";
 import type { ShowbackResult } from "./showback.ts";
 import { readWindow } from "../processors/rollup/read-window.ts";
 
-const DAY_MS = 86_400_000;
 
 export interface MonthWindows {
   days: number;

@@ -4,12 +4,12 @@ import { RECONCILED_RESOLUTION } from "../../reconcile/reconcile.ts";
 import { readWindow } from "../../processors/rollup/read-window.ts";
 import type { FocusSink } from "./files.ts";
 import { focusRowBatches, focusTime, type FocusAggregate } from "./rows.ts";
+import { DAY_MS, HOUR_MS } from "../../api/window.ts";
 
 /** Rows made and written at a time (one Parquet row group): bounds the memory a big window needs. */
 export const BATCH_ROWS = 2000;
 
-export const HOUR_MS = 3_600_000;
-export const DAY_MS = 86_400_000;
+export { DAY_MS, HOUR_MS };
 
 export interface FocusExportOptions {
   startMs: number;

@@ -2,6 +2,7 @@ import { closeSync, createReadStream, openSync, readSync, writeSync } from "node
 import { stringify } from "csv-stringify/sync";
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from "hyparquet";
 import { ByteWriter, ParquetWriter } from "hyparquet-writer";
+import { rfc3339 } from "../../api/window.ts";
 import { readCsv } from "../../reconcile/csv.ts";
 import { EXPORT_COLUMNS, type FocusColumn, type FocusRow, type FocusValue } from "./columns.ts";
 
@@ -190,7 +191,7 @@ function fromParquet(v: unknown): FocusValue {
     let text = isoCache.get(ms);
     if (text === undefined) {
       if (isoCache.size > 10_000) isoCache.clear();
-      isoCache.set(ms, (text = v.toISOString().replace(/\.\d{3}Z$/, "Z")));
+      isoCache.set(ms, (text = rfc3339(ms)));
     }
     return text;
   }

@@ -1,4 +1,5 @@
 import { UNMOUNTED, type CostRollup, type NodeRollupRow, type RollupRow, type VolumeRollupRow } from "../../model/events.ts";
+import { rfc3339 } from "../../api/window.ts";
 import { parseProviderId } from "../../model/provider-id.ts";
 import type { FocusRow } from "./columns.ts";
 
@@ -44,10 +45,8 @@ export function cloudOf(providerId: string, node: string, cluster: string): Clou
   }
 }
 
-/** FOCUS date/time: extended ISO 8601 in UTC, to the second ('YYYY-MM-DDTHH:mm:ssZ'). */
-export function focusTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
-}
+/** FOCUS date/time: extended ISO 8601 in UTC, to the second ('YYYY-MM-DDTHH:mm:ssZ') — what OpenCost's RFC 3339 instants are. */
+export const focusTime = rfc3339;
 
 function billingPeriod(ms: number): [number, number] {
   const d = new Date(ms);
