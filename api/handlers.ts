@@ -2,7 +2,7 @@ import type { RollupIndex } from "./rollup-index.ts";
 import type { NodeRates } from "./rates.ts";
 import { computeAllocations, type Allocation } from "./allocation.ts";
 import { ParamError } from "./errors.ts";
-import { parseAllocationParams } from "./params.ts";
+import { listParam, parseAllocationParams } from "./params.ts";
 import { parseWindow, steps } from "./window.ts";
 import { computeAssets } from "./assets.ts";
 import type { Recommender } from "../processors/recommender/recommender.ts";
@@ -86,7 +86,7 @@ export function assetsHandler(ctx: ApiContext, params: URLSearchParams): ApiResp
   const now = ctx.now();
   const unknown = [...new Set(params.keys())].filter((k) => !ASSET_PARAMS.has(k));
   const range = parseWindow(params.get("window"), now);
-  const types = new Set((params.get("filterTypes") ?? "").split(",").map((t) => t.trim()).filter((t) => t !== ""));
+  const types = new Set(listParam(params, "filterTypes"));
   for (const t of types) if (t !== "Node" && t !== "Disk") throw new ParamError("filterTypes", `unknown asset type ${JSON.stringify(t)}; this API has Node and Disk`);
   const { assets } = computeAssets(ctx.index, { range, types, capacity: (cluster, node) => ctx.rates.lookup(cluster, node) }, now);
   guard(assets.size, ctx.maxResponseRows);

@@ -37,18 +37,23 @@ const LEGACY_FILTERS: Record<string, string> = {
   filterPods: "pod",
 };
 
+/** A comma-separated parameter's values, trimmed, empty ones dropped (absent = none). */
+export function listParam(params: URLSearchParams, name: string): string[] {
+  return (params.get(name) ?? "").split(",").map((v) => v.trim()).filter((v) => v !== "");
+}
+
 const quote = (v: string): string => `"${v.replace(/(["\\])/g, "\\$1")}"`;
 
 /** The legacy filter parameters as terms of the filter language (empty ones are no filter). */
 function legacyFilterTerms(params: URLSearchParams): string[] {
   const terms: string[] = [];
   for (const [param, field] of Object.entries(LEGACY_FILTERS)) {
-    const values = (params.get(param) ?? "").split(",").map((v) => v.trim()).filter((v) => v !== "");
+    const values = listParam(params, param);
     // filterControllers takes "kind:name" or a bare name.
     const names = field === "controllerName" ? values.map((v) => v.slice(v.indexOf(":") + 1)) : values;
     if (names.length > 0) terms.push(`${field}:${names.map(quote).join(",")}`);
   }
-  for (const pair of (params.get("filterLabels") ?? "").split(",").map((v) => v.trim()).filter((v) => v !== "")) {
+  for (const pair of listParam(params, "filterLabels")) {
     const at = pair.indexOf(":");
     if (at <= 0) throw new ParamError("filterLabels", `expected key:value pairs, got ${JSON.stringify(pair)}`);
     terms.push(`label[${pair.slice(0, at).trim()}]:${quote(pair.slice(at + 1).trim())}`);

@@ -3,6 +3,7 @@ import { rightSizeNodes, type NodeRecommendation, type NodeSizingConfig } from "
 import { shippedCatalog } from "../pricing/catalog/catalog.ts";
 import { ParamError } from "./errors.ts";
 import { parseFilter } from "./filter.ts";
+import { listParam } from "./params.ts";
 import type { NodeRates } from "./rates.ts";
 
 const STATUSES = new Set(["over-requested", "under-requested", "right-sized", "learning"]);
@@ -17,8 +18,8 @@ export function recommendations(recommender: Recommender | undefined, rates: Nod
   if (recommender === undefined) throw new ParamError("recommendations", "this API does not learn usage (recommendations.enabled is false)");
   const unknown = [...new Set(params.keys())].filter((k) => !PARAMS.has(k));
   const filter = parseFilter(params.get("filter"));
-  const namespaces = new Set((params.get("namespace") ?? "").split(",").map((s) => s.trim()).filter((s) => s !== ""));
-  const statuses = new Set((params.get("status") ?? "").split(",").map((s) => s.trim()).filter((s) => s !== ""));
+  const namespaces = new Set(listParam(params, "namespace"));
+  const statuses = new Set(listParam(params, "status"));
   for (const s of statuses) if (!STATUSES.has(s)) throw new ParamError("status", `unknown status ${JSON.stringify(s)}; one of ${[...STATUSES].join(", ")}`);
   const cluster = params.get("cluster");
   const items = recommender
