@@ -26,6 +26,13 @@ interface Done {
   source: "list-estimate" | "reconciled";
 }
 
+/** Whether a window should be written over what was: an estimate never replaces a reconciled day, and a revision already written is not written again. */
+function supersedes(known: Done | undefined, source: Done["source"], rev: number): boolean {
+  if (known === undefined) return true;
+  if (known.source === "reconciled" && source !== "reconciled") return false;
+  return source !== known.source || rev > known.rev;
+}
+
 /** Where a window's file goes: <dir>/<cluster>/focus-<cluster>-<YYYY-MM-DD[THH]>.<format>. */
 export function focusFileName(dir: string, cluster: string, windowStartMs: number, step: "1d" | "1h", format: string): string {
   const stamp = step === "1d" ? focusTime(windowStartMs).slice(0, 10) : focusTime(windowStartMs).slice(0, 13);
@@ -59,9 +66,7 @@ export function createFocusExport(rt: Runtime): Stage & { readonly written: numb
 
   const write = async (w: CostRollup, source: Done["source"]): Promise<void> => {
     const key = keyOf(w);
-    const known = done.get(key);
-    // An estimate never replaces a reconciled day; a revision already written is not written again.
-    if (known !== undefined && (known.source === "reconciled" ? source !== "reconciled" || known.rev >= w.rev : source === "list-estimate" && known.rev >= w.rev)) return;
+    if (!supersedes(done.get(key), source, w.rev)) return;
     try {
       const twin = source === "reconciled" ? (await readWindow(rt, "1d", w.windowStartMs, w.cluster))[0] : undefined;
       const ctx = { billingAccountId: cfg.billingAccountId ?? w.cluster, billingAccountName: cfg.billingAccountName ?? null, currency: rt.config.pricing.currency };
