@@ -19,6 +19,7 @@ const CHECKPOINT = "recommender-state";
  */
 export async function startLearning(rt: Runtime, recommender: Recommender, log: Logger): Promise<{ stop(): Promise<void> }> {
   const cfg = rt.config.recommendations;
+  const metrics = rt.telemetry.component("recommender");
   const objects = await new Objm(rt.nc).create(cfg.stateBucket, { replicas: rt.config.streams.replicas });
   const checkpoints = new CheckpointStore<RecommenderJson>(objects, CHECKPOINT, "recommender");
   let lastSeq = 0;
@@ -37,6 +38,7 @@ export async function startLearning(rt: Runtime, recommender: Recommender, log: 
     try {
       recommender.fold(await rt.codecs.usage.decode(msg.data, msg.headers));
     } catch (error) {
+      metrics.error(error instanceof Error ? error.name : "decode");
       log.warn("recommender skipped an undecodable usage snapshot", { subject: msg.subject, error });
     }
     lastSeq = Math.max(lastSeq, msg.seq);
@@ -49,6 +51,7 @@ export async function startLearning(rt: Runtime, recommender: Recommender, log: 
       savedSeq = seq;
       log.debug("recommender checkpoint saved", { bytes, sequence: seq });
     } catch (error) {
+      metrics.error("checkpoint");
       log.warn("could not save the recommender checkpoint; will try again", { error });
     }
   };
