@@ -102,6 +102,8 @@ interface Group {
   /** Where the members were active (activeSpan over their windows). */
   firstMs: number;
   lastMs: number;
+  /** Idle shared into the group (shareIdle), per resource: OpenCost's *CostIdle fields. */
+  sharedIdle?: { cpu: number; ram: number; gpu: number };
 }
 
 /** OpenCost's controller-kind dimensions: the controller's name for that kind, `__unallocated__` for others. */
@@ -206,13 +208,13 @@ function toAllocation(g: Group, covered: TimeRange): Allocation {
     cpuCoreHours: t.cpuCoreHours,
     cpuCost: t.cpuCost,
     cpuCostAdjustment: 0,
-    cpuCostIdle: 0,
+    cpuCostIdle: g.sharedIdle?.cpu ?? 0,
     cpuEfficiency,
     gpuCount: t.gpuHours / hours,
     gpuHours: t.gpuHours,
     gpuCost: t.gpuCost,
     gpuCostAdjustment: 0,
-    gpuCostIdle: 0,
+    gpuCostIdle: g.sharedIdle?.gpu ?? 0,
     gpuEfficiency: 0,
     networkTransferBytes: 0,
     networkReceiveBytes: 0,
@@ -235,7 +237,7 @@ function toAllocation(g: Group, covered: TimeRange): Allocation {
     ramByteHours: t.ramByteHours,
     ramCost: t.ramCost,
     ramCostAdjustment: 0,
-    ramCostIdle: 0,
+    ramCostIdle: g.sharedIdle?.ram ?? 0,
     ramEfficiency,
     externalCost: 0,
     sharedCost: 0,
@@ -352,6 +354,10 @@ function shareIdle(groups: Map<string, Group>, idle: Map<string, { totals: CostT
       g.totals.cpuCost += entry.totals.cpuCost * share;
       g.totals.ramCost += entry.totals.ramCost * share;
       g.totals.gpuCost += entry.totals.gpuCost * share;
+      g.sharedIdle ??= { cpu: 0, ram: 0, gpu: 0 };
+      g.sharedIdle.cpu += entry.totals.cpuCost * share;
+      g.sharedIdle.ram += entry.totals.ramCost * share;
+      g.sharedIdle.gpu += entry.totals.gpuCost * share;
       g.totals.totalCost += entry.totals.totalCost * share;
       g.totals.realisedSavings += entry.totals.realisedSavings * share;
       g.totals.potentialSavings += entry.totals.potentialSavings * share;

@@ -7,6 +7,9 @@ import { parseWindow, steps } from "./window.ts";
 import { computeAssets } from "./assets.ts";
 import type { Recommender } from "../processors/recommender/recommender.ts";
 import { recommendations } from "./recommendations.ts";
+import type { LiveFeed } from "./live.ts";
+import type { BudgetRule } from "../config/schema.ts";
+import type { RecentAlerts } from "./recent-alerts.ts";
 
 export interface ApiContext {
   index: RollupIndex;
@@ -21,6 +24,14 @@ export interface ApiContext {
   /** Usage learned from KCE_USAGE, when recommendations are enabled. */
   recommender?: Recommender;
   nodeSizing?: { underusedPct: number; headroomPct: number };
+  /** Server-sent events for the web app (`/events`). */
+  live?: LiveFeed;
+  /** Serve the web app at /ui/. */
+  ui?: boolean;
+  /** Budget rules (config `budgets`), for `/budgets`. */
+  budgets?: readonly BudgetRule[];
+  /** Recent budget alerts (KCE_ALERTS), for `/budgets`. */
+  alerts?: RecentAlerts;
 }
 
 export interface ApiResponse {
@@ -29,16 +40,16 @@ export interface ApiResponse {
 }
 
 /** OpenCost's envelope: code, status, data, and a warning when parameters were ignored. */
-const ok = (data: unknown, warnings: readonly string[] = []): ApiResponse => ({ status: 200, body: { code: 200, status: "success", data, ...(warnings.length > 0 ? { warning: warnings.join("; ") } : {}) } });
+export const ok = (data: unknown, warnings: readonly string[] = []): ApiResponse => ({ status: 200, body: { code: 200, status: "success", data, ...(warnings.length > 0 ? { warning: warnings.join("; ") } : {}) } });
 
 /** The estimated rollups, or with `reconciled=true` the reconciled daily ones (whole days only). */
-function indexFor(ctx: ApiContext, reconciled: boolean): RollupIndex {
+export function indexFor(ctx: ApiContext, reconciled: boolean): RollupIndex {
   if (!reconciled) return ctx.index;
   if (ctx.reconciled === undefined) throw new ParamError("reconciled", "this API does not follow reconciled rollups");
   return ctx.reconciled;
 }
 
-function guard(count: number, max: number): void {
+export function guard(count: number, max: number): void {
   if (count > max) throw new ParamError("aggregate", `the answer has ${count} allocations, more than api.maxResponseRows (${max}); aggregate coarser, filter, or shorten the window`);
 }
 

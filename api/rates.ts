@@ -20,6 +20,10 @@ export interface NodeRate {
   cpuRequestedCores: number;
   memoryRequestedGiB: number;
   idleHourlyCost: number;
+  /** What the node's window cost per hour: its pods (with their volumes and network) plus its idle. */
+  totalHourlyCost: number;
+  /** When the node's price was read (ms; spot prices move), from the priced snapshot. */
+  priceAsOfMs: number;
 }
 
 /** Capacity-weighted average rates across nodes: what one more core or GiB costs in this cluster's mix. */
@@ -62,6 +66,8 @@ export class NodeRates {
       cpuRequestedCores: hours > 0 ? p.pods.reduce((a, x) => a + x.cpuCoreRequestHours, 0) / hours : 0,
       memoryRequestedGiB: hours > 0 ? p.pods.reduce((a, x) => a + x.ramByteRequestHours, 0) / hours / 2 ** 30 : 0,
       idleHourlyCost: hours > 0 ? n.idleCost / hours : 0,
+      totalHourlyCost: hours > 0 ? (p.pods.reduce((a, x) => a + x.totalCost, 0) + n.idleCost) / hours : 0,
+      priceAsOfMs: n.priceAsOfMs,
     });
   }
 

@@ -52,6 +52,16 @@ export class RollupIndex {
     return [...this.hourly.values(), ...this.daily.values()].reduce((s, m) => s + m.size, 0);
   }
 
+  /** One cluster's 1d window starting at `dayStartMs`, if held. */
+  day(cluster: string, dayStartMs: number): CostRollup | undefined {
+    return this.daily.get(dayStartMs)?.get(cluster);
+  }
+
+  /** The start of every 1d window held, oldest first. */
+  dayStarts(): number[] {
+    return [...this.daily.keys()].sort((a, b) => a - b);
+  }
+
   /** Every cluster seen. */
   clusters(): string[] {
     const out = new Set<string>();

@@ -2,6 +2,10 @@ import { listen } from "../telemetry/http.ts";
 import { secureServer, type HttpSecurity } from "../telemetry/http-security.ts";
 import { ParamError } from "./errors.ts";
 import { allocationHandler, assetsHandler, configsHandler, ratesHandler, recommendationsHandler, savingsHandler, type ApiContext, type ApiResponse } from "./handlers.ts";
+import { budgetsHandler } from "./budgets.ts";
+import { reconciliationHandler } from "./reconciliation.ts";
+import { summaryHandler } from "./summary.ts";
+import { serveUi } from "./ui/serve.ts";
 
 export interface ApiServer {
   readonly port: number;
@@ -20,6 +24,10 @@ const ROUTES: Record<string, (ctx: ApiContext, params: URLSearchParams) => ApiRe
   "/savings": savingsHandler,
   "/rates": ratesHandler,
   "/recommendations": recommendationsHandler,
+  // What the web app's pages need beyond OpenCost's endpoints.
+  "/summary": summaryHandler,
+  "/budgets": budgetsHandler,
+  "/reconciliation": reconciliationHandler,
 };
 
 /** The query API over HTTP: JSON answers, 400 naming the bad parameter, never a stack trace. */
@@ -27,10 +35,12 @@ export async function startApiServer(ctx: ApiContext, host: string, port: number
   const { server, dispose } = secureServer(security, (req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     const send = (status: number, body: unknown) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
-    if (req.method !== "GET") return send(405, { code: 405, message: "only GET" });
+    if (req.method !== "GET" && req.method !== "HEAD") return send(405, { code: 405, message: "only GET" });
     if (url.pathname === "/healthz") return healthy() ? send(200, { code: 200, data: "ok" }) : send(503, { code: 503, message: "not connected" });
+    if (url.pathname === "/events" && ctx.live !== undefined) return ctx.live.attach(res);
+    if (ctx.ui === true && serveUi(req, res, url.pathname)) return;
     const route = ROUTES[url.pathname];
-    if (route === undefined) return send(404, { code: 404, message: `no endpoint ${url.pathname}; try ${Object.keys(ROUTES).join(", ")}, /healthz` });
+    if (route === undefined) return send(404, { code: 404, message: `no endpoint ${url.pathname}; try ${Object.keys(ROUTES).join(", ")}, /events, /ui/, /healthz` });
     try {
       const answer = route(ctx, url.searchParams);
       return send(answer.status, answer.body);

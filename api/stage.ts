@@ -13,6 +13,9 @@ import { registerRecommendationMetrics } from "../processors/recommender/metrics
 import { startLearning } from "../processors/recommender/learner.ts";
 import { startApiServer, type ApiServer } from "./server.ts";
 import { DAY_MS } from "./window.ts";
+import { LiveFeed } from "./live.ts";
+import { RecentAlerts } from "./recent-alerts.ts";
+import { uiBundle } from "./ui/bundle.ts";
 
 export const API_COMPONENT = "api";
 
@@ -36,6 +39,8 @@ export function createApi(rt: Runtime): ApiStage {
   const reconciledParts = new RollupAssembler();
   const rates = new NodeRates(Math.max(600_000, rt.config.agent.intervalSeconds * 3000));
   const assembler = new RollupAssembler();
+  const live = new LiveFeed();
+  const alerts = new RecentAlerts();
   const subscriptions: Subscription[] = [];
   const rc = rt.config.recommendations;
   const recommender = rc.enabled ? new Recommender(rc) : undefined;
@@ -48,7 +53,13 @@ export function createApi(rt: Runtime): ApiStage {
     metrics.received();
     try {
       if (msg.subject.startsWith("kce.priced.")) {
-        rates.apply(await rt.codecs.pricedView.decode(msg.data, msg.headers), Date.now());
+        const priced = await rt.codecs.pricedView.decode(msg.data, msg.headers);
+        rates.apply(priced, Date.now());
+        live.publish("prices", priced.cluster, Date.now());
+        return;
+      }
+      if (msg.subject.startsWith("kce.alerts.")) {
+        alerts.add(await rt.codecs.alert.decode(msg.data, msg.headers));
         return;
       }
       const part = await rt.codecs.rollup.decode(msg.data, msg.headers);
@@ -59,7 +70,10 @@ export function createApi(rt: Runtime): ApiStage {
         return;
       }
       const whole = assembler.add(part);
-      if (whole !== undefined) index.apply(whole);
+      if (whole !== undefined) {
+        index.apply(whole);
+        live.publish("rollup", whole.cluster, Date.now());
+      }
     } catch (error) {
       metrics.error(error instanceof Error ? error.name : "unknown");
       log.warn("skipping undecodable event", { subject: msg.subject, error });
@@ -79,6 +93,10 @@ export function createApi(rt: Runtime): ApiStage {
       subscriptions.push(follow(rt, { stream: STREAMS.rollup, filterSubject: "kce.rollup.1d.>", deliverPolicy: DeliverPolicy.All }, apply, log));
       subscriptions.push(follow(rt, { stream: STREAMS.rollup, filterSubject: `kce.rollup.${RECONCILED_RESOLUTION}.>`, deliverPolicy: DeliverPolicy.All }, apply, log));
       subscriptions.push(follow(rt, { stream: STREAMS.priced, filterSubject: subjects.streamFilter.priced, deliverPolicy: DeliverPolicy.LastPerSubject }, apply, log));
+      // Budget alerts of the last five weeks, for the web app's budgets page.
+      subscriptions.push(follow(rt, { stream: STREAMS.alerts, filterSubject: subjects.streamFilter.alerts, deliverPolicy: DeliverPolicy.StartTime, startTime: new Date(Date.now() - 35 * DAY_MS) }, apply, log));
+      // The web app is bundled once, now, so its first page is served without waiting for the build.
+      if (cfg.ui) uiBundle().catch((error: unknown) => log.warn("the web app is not available", { error }));
       // Usage for right-sizing: from its checkpoint (or what KCE_USAGE still holds), then live.
       if (recommender !== undefined) learning = await startLearning(rt, recommender, log);
       subscriptions.push(
@@ -91,18 +109,19 @@ export function createApi(rt: Runtime): ApiStage {
         }),
       );
       server = await startApiServer(
-        { index, reconciled, rates, labelKeys: rt.config.rollup.labelKeys, maxResponseRows: cfg.maxResponseRows, currencyCode: rt.config.pricing.currency, now: Date.now, ...(recommender === undefined ? {} : { recommender }), nodeSizing: { underusedPct: rc.nodeUnderusedPct, headroomPct: rc.nodeHeadroomPct } },
+        { index, reconciled, rates, labelKeys: rt.config.rollup.labelKeys, maxResponseRows: cfg.maxResponseRows, currencyCode: rt.config.pricing.currency, now: Date.now, ...(recommender === undefined ? {} : { recommender }), nodeSizing: { underusedPct: rc.nodeUnderusedPct, headroomPct: rc.nodeHeadroomPct }, live, ui: cfg.ui, budgets: rt.config.budgets, alerts },
         cfg.host,
         cfg.port,
         () => !rt.nc.isClosed(),
         rt.config.http,
       );
       metrics.up(true);
-      log.info("serving the query API", { url: `http://${cfg.host}:${server.port}/allocation` });
+      log.info("serving the query API", { url: `http://${cfg.host}:${server.port}/allocation`, ...(cfg.ui ? { ui: `http://${cfg.host}:${server.port}/ui/` } : {}) });
     },
     stop: async () => {
       for (const s of subscriptions.splice(0)) s.unsubscribe();
       await learning?.stop();
+      live.close();
       await server?.close();
       metrics.up(false);
     },

@@ -290,6 +290,8 @@ const api = z
     hourlyRetentionHours: z.number().int().min(1).max(24 * 35).default(48).describe("1h windows kept in memory (finer window edges)"),
     dailyRetentionDays: z.number().int().min(1).max(400).default(35).describe("1d windows kept in memory (longest queryable window)"),
     maxResponseRows: z.number().int().min(1).default(100_000).describe("allocations per response before the query is refused"),
+    ui: z.boolean().default(true).describe("serve the cost explorer web app at /ui/ (same port, auth and TLS as the API)"),
+    publicUrl: z.union([z.literal(""), z.url({ protocol: /^https?$/ })]).default("").describe("where users reach the API and its web app, e.g. https://cost.example.com; alerts link to the web app there when sinks.webhook.dashboardUrl is empty"),
   })
   .prefault({});
 

@@ -53,11 +53,11 @@ export const demoCommand: Command = {
     const { startDemo } = await import("../demo/run-demo.ts");
     const clusters = numberOption(args, "clusters", 1, 6) ?? 1;
     const demo = await startDemo(config, scenario, log, stringOption(args, "nats-server-bin"), clusters);
-    const banner = { cluster: demo.clusters.join(", "), metricsUrl: demo.metricsUrl, natsUrl: demo.natsUrl, simUrl: demo.sim.url };
+    const banner = { cluster: demo.clusters.join(", "), ...(config.api.ui ? { webUrl: `${demo.apiUrl}/ui/` } : {}), metricsUrl: demo.metricsUrl, natsUrl: demo.natsUrl, simUrl: demo.sim.url };
     const tty = process.stdout.isTTY && !flag(args, "quiet");
     process.stdout.write(
       `kube-cost-exporter demo: ${clusters > 1 ? `${clusters} clusters (each its own leaf nats-server, federated into one hub) × ` : ""}${scenario.nodes.length} nodes, ${scenario.workloads.length} workloads, agents every ${interval}s\n` +
-        `  metrics:  ${demo.metricsUrl}\n  API:      ${demo.apiUrl}/allocation?window=1h&aggregate=namespace\n  kubectl:  KUBECONFIG=${demo.kubeconfig} PATH=$PWD/bin:$PATH kubectl cost namespace --window 1h\n  right-size: KUBECONFIG=${demo.kubeconfig} PATH=$PWD/bin:$PATH kubectl cost recommend -o patch\n  NATS:     ${demo.natsUrl}${clusters > 1 ? " (hub)" : ""}\n  kube API: ${demo.sim.url}  (try: kubectl --server ${demo.sim.url} get pods -A)\n`,
+        `  web app:  ${demo.apiUrl}/ui/  (live costs, allocation, nodes, savings, budgets)\n  metrics:  ${demo.metricsUrl}\n  API:      ${demo.apiUrl}/allocation?window=1h&aggregate=namespace\n  kubectl:  KUBECONFIG=${demo.kubeconfig} PATH=$PWD/bin:$PATH kubectl cost namespace --window 1h\n  right-size: KUBECONFIG=${demo.kubeconfig} PATH=$PWD/bin:$PATH kubectl cost recommend -o patch\n  NATS:     ${demo.natsUrl}${clusters > 1 ? " (hub)" : ""}\n  kube API: ${demo.sim.url}  (try: kubectl --server ${demo.sim.url} get pods -A)\n`,
     );
     const refreshMs = (numberOption(args, "refresh", 0.5, 3600) ?? 2) * 1000;
     let printed = 0;

@@ -12,6 +12,8 @@ function table(headers: string[], rows: string[][], rightAligned: ReadonlySet<nu
 export interface Banner {
   cluster: string;
   metricsUrl: string;
+  /** The API's web app, when served. */
+  webUrl?: string;
   natsUrl: string;
   simUrl: string;
 }
@@ -24,7 +26,7 @@ export function renderLiveTable(model: LiveModel, banner: Banner, nowMs: number)
   const totalHourly = namespaces.reduce((s, n) => s + n.hourly, 0) + idleHourly;
   const out: string[] = [];
   out.push(`kube-cost-exporter demo · cluster ${banner.cluster} · ${new Date(nowMs).toISOString().slice(11, 19)} UTC · Ctrl-C to stop`);
-  out.push(`metrics ${banner.metricsUrl}   nats ${banner.natsUrl}   kube API ${banner.simUrl}`);
+  out.push(`${banner.webUrl === undefined ? "" : `web app ${banner.webUrl}   `}metrics ${banner.metricsUrl}   nats ${banner.natsUrl}   kube API ${banner.simUrl}`);
   out.push("");
   if (nodes.length === 0) {
     out.push("waiting for the first usage window to close (agents publish once per interval) ...");

@@ -1,6 +1,7 @@
 import type { Config } from "../../config/schema.ts";
 import type { AnomalyCause, CostAnomaly, CostRollup } from "../../model/events.ts";
 import { Baseline } from "./baseline.ts";
+import { alertLink } from "../../sinks/webhook/links.ts";
 import { nodeCauses, shapeOf, topCauses, workloadCauses, type Shape } from "./causes.ts";
 
 /**
@@ -51,6 +52,8 @@ interface ClusterState {
 
 export interface DetectorOptions {
   dashboardUrl?: string;
+  /** api.publicUrl: without a dashboard URL, anomalies link to the web app there. */
+  publicUrl?: string;
 }
 
 function newScope(): ScopeState {
@@ -209,7 +212,7 @@ export class AnomalyDetector {
 
   private anomaly(w: CostRollup, scope: "cluster" | "namespace", namespace: string, sample: Sample, s: ScopeState, causes: AnomalyCause[], namespaces: string[], nowMs: number): CostAnomaly {
     const started = s.offSinceMs ?? w.windowStartMs;
-    const url = (this.opts.dashboardUrl ?? "").replaceAll("{cluster}", encodeURIComponent(w.cluster)).replaceAll("{namespace}", encodeURIComponent(namespace));
+    const url = alertLink({ dashboardUrl: this.opts.dashboardUrl ?? "", publicUrl: this.opts.publicUrl ?? "" }, { cluster: w.cluster, namespace: scope === "cluster" ? "" : namespace }, "24h");
     return {
       id: `${w.cluster}/${scope === "cluster" ? "cluster" : `namespace/${namespace}`}/${started}`,
       cluster: w.cluster,

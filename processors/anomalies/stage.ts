@@ -55,7 +55,7 @@ export function createAnomalies(rt: Runtime): Stage & { readonly published: numb
       labelNames: ["cluster", "scope", "namespace"],
       registers: [rt.telemetry.registry],
     });
-  const detector = new AnomalyDetector(cfg, { dashboardUrl: rt.config.sinks.webhook.dashboardUrl });
+  const detector = new AnomalyDetector(cfg, { dashboardUrl: rt.config.sinks.webhook.dashboardUrl, publicUrl: rt.config.api.publicUrl });
   const assembler = new RollupAssembler();
   const settling = new Settling(cfg.settleSeconds * 1000);
   const subscriptions: Subscription[] = [];

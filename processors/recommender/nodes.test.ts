@@ -5,7 +5,7 @@ import { rightSizeNodes } from "./nodes.ts";
 
 const node = (over: Partial<NodeRate>): NodeRate => ({
   cluster: "prod", node: "n1", provider: "aws", instanceType: "m5.2xlarge", capacityType: "ON_DEMAND", region: "us-east-1", cpuCores: 8, memoryGiB: 32, gpus: 0,
-  hourlyCost: 0.384, cpuCoreHourlyRate: 0.03, ramGiBHourlyRate: 0.004, gpuHourlyRate: 0, priceSource: "snapshot", seenAtMs: 0, cpuRequestedCores: 1.5, memoryRequestedGiB: 5, idleHourlyCost: 0.3, ...over,
+  hourlyCost: 0.384, cpuCoreHourlyRate: 0.03, ramGiBHourlyRate: 0.004, gpuHourlyRate: 0, priceSource: "snapshot", seenAtMs: 0, cpuRequestedCores: 1.5, memoryRequestedGiB: 5, idleHourlyCost: 0.3, totalHourlyCost: 0.384, priceAsOfMs: 0, ...over,
 });
 
 describe("node right-sizing from the price book", () => {

@@ -64,7 +64,7 @@ export function createBudgetEvaluator(rt: Runtime): Stage & { evaluate(nowMs?: n
           const previous = entry === null || entry.operation !== "PUT" ? undefined : entry.json<AlertState>();
           const { decision, next } = decide(previous, periodOf(nowMs), observed, (rule.monthlyUsd * thresholdPct) / 100);
           if (decision !== "none") {
-            const alert = buildAlert({ cluster: rt.config.cluster, rule, thresholdPct, basis, status: decision === "fire" ? "firing" : "resolved", observation, dashboardUrl: cfg.dashboardUrl, nowMs });
+            const alert = buildAlert({ cluster: rt.config.cluster, rule, thresholdPct, basis, status: decision === "fire" ? "firing" : "resolved", observation, links: { dashboardUrl: cfg.dashboardUrl, publicUrl: rt.config.api.publicUrl }, nowMs });
             const { data, headers } = rt.codecs.alert.encode(alert);
             await rt.publisher.publish({ subject: subjects.alerts(rt.config.cluster), data, headers, msgId: alert.id });
             published += 1;

@@ -2,6 +2,7 @@ import type { BudgetRule } from "../../config/schema.ts";
 import type { BudgetAlert, CostDriver, CostRollup, PricedSnapshot } from "../../model/events.ts";
 import { HOURS_PER_MONTH } from "../../pricing/defaults.ts";
 import { describeScope, inScope, scopeKey } from "./scope.ts";
+import { alertLink, type LinkTargets } from "./links.ts";
 
 export interface Observation {
   /** USD per hour, from the newest window of every node. */
@@ -93,7 +94,8 @@ export interface AlertInput {
   basis: "runRate" | "forecast";
   status: "firing" | "resolved";
   observation: Observation;
-  dashboardUrl: string;
+  /** Where the alert links to (the dashboard template, or the web app). */
+  links: LinkTargets;
   nowMs: number;
 }
 
@@ -120,7 +122,7 @@ export function buildAlert(input: AlertInput): BudgetAlert {
     overBudgetUsd: Math.max(0, over),
     overBudgetPct: over > 0 ? (over / rule.monthlyUsd) * 100 : 0,
     topDrivers: o.drivers,
-    dashboardUrl: input.dashboardUrl.replaceAll("{cluster}", rule.cluster ?? input.cluster).replaceAll("{namespace}", rule.namespace ?? ""),
+    dashboardUrl: alertLink(input.links, { cluster: rule.cluster ?? input.cluster, namespace: rule.namespace ?? "", labels: rule.labels }, "month"),
     evaluatedAtMs: input.nowMs,
   };
 }

@@ -47,7 +47,7 @@ describe("budget observation", () => {
     expect(o.monthToDate).toBe(15);
     expect(o.forecastMonthly).toBeCloseTo(15 + perHour * (Date.UTC(2026, 11, 1) - now) / 3_600_000, 9);
     expect(o.drivers.map((d) => d.name)).toEqual(["alpha/web"]);
-    const alert = buildAlert({ cluster: "test", rule, thresholdPct: 80, basis: "forecast", status: "firing", observation: o, dashboardUrl: "", nowMs: now });
+    const alert = buildAlert({ cluster: "test", rule, thresholdPct: 80, basis: "forecast", status: "firing", observation: o, links: { dashboardUrl: "", publicUrl: "" }, nowMs: now });
     expect(alert.id).toBe("pay/*|alpha|team=payments/80/forecast/2026-11/firing");
     expect(alert.observedMonthlyUsd).toBe(o.forecastMonthly);
     expect(slackText({ ...alert, observedMonthlyUsd: 567, monthlyBudgetUsd: 500, overBudgetUsd: 67, overBudgetPct: 13.4 })).toContain("Over Budget: $67.00 (13.4%)");
