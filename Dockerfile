@@ -20,6 +20,7 @@ COPY cli ./cli
 COPY codec ./codec
 COPY config ./config
 COPY deploy ./deploy
+COPY export ./export
 COPY federation ./federation
 COPY install ./install
 COPY local ./local
@@ -31,6 +32,8 @@ COPY schemas ./schemas
 COPY sim ./sim
 COPY sinks ./sinks
 COPY telemetry ./telemetry
+# The web app's sources: the API bundles them with esbuild at start (api/ui/bundle.ts).
+COPY ui ./ui
 # The manifests run it with runAsUser 65532, a read-only root filesystem and an emptyDir on /tmp.
 USER 65532:65532
 ENTRYPOINT ["node", "/app/cli/main.ts"]

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what kube-cost-exporter needs on Debian/Ubuntu: Debian packages (nats-server, prometheus
 # and promtool, prometheus-alertmanager for amtool, clickhouse-server for the ClickHouse sink's tests,
-# a kubectl, openssl for the TLS tests, Node.js/npm if absent) and the npm packages, including the pinned Node 24 that every npm
+# a kubectl, openssl for the TLS tests, chromium for the web app's browser tests, Node.js/npm if absent) and the npm packages, including the pinned Node 24 that every npm
 # script runs on. Safe to run again; installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +19,8 @@ have clickhouse-server || packages+=(clickhouse-server clickhouse-client)
 have kubectl || packages+=(kubernetes-client)
 have curl || packages+=(curl)
 have openssl || packages+=(openssl)
+# The web app's browser tests drive Debian's Chromium (playwright-core, executablePath /usr/bin/chromium).
+[ -x /usr/bin/chromium ] || packages+=(chromium)
 { have node && have npm; } || packages+=(nodejs npm)
 
 if [ "${#packages[@]}" -gt 0 ]; then

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
@@ -115,5 +115,11 @@ describe("kce install", () => {
     expect(user).not.toMatch(/\broot\b|\s0(:|$)/);
     expect(text).not.toMatch(/(password|secret|token|api[_-]?key)\s*=/i);
     expect(lines.some((l) => /^ENTRYPOINT\s/i.test(l))).toBe(true);
+    // Every folder the CLI reaches at run time is in the image (kce export and the web app were once missing).
+    const copied = new Set(lines.filter((l) => /^COPY\s/i.test(l)).map((l) => l.split(/\s+/).pop()?.replace(/^\.\//, "")));
+    const root = fileURLToPath(new URL("../../", import.meta.url));
+    const notShipped = new Set(["node_modules", "test", "testkit", "bench", "scripts", "dashboards", "docs", "coverage", "dist"]);
+    const sources = readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory() && !d.name.startsWith(".") && !notShipped.has(d.name)).map((d) => d.name);
+    expect(sources.filter((d) => !copied.has(d))).toEqual([]);
   });
 });
