@@ -109,7 +109,7 @@ interface Group {
 /** OpenCost's controller-kind dimensions: the controller's name for that kind, `__unallocated__` for others. */
 const KIND_DIMENSIONS: Record<string, string> = { deployment: "deployment", statefulset: "statefulset", daemonset: "daemonset", job: "job" };
 
-function aggregateValue(t: FilterTarget, dim: string): string {
+export function aggregateValue(t: FilterTarget, dim: string): string {
   switch (dim) {
     case "cluster":
       return t.cluster;
@@ -175,7 +175,14 @@ function mergeProperties(g: Group, t: FilterTarget): void {
   if (labels !== undefined) for (const k in labels) if (t.labels[k] !== labels[k]) delete labels[k];
 }
 
-function podTarget(cluster: string, row: RollupRow): FilterTarget {
+/** An allocation's name: its values of the aggregate dimensions joined with "/" (OpenCost's naming). */
+export function aggregateKey(t: FilterTarget, aggregate: readonly string[]): string {
+  let key = aggregateValue(t, aggregate[0] ?? "pod");
+  for (let i = 1; i < aggregate.length; i++) key += "/" + aggregateValue(t, aggregate[i] ?? "pod");
+  return key;
+}
+
+export function podTarget(cluster: string, row: RollupRow): FilterTarget {
   return { cluster, node: row.node, namespace: row.namespace, controllerKind: row.controllerKind, controllerName: row.controllerName, pod: row.pod, labels: row.labels };
 }
 
@@ -295,9 +302,7 @@ export function computeAllocations(index: RollupIndex, q: AllocationQuery, nowMs
       podSavings.set(row.node, s);
       const target = podTarget(window.cluster, row);
       if (!q.filter(target)) continue;
-      let key = aggregateValue(target, q.aggregate[0] ?? "pod");
-      for (let i = 1; i < q.aggregate.length; i++) key += "/" + aggregateValue(target, q.aggregate[i] ?? "pod");
-      const g = groupFor(groups, key);
+      const g = groupFor(groups, aggregateKey(target, q.aggregate));
       mergeProperties(g, target);
       addTotals(g.totals, row);
       if (row.pod !== UNMOUNTED) g.pods.add(row.podUid);

@@ -9,6 +9,8 @@ export interface AllocationParams {
   stepMs: number | undefined;
   accumulate: boolean;
   filter: Filter;
+  /** The filter as text (the filter parameter and the legacy ones, joined with +); "" for none. */
+  filterText: string;
   idle: boolean;
   shareIdle: boolean;
   splitIdle: boolean;
@@ -113,6 +115,7 @@ export function parseAllocationParams(params: URLSearchParams, labelKeys: readon
     stepMs,
     accumulate: parseBool(params, "accumulate", false),
     filter: parseFilter(filterText === "" ? null : filterText),
+    filterText,
     idle,
     shareIdle: parseShareIdle(params),
     splitIdle: parseBool(params, "splitIdle", false),

@@ -5,6 +5,7 @@ import { allocationHandler, assetsHandler, configsHandler, ratesHandler, recomme
 import { budgetsHandler } from "./budgets.ts";
 import { reconciliationHandler } from "./reconciliation.ts";
 import { summaryHandler } from "./summary.ts";
+import { timeseriesHandler } from "./timeseries.ts";
 import { serveUi } from "./ui/serve.ts";
 
 export interface ApiServer {
@@ -26,6 +27,7 @@ const ROUTES: Record<string, (ctx: ApiContext, params: URLSearchParams) => ApiRe
   "/recommendations": recommendationsHandler,
   // What the web app's pages need beyond OpenCost's endpoints.
   "/summary": summaryHandler,
+  "/timeseries": timeseriesHandler,
   "/budgets": budgetsHandler,
   "/reconciliation": reconciliationHandler,
 };

@@ -20,6 +20,18 @@ export function podRows(pods: number, nodes: number, hours: number): RollupRow[]
   });
 }
 
+/** The namespace rows a rollup carries beside its pod rows (the pod rows summed per namespace). */
+export function namespaceRows(pods: readonly RollupRow[]): RollupRow[] {
+  const out = new Map<string, RollupRow>();
+  for (const p of pods) {
+    const r = out.get(p.namespace) ?? { ...p, dimension: "namespace", controllerKind: "", controllerName: "", pod: "", podUid: "", node: "", labels: {}, podCount: 0, podHours: 0, cpuCoreHours: 0, cpuCoreRequestHours: 0, cpuCoreUsageHours: 0, ramByteHours: 0, ramByteRequestHours: 0, ramByteUsageHours: 0, gpuHours: 0, cpuCost: 0, ramCost: 0, gpuCost: 0, pvCost: 0, networkCost: 0, totalCost: 0, realisedSavings: 0, potentialSavings: 0 };
+    for (const k of ["podHours", "cpuCoreHours", "cpuCoreRequestHours", "cpuCoreUsageHours", "ramByteHours", "ramByteRequestHours", "ramByteUsageHours", "gpuHours", "cpuCost", "ramCost", "gpuCost", "pvCost", "networkCost", "totalCost", "realisedSavings", "potentialSavings"] as const) r[k] += p[k];
+    r.podCount += 1;
+    out.set(p.namespace, r);
+  }
+  return [...out.values()];
+}
+
 export function rollup(resolution: "1h" | "1d", start: number, rows: RollupRow[], nodes: number): CostRollup {
   const size = resolution === "1h" ? HOUR_MS : DAY_MS;
   return {

@@ -10,6 +10,7 @@ import { benchPipeline, benchScaling } from "./pipeline.ts";
 import { benchPricing } from "./pricing.ts";
 import { benchQuery } from "./query.ts";
 import { benchReconcile } from "./reconcile.ts";
+import { benchUi } from "./ui.ts";
 
 /** `npm run bench`: performance figures for BENCHMARKS.md. Not part of `npm test`. */
 const only = process.argv[2];
@@ -30,6 +31,7 @@ const BENCHES: Array<[name: string, group: string, run: () => Promise<string[]>]
   ["recommender", "recommender", benchRecommender],
   ["freshness", "freshness", benchFreshness],
   ["scaling", "scaling", benchScaling],
+  ["ui", "ui", benchUi],
 ];
 if (only !== undefined && !BENCHES.some(([name, group]) => only === name || only === group)) {
   console.error(`unknown benchmark "${only}"; choose ${[...new Set(BENCHES.flatMap(([name, group]) => [group, name]))].join(", ")}`);

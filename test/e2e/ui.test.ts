@@ -190,6 +190,13 @@ describe("the web app in Chromium against the demo pipeline", () => {
     const footer = dollars(await page.textContent("#allocation-table tfoot td[data-key=total]"));
     expect(Math.round(footer * 100)).toBe(Math.round(apiTotal * 100));
     await shot(page, "allocation");
+    // The chart's /timeseries: the same selection per step; its steps add up to /allocation's total,
+    // from the namespace rows (by namespace) and from the pod rows (by controller).
+    for (const aggregate of ["namespace", "controller"]) {
+      const ts = (await (await fetch(`${base}/timeseries?window=today&aggregate=${aggregate}&top=50`)).json()) as { data: { total: number[]; series: Array<{ name: string }> } };
+      expect(ts.data.total.reduce((a, b) => a + b, 0)).toBeCloseTo((await allocation(`window=today&aggregate=${aggregate}`)).reduce((s, a) => s + a.totalCost, 0), 9);
+      expect(ts.data.series.map((s) => s.name).sort()).toEqual((await allocation(`window=today&aggregate=${aggregate}`)).filter((a) => a.totalCost > 0).map((a) => a.name).sort());
+    }
 
     // Sorting by a header reverses the order.
     await page.click("#allocation-table th[data-key=total] button");

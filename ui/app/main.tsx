@@ -1,6 +1,6 @@
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import { useApi } from "./api.ts";
+import { useApi, type Loaded } from "./api.ts";
 import { setCurrency, time } from "./format.ts";
 import { useLive } from "./live.ts";
 import { AllocationPage } from "./pages/allocation.tsx";
@@ -13,13 +13,13 @@ import { currentRoute, href, linkClick, navigate, onNavigate, PAGES, type Route 
 import type { Summary } from "./types.ts";
 import "./style.css";
 
-function Page(props: { route: Route; version: number; summary: Summary | undefined }) {
+function Page(props: { route: Route; version: number; summary: Loaded<Summary> }) {
   const { route, version } = props;
   switch (route.page) {
     case "overview":
-      return <Overview version={version} />;
+      return <Overview version={version} summary={props.summary} />;
     case "allocation":
-      return <AllocationPage route={route} version={version} summary={props.summary} />;
+      return <AllocationPage route={route} version={version} summary={props.summary.data} />;
     case "nodes":
       return <NodesPage version={version} />;
     case "savings":
@@ -68,7 +68,7 @@ function App() {
       </header>
       <main>
         <h1>{title}</h1>
-        <Page route={route} version={live.version} summary={summary.data} />
+        <Page route={route} version={live.version} summary={summary} />
       </main>
     </div>
   );

@@ -158,3 +158,10 @@ export interface Reconciliation {
   totals: { nodeDays: number; estimated: number; billed: number; ratio: number; errorPct: number };
   rows: NodeDayAccuracy[];
 }
+
+export interface TimeSeries {
+  x: string[];
+  series: Array<{ name: string; values: number[] }>;
+  other: { count: number; values: number[] } | null;
+  total: number[];
+}

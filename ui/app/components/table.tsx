@@ -42,6 +42,8 @@ interface Props<R> {
   onSort?: (s: SortState) => void;
   totalLabel?: string;
   empty?: string;
+  /** Rows rendered before "Show all" (a DOM of 10,000 rows takes seconds to build); totals cover every row. */
+  limit?: number;
 }
 
 /** A sortable table (click a header; again to reverse) with an optional totals row. */
@@ -49,7 +51,10 @@ export function Table<R>(props: Props<R>) {
   const [local, setLocal] = useState<SortState>(props.sort ?? { key: props.columns.find((c) => c.numeric === true)?.key ?? "", desc: true });
   const sort = props.onSort !== undefined && props.sort !== undefined ? props.sort : local;
   const setSort = props.onSort ?? setLocal;
-  const rows = useMemo(() => sortRows(props.rows, props.columns, sort), [props.rows, props.columns, sort]);
+  const rows = useMemo(() => sortRows(props.rows, props.columns, sort), [props.rows, props.columns, sort.key, sort.desc]);
+  const [all, setAll] = useState(false);
+  const limit = props.limit ?? 500;
+  const shown = all || rows.length <= limit ? rows : rows.slice(0, limit);
   const hasTotals = props.columns.some((c) => c.total === true);
   if (props.rows.length === 0) return <p class="empty">{props.empty ?? "Nothing to show for this selection."}</p>;
   return (
@@ -67,7 +72,7 @@ export function Table<R>(props: Props<R>) {
           </tr>
         </thead>
         <tbody>
-          {rows.map((r) => (
+          {shown.map((r) => (
             <tr key={props.rowKey(r)} data-row={props.rowKey(r)}>
               {props.columns.map((c) => (
                 <td key={c.key} data-key={c.key} class={`${c.numeric === true ? "num" : ""} ${c.className?.(r) ?? ""}`}>
@@ -89,6 +94,14 @@ export function Table<R>(props: Props<R>) {
           </tfoot>
         ) : null}
       </table>
+      {shown.length < rows.length ? (
+        <p class="more">
+          {`Showing ${shown.length} of ${rows.length} rows (the totals and the CSV cover all of them). `}
+          <button type="button" class="show-all" onClick={() => setAll(true)}>
+            Show all {rows.length}
+          </button>
+        </p>
+      ) : null}
     </div>
   );
 }

@@ -6,8 +6,8 @@ import { sortRows, Table, type Column } from "../components/table.tsx";
 import { crumbs, isSpecial, narrow, nextAggregate, termFor } from "../drill.ts";
 import { money, pct, time } from "../format.ts";
 import { href, navigate, type Route } from "../route.ts";
-import { toSeries } from "../series.ts";
-import type { Allocation, AllocationSets, Summary } from "../types.ts";
+import { chartSeries } from "../series.ts";
+import type { Allocation, AllocationSets, Summary, TimeSeries } from "../types.ts";
 import { WindowPicker } from "./window-picker.tsx";
 
 const AGGREGATES = ["cluster", "namespace", "controller", "pod", "node"];
@@ -45,21 +45,21 @@ function columns(aggregate: string, state: URLSearchParams): Column<Allocation>[
   ];
 }
 
-/** The query string the API gets for the page's state (what the table and the chart show). */
-function apiQuery(state: URLSearchParams, step?: string): string {
+/**
+ * What the API gets for the page's state: /allocation for the table, /timeseries (the same selection,
+ * each allocation's cost per step; idle as its own series) for the chart.
+ */
+function apiQuery(state: URLSearchParams, chart: boolean): string {
   const q = new URLSearchParams({ window: state.get("window") ?? "7d", aggregate: state.get("aggregate") ?? "namespace" });
   const filter = state.get("filter") ?? "";
   if (filter !== "") q.set("filter", filter);
   if (state.get("idle") === "false") q.set("idle", "false");
-  if (state.get("shareIdle") === "true") q.set("shareIdle", "true");
-  if (step === undefined) q.set("accumulate", "true");
-  else q.set("step", step);
+  if (chart) q.set("top", "6");
+  else {
+    q.set("accumulate", "true");
+    if (state.get("shareIdle") === "true") q.set("shareIdle", "true");
+  }
   return q.toString();
-}
-
-function stepFor(window: string): string {
-  const days = /^(\d+)d$/.exec(window);
-  return (days !== null && Number(days[1]) > 3) || ["week", "lastweek", "month", "lastmonth"].includes(window) || window.includes(",") ? "1d" : "1h";
 }
 
 /** Allocation explorer: window, aggregate, filter, sortable table with drill-down, cost over time, CSV. */
@@ -68,8 +68,8 @@ export function AllocationPage(props: { route: Route; version: number; summary: 
   const window = state.get("window") ?? "7d";
   const aggregate = state.get("aggregate") ?? "namespace";
   const filter = state.get("filter") ?? "";
-  const table = useApi<AllocationSets>(`/allocation?${apiQuery(state)}`, props.version);
-  const steps = useApi<AllocationSets>(`/allocation?${apiQuery(state, stepFor(window))}`, props.version);
+  const table = useApi<AllocationSets>(`/allocation?${apiQuery(state, false)}`, props.version);
+  const steps = useApi<TimeSeries>(`/timeseries?${apiQuery(state, true)}`, props.version);
   const [filterText, setFilterText] = useState(filter);
   const set = (changes: Record<string, string | undefined>) => {
     const q = new URLSearchParams(state);
@@ -80,7 +80,7 @@ export function AllocationPage(props: { route: Route; version: number; summary: 
   const rows = useMemo(() => Object.values(table.data?.[0] ?? {}), [table.data]);
   const cols = useMemo(() => columns(aggregate, state), [aggregate, state.toString()]);
   const sort = { key: state.get("sort") ?? "total", desc: state.get("asc") !== "true" };
-  const chart = useMemo(() => (steps.data === undefined ? undefined : toSeries(steps.data, 6)), [steps.data]);
+  const chart = useMemo(() => (steps.data === undefined ? undefined : chartSeries(steps.data)), [steps.data]);
   const covered = rows[0]?.window;
   const labelKeys = props.summary?.labelKeys ?? [];
   const exportCsv = async () => {

@@ -1,11 +1,11 @@
-import { useApi } from "../api.ts";
+import { useApi, type Loaded } from "../api.ts";
 import { Card, Section, Status } from "../components/bits.tsx";
 import { Chart } from "../components/chart.tsx";
 import { Table, type Column } from "../components/table.tsx";
 import { money, pct } from "../format.ts";
 import { href } from "../route.ts";
-import { toSeries } from "../series.ts";
-import type { AllocationSets, ClusterSummary, Summary } from "../types.ts";
+import { chartSeries } from "../series.ts";
+import type { AllocationSets, ClusterSummary, Summary, TimeSeries } from "../types.ts";
 
 const clusterColumns: Column<ClusterSummary>[] = [
   { key: "cluster", title: "Cluster", value: (r) => r.cluster, render: (r) => <a href={href("allocation", { window: "month", aggregate: "namespace", filter: `cluster:"${r.cluster}"` })}>{r.cluster}</a> },
@@ -20,13 +20,13 @@ const clusterColumns: Column<ClusterSummary>[] = [
 ];
 
 /** Cost now, today, month to date and forecast, idle, savings and efficiency; per cluster when federated. */
-export function Overview(props: { version: number }) {
-  const summary = useApi<Summary>("/summary", props.version);
-  const hourly = useApi<AllocationSets>("/allocation?window=24h&aggregate=cluster&step=1h&splitIdle=true", props.version);
+export function Overview(props: { version: number; summary: Loaded<Summary> }) {
+  const summary = props.summary;
+  const hourly = useApi<TimeSeries>("/timeseries?window=24h&step=1h&aggregate=cluster&idle=false&top=8", props.version);
   const namespaces = useApi<AllocationSets>("/allocation?window=month&aggregate=namespace&accumulate=true", props.version);
   const s = summary.data;
   const t = s?.total;
-  const chart = hourly.data === undefined ? undefined : toSeries(hourly.data, 6, (name) => name.split("/")[0] ?? name);
+  const chart = hourly.data === undefined ? undefined : chartSeries(hourly.data);
   const topNamespaces = Object.values(namespaces.data?.[0] ?? {}).sort((a, b) => b.totalCost - a.totalCost).slice(0, 8);
   const max = topNamespaces[0]?.totalCost ?? 0;
   return (
