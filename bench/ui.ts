@@ -49,7 +49,7 @@ export async function benchUi(pods = 10_000, nodes = 100, runs = 5): Promise<str
     const page = await context.newPage();
     await page.goto(`${base}${path}`);
     await page.waitForFunction(ready, undefined, { timeout: 60_000 });
-    const t = (await page.evaluate(`({ fcp: performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? NaN, ready: performance.now() })`)) as PageTiming;
+    const t = await page.evaluate<PageTiming>(`({ fcp: performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? NaN, ready: performance.now() })`);
     await context.close();
     return t;
   };
