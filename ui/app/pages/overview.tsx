@@ -22,7 +22,7 @@ const clusterColumns: Column<ClusterSummary>[] = [
 /** Cost now, today, month to date and forecast, idle, savings and efficiency; per cluster when federated. */
 export function Overview(props: { version: number; summary: Loaded<Summary> }) {
   const summary = props.summary;
-  const hourly = useApi<TimeSeries>("/timeseries?window=24h&step=1h&aggregate=cluster&idle=false&top=8", props.version);
+  const hourly = useApi<TimeSeries>("/timeseries?window=24h&step=1h&aggregate=cluster&top=8", props.version);
   const namespaces = useApi<AllocationSets>("/allocation?window=month&aggregate=namespace&accumulate=true", props.version);
   const s = summary.data;
   const t = s?.total;
@@ -48,7 +48,7 @@ export function Overview(props: { version: number; summary: Loaded<Summary> }) {
           <Table id="clusters" columns={clusterColumns} rows={s.clusters} rowKey={(r) => r.cluster} totalLabel="All clusters" />
         </Section>
       ) : null}
-      <Section title="Cost per hour, last 24 h">
+      <Section title="Cost per hour by cluster (idle apart), last 24 h">
         <Status error={hourly.error} loading={hourly.loading} hasData={chart !== undefined} />
         {chart === undefined || chart.x.length === 0 ? null : <Chart id="overview-chart" x={chart.x} series={chart.series} format={money} range={[Date.now() / 1000 - 86_400, Date.now() / 1000]} />}
       </Section>

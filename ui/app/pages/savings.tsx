@@ -46,7 +46,7 @@ export function SavingsPage(props: { route: Route; version: number }) {
       <Section title="Spot savings by workload">{s === undefined ? null : <Table id="savings-table" columns={spotColumns} rows={s.items} rowKey={(r) => r.name} />}</Section>
       <Section title="Right-sizing">
         <Status error={recs.error} loading={recs.loading} hasData={recs.data !== undefined} />
-        {recs.data === undefined ? null : <Table id="recommendations-table" columns={rightSizeColumns} rows={recs.data.items} rowKey={(r) => `${r.namespace}/${r.controllerKind}/${r.controller}`} empty="No recommendations yet: a workload needs usage history first (recommendations.minHistoryHours)." />}
+        {recs.data === undefined ? null : <Table id="recommendations-table" columns={rightSizeColumns} rows={recs.data.items} rowKey={(r) => `${r.namespace}/${r.controllerKind}/${r.controller}`} sort={{ key: "savings", desc: true }} empty="No recommendations yet: a workload needs usage history first (recommendations.minHistoryHours)." />}
       </Section>
     </div>
   );
