@@ -10,6 +10,12 @@ import { parseFilter } from "./filter.ts";
 import { parseAllocationParams } from "./params.ts";
 import { RollupIndex } from "./rollup-index.ts";
 import { DAY_MS, HOUR_MS, parseWindow, steps } from "./window.ts";
+import type { ApiContext, ApiResponse } from "./handlers.ts";
+import { NodeRates } from "./rates.ts";
+import { summaryHandler, type ClusterSummary } from "./summary.ts";
+import { timeseriesHandler, type TimeSeries } from "./timeseries.ts";
+import { budgetsHandler, type BudgetStatus } from "./budgets.ts";
+import { reconciliationHandler } from "./reconciliation.ts";
 
 const NOW = Date.UTC(2026, 10, 23, 10, 30, 0); // a Monday, 10:30 UTC
 
@@ -137,6 +143,70 @@ describe("allocations from rollups", () => {
     expect(beta?.cpuCoreRequestAverage).toBeCloseTo((1 * 12 * 60) / 3600 / ((beta?.minutes ?? NaN) / 60), 12);
     expect(beta?.realisedSavings).toBeGreaterThan(0);
     expect(query(["namespace"]).allocations.find((a) => a.name === "alpha")?.potentialSavings).toBeGreaterThan(0);
+  });
+
+  const ctx = (): ApiContext => {
+    const rates = new NodeRates(600_000);
+    for (const snap of snapshots.slice(-2)) rates.apply(snap, NOW);
+    return { index, rates, labelKeys: ["team"], maxResponseRows: 1000, currencyCode: "USD", now: () => NOW, budgets: [{ name: "alpha", namespace: "alpha", monthlyUsd: 10, thresholdsPct: [80, 100], basis: ["runRate", "forecast"] }] };
+  };
+  const data = <T>(r: ApiResponse): T => (r.body as { data: T }).data;
+
+  it("shares idle into OpenCost's *CostIdle fields, which add up to the idle shared", () => {
+    const idle = query(["namespace"]).allocations.find((a) => a.name === IDLE)?.totalCost ?? NaN;
+    const shared = query(["namespace"], { shareIdle: true }).allocations.reduce((x, a) => x + a.cpuCostIdle + a.ramCostIdle + a.gpuCostIdle, 0);
+    expect(shared).toBeCloseTo(idle, 12);
+  });
+
+  it("/timeseries: each step's cost per allocation, the same names and totals as /allocation?step=, from namespace rows or pod rows", () => {
+    for (const [aggregate, filter] of [["namespace", ""], ["cluster", 'namespace:"alpha"'], ["controller", ""], ["label:team", ""]] as const) {
+      const q = new URLSearchParams({ window: "3h", step: "1h", aggregate, top: "50", ...(filter === "" ? {} : { filter }) });
+      const ts = data<TimeSeries>(timeseriesHandler(ctx(), q));
+      const sets = steps(parseWindow("3h", NOW), HOUR_MS).map((range) => computeAllocations(index, { range, aggregate: [aggregate], filter: parseFilter(filter === "" ? null : filter), idle: true, shareIdle: false }, NOW).allocations);
+      expect(ts.x).toHaveLength(sets.length);
+      sets.forEach((set, i) => {
+        expect(ts.total[i]).toBeCloseTo(set.reduce((x, a) => x + a.totalCost, 0), 12);
+        for (const a of set) expect(ts.series.find((s) => s.name === a.name)?.values[i] ?? 0).toBeCloseTo(a.totalCost, 12);
+      });
+    }
+    const top1 = data<TimeSeries>(timeseriesHandler(ctx(), new URLSearchParams("window=3h&aggregate=namespace&top=1")));
+    expect(top1.series).toHaveLength(1);
+    expect(top1.other?.count).toBe(2); // the other namespace and __idle__
+    expect(() => timeseriesHandler(ctx(), new URLSearchParams("window=3h&top=0"))).toThrowError(/^top: must be a whole number/);
+    expect(() => timeseriesHandler(ctx(), new URLSearchParams("window=3h&shareIdle=true"))).toThrowError(/^shareIdle:/);
+  });
+
+  it("/summary: month to date and idle share from the rollups, cost per hour now from every node's newest window", () => {
+    const s = data<{ total: ClusterSummary; clusters: ClusterSummary[] }>(summaryHandler(ctx(), new URLSearchParams()));
+    const month = computeAllocations(index, { range: parseWindow("month", NOW), aggregate: ["namespace"], filter: parseFilter(null), idle: true, shareIdle: false }, NOW).allocations;
+    const mtd = month.reduce((x, a) => x + a.totalCost, 0);
+    expect(s.total.monthToDate).toBeCloseTo(mtd, 12);
+    expect(s.total.idleShare).toBeCloseTo((month.find((a) => a.name === IDLE)?.totalCost ?? NaN) / mtd, 12);
+    const newest = snapshots.slice(-2);
+    expect(s.total.hourlyCost).toBeCloseTo(newest.reduce((x, p) => x + (p.pods.reduce((y, q) => y + q.totalCost, 0) + p.nodeCost.idleCost) / (p.windowSeconds / 3600), 0), 12);
+    expect(s.total.forecastMonthly).toBeGreaterThan(s.total.monthToDate);
+    expect(s.clusters.map((c) => c.cluster)).toEqual(["test"]);
+    expect(() => summaryHandler(ctx(), new URLSearchParams("window=1d"))).toThrowError(ParamError);
+  });
+
+  it("/budgets: a budget's month to date is its scope's pod costs (no idle), with burn against the budget", () => {
+    const b = data<{ budgets: BudgetStatus[] }>(budgetsHandler(ctx(), new URLSearchParams())).budgets[0];
+    const alpha = computeAllocations(index, { range: parseWindow("month", NOW), aggregate: ["namespace"], filter: parseFilter('namespace:"alpha"'), idle: false, shareIdle: false }, NOW).allocations[0]?.totalCost ?? NaN;
+    expect(b?.monthToDate).toBeCloseTo(alpha, 12);
+    expect(b?.burnPct).toBeCloseTo((alpha / 10) * 100, 9);
+    expect(b?.hourlyCost).toBeGreaterThan(0);
+  });
+
+  it("/reconciliation: the estimate beside the bill per node and day", () => {
+    const day = Math.floor(NOW / DAY_MS) * DAY_MS;
+    const estimated = index.day("test", day);
+    expect(estimated).toBeDefined();
+    const reconciled = new RollupIndex({ hourlyRetentionHours: 48, dailyRetentionDays: 35 });
+    if (estimated !== undefined) reconciled.apply({ ...estimated, rev: estimated.rev + 1, nodes: estimated.nodes.map((n) => ({ ...n, podComputeCost: n.podComputeCost * 0.8, idleCost: n.idleCost * 0.8 })) });
+    const r = data<{ rows: Array<{ node: string; errorPct: number; ratio: number }>; totals: { errorPct: number } }>(reconciliationHandler({ ...ctx(), reconciled }, new URLSearchParams("window=7d")));
+    expect(r.rows.map((x) => x.node).sort()).toEqual(["a", "b"]);
+    for (const row of r.rows) expect(row.ratio).toBeCloseTo(0.8, 12);
+    expect(r.totals.errorPct).toBeCloseTo(25, 9); // estimated = billed ÷ 0.8
   });
 });
 

@@ -7,6 +7,7 @@ import { podUsage, usageSnapshot } from "../../testkit/fixtures.ts";
 import { buildAlert, decide, observe } from "./evaluator.ts";
 import { slackText } from "./payloads.ts";
 import { sign, verify } from "./signature.ts";
+import { alertLink } from "./links.ts";
 
 const config = validateConfig({ budgets: [{ name: "pay", namespace: "alpha", labels: { team: "payments" }, monthlyUsd: 500 }] });
 const rule = config.budgets[0] as (typeof config.budgets)[number];
@@ -63,5 +64,19 @@ describe("HMAC signatures", () => {
     expect(verify("other", header, body, 1_700_000_010_000).ok).toBe(false);
     expect(verify("s3cret", header, body, 1_700_001_000_000)).toEqual({ ok: false, reason: "timestamp outside the tolerance (replay?)" });
     expect(verify("s3cret", undefined, body, 0).ok).toBe(false);
+  });
+});
+
+describe("where an alert links to", () => {
+  it("fills a dashboard template, or else opens the web app's allocation page filtered to the scope", () => {
+    expect(alertLink({ dashboardUrl: "https://grafana.example/d/x?var-ns={namespace}&var-c={cluster}", publicUrl: "https://cost.example.com" }, { cluster: "prod eu", namespace: "shop" }, "month")).toBe(
+      "https://grafana.example/d/x?var-ns=shop&var-c=prod%20eu",
+    );
+    const link = new URL(alertLink({ dashboardUrl: "", publicUrl: "https://cost.example.com/" }, { cluster: "prod", namespace: "shop", labels: { team: "payments" } }, "month"));
+    expect(link.origin + link.pathname).toBe("https://cost.example.com/ui/allocation");
+    expect(Object.fromEntries(link.searchParams)).toEqual({ window: "month", aggregate: "controller", filter: 'cluster:"prod"+namespace:"shop"+label[team]:"payments"' });
+    // A cluster-wide scope opens the namespaces; neither configured: no link.
+    expect(new URL(alertLink({ dashboardUrl: "", publicUrl: "https://cost.example.com" }, { cluster: "prod", namespace: "" }, "24h")).searchParams.get("aggregate")).toBe("namespace");
+    expect(alertLink({ dashboardUrl: "", publicUrl: "" }, { cluster: "prod", namespace: "shop" }, "month")).toBe("");
   });
 });
