@@ -188,14 +188,20 @@ export function podTarget(cluster: string, row: RollupRow): FilterTarget {
 
 const ratio = (a: number, b: number): number => (b > 0 ? a / b : a > 0 ? 1 : 0);
 
+/** OpenCost's efficiencies: usage ÷ request per resource, and their average weighted by CPU and RAM cost. */
+export function efficiencyOf(t: CostTotals): { cpu: number; ram: number; total: number } {
+  const cpu = ratio(t.cpuCoreUsageHours, t.cpuCoreRequestHours);
+  const ram = ratio(t.ramByteUsageHours, t.ramByteRequestHours);
+  const compute = t.cpuCost + t.ramCost;
+  return { cpu, ram, total: compute > 0 ? (cpu * t.cpuCost + ram * t.ramCost) / compute : 0 };
+}
+
 function toAllocation(g: Group, covered: TimeRange): Allocation {
   // The allocation's own span (OpenCost: from its first to its last observation).
   const { startMs, endMs } = spanWithin(covered, g.firstMs, g.lastMs);
   const hours = Math.max(1e-9, (endMs - startMs) / 3_600_000);
   const t = g.totals;
-  const cpuEfficiency = ratio(t.cpuCoreUsageHours, t.cpuCoreRequestHours);
-  const ramEfficiency = ratio(t.ramByteUsageHours, t.ramByteRequestHours);
-  const computeCost = t.cpuCost + t.ramCost;
+  const { cpu: cpuEfficiency, ram: ramEfficiency, total: totalEfficiency } = efficiencyOf(t);
   const properties: Record<string, string | Record<string, string>> = {};
   for (const [k, v] of g.properties) if (v !== undefined) properties[k] = k === "controllerKind" ? v.toLowerCase() : v;
   if (g.labels !== undefined && Object.keys(g.labels).length > 0) properties["labels"] = g.labels;
@@ -249,7 +255,7 @@ function toAllocation(g: Group, covered: TimeRange): Allocation {
     externalCost: 0,
     sharedCost: 0,
     totalCost: t.totalCost,
-    totalEfficiency: computeCost > 0 ? (cpuEfficiency * t.cpuCost + ramEfficiency * t.ramCost) / computeCost : 0,
+    totalEfficiency,
     rawAllocationOnly: null,
     lbAllocations: null,
     gpuAllocation: null,

@@ -177,11 +177,18 @@ describe("allocations from rollups", () => {
   });
 
   it("/summary: month to date and idle share from the rollups, cost per hour now from every node's newest window", () => {
-    const s = data<{ total: ClusterSummary; clusters: ClusterSummary[] }>(summaryHandler(ctx(), new URLSearchParams()));
+    const s = data<{ total: ClusterSummary; clusters: ClusterSummary[]; topNamespaces: Array<{ namespace: string; monthToDate: number }> }>(summaryHandler(ctx(), new URLSearchParams()));
     const month = computeAllocations(index, { range: parseWindow("month", NOW), aggregate: ["namespace"], filter: parseFilter(null), idle: true, shareIdle: false }, NOW).allocations;
     const mtd = month.reduce((x, a) => x + a.totalCost, 0);
     expect(s.total.monthToDate).toBeCloseTo(mtd, 12);
     expect(s.total.idleShare).toBeCloseTo((month.find((a) => a.name === IDLE)?.totalCost ?? NaN) / mtd, 12);
+    // From namespace and node rows: the same savings and efficiency as /allocation's pod rows give.
+    expect(s.total.realisedSavings).toBeCloseTo(month.reduce((x, a) => x + a.realisedSavings, 0), 12);
+    expect(s.total.potentialSavings).toBeCloseTo(month.reduce((x, a) => x + a.potentialSavings, 0), 12);
+    const byCluster = computeAllocations(index, { range: parseWindow("month", NOW), aggregate: ["cluster"], filter: parseFilter(null), idle: false, shareIdle: false }, NOW).allocations;
+    expect(s.total.efficiency).toBeCloseTo(byCluster[0]?.totalEfficiency ?? NaN, 12);
+    expect(s.topNamespaces.map((n) => n.namespace).sort()).toEqual(month.map((a) => a.name).sort());
+    for (const n of s.topNamespaces) expect(n.monthToDate).toBeCloseTo(month.find((a) => a.name === n.namespace)?.totalCost ?? NaN, 12);
     const newest = snapshots.slice(-2);
     expect(s.total.hourlyCost).toBeCloseTo(newest.reduce((x, p) => x + (p.pods.reduce((y, q) => y + q.totalCost, 0) + p.nodeCost.idleCost) / (p.windowSeconds / 3600), 0), 12);
     expect(s.total.forecastMonthly).toBeGreaterThan(s.total.monthToDate);

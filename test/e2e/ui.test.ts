@@ -190,6 +190,13 @@ describe("the web app in Chromium against the demo pipeline", () => {
     const footer = dollars(await page.textContent("#allocation-table tfoot td[data-key=total]"));
     expect(Math.round(footer * 100)).toBe(Math.round(apiTotal * 100));
     await shot(page, "allocation");
+    // The overview's /summary folds the rollups' namespace and node rows: the same money as /allocation's pod rows.
+    const summary = ((await (await fetch(`${base}/summary`)).json()) as { data: { total: { monthToDate: number; realisedSavings: number; potentialSavings: number } } }).data.total;
+    const month = (await (await fetch(`${base}/allocation?window=month&aggregate=namespace&accumulate=true`)).json()) as { data: Array<Record<string, { totalCost: number; realisedSavings: number; potentialSavings: number }>> };
+    const monthRows = Object.values(month.data[0] ?? {});
+    expect(summary.monthToDate).toBeCloseTo(monthRows.reduce((x, a) => x + a.totalCost, 0), 9);
+    expect(summary.realisedSavings).toBeCloseTo(monthRows.reduce((x, a) => x + a.realisedSavings, 0), 9);
+    expect(summary.potentialSavings).toBeCloseTo(monthRows.reduce((x, a) => x + a.potentialSavings, 0), 9);
     // The chart's /timeseries: the same selection per step; its steps add up to /allocation's total,
     // from the namespace rows (by namespace) and from the pod rows (by controller).
     for (const aggregate of ["namespace", "controller"]) {

@@ -22,6 +22,8 @@ export interface Summary {
   labelKeys: string[];
   total: ClusterSummary;
   clusters: ClusterSummary[];
+  /** The costliest namespaces this month, with __idle__. */
+  topNamespaces: Array<{ namespace: string; monthToDate: number }>;
 }
 
 export interface Allocation {

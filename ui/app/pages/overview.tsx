@@ -5,7 +5,7 @@ import { Table, type Column } from "../components/table.tsx";
 import { money, pct } from "../format.ts";
 import { href } from "../route.ts";
 import { chartSeries } from "../series.ts";
-import type { AllocationSets, ClusterSummary, Summary, TimeSeries } from "../types.ts";
+import type { ClusterSummary, Summary, TimeSeries } from "../types.ts";
 
 const clusterColumns: Column<ClusterSummary>[] = [
   { key: "cluster", title: "Cluster", value: (r) => r.cluster, render: (r) => <a href={href("allocation", { window: "month", aggregate: "namespace", filter: `cluster:"${r.cluster}"` })}>{r.cluster}</a> },
@@ -23,12 +23,11 @@ const clusterColumns: Column<ClusterSummary>[] = [
 export function Overview(props: { version: number; summary: Loaded<Summary> }) {
   const summary = props.summary;
   const hourly = useApi<TimeSeries>("/timeseries?window=24h&step=1h&aggregate=cluster&top=8", props.version);
-  const namespaces = useApi<AllocationSets>("/allocation?window=month&aggregate=namespace&accumulate=true", props.version);
   const s = summary.data;
   const t = s?.total;
   const chart = hourly.data === undefined ? undefined : chartSeries(hourly.data);
-  const topNamespaces = Object.values(namespaces.data?.[0] ?? {}).sort((a, b) => b.totalCost - a.totalCost).slice(0, 8);
-  const max = topNamespaces[0]?.totalCost ?? 0;
+  const topNamespaces = s?.topNamespaces ?? [];
+  const max = topNamespaces[0]?.monthToDate ?? 0;
   return (
     <div class="page" id="page-overview">
       <Status error={summary.error} loading={summary.loading} hasData={s !== undefined} />
@@ -53,13 +52,12 @@ export function Overview(props: { version: number; summary: Loaded<Summary> }) {
         {chart === undefined || chart.x.length === 0 ? null : <Chart id="overview-chart" x={chart.x} series={chart.series} format={money} range={[Date.now() / 1000 - 86_400, Date.now() / 1000]} />}
       </Section>
       <Section title="Namespaces, month to date" actions={<a href={href("allocation", { window: "month", aggregate: "namespace" })}>Explore →</a>}>
-        <Status error={namespaces.error} loading={namespaces.loading} hasData={namespaces.data !== undefined} />
         <ol class="bars" id="top-namespaces">
           {topNamespaces.map((a) => (
-            <li key={a.name}>
-              <a href={a.name.startsWith("__") ? href("allocation", { window: "month", aggregate: "namespace" }) : href("allocation", { window: "month", aggregate: "controller", filter: `namespace:"${a.name}"` })}>{a.name}</a>
-              <span class="bar" style={{ width: `${max > 0 ? (a.totalCost / max) * 100 : 0}%` }} />
-              <span class="num">{money(a.totalCost)}</span>
+            <li key={a.namespace}>
+              <a href={a.namespace.startsWith("__") ? href("allocation", { window: "month", aggregate: "namespace" }) : href("allocation", { window: "month", aggregate: "controller", filter: `namespace:"${a.namespace}"` })}>{a.namespace}</a>
+              <span class="bar" style={{ width: `${max > 0 ? (a.monthToDate / max) * 100 : 0}%` }} />
+              <span class="num">{money(a.monthToDate)}</span>
             </li>
           ))}
         </ol>
