@@ -1,4 +1,4 @@
-import { useEffect, useState } from "preact/hooks";
+import { useLayoutEffect, useState } from "preact/hooks";
 
 /** The API answered with an error (its message says which parameter or what went wrong). */
 export class ApiError extends Error {
@@ -43,7 +43,9 @@ export interface Loaded<T> {
  */
 export function useApi<T>(path: string | null, version: number): Loaded<T> {
   const [state, setState] = useState<Loaded<T>>({ data: undefined, error: undefined, loading: path !== null });
-  useEffect(() => {
+  // A layout effect starts the request right after render; a plain effect waits for the next paint
+  // (Preact schedules those after requestAnimationFrame), 100–300 ms later on a cold page.
+  useLayoutEffect(() => {
     if (path === null) return;
     const abort = new AbortController();
     setState((s) => ({ ...s, loading: true }));
