@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what kube-cost-exporter needs on Debian/Ubuntu: Debian packages (nats-server, prometheus
 # and promtool, prometheus-alertmanager for amtool, clickhouse-server for the ClickHouse sink's tests,
-# a kubectl, openssl for the TLS tests, chromium for the web app's browser tests, Node.js/npm if absent) and the npm packages, including the pinned Node 24 that every npm
+# a kubectl, openssl for the TLS tests, chromium and firefox-esr for the web app's browser tests, Node.js/npm if absent) and the npm packages, including the pinned Node 24 that every npm
 # script runs on. Safe to run again; installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +21,8 @@ have curl || packages+=(curl)
 have openssl || packages+=(openssl)
 # The web app's browser tests drive Debian's Chromium (playwright-core, executablePath /usr/bin/chromium).
 [ -x /usr/bin/chromium ] || packages+=(chromium)
+# … and Debian's Firefox ESR (puppeteer-core, WebDriver BiDi).
+[ -x /usr/bin/firefox-esr ] || packages+=(firefox-esr)
 { have node && have npm; } || packages+=(nodejs npm)
 
 if [ "${#packages[@]}" -gt 0 ]; then

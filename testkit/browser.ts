@@ -1,15 +1,15 @@
 import { existsSync } from "node:fs";
 import { chromium, type Browser, type BrowserContextOptions, type Page } from "playwright-core";
 
-/** No Chromium where the tests look for it; the message says how to install it. */
-export class ChromiumMissingError extends Error {
-  override readonly name = "ChromiumMissingError";
+/** No browser where the tests look for it; the message says how to install it. */
+export class BrowserMissingError extends Error {
+  override readonly name = "BrowserMissingError";
 }
 
 /** Debian's chromium, or KCE_CHROMIUM. scripts/setup.sh installs the package. */
 export function chromiumPath(): string {
   const path = process.env["KCE_CHROMIUM"] ?? "/usr/bin/chromium";
-  if (!existsSync(path)) throw new ChromiumMissingError(`no Chromium at ${path}: run scripts/setup.sh (apt-get install chromium), or set KCE_CHROMIUM`);
+  if (!existsSync(path)) throw new BrowserMissingError(`no Chromium at ${path}: run scripts/setup.sh (apt-get install chromium), or set KCE_CHROMIUM`);
   return path;
 }
 
@@ -34,4 +34,20 @@ export async function watchedPage(browser: Browser, options: BrowserContextOptio
   });
   page.on("pageerror", (e) => errors.push(`page error: ${e.message}`));
   return { page, errors };
+}
+
+/** Debian's Firefox ESR, or KCE_FIREFOX. scripts/setup.sh installs the package. */
+export function firefoxPath(): string {
+  const path = process.env["KCE_FIREFOX"] ?? "/usr/bin/firefox-esr";
+  if (!existsSync(path)) throw new BrowserMissingError(`no Firefox at ${path}: run scripts/setup.sh (apt-get install firefox-esr), or set KCE_FIREFOX`);
+  return path;
+}
+
+/**
+ * A real headless Firefox, driven over WebDriver BiDi by puppeteer-core (playwright-core drives only its
+ * own patched Firefox builds; puppeteer speaks the standard protocol a stock Firefox has).
+ */
+export async function launchFirefox(): Promise<import("puppeteer-core").Browser> {
+  const { default: puppeteer } = await import("puppeteer-core");
+  return puppeteer.launch({ browser: "firefox", executablePath: firefoxPath(), headless: true });
 }
