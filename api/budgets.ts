@@ -1,4 +1,5 @@
 import type { BudgetRule } from "../config/schema.ts";
+import type { BudgetAlert } from "../model/events.ts";
 import { HOURS_PER_MONTH } from "../pricing/defaults.ts";
 import { describeScope, inScope } from "../sinks/webhook/scope.ts";
 import { computeAllocations } from "./allocation.ts";
@@ -29,6 +30,14 @@ export interface BudgetStatus {
 function monthBounds(nowMs: number): { startMs: number; endMs: number } {
   const d = new Date(nowMs);
   return { startMs: Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1), endMs: Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) };
+}
+
+/** `/budgets`' answer. */
+export interface Budgets {
+  currencyCode: string;
+  now: string;
+  budgets: BudgetStatus[];
+  alerts: BudgetAlert[];
 }
 
 /** Pod costs in a rule's scope (idle is in no scope, as the webhook evaluator counts). */
@@ -69,10 +78,11 @@ export function budgetStatus(ctx: ApiContext, rule: BudgetRule, nowMs: number): 
 export function budgetsHandler(ctx: ApiContext, params: URLSearchParams): ApiResponse {
   for (const name of params.keys()) throw new ParamError(name, "unknown parameter; /budgets takes none");
   const nowMs = ctx.now();
-  return ok({
+  const data: Budgets = {
     currencyCode: ctx.currencyCode,
     now: rfc3339(nowMs),
     budgets: (ctx.budgets ?? []).map((rule) => budgetStatus(ctx, rule, nowMs)),
     alerts: ctx.alerts?.list() ?? [],
-  });
+  };
+  return ok(data);
 }

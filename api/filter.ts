@@ -13,6 +13,11 @@ export interface FilterTarget {
 
 export type Filter = (t: FilterTarget) => boolean;
 
+/** A value as the filter language quotes it: in double quotes, `"` and `\` escaped. */
+export function quoteValue(v: string): string {
+  return `"${v.replace(/(["\\])/g, "\\$1")}"`;
+}
+
 const FIELDS: Record<string, (t: FilterTarget) => string> = {
   cluster: (t) => t.cluster,
   node: (t) => t.node,

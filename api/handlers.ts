@@ -1,5 +1,6 @@
 import type { RollupIndex } from "./rollup-index.ts";
-import type { NodeRates } from "./rates.ts";
+import type { AverageRates, NodeRate, NodeRates } from "./rates.ts";
+import type { Recommendation } from "../processors/recommender/recommender.ts";
 import { computeAllocations, type Allocation } from "./allocation.ts";
 import { ParamError } from "./errors.ts";
 import { listParam, parseAllocationParams } from "./params.ts";
@@ -66,28 +67,60 @@ export function allocationHandler(ctx: ApiContext, params: URLSearchParams): Api
   return ok(data, p.warnings);
 }
 
+export interface SavingsItem {
+  name: string;
+  properties: Allocation["properties"];
+  totalCost: number;
+  realisedSavings: number;
+  potentialSavings: number;
+}
+
+/** `/savings`' answer. */
+export interface Savings {
+  window: { start: string; end: string };
+  realisedSavings: number;
+  potentialSavings: number;
+  items: SavingsItem[];
+}
+
+/** `/rates`' answer. */
+export interface Rates {
+  average: AverageRates;
+  nodes: NodeRate[];
+}
+
+/** `/recommendations`' answer. */
+export interface Recommendations {
+  currencyCode: string;
+  monthlySavingsUsd: number;
+  items: Recommendation[];
+  nodes: unknown[];
+}
+
 /** `/savings`: spot savings realised and possible over a window, by the same aggregation as /allocation. */
 export function savingsHandler(ctx: ApiContext, params: URLSearchParams): ApiResponse {
   const now = ctx.now();
   const p = parseAllocationParams(params, ctx.labelKeys, now);
   const set = computeAllocations(indexFor(ctx, p.reconciled), { range: p.range, aggregate: p.aggregate, filter: p.filter, idle: p.idle, shareIdle: false, splitIdle: p.splitIdle, idleByNode: p.idleByNode }, now);
   guard(set.allocations.length, ctx.maxResponseRows);
-  const items = set.allocations
+  const items: SavingsItem[] = set.allocations
     .map((a) => ({ name: a.name, properties: a.properties, totalCost: a.totalCost, realisedSavings: a.realisedSavings, potentialSavings: a.potentialSavings }))
     .sort((a, b) => b.realisedSavings + b.potentialSavings - (a.realisedSavings + a.potentialSavings));
-  return ok({
+  const data: Savings = {
     window: { start: new Date(set.covered.startMs).toISOString(), end: new Date(set.covered.endMs).toISOString() },
     realisedSavings: items.reduce((s, i) => s + i.realisedSavings, 0),
     potentialSavings: items.reduce((s, i) => s + i.potentialSavings, 0),
     items,
-  }, p.warnings);
+  };
+  return ok(data, p.warnings);
 }
 
 /** `/rates`: every node's current price rates and their capacity-weighted average. */
 export function ratesHandler(ctx: ApiContext, params: URLSearchParams): ApiResponse {
   for (const name of params.keys()) if (name !== "cluster") throw new ParamError(name, "unknown parameter; accepted: cluster");
   const nodes = ctx.rates.current(ctx.now(), params.get("cluster") ?? undefined);
-  return ok({ average: ctx.rates.average(nodes), nodes });
+  const data: Rates = { average: ctx.rates.average(nodes), nodes };
+  return ok(data);
 }
 
 const ASSET_PARAMS = new Set(["window", "accumulate", "aggregate", "filterTypes", "disableAdjustments", "step", "format"]);
@@ -114,5 +147,6 @@ export function configsHandler(ctx: ApiContext): ApiResponse {
 export function recommendationsHandler(ctx: ApiContext, params: URLSearchParams): ApiResponse {
   const r = recommendations(ctx.recommender, ctx.rates, params, ctx.now(), ctx.nodeSizing ?? { underusedPct: 50, headroomPct: 20 });
   guard(r.items.length, ctx.maxResponseRows);
-  return ok({ currencyCode: ctx.currencyCode, monthlySavingsUsd: r.monthlySavingsUsd, items: r.items, nodes: r.nodes }, r.warnings);
+  const data: Recommendations = { currencyCode: ctx.currencyCode, monthlySavingsUsd: r.monthlySavingsUsd, items: r.items, nodes: r.nodes };
+  return ok(data, r.warnings);
 }

@@ -1,5 +1,5 @@
 import type { Filter } from "./filter.ts";
-import { parseFilter } from "./filter.ts";
+import { parseFilter, quoteValue as quote } from "./filter.ts";
 import { ParamError } from "./errors.ts";
 import { parseDuration, parseWindow, type TimeRange } from "./window.ts";
 
@@ -44,7 +44,6 @@ export function listParam(params: URLSearchParams, name: string): string[] {
   return (params.get(name) ?? "").split(",").map((v) => v.trim()).filter((v) => v !== "");
 }
 
-const quote = (v: string): string => `"${v.replace(/(["\\])/g, "\\$1")}"`;
 
 /** The legacy filter parameters as terms of the filter language (empty ones are no filter). */
 function legacyFilterTerms(params: URLSearchParams): string[] {

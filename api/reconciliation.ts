@@ -19,6 +19,15 @@ export interface NodeDayAccuracy {
   errorPct: number;
 }
 
+/** `/reconciliation`'s answer. */
+export interface Reconciliation {
+  currencyCode: string;
+  /** Whether this API follows reconciled rollups at all. */
+  enabled: boolean;
+  totals: { nodeDays: number; estimated: number; billed: number; ratio: number; errorPct: number };
+  rows: NodeDayAccuracy[];
+}
+
 const compute = (n: { podComputeCost: number; idleCost: number }): number => n.podComputeCost + n.idleCost;
 
 /**
@@ -52,10 +61,11 @@ export function reconciliationHandler(ctx: ApiContext, params: URLSearchParams):
   rows.sort((a, b) => b.day.localeCompare(a.day) || a.cluster.localeCompare(b.cluster) || a.node.localeCompare(b.node));
   const estimated = rows.reduce((s, r) => s + r.estimated, 0);
   const billed = rows.reduce((s, r) => s + r.billed, 0);
-  return ok({
+  const data: Reconciliation = {
     currencyCode: ctx.currencyCode,
     enabled: reconciled !== undefined,
     totals: { nodeDays: rows.length, estimated, billed, ratio: estimated > 0 ? billed / estimated : 0, errorPct: billed > 0 ? ((estimated - billed) / billed) * 100 : 0 },
     rows,
-  });
+  };
+  return ok(data);
 }

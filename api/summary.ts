@@ -25,6 +25,19 @@ export interface ClusterSummary {
   efficiency: number;
 }
 
+/** `/summary`'s answer (the web app's overview). */
+export interface Summary {
+  currencyCode: string;
+  /** When the API last received data. */
+  asOf: string | null;
+  now: string;
+  labelKeys: readonly string[];
+  total: ClusterSummary;
+  clusters: ClusterSummary[];
+  /** The costliest namespaces this month, with __idle__. */
+  topNamespaces: Array<{ namespace: string; monthToDate: number }>;
+}
+
 /** What a range cost per cluster: the pods' totals (the rollups' namespace rows), idle and savings (node rows), and per namespace. */
 interface Spend {
   pods: CostTotals;
@@ -120,5 +133,6 @@ export function summaryHandler(ctx: ApiContext, params: URLSearchParams): ApiRes
     .slice(0, 8)
     .map(([namespace, monthToDate]) => ({ namespace, monthToDate }));
   const asOfMs = Math.max(ctx.live?.asOfMs ?? 0, ...nodes.map((n) => n.seenAtMs));
-  return ok({ currencyCode: ctx.currencyCode, asOf: asOfMs > 0 ? rfc3339(asOfMs) : null, now: rfc3339(nowMs), labelKeys: ctx.labelKeys, total, clusters: rows, topNamespaces });
+  const data: Summary = { currencyCode: ctx.currencyCode, asOf: asOfMs > 0 ? rfc3339(asOfMs) : null, now: rfc3339(nowMs), labelKeys: ctx.labelKeys, total, clusters: rows, topNamespaces };
+  return ok(data);
 }

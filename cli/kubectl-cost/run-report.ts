@@ -1,3 +1,4 @@
+import { quoteValue as quote } from "../../api/filter.ts";
 import type { Allocation } from "../../api/allocation.ts";
 import { flag, stringOption, UsageError, type ParsedArgs } from "../args.ts";
 import { resolveEndpoint, type Endpoint, type EndpointOptions } from "./api-client.ts";
@@ -61,7 +62,6 @@ export function endpointFor(args: ParsedArgs): Endpoint {
   return resolveEndpoint(endpointOptions(args));
 }
 
-const quote = (v: string): string => `"${v.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
 
 /** kubectl-cost's columns, in its order: resources (with efficiency), the cost, cost efficiency; then ours. */
 function columns(kind: ReportKind, args: ParsedArgs, idleColumn: boolean, keys: Array<Column<CostRecord>>): Array<Column<CostRecord>> {

@@ -1,3 +1,5 @@
+import { quoteValue as quote } from "../../api/filter.ts";
+
 /** Where an alert links to: a dashboard URL template, or else the API's web app at its public URL. */
 export interface LinkTargets {
   /** `sinks.webhook.dashboardUrl`: `{cluster}` and `{namespace}` are filled in. */
@@ -6,7 +8,6 @@ export interface LinkTargets {
   publicUrl: string;
 }
 
-const quote = (v: string): string => `"${v.replace(/(["\\])/g, "\\$1")}"`;
 
 /**
  * The link an alert carries for its scope ("" when neither is configured). The web app link opens the

@@ -1,7 +1,8 @@
+import { quoteValue as quote } from "../../api/filter.ts";
+
 /** Drill-down: what a click on an allocation of each aggregate opens (the next aggregate and the filter term added). */
 const NEXT: Record<string, string> = { cluster: "namespace", namespace: "controller", controller: "pod", node: "pod", deployment: "pod", statefulset: "pod", daemonset: "pod", job: "pod" };
 
-const quote = (v: string): string => `"${v.replace(/(["\\])/g, "\\$1")}"`;
 
 /** Names that stand for no single thing (idle, members without the value): not drillable. */
 export function isSpecial(name: string): boolean {
