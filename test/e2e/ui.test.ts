@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
@@ -276,28 +277,33 @@ describe("the web app in Chromium against the demo pipeline", () => {
     await page.context().close();
   }, 90_000);
 
-  it("with basic auth on, refuses a browser without credentials and serves one with them", async () => {
+  it("over HTTPS with basic auth: refuses a browser without credentials and serves one with them", async () => {
     const dir = tempDir("kce-ui-auth-");
     const users = join(dir, "users");
     writeFileSync(users, "finops:s3cret\n");
-    const config = validateConfig(deepMerge(TEST_SETTINGS, { cluster: "demo", nats: { servers: [demo.natsUrl] }, http: { auth: { basicAuthFile: users } }, recommendations: { enabled: false } }));
+    const tls = { certFile: join(dir, "api.crt"), keyFile: join(dir, "api.key") };
+    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=kce-api", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", tls.keyFile, "-out", tls.certFile], { stdio: "ignore" });
+    const config = validateConfig(deepMerge(TEST_SETTINGS, { cluster: "demo", nats: { servers: [demo.natsUrl] }, http: { auth: { basicAuthFile: users }, tls }, recommendations: { enabled: false } }));
     const rt = await openTestRuntime(config, "kce-ui-auth");
     const secured = createApi(rt);
     await secured.start();
     try {
-      const url = `http://127.0.0.1:${secured.port}/ui/overview`;
+      const origin = `https://127.0.0.1:${secured.port}`;
+      const url = `${origin}/ui/overview`;
+      // The certificate is self-signed for the test; the browser is told to accept it.
+      const trust = { ignoreHTTPSErrors: true };
       // Headless Chromium answers a Basic challenge it has no credentials for by failing the navigation.
       for (const credentials of [undefined, { username: "finops", password: "wrong" }]) {
-        const refused = await watchedPage(browser, credentials === undefined ? {} : { httpCredentials: credentials });
+        const refused = await watchedPage(browser, credentials === undefined ? trust : { ...trust, httpCredentials: credentials });
         const outcome = await refused.page.goto(url).then((r) => `HTTP ${r?.status()}`, (e: Error) => e.message);
         expect(outcome).toMatch(/HTTP 401|ERR_INVALID_AUTH_CREDENTIALS/);
         const direct = await refused.page.context().request.get(url);
         expect(direct.status()).toBe(401);
         expect(direct.headers()["www-authenticate"]).toMatch(/^Basic/);
-        for (const path of ["/summary", "/events", "/ui/assets/none.js"]) expect((await refused.page.context().request.get(`http://127.0.0.1:${secured.port}${path}`)).status()).toBe(401);
+        for (const path of ["/summary", "/events", "/ui/assets/none.js"]) expect((await refused.page.context().request.get(`${origin}${path}`)).status()).toBe(401);
         await refused.page.context().close();
       }
-      const { page, errors } = await watchedPage(browser, { httpCredentials: { username: "finops", password: "s3cret" } });
+      const { page, errors } = await watchedPage(browser, { ...trust, httpCredentials: { username: "finops", password: "s3cret" } });
       expect((await page.goto(url))?.status()).toBe(200);
       await page.waitForSelector("#cost-now");
       expect(dollars(await page.textContent("#cost-now .card-value"))).toBeGreaterThan(0);
