@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { DeliverPolicy } from "@nats-io/jetstream";
 import { ordered$ } from "../bus/ordered.ts";
 import type { Outgoing } from "../bus/publisher.ts";
@@ -8,7 +7,7 @@ import type { CostRollup } from "../model/events.ts";
 import { RollupAssembler } from "../processors/rollup/parts.ts";
 import { openTestRuntime, spawnKce, startNatsServer, waitFor, writeConfigFile } from "../testkit/index.ts";
 import { testRawConfig } from "../testkit/config.ts";
-import { rssMb } from "./stats.ts";
+import { cpuSecondsOf, rssMb } from "./stats.ts";
 import { publishAll, syntheticSnapshot } from "./synth.ts";
 
 export interface PipelineResult {
@@ -20,15 +19,6 @@ export interface PipelineResult {
   cpuSeconds: number;
 }
 
-/** CPU seconds (user + system) a process has used, from /proc; NaN once it has exited. */
-function cpuSecondsOf(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return NaN;
-  }
-}
 
 /**
  * End-to-end throughput: `nodes × windows` usage snapshots of `pods` pods each are published as

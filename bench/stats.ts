@@ -28,3 +28,13 @@ export function rssMb(pid: number): number {
     return NaN;
   }
 }
+
+/** CPU seconds (user + system) a process has used, from /proc; NaN once it has exited. */
+export function cpuSecondsOf(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}

@@ -1,8 +1,8 @@
 import { readFileSync, readdirSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import avro from "avsc";
 import type { KV } from "@nats-io/kv";
 import { UnknownSchemaError } from "./errors.ts";
+import { packagePath } from "../model/paths.ts";
 
 export type AvroType = avro.Type;
 
@@ -11,7 +11,7 @@ export function fingerprintOf(type: AvroType): string {
   return type.fingerprint("sha256").toString("hex").slice(0, 16);
 }
 
-const SCHEMA_DIR = fileURLToPath(new URL("../schemas/", import.meta.url));
+const SCHEMA_DIR = packagePath("schemas") + "/";
 
 /** Parses one `.avsc` file of the repository's `schemas/` folder (or a sub-folder of it). */
 export function loadSchemaFile(relativePath: string): AvroType {

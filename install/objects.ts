@@ -3,14 +3,14 @@
  * schemas by the tests). One function per object kind; render.ts picks them by role.
  */
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { parse, stringify } from "yaml";
 import type { InstallValues } from "./values.ts";
+import { packagePath } from "../model/paths.ts";
 
 export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> } } & Record<string, unknown>;
 
 export const CONFIG_PATH = "/etc/kce/config.yaml";
-const RULES_FILE = fileURLToPath(new URL("../deploy/prometheus/kube-cost-rules.yml", import.meta.url));
+const RULES_FILE = packagePath("deploy", "prometheus", "kube-cost-rules.yml");
 
 export function labels(v: InstallValues, component: string): Record<string, string> {
   return { "app.kubernetes.io/name": v.name, "app.kubernetes.io/instance": v.name, "app.kubernetes.io/component": component, "app.kubernetes.io/part-of": "kube-cost-exporter" };
@@ -142,17 +142,22 @@ function podSpec(v: InstallValues, serviceAccountName: string, containers: unkno
   };
 }
 
-/** Node flags for the agent (it runs on every node, so its memory counts many times). */
-export const AGENT_NODE_OPTIONS = "--max-semi-space-size=1 --v8-pool-size=1";
+/**
+ * How the agent runs (it runs on every node, so its memory counts many times): the built JavaScript
+ * (`npm run build`, no TypeScript stripping at start), V8 without its optimizing compilers (`--lite-mode`,
+ * not allowed in NODE_OPTIONS), a small young generation and one V8 worker thread.
+ * 188 → 110 → 75 MB RSS at 110 pods (BENCHMARKS.md, `npm run bench -- agent`).
+ */
+export const AGENT_NODE_FLAGS = ["--lite-mode", "--max-semi-space-size=1", "--v8-pool-size=1"];
+
+/** The built CLI in the image (Dockerfile: `npm run build` → /app/dist). */
+export const IMAGE_MAIN = "/app/dist/main.js";
 
 /** The agent on every node, taints or not; no host network, no host paths (it reads the kubelet through the API server). */
 export function agentDaemonSet(v: InstallValues): K8sObject {
   const c = container(v, "agent", ["agent", "--config", CONFIG_PATH, "--node", "$(NODE_NAME)", "--metrics-port", "9102"], v.agent.resources, [{ name: "metrics", containerPort: 9102 }], {
-    env: [
-      { name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } },
-      // A small young generation and one V8 worker thread: 188 → 110 MB RSS at 110 pods (BENCHMARKS.md, `npm run bench -- agent`).
-      { name: "NODE_OPTIONS", value: AGENT_NODE_OPTIONS },
-    ],
+    command: ["node", ...AGENT_NODE_FLAGS, IMAGE_MAIN],
+    env: [{ name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } }],
     livenessProbe: { httpGet: { path: "/healthz", port: "metrics", scheme: v.http.tls ? "HTTPS" : "HTTP" }, periodSeconds: 30, failureThreshold: 4 },
   });
   return {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { packagePath } from "../model/paths.ts";
 
 /** Raised when a scenario file is unreadable or invalid; names the file and the key. */
 export class ScenarioError extends Error {
@@ -115,5 +115,5 @@ export function loadScenario(path: string): Scenario {
 
 /** Path of a scenario shipped in sim/scenarios. */
 export function builtinScenario(name: string): string {
-  return fileURLToPath(new URL(`./scenarios/${name}.yaml`, import.meta.url));
+  return packagePath("sim", "scenarios", `${name}.yaml`);
 }

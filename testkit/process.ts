@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-const MAIN = fileURLToPath(new URL("../cli/main.ts", import.meta.url));
+const SOURCES = fileURLToPath(new URL("../cli/main.ts", import.meta.url));
 
 export interface KceProcess {
   readonly pid: number;
@@ -13,8 +13,9 @@ export interface KceProcess {
 }
 
 /** Runs `kce <args>` as a child process with this Node; output is kept for diagnostics. */
-export function spawnKce(args: string[], env: Record<string, string> = {}, nodeArgs: string[] = []): KceProcess {
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, MAIN, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+/** Runs `kce` (from its sources, or `main`: the built dist/main.js) as a child process. */
+export function spawnKce(args: string[], env: Record<string, string> = {}, nodeArgs: string[] = [], main: string = SOURCES): KceProcess {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, main, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout?.on("data", (c: Buffer) => (output += c.toString()));
   child.stderr?.on("data", (c: Buffer) => (output += c.toString()));

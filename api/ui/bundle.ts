@@ -1,6 +1,6 @@
 import { basename } from "node:path";
-import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
+import { packagePath } from "../../model/paths.ts";
 
 /** The web app could not be bundled (esbuild missing, or a source error); the message says which. */
 export class UiBuildError extends Error {
@@ -25,7 +25,7 @@ export interface UiBundle {
   gzipBytes: number;
 }
 
-const ENTRY = fileURLToPath(new URL("../../ui/app/main.tsx", import.meta.url));
+const ENTRY = packagePath("ui", "app", "main.tsx");
 
 function asset(name: string, text: Uint8Array): Asset {
   const body = Buffer.from(text);

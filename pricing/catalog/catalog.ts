@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
 import { catalogFile, type CatalogFile, type CatalogProvider } from "./format.ts";
+import { packagePath } from "../../model/paths.ts";
 
 /** Where the shipped catalog files live. */
-export const CATALOG_DIR = fileURLToPath(new URL(".", import.meta.url));
+export const CATALOG_DIR = packagePath("pricing", "catalog") + "/";
 
 /** A catalog file is present but cannot be used; the message names the file. */
 export class PriceCatalogError extends Error {

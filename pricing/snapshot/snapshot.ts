@@ -1,5 +1,4 @@
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import type { Config } from "../../config/schema.ts";
 import { shippedCatalog, type CatalogEntry, type PriceCatalog } from "../catalog/catalog.ts";
@@ -8,6 +7,7 @@ import { defaultEgressPrice, defaultNodePrice, defaultStoragePrice, defaultsFor 
 import { toPipelineCurrency } from "../currency.ts";
 import { volumeTypeOf } from "../storage-classes.ts";
 import type { EgressClass, NodePrice, NodePriceQuery, PriceBook, StoragePrice, StoragePriceQuery } from "../types.ts";
+import { packagePath } from "../../model/paths.ts";
 
 const nodeEntry = z.strictObject({
   provider: z.string(),
@@ -50,7 +50,7 @@ export class PriceSnapshotError extends Error {
   }
 }
 
-export const SHIPPED_SNAPSHOT = fileURLToPath(new URL("./prices.json", import.meta.url));
+export const SHIPPED_SNAPSHOT = packagePath("pricing", "snapshot", "prices.json");
 
 /** Reads and validates a snapshot file (the shipped one by default). */
 export function readPriceSnapshot(path: string = SHIPPED_SNAPSHOT): PriceSnapshot {
