@@ -1,3 +1,5 @@
+import { join } from "node:path";
+import { buildDist, DIST } from "../scripts/build.ts";
 import { DeliverPolicy } from "@nats-io/jetstream";
 import { ordered$ } from "../bus/ordered.ts";
 import type { Outgoing } from "../bus/publisher.ts";
@@ -25,7 +27,10 @@ export interface PipelineResult {
  * agents would; `kce all` (pricer, rollup, savings, Prometheus sink) runs in its own process.
  * Measured from the first publish until the rollup has folded every snapshot (the 1m windows' snapshotCount).
  */
-export async function benchPipeline(topology: "all" | "split", nodes = 100, pods = 100, windows = 30, publishers = 256): Promise<PipelineResult> {
+export async function benchPipeline(topology: "all" | "split", nodes = 100, pods = 100, windows = 30, publishers = 256, built = false): Promise<PipelineResult> {
+  // built: the stages as the image runs them (npm run build → dist/main.js), else from the sources.
+  const main = built ? (await buildDist(), join(DIST, "main.js")) : undefined;
+  const spawnStage = (args: string[]) => (main === undefined ? spawnKce(args) : spawnKce(args, {}, [], main));
   const nats = await startNatsServer();
   const raw = testRawConfig(nats.url, {
     cluster: "bench",
@@ -38,7 +43,7 @@ export async function benchPipeline(topology: "all" | "split", nodes = 100, pods
     rollup: { allowedLatenessSeconds: 7200, emitIntervalSeconds: { "1m": 1, "1h": 30, "1d": 300 } },
   });
   const file = writeConfigFile(raw);
-  const central = topology === "all" ? [spawnKce(["all", "--config", file])] : ["pricer", "rollup", "savings", "sink-prometheus"].map((s) => spawnKce([s, "--config", file]));
+  const central = topology === "all" ? [spawnStage(["all", "--config", file])] : ["pricer", "rollup", "savings", "sink-prometheus"].map((s) => spawnStage([s, "--config", file]));
   const rt = await openTestRuntime(validateConfig(raw), "kce-bench");
   try {
     await waitFor("the central stages to start", () => central.every((p) => p.output().includes(" running")), 30_000);
@@ -90,7 +95,7 @@ export async function benchPipeline(topology: "all" | "split", nodes = 100, pods
       peakRssMb: central.map((p) => peak.get(p.pid) ?? NaN),
       cpuSeconds,
       lines: [
-        `pipeline (${topology === "all" ? "kce all: every central stage in one process" : "one process per stage: pricer, rollup, savings, sink-prometheus"}): ${total} snapshots × ${pods} pods = ${samples} pod-samples (${(bytes / total / 1024).toFixed(1)} KiB Avro per snapshot)`,
+        `pipeline (${topology === "all" ? "kce all: every central stage in one process" : "one process per stage: pricer, rollup, savings, sink-prometheus"}${built ? ", built (dist/main.js)" : ""}): ${total} snapshots × ${pods} pods = ${samples} pod-samples (${(bytes / total / 1024).toFixed(1)} KiB Avro per snapshot)`,
         `  published (PubAck'd) in ${((tPublished - t0) / 1000).toFixed(2)} s; priced by ${((tPriced - t0) / 1000).toFixed(2)} s; rolled up by ${seconds.toFixed(2)} s`,
         `  end to end: ${Math.round(rate).toLocaleString("en-US")} pod-samples/s (${Math.round(total / seconds)} snapshots/s); target 100,000 → ${(rate / 100_000).toFixed(2)}x`,
         `  peak RSS during the run: ${memory}`,

@@ -22,6 +22,8 @@ const BENCHES: Array<[name: string, group: string, run: () => Promise<string[]>]
   ["query", "query", benchQuery],
   ["pipeline-all", "pipeline", async () => (await benchPipeline("all")).lines],
   ["pipeline-split", "pipeline", async () => (await benchPipeline("split")).lines],
+  // The same, run as the image runs the stages (the built dist/main.js).
+  ["pipeline-built", "pipeline-built", async () => [...(await benchPipeline("all", 100, 100, 30, 256, true)).lines, ...(await benchPipeline("split", 100, 100, 30, 256, true)).lines]],
   ["federation", "federation", benchFederation],
   ["reconcile", "reconcile", benchReconcile],
   ["pricing", "pricing", benchPricing],
