@@ -48,6 +48,11 @@ export const demoCommand: Command = {
       // Minutes, not days, of learning, and thresholds for a small cluster: the demo's scale-up shows as an anomaly.
       anomalies: { learnHours: 0.05, minImpactHourlyUsd: 0.005, confirmMinutes: 2, warmupHours: 0 },
       recommendations: { minHistoryHours: 0.05 },
+      // Two budgets for the web app's budgets page: production within its budget, ml-training forecast over it.
+      budgets: [
+        { name: "production", namespace: "production", monthlyUsd: 150 },
+        { name: "ml-training", namespace: "ml-training", monthlyUsd: 50 },
+      ],
     });
     const log = loggerFor(config);
     const { startDemo } = await import("../demo/run-demo.ts");
