@@ -182,6 +182,11 @@ export function aggregateKey(t: FilterTarget, aggregate: readonly string[]): str
   return key;
 }
 
+/** What a filter sees of a node's idle cost: namespace and pod `__idle__`. */
+export function idleTarget(cluster: string, node: string): FilterTarget {
+  return { cluster, node, namespace: IDLE, controllerKind: "", controllerName: "", pod: IDLE, labels: {} };
+}
+
 export function podTarget(cluster: string, row: RollupRow): FilterTarget {
   return { cluster, node: row.node, namespace: row.namespace, controllerKind: row.controllerKind, controllerName: row.controllerName, pod: row.pod, labels: row.labels };
 }
@@ -323,8 +328,7 @@ export function computeAllocations(index: RollupIndex, q: AllocationQuery, nowMs
     }
     if (!q.idle && !q.shareIdle) continue;
     for (const node of window.nodes) {
-      const target: FilterTarget = { cluster: window.cluster, node: node.node, namespace: IDLE, controllerKind: "", controllerName: "", pod: IDLE, labels: {} };
-      if (!q.filter(target)) continue;
+      if (!q.filter(idleTarget(window.cluster, node.node))) continue;
       const name = q.idleByNode === true ? `${node.node}/${IDLE}` : q.splitIdle === true ? `${window.cluster}/${IDLE}` : IDLE;
       const key = `${window.cluster}\u0000${node.node}\u0000${name}`;
       const span = activeSpan(window, node.hours, plan.covered.endMs);

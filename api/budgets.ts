@@ -5,7 +5,7 @@ import { describeScope, inScope } from "../sinks/webhook/scope.ts";
 import { computeAllocations } from "./allocation.ts";
 import { ParamError } from "./errors.ts";
 import { ok, type ApiContext, type ApiResponse } from "./handlers.ts";
-import { parseWindow, rfc3339 } from "./window.ts";
+import { HOUR_MS, monthOf, parseWindow, rfc3339 } from "./window.ts";
 
 export interface BudgetStatus {
   name: string;
@@ -27,11 +27,6 @@ export interface BudgetStatus {
   monthElapsedPct: number;
 }
 
-function monthBounds(nowMs: number): { startMs: number; endMs: number } {
-  const d = new Date(nowMs);
-  return { startMs: Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1), endMs: Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) };
-}
-
 /** `/budgets`' answer. */
 export interface Budgets {
   currencyCode: string;
@@ -48,11 +43,11 @@ function scopedCost(ctx: ApiContext, rule: BudgetRule, window: string, nowMs: nu
 }
 
 export function budgetStatus(ctx: ApiContext, rule: BudgetRule, nowMs: number): BudgetStatus {
-  const month = monthBounds(nowMs);
+  const month = monthOf(nowMs);
   const monthToDate = scopedCost(ctx, rule, "month", nowMs).cost;
   const lastHour = scopedCost(ctx, rule, "1h", nowMs);
   const hourlyCost = lastHour.minutes > 0 ? lastHour.cost / (lastHour.minutes / 60) : 0;
-  const forecastMonthly = monthToDate + hourlyCost * ((month.endMs - nowMs) / 3_600_000);
+  const forecastMonthly = monthToDate + hourlyCost * ((month.endMs - nowMs) / HOUR_MS);
   return {
     name: rule.name,
     scope: describeScope(rule),

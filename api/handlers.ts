@@ -1,12 +1,12 @@
 import type { RollupIndex } from "./rollup-index.ts";
 import type { AverageRates, NodeRate, NodeRates } from "./rates.ts";
-import type { Recommendation } from "../processors/recommender/recommender.ts";
 import { computeAllocations, type Allocation } from "./allocation.ts";
 import { ParamError } from "./errors.ts";
 import { listParam, parseAllocationParams } from "./params.ts";
 import { parseWindow, steps } from "./window.ts";
 import { computeAssets } from "./assets.ts";
-import type { Recommender } from "../processors/recommender/recommender.ts";
+import type { Recommendation, Recommender } from "../processors/recommender/recommender.ts";
+import type { NodeRecommendation } from "../processors/recommender/nodes.ts";
 import { recommendations } from "./recommendations.ts";
 import type { LiveFeed } from "./live.ts";
 import type { BudgetRule } from "../config/schema.ts";
@@ -94,7 +94,7 @@ export interface Recommendations {
   currencyCode: string;
   monthlySavingsUsd: number;
   items: Recommendation[];
-  nodes: unknown[];
+  nodes: NodeRecommendation[];
 }
 
 /** `/savings`: spot savings realised and possible over a window, by the same aggregation as /allocation. */

@@ -44,7 +44,6 @@ export function listParam(params: URLSearchParams, name: string): string[] {
   return (params.get(name) ?? "").split(",").map((v) => v.trim()).filter((v) => v !== "");
 }
 
-
 /** The legacy filter parameters as terms of the filter language (empty ones are no filter). */
 function legacyFilterTerms(params: URLSearchParams): string[] {
   const terms: string[] = [];

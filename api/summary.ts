@@ -5,7 +5,7 @@ import { efficiencyOf, IDLE } from "./allocation.ts";
 import { ParamError } from "./errors.ts";
 import { ok, type ApiContext, type ApiResponse } from "./handlers.ts";
 import type { RollupIndex } from "./rollup-index.ts";
-import { parseWindow, rfc3339, type TimeRange } from "./window.ts";
+import { HOUR_MS, monthOf, parseWindow, rfc3339, type TimeRange } from "./window.ts";
 
 export interface ClusterSummary {
   cluster: string;
@@ -47,6 +47,21 @@ interface Spend {
   byNamespace: Map<string, number>;
 }
 
+const emptySpend = (): Spend => ({ pods: emptyTotals(), idle: 0, realisedSavings: 0, potentialSavings: 0, byNamespace: new Map() });
+
+/** Several clusters' spend as one (the overview's total). */
+function combine(spends: Iterable<Spend>): Spend {
+  const all = emptySpend();
+  for (const s of spends) {
+    addTotals(all.pods, s.pods);
+    all.idle += s.idle;
+    all.realisedSavings += s.realisedSavings;
+    all.potentialSavings += s.potentialSavings;
+    for (const [ns, v] of s.byNamespace) all.byNamespace.set(ns, (all.byNamespace.get(ns) ?? 0) + v);
+  }
+  return all;
+}
+
 /**
  * Folds the windows covering a range from their namespace rows and node rows — a few rows per window,
  * the same sums as /allocation's pod rows (tested) — so the overview costs the same at 100 pods and 100,000.
@@ -57,7 +72,7 @@ function spend(index: RollupIndex, range: TimeRange, nowMs: number, only: string
     if (only !== undefined && w.cluster !== only) continue;
     let s = out.get(w.cluster);
     if (s === undefined) {
-      s = { pods: emptyTotals(), idle: 0, realisedSavings: 0, potentialSavings: 0, byNamespace: new Map() };
+      s = emptySpend();
       out.set(w.cluster, s);
     }
     for (const row of w.rows) {
@@ -75,11 +90,6 @@ function spend(index: RollupIndex, range: TimeRange, nowMs: number, only: string
   return out;
 }
 
-function hoursLeftInMonth(nowMs: number): number {
-  const d = new Date(nowMs);
-  return (Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) - nowMs) / 3_600_000;
-}
-
 function summarise(cluster: string, hourlyCost: number, nodes: number, today: Spend | undefined, month: Spend | undefined, nowMs: number): ClusterSummary {
   const monthToDate = (month?.pods.totalCost ?? 0) + (month?.idle ?? 0);
   const idleMonthToDate = month?.idle ?? 0;
@@ -90,7 +100,7 @@ function summarise(cluster: string, hourlyCost: number, nodes: number, today: Sp
     runRateMonthly: hourlyCost * HOURS_PER_MONTH,
     today: (today?.pods.totalCost ?? 0) + (today?.idle ?? 0),
     monthToDate,
-    forecastMonthly: monthToDate + hourlyCost * hoursLeftInMonth(nowMs),
+    forecastMonthly: monthToDate + hourlyCost * ((monthOf(nowMs).endMs - nowMs) / HOUR_MS),
     idleMonthToDate,
     idleShare: monthToDate > 0 ? idleMonthToDate / monthToDate : 0,
     realisedSavings: month?.realisedSavings ?? 0,
@@ -117,17 +127,8 @@ export function summaryHandler(ctx: ApiContext, params: URLSearchParams): ApiRes
     return summarise(c, mine.reduce((s, n) => s + n.totalHourlyCost, 0), mine.length, today.get(c), month.get(c), nowMs);
   });
   // The whole: the clusters' sums, efficiency from all their pods together.
-  const all: Spend = { pods: emptyTotals(), idle: 0, realisedSavings: 0, potentialSavings: 0, byNamespace: new Map() };
-  for (const s of month.values()) {
-    addTotals(all.pods, s.pods);
-    all.idle += s.idle;
-    all.realisedSavings += s.realisedSavings;
-    all.potentialSavings += s.potentialSavings;
-    for (const [ns, v] of s.byNamespace) all.byNamespace.set(ns, (all.byNamespace.get(ns) ?? 0) + v);
-  }
-  const allToday = [...today.values()].reduce((s, t) => s + t.pods.totalCost + t.idle, 0);
-  const total = summarise("", rows.reduce((s, r) => s + r.hourlyCost, 0), nodes.length, undefined, all, nowMs);
-  total.today = allToday;
+  const all = combine(month.values());
+  const total = summarise("", rows.reduce((s, r) => s + r.hourlyCost, 0), nodes.length, combine(today.values()), all, nowMs);
   const topNamespaces = [...all.byNamespace, [IDLE, all.idle] as [string, number]]
     .sort((a, b) => b[1] - a[1])
     .slice(0, 8)

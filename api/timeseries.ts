@@ -1,5 +1,5 @@
-import { UNMOUNTED, type CostRollup } from "../model/events.ts";
-import { aggregateKey, IDLE, podTarget } from "./allocation.ts";
+import type { CostRollup } from "../model/events.ts";
+import { aggregateKey, IDLE, idleTarget, podTarget } from "./allocation.ts";
 import { ParamError } from "./errors.ts";
 import type { FilterTarget } from "./filter.ts";
 import { indexFor, ok, type ApiContext, type ApiResponse } from "./handlers.ts";
@@ -19,10 +19,6 @@ export interface TimeSeries {
 /** Terms that only test a namespace row's fields (cluster, namespace): answerable from the rollups' namespace rows. */
 const NAMESPACE_TERM = /^\s*(cluster|namespace)!?:/;
 
-function idleTarget(cluster: string, node: string): FilterTarget {
-  return { cluster, node, namespace: IDLE, controllerKind: "", controllerName: "", pod: IDLE, labels: {} };
-}
-
 /**
  * One step's cost per allocation. By cluster or namespace with a filter on those alone, the rollups'
  * namespace rows answer (a few rows per window instead of one per pod); otherwise the pod rows.
@@ -32,7 +28,7 @@ function stepCosts(windows: readonly CostRollup[], aggregate: readonly string[],
   for (const w of windows) {
     for (const row of w.rows) {
       if (row.dimension !== (byNamespace ? "namespace" : "pod")) continue;
-      const target = byNamespace ? { cluster: w.cluster, node: "", namespace: row.namespace, controllerKind: "", controllerName: "", pod: row.namespace === UNMOUNTED ? UNMOUNTED : "", labels: {} } : podTarget(w.cluster, row);
+      const target = byNamespace ? { cluster: w.cluster, node: "", namespace: row.namespace, controllerKind: "", controllerName: "", pod: "", labels: {} } : podTarget(w.cluster, row);
       if (filter(target)) add(aggregateKey(target, aggregate), row.totalCost);
     }
     if (idle) for (const n of w.nodes) if (filter(idleTarget(w.cluster, n.node))) add(IDLE, n.idleCost);

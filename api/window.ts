@@ -29,10 +29,13 @@ function startOfWeek(ms: number): number {
   return startOfDay(ms) - day * DAY_MS;
 }
 
-function startOfMonth(ms: number): number {
+/** The UTC calendar month an instant falls in: [first day 00:00, first day of the next month). */
+export function monthOf(ms: number): TimeRange {
   const d = new Date(ms);
-  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+  return { startMs: Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1), endMs: Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) };
 }
+
+const startOfMonth = (ms: number): number => monthOf(ms).startMs;
 
 function parseInstant(text: string): number | undefined {
   if (/^\d{9,11}$/.test(text)) return Number(text) * 1000;

@@ -1,5 +1,5 @@
 import { UNMOUNTED, type CostRollup, type NodeRollupRow, type RollupRow, type VolumeRollupRow } from "../../model/events.ts";
-import { rfc3339 } from "../../api/window.ts";
+import { monthOf, rfc3339 } from "../../api/window.ts";
 import { parseProviderId } from "../../model/provider-id.ts";
 import type { FocusRow } from "./columns.ts";
 
@@ -47,11 +47,6 @@ export function cloudOf(providerId: string, node: string, cluster: string): Clou
 
 /** FOCUS date/time: extended ISO 8601 in UTC, to the second ('YYYY-MM-DDTHH:mm:ssZ') — what OpenCost's RFC 3339 instants are. */
 export const focusTime = rfc3339;
-
-function billingPeriod(ms: number): [number, number] {
-  const d = new Date(ms);
-  return [Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1), Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1)];
-}
 
 function podCompute(r: RollupRow): number {
   return r.cpuCost + r.ramCost + r.gpuCost;
@@ -121,7 +116,7 @@ export function* focusRowBatches(window: CostRollup, ctx: FocusContext, reconcil
 
 function* focusRowsOf(window: CostRollup, ctx: FocusContext, reconciled: boolean, estimated?: CostRollup): Generator<FocusRow> {
   const list = new ListCosts(reconciled ? estimated : undefined);
-  const [periodStart, periodEnd] = billingPeriod(window.windowStartMs);
+  const { startMs: periodStart, endMs: periodEnd } = monthOf(window.windowStartMs);
   const hours = (window.windowEndMs - window.windowStartMs) / 3_600_000;
   const nodes = new Map(window.nodes.map((n) => [n.node, n]));
   const clusterCloud = window.nodes.map((n) => cloudOf(n.providerId, n.node, window.cluster)).find((c) => c.provider !== "Self-managed") ?? cloudOf("", "", window.cluster);

@@ -1,6 +1,7 @@
 import type { BudgetRule } from "../../config/schema.ts";
 import type { BudgetAlert, CostDriver, CostRollup, PricedSnapshot } from "../../model/events.ts";
 import { HOURS_PER_MONTH } from "../../pricing/defaults.ts";
+import { HOUR_MS, monthOf } from "../../api/window.ts";
 import { describeScope, inScope, scopeKey } from "./scope.ts";
 import { alertLink, type LinkTargets } from "./links.ts";
 
@@ -18,10 +19,6 @@ export function periodOf(ms: number): string {
   return new Date(ms).toISOString().slice(0, 7);
 }
 
-function hoursLeftInMonth(nowMs: number): number {
-  const d = new Date(nowMs);
-  return (Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) - nowMs) / 3_600_000;
-}
 
 /**
  * What a budget's scope costs now: the run rate from each node's newest priced snapshot (cost per
@@ -53,7 +50,7 @@ export function observe(rule: BudgetRule, latest: readonly PricedSnapshot[], day
     .sort((a, b) => b[1] - a[1])
     .slice(0, 3)
     .map(([name, perHour]) => ({ name, monthlyUsd: perHour * HOURS_PER_MONTH, share: hourly > 0 ? perHour / hourly : 0 }));
-  return { runRateHourly: hourly, monthToDate, forecastMonthly: monthToDate + hourly * hoursLeftInMonth(nowMs), drivers };
+  return { runRateHourly: hourly, monthToDate, forecastMonthly: monthToDate + hourly * ((monthOf(nowMs).endMs - nowMs) / HOUR_MS), drivers };
 }
 
 /** Per rule, scope, threshold and basis: what was said this month. */
