@@ -213,11 +213,11 @@ describe("the web app in Chromium against the demo pipeline", () => {
     await page.goto(`${base}/ui/allocation?window=today&aggregate=namespace`);
     await page.waitForSelector("#allocation-table tbody tr");
     await page.waitForSelector("#allocation-chart canvas");
-    const api = await allocation("window=today&aggregate=namespace");
+    const answer = await allocation("window=today&aggregate=namespace");
     const shown = await tableRows(page, "allocation-table");
-    expect(shown.map((r) => r.name).sort()).toEqual(api.map((a) => a.name).sort());
-    for (const r of shown) expect(Math.abs(r.total - (api.find((a) => a.name === r.name)?.totalCost ?? NaN))).toBeLessThan(0.00005 + 1e-12);
-    const apiTotal = api.reduce((s, a) => s + a.totalCost, 0);
+    expect(shown.map((r) => r.name).sort()).toEqual(answer.map((a) => a.name).sort());
+    for (const r of shown) expect(Math.abs(r.total - (answer.find((a) => a.name === r.name)?.totalCost ?? NaN))).toBeLessThan(0.00005 + 1e-12);
+    const apiTotal = answer.reduce((s, a) => s + a.totalCost, 0);
     const footer = dollars(await page.textContent("#allocation-table tfoot td[data-key=total]"));
     expect(Math.round(footer * 100)).toBe(Math.round(apiTotal * 100));
     await shot(page, "allocation");
@@ -262,6 +262,7 @@ describe("the web app in Chromium against the demo pipeline", () => {
     const apiControllers = await allocation(`window=today&aggregate=controller&filter=${encodeURIComponent('namespace:"production"')}`);
     expect(controllers.map((r) => r.name).sort()).toEqual(apiControllers.map((a) => a.name).sort());
     expect(await page.textContent("nav.crumbs")).toMatch(/namespace:"production"/);
+    expect(await page.inputValue("#filter")).toBe('namespace:"production"');
     const first = controllers.find((r) => r.name.includes(":"))?.name ?? "";
     await page.click(`#allocation-table a.drill >> text=${first}`);
     await page.waitForFunction(onAggregate("pod"));

@@ -1,4 +1,4 @@
-import { useMemo, useState } from "preact/hooks";
+import { useEffect, useMemo, useState } from "preact/hooks";
 import { useApi } from "../api.ts";
 import { Section, Status } from "../components/bits.tsx";
 import { Chart } from "../components/chart.tsx";
@@ -71,6 +71,8 @@ export function AllocationPage(props: { route: Route; version: number; summary: 
   const table = useApi<AllocationSets>(`/allocation?${apiQuery(state, false)}`, props.version);
   const steps = useApi<TimeSeries>(`/timeseries?${apiQuery(state, true)}`, props.version);
   const [filterText, setFilterText] = useState(filter);
+  // A drill-down, a breadcrumb or Back changes the filter in the URL: the input follows it.
+  useEffect(() => setFilterText(filter), [filter]);
   const set = (changes: Record<string, string | undefined>) => {
     const q = new URLSearchParams(state);
     for (const [k, v] of Object.entries(changes)) if (v === undefined || v === "") q.delete(k);
@@ -105,7 +107,7 @@ export function AllocationPage(props: { route: Route; version: number; summary: 
         <WindowPicker value={window} onChange={(w) => set({ window: w })} />
         <label>
           Aggregate by{" "}
-          <select id="aggregate" value={aggregate} onChange={(e) => set({ aggregate: (e.currentTarget).value, sort: undefined, asc: undefined })}>
+          <select id="aggregate" value={aggregate} onChange={(e) => set({ aggregate: e.currentTarget.value, sort: undefined, asc: undefined })}>
             {[...AGGREGATES, ...labelKeys.map((k) => `label:${k}`)].map((a) => (
               <option key={a} value={a}>
                 {a.replace(/^label:/, "label ")}
@@ -115,10 +117,10 @@ export function AllocationPage(props: { route: Route; version: number; summary: 
         </label>
         <label class="grow">
           Filter{" "}
-          <input id="filter" type="text" placeholder='namespace:"prod"+label[team]:"payments"' value={filterText} onInput={(e) => setFilterText((e.currentTarget).value)} />
+          <input id="filter" type="text" placeholder='namespace:"prod"+label[team]:"payments"' value={filterText} onInput={(e) => setFilterText(e.currentTarget.value)} />
         </label>
         <label>
-          <input id="share-idle" type="checkbox" checked={state.get("shareIdle") === "true"} onChange={(e) => set({ shareIdle: (e.currentTarget).checked ? "true" : undefined })} /> share idle
+          <input id="share-idle" type="checkbox" checked={state.get("shareIdle") === "true"} onChange={(e) => set({ shareIdle: e.currentTarget.checked ? "true" : undefined })} /> share idle
         </label>
         <button type="submit">Apply</button>
       </form>
