@@ -28,10 +28,6 @@ export class LiveFeed {
     this.heartbeat = setInterval(() => this.write(": keep-alive\n\n"), 15_000).unref();
   }
 
-  get listeners(): number {
-    return this.clients.size;
-  }
-
   publish(kind: LiveEvent["kind"], cluster: string, dataMs: number): void {
     this.asOfMs = Math.max(this.asOfMs, dataMs);
     this.pending = { kind, cluster, asOfMs: this.asOfMs };

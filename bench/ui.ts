@@ -55,7 +55,7 @@ export async function benchUi(pods = 10_000, nodes = 100, runs = 5): Promise<str
   };
   const lines = [
     `Web app (Debian's Chromium ${browser.version()}, headless, cold loads: a fresh context each; API on loopback holding ${pods} pods × (30 daily + 48 hourly windows), ${nodes} nodes):`,
-    `  first page's bytes (gzip): script ${kb(bundle.js.gzip.length)} + stylesheet ${kb(bundle.css.gzip.length)} = ${kb(bundle.gzipBytes)} (uncompressed ${kb(bundle.js.body.length + bundle.css.body.length)}); CSV writer chunk, loaded on the first download: ${kb([...bundle.files.values()].filter((f) => f.name.startsWith("chunk-")).reduce((s, f) => s + f.gzip.length, 0))}`,
+    `  first page's bytes (gzip): script ${kb(bundle.js.gzip.length)} + stylesheet ${kb(bundle.css.gzip.length)} = ${kb(bundle.js.gzip.length + bundle.css.gzip.length)} (uncompressed ${kb(bundle.js.body.length + bundle.css.body.length)}); CSV writer chunk, loaded on the first download: ${kb([...bundle.files.values()].filter((f) => f.name.startsWith("chunk-")).reduce((s, f) => s + f.gzip.length, 0))}`,
   ];
   const pages: Array<[string, string, string]> = [
     ["overview", "/ui/overview", `document.querySelector("#cost-mtd") && document.querySelectorAll("#top-namespaces li").length > 0 && document.querySelector("#overview-chart canvas")`],

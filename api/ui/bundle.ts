@@ -21,8 +21,6 @@ export interface UiBundle {
   css: Asset;
   /** Every file by name, with the chunks loaded on demand (CSV writing). */
   files: Map<string, Asset>;
-  /** Bytes the browser downloads for the first page (entry script + stylesheet, gzip), for BENCHMARKS.md. */
-  gzipBytes: number;
 }
 
 const ENTRY = packagePath("ui", "app", "main.tsx");
@@ -79,7 +77,7 @@ export async function buildUiBundle(): Promise<UiBundle> {
   const js = pick(/^app-.*\.js$/);
   const css = pick(/^app-.*\.css$/);
   if (js === undefined || css === undefined) throw new UiBuildError("the web app bundle has no script or no stylesheet");
-  return { js, css, files, gzipBytes: js.gzip.length + css.gzip.length };
+  return { js, css, files };
 }
 
 let shared: Promise<UiBundle> | undefined;

@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { gzipSync } from "node:zlib";
+import { PAGES } from "../../ui/app/pages.ts";
 import { uiBundle, type Asset, type UiBundle } from "./bundle.ts";
 
 /** The app's pages; each is /ui/<page>, its state in the query string (deep links). */
-export const UI_PAGES = ["overview", "allocation", "nodes", "savings", "budgets", "reconciliation"] as const;
+const PAGE_IDS: readonly string[] = PAGES.map((p) => p.id);
 
 function page(bundle: UiBundle): string {
   return `<!doctype html>
@@ -64,7 +65,7 @@ export function serveUi(req: IncomingMessage, res: ServerResponse, pathname: str
         return sendAsset(req, res, a, "public, max-age=31536000, immutable");
       }
       const name = pathname.slice("/ui/".length);
-      if (!(UI_PAGES as readonly string[]).includes(name)) return void res.writeHead(404, { "content-type": "text/plain" }).end(`no page ${name}; pages: ${UI_PAGES.join(", ")}\n`);
+      if (!PAGE_IDS.includes(name)) return void res.writeHead(404, { "content-type": "text/plain" }).end(`no page ${name}; pages: ${PAGE_IDS.join(", ")}\n`);
       sendAsset(req, res, htmlAsset(bundle), "no-cache");
     },
     (error: unknown) => {

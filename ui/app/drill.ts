@@ -44,9 +44,8 @@ export function narrow(filter: string, term: string): string {
 export function crumbs(filter: string): Array<{ label: string; filter: string; aggregate: string }> {
   const terms = filter.split("+").map((t) => t.trim()).filter((t) => t !== "");
   return terms.map((term, i) => {
-    const field = /^([A-Za-z]+)(\[([^\]]+)\])?!?:/.exec(term);
-    const name = field?.[1] ?? "";
-    const next = name === "label" ? "pod" : name === "controllerName" || name === "controllerKind" ? "pod" : (NEXT[name] ?? "pod");
-    return { label: term, filter: terms.slice(0, i + 1).join("+"), aggregate: next };
+    // The term's field (`label` for label[key]) says what was drilled into; labels and controllers open pods.
+    const field = /^[A-Za-z]+/.exec(term)?.[0] ?? "";
+    return { label: term, filter: terms.slice(0, i + 1).join("+"), aggregate: NEXT[field] ?? "pod" };
   });
 }

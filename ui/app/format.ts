@@ -4,10 +4,6 @@ export function setCurrency(code: string): void {
   currencyCode = code;
 }
 
-export function currency(): string {
-  return currencyCode;
-}
-
 const formatters = new Map<string, Intl.NumberFormat>();
 
 function formatter(digits: number): Intl.NumberFormat {

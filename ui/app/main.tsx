@@ -9,7 +9,8 @@ import { NodesPage } from "./pages/nodes.tsx";
 import { Overview } from "./pages/overview.tsx";
 import { ReconciliationPage } from "./pages/reconciliation.tsx";
 import { SavingsPage } from "./pages/savings.tsx";
-import { currentRoute, href, linkClick, navigate, onNavigate, PAGES, type Route } from "./route.ts";
+import { PAGES } from "./pages.ts";
+import { currentRoute, href, linkClick, navigate, onNavigate, type Route } from "./route.ts";
 import type { Summary } from "./types.ts";
 import "./style.css";
 

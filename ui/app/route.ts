@@ -4,15 +4,6 @@ export interface Route {
   params: URLSearchParams;
 }
 
-export const PAGES = [
-  { id: "overview", title: "Overview" },
-  { id: "allocation", title: "Allocation" },
-  { id: "nodes", title: "Nodes & prices" },
-  { id: "savings", title: "Savings" },
-  { id: "budgets", title: "Budgets & alerts" },
-  { id: "reconciliation", title: "Bill reconciliation" },
-] as const;
-
 export function currentRoute(): Route {
   const page = location.pathname.replace(/^\/ui\/?/, "").split("/")[0] || "overview";
   return { page, params: new URLSearchParams(location.search) };

@@ -32,7 +32,7 @@ export function WindowPicker(props: { value: string; onChange: (w: string) => vo
           id="window"
           value={custom ? "custom" : props.value}
           onChange={(e) => {
-            const v = (e.currentTarget).value;
+            const v = e.currentTarget.value;
             if (v === "custom") return setCustom(true);
             setCustom(false);
             props.onChange(v);
@@ -49,9 +49,9 @@ export function WindowPicker(props: { value: string; onChange: (w: string) => vo
       </label>
       {custom ? (
         <span class="custom-range">
-          <input id="window-start" type="datetime-local" value={start} onInput={(e) => setStart((e.currentTarget).value)} aria-label="start (UTC)" />
+          <input id="window-start" type="datetime-local" value={start} onInput={(e) => setStart(e.currentTarget.value)} aria-label="start (UTC)" />
           {" – "}
-          <input id="window-end" type="datetime-local" value={end} onInput={(e) => setEnd((e.currentTarget).value)} aria-label="end (UTC)" />
+          <input id="window-end" type="datetime-local" value={end} onInput={(e) => setEnd(e.currentTarget.value)} aria-label="end (UTC)" />
           <button type="button" disabled={start === "" || end === ""} onClick={() => props.onChange(`${start}:00Z,${end}:00Z`)}>
             Set
           </button>
