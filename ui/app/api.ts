@@ -38,25 +38,28 @@ export interface Loaded<T> {
 }
 
 /**
- * Fetches `path` (null = nothing to fetch) and again whenever `version` changes (a live update);
- * the previous data stays on screen while the next answer loads, so figures change in place.
+ * Fetches `path` (null = nothing to fetch) and again whenever `version` changes (a live update). On a
+ * live update the previous answer stays on screen while the next one loads, so figures change in place;
+ * a different `path` (another window, aggregate or filter) shows nothing until its own answer arrives,
+ * never the previous query's rows under the new query's headings.
  */
 export function useApi<T>(path: string | null, version: number): Loaded<T> {
-  const [state, setState] = useState<Loaded<T>>({ data: undefined, error: undefined, loading: path !== null });
+  const [state, setState] = useState<Loaded<T> & { path: string | null }>({ data: undefined, error: undefined, loading: path !== null, path });
   // A layout effect starts the request right after render; a plain effect waits for the next paint
   // (Preact schedules those after requestAnimationFrame), 100–300 ms later on a cold page.
   useLayoutEffect(() => {
     if (path === null) return;
     const abort = new AbortController();
-    setState((s) => ({ ...s, loading: true }));
+    setState((s) => (s.path === path ? { ...s, loading: true } : { data: undefined, error: undefined, loading: true, path }));
     getJson<T>(path, abort.signal).then(
-      (data) => setState({ data, error: undefined, loading: false }),
+      (data) => setState({ data, error: undefined, loading: false, path }),
       (error: unknown) => {
         if (abort.signal.aborted) return;
-        setState((s) => ({ data: s.data, error: error instanceof Error ? error.message : String(error), loading: false }));
+        setState((s) => ({ data: s.path === path ? s.data : undefined, error: error instanceof Error ? error.message : String(error), loading: false, path }));
       },
     );
     return () => abort.abort();
   }, [path, version]);
-  return state;
+  // Until the effect has run for a new path, the state still holds the old path's answer.
+  return state.path === path ? state : { data: undefined, error: undefined, loading: true };
 }
