@@ -53,9 +53,17 @@ export interface StoragePriceQuery {
   pvName?: string;
 }
 
+/** A disk SKU billed per disk by size tier: [tier size in GiB, price per month], ascending by size. */
+export type DiskTierPrices = ReadonlyArray<readonly [gib: number, monthly: number]>;
+
 export interface StoragePrice {
   /** Per GiB-month (730 hours), in `currency` (USD when absent). */
   gibMonthlyRate: number;
+  /**
+   * Per-disk monthly prices by size tier, in `currency`, when the source lists them (Azure managed
+   * disks): a disk is charged its tier's price, not its size × `gibMonthlyRate`.
+   */
+  tiers?: DiskTierPrices;
   source: PriceSourceName;
   asOfMs: number;
   currency?: string;

@@ -1,3 +1,5 @@
+import type { DiskTierPrices } from "../types.ts";
+
 /**
  * Azure managed disks (Premium SSD, Standard SSD, Standard HDD) are billed per disk by size tier: a
  * disk is charged the price of the smallest tier at least as large as its provisioned size (a 200 GiB
@@ -21,7 +23,17 @@ function tiersOf(volumeType: string): readonly number[] | undefined {
 export function azureBilledGiB(volumeType: string, capacityGiB: number): number {
   const tiers = tiersOf(volumeType);
   if (tiers === undefined || capacityGiB <= 0) return capacityGiB;
-  // Sizes are whole GiB; a capacity a hair over a tier (binary rounding) stays in it.
-  const size = Math.ceil(capacityGiB - 1e-9);
+  const size = wholeGiB(capacityGiB);
   return tiers.find((t) => t >= size) ?? capacityGiB;
+}
+
+/** The monthly price of the tier a disk of `capacityGiB` falls in (the smallest at least as large); undefined beyond the largest. */
+export function tierMonthlyPrice(tiers: DiskTierPrices, capacityGiB: number): number | undefined {
+  const size = wholeGiB(capacityGiB);
+  return tiers.find(([gib]) => gib >= size)?.[1];
+}
+
+/** Sizes are whole GiB; a capacity a hair over a tier (binary rounding) stays in it. */
+function wholeGiB(capacityGiB: number): number {
+  return Math.ceil(capacityGiB - 1e-9);
 }

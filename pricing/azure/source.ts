@@ -3,6 +3,8 @@ import type { PricingCaller } from "../engine/call.ts";
 import { armComputeClient, listVmSizes, type ArmOptions, type VmSize } from "./sizes.ts";
 import { PricingResponseError } from "../engine/call.ts";
 import { regionWideZone, type CloudPriceSource, type OnDemandPrice, type SpotPrice } from "../engine/source.ts";
+import type { DiskTierPrices } from "../types.ts";
+import { diskTierMeters, perGiBFromTiers } from "./disk-meters.ts";
 
 /** One item of the Azure Retail Prices API (item keys are camelCase; the page's are PascalCase). */
 export interface RetailItem {
@@ -36,9 +38,6 @@ export class AzurePricesHttpError extends Error {
 
 const SPOT = /\b(spot|low priority)\b/i;
 
-/** Disk SKU → its 128 GiB tier (Premium SSD P10, Standard SSD E10, Standard HDD S10). */
-const DISK_TIERS: Record<string, string> = { Premium_LRS: "P10 LRS", StandardSSD_LRS: "E10 LRS", Standard_LRS: "S10 LRS" };
-const TIER_GIB = 128;
 const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 /** Linux pay-as-you-go meters: no Windows products, hourly, consumption prices. */
@@ -50,7 +49,8 @@ function linuxHourly(i: RetailItem): boolean {
 /**
  * Azure VM prices from the public Retail Prices API (no credentials): pay-as-you-go for a VM size
  * in a region (Linux meters only; Spot and Low Priority meters are the spot price, regional).
- * Managed disks per GiB-month from their 128 GiB tiers.
+ * Managed disks by size tier (every P, E and S tier's monthly meter), and per GiB-month from the
+ * 128 GiB tiers for whatever cannot use a tier.
  */
 export class AzurePriceSource implements CloudPriceSource {
   readonly provider = "azure";
@@ -59,6 +59,8 @@ export class AzurePriceSource implements CloudPriceSource {
   private readonly arm: ArmOptions | undefined;
   private client: Promise<ComputeManagementClient> | undefined;
   private readonly sizes = new Map<string, Promise<Map<string, VmSize>>>();
+  /** region → its disk tiers, shared by one refresh's storage() and diskTiers() calls. */
+  private readonly tiers = new Map<string, Promise<Map<string, DiskTierPrices>>>();
 
   /** With `arm` (a subscription), VM sizes come from the Resource SKUs API; without, prices only. */
   constructor(retailPricesUrl: string, caller: PricingCaller, arm?: ArmOptions) {
@@ -122,18 +124,28 @@ export class AzurePriceSource implements CloudPriceSource {
     return out;
   }
 
-  /**
-   * Managed disks are priced per disk per month by size tier; the 128 GiB tier of each kind (P10, E10,
-   * S10, locally redundant) gives the per-GiB-month rate of its disk SKU.
-   */
-  async storage(region: string): Promise<Map<string, number>> {
-    const out = new Map<string, number>();
-    for (const [volumeType, tier] of Object.entries(DISK_TIERS)) {
-      const items = await this.items(`serviceName eq 'Storage' and armRegionName eq ${quote(region)} and skuName eq ${quote(tier)}`);
-      const month = items.find((i) => i.type === "Consumption" && /month/i.test(i.unitOfMeasure) && /disk/i.test(i.meterName));
-      if (month !== undefined) out.set(volumeType, month.retailPrice / TIER_GIB);
+  /** Every managed-disk tier's monthly price in a region: one query per disk product (Premium SSD, Standard SSD, Standard HDD). */
+  diskTiers(region: string): Promise<Map<string, DiskTierPrices>> {
+    let pending = this.tiers.get(region);
+    if (pending === undefined) {
+      pending = (async () => {
+        const items: RetailItem[] = [];
+        for (const product of ["Premium SSD Managed Disks", "Standard SSD Managed Disks", "Standard HDD Managed Disks"]) {
+          items.push(...(await this.items(`serviceName eq 'Storage' and armRegionName eq ${quote(region)} and productName eq ${quote(product)}`)));
+        }
+        return diskTierMeters(items);
+      })();
+      this.tiers.set(region, pending);
+      // Kept for a minute: long enough for the refresh that asked for both, short enough to stay fresh.
+      const forget = () => setTimeout(() => this.tiers.delete(region), 60_000).unref();
+      pending.then(forget, () => this.tiers.delete(region));
     }
-    return out;
+    return pending;
+  }
+
+  /** Per GiB-month of each disk SKU, from its 128 GiB tier (P10, E10, S10): for disks beyond the largest tier. */
+  async storage(region: string): Promise<Map<string, number>> {
+    return perGiBFromTiers(await this.diskTiers(region));
   }
 
   close(): void {

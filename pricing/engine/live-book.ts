@@ -2,7 +2,7 @@ import { Counter, Gauge, type Registry } from "prom-client";
 import type { Config } from "../../config/schema.ts";
 import type { Logger } from "../../telemetry/log.ts";
 import { volumeTypeOf } from "../storage-classes.ts";
-import type { EgressClass, NodePrice, NodePriceQuery, PriceBook, PriceSourceName, StoragePrice, StoragePriceQuery } from "../types.ts";
+import type { DiskTierPrices, EgressClass, NodePrice, NodePriceQuery, PriceBook, PriceSourceName, StoragePrice, StoragePriceQuery } from "../types.ts";
 import { registeredOnce } from "./call.ts";
 import type { SharedPrices } from "./shared.ts";
 import { regionWideZone, type CloudPriceSource, type OnDemandPrice, type SpotPrice } from "./source.ts";
@@ -48,7 +48,7 @@ export class LivePriceBook implements PriceBook {
   private readonly spot = new Map<string, Cached<number>>();
   /** region → when its spot prices were last fetched (one call covers every type). */
   private readonly spotFetched = new Map<string, number>();
-  private readonly storage = new Map<string, Cached<Map<string, number>>>();
+  private readonly storage = new Map<string, Cached<{ rates: Map<string, number>; tiers: Map<string, DiskTierPrices> }>>();
   private readonly wantedTypes = new Map<string, Set<string>>();
   private readonly wantedSpot = new Map<string, Set<string>>();
   private readonly wantedStorage = new Set<string>();
@@ -120,9 +120,11 @@ export class LivePriceBook implements PriceBook {
       this.kick();
     }
     const volumeType = volumeTypeOf(query.provider, query.storageClass, this.pricing.storageClasses);
-    const rate = volumeType === undefined ? undefined : cached?.value.get(volumeType);
-    if (cached === undefined || rate === undefined) return this.fallback.storagePrice(query);
-    return { gibMonthlyRate: rate, source: this.fresh(cached.fetchedAtMs, this.options.ttl.storageMs) ? this.options.sources.storage : "stale-cache", asOfMs: cached.fetchedAtMs };
+    const rate = volumeType === undefined ? undefined : cached?.value.rates.get(volumeType);
+    if (cached === undefined || volumeType === undefined || rate === undefined) return this.fallback.storagePrice(query);
+    const tiers = cached.value.tiers.get(volumeType);
+    const source = this.fresh(cached.fetchedAtMs, this.options.ttl.storageMs) ? this.options.sources.storage : "stale-cache";
+    return { gibMonthlyRate: rate, ...(tiers === undefined ? {} : { tiers }), source, asOfMs: cached.fetchedAtMs };
   }
 
   egressPrice(provider: string, egress: EgressClass): number {
@@ -204,7 +206,9 @@ export class LivePriceBook implements PriceBook {
       if (cached !== undefined && this.fresh(cached.fetchedAtMs, this.options.ttl.storageMs)) continue;
       await this.attempt(`storage ${region}`, async () => {
         const got = await this.viaShared(`storage|${region}`, this.options.ttl.storageMs, async () => [...(await this.source.storage(region))]);
-        this.storage.set(region, { value: new Map(got.value), fetchedAtMs: got.fetchedAtMs });
+        const tiersOf = this.source.diskTiers?.bind(this.source);
+        const tiers = tiersOf === undefined ? [] : (await this.viaShared(`disk-tiers|${region}`, this.options.ttl.storageMs, async () => [...(await tiersOf(region))])).value;
+        this.storage.set(region, { value: { rates: new Map(got.value), tiers: new Map(tiers) }, fetchedAtMs: got.fetchedAtMs });
       });
     }
     const oldest = (entries: Iterable<{ fetchedAtMs: number }>) => {

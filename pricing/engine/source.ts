@@ -1,3 +1,5 @@
+import type { DiskTierPrices } from "../types.ts";
+
 /** What a cloud adapter fetches; the live price book caches it and decides when to call. */
 export interface OnDemandPrice {
   hourly: number;
@@ -27,6 +29,8 @@ export interface CloudPriceSource {
   onDemand(region: string, instanceType: string): Promise<OnDemandPrice | undefined>;
   /** USD per GiB-month by volume type in a region. */
   storage(region: string): Promise<Map<string, number>>;
+  /** Volume types billed per disk by size tier (Azure managed disks) → their tiers' monthly prices, USD. */
+  diskTiers?(region: string): Promise<Map<string, DiskTierPrices>>;
   /** The latest spot price of each instance type in each zone of a region. */
   spot(region: string, instanceTypes: readonly string[]): Promise<SpotPrice[]>;
   /** Ends pending waits (call budget, backoff) and releases clients. */

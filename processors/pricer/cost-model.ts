@@ -1,6 +1,6 @@
 import type { Config } from "../../config/schema.ts";
 import { volumeUses } from "../../model/volume-shares.ts";
-import { azureBilledGiB } from "../../pricing/azure/disk-tiers.ts";
+import { azureBilledGiB, tierMonthlyPrice } from "../../pricing/azure/disk-tiers.ts";
 import { volumeTypeOf } from "../../pricing/storage-classes.ts";
 import { isVolumeInventory, podIdentity, type CapacityType, type NodeCost, type PodCost, type PodUsage, type PricedSnapshot, type UsageSnapshot, type VolumeCost } from "../../model/events.ts";
 import { nodePriceInPipelineCurrency, toPipelineCurrency } from "../../pricing/currency.ts";
@@ -82,9 +82,11 @@ export function nodeRates(price: NodePrice, shape: NodeShapeForSplit, capacityTy
 }
 
 /**
- * Each volume's list cost for the window: billed GiB × the class's GiB-month rate × hours / 730. Billed
- * GiB is the capacity, or for Azure managed disks the size tier it falls in (a custom sheet's rate is
- * per GiB as written). The published `gibMonthlyRate` is the effective one: capacity × rate = cost.
+ * Each volume's list cost for the window: its monthly price × hours / 730. The monthly price is the
+ * price of the disk's size tier when the source lists tier prices (the live Azure adapter), otherwise
+ * billed GiB × the class's GiB-month rate — billed GiB being the capacity, or for Azure managed disks the
+ * size of the tier it falls in (a custom sheet's rate is per GiB as written). The published
+ * `gibMonthlyRate` is the effective one: capacity × rate = cost.
  */
 function priceVolumes(usage: UsageSnapshot, book: PriceBook, pricing: Config["pricing"]): VolumeCost[] {
   const info = usage.nodeInfo;
@@ -93,9 +95,10 @@ function priceVolumes(usage: UsageSnapshot, book: PriceBook, pricing: Config["pr
     const storage = book.storagePrice({ provider: info.provider, region: info.region, storageClass: v.storageClass, pvName: v.pvName });
     const listRate = toPipelineCurrency(pricing, storage.gibMonthlyRate, storage.currency, `storage class ${v.storageClass} (${info.provider} ${info.region})`);
     const gib = v.capacityBytes / GIB;
+    const tierPrice = storage.tiers === undefined ? undefined : tierMonthlyPrice(storage.tiers, gib);
     const volumeType = info.provider === "azure" && storage.source !== "custom" ? volumeTypeOf("azure", v.storageClass, pricing.storageClasses) : undefined;
     const billedGiB = volumeType === undefined ? gib : azureBilledGiB(volumeType, gib);
-    const monthlyCost = billedGiB * listRate;
+    const monthlyCost = tierPrice === undefined ? billedGiB * listRate : toPipelineCurrency(pricing, tierPrice, storage.currency, `storage class ${v.storageClass} (${info.provider} ${info.region})`);
     const gibMonthlyRate = gib > 0 ? monthlyCost / gib : listRate;
     return {
       pvName: v.pvName,

@@ -10,6 +10,8 @@ import { TokenBucket } from "../../pricing/engine/limiter.ts";
 import { exportPrices } from "../../pricing/export.ts";
 import { readPriceSnapshot } from "../../pricing/snapshot/snapshot.ts";
 import type { NodePriceQuery } from "../../pricing/types.ts";
+import { priceSnapshot } from "../../processors/pricer/cost-model.ts";
+import { GiB, nodeInfo, usageSnapshot } from "../../testkit/fixtures.ts";
 import { startAzureStandIn, type AzureStandIn } from "../../testkit/azure-standin.ts";
 
 /** Azure VM prices from a stand-in of the Retail Prices API (its JSON pages, NextPageLink paging). */
@@ -60,6 +62,29 @@ describe("Azure prices from the Retail Prices API", () => {
     expect(premium.source).toBe("azure-retail-prices");
     expect(premium.gibMonthlyRate).toBeCloseTo(19.71 / 128, 12);
     expect(book.storagePrice({ provider: "azure", region: "eastus", storageClass: "managed-csi" }).gibMonthlyRate).toBeCloseTo(9.6 / 128, 12);
+  });
+
+  it("charges each managed disk its size tier's own monthly price (P4, P10, P30), not a per-GiB rate; a tier not listed at the P10 rate per GiB", async () => {
+    book = makeBook();
+    const config = validateConfig({ pricing: { provider: "azure" } });
+    book.storagePrice({ provider: "azure", region: "eastus", storageClass: "managed-csi-premium" });
+    await refresh(book);
+    const premium = book.storagePrice({ provider: "azure", region: "eastus", storageClass: "managed-csi-premium" });
+    // Every "<tier> LRS Disk" monthly meter, ascending; "Disk Mount" and per-operation meters are not tiers.
+    expect(premium.tiers).toEqual([[32, 5.28], [128, 19.71], [1024, 135.17]]);
+    const azure = nodeInfo({ provider: "azure", region: "eastus", zone: "eastus-1", instanceType: "Standard_D4s_v5", cpuCores: 4, memoryBytes: 16 * GiB });
+    const disk = (gib: number) => ({ pvName: `pv-${gib}`, volumeId: `d-${gib}`, storageClass: "managed-csi-premium", capacityBytes: gib * GiB, claimNamespace: "a", claimName: `c-${gib}`, usedBytes: 0 });
+    const priced = priceSnapshot(usageSnapshot({ nodeInfo: azure, windowSeconds: 3600, windowStartMs: 1_699_999_200_000, pods: [], volumes: [disk(20), disk(100), disk(600), disk(2000)] }), book, config.pricing, 0);
+    // 2,000 GiB is past the largest tier this region lists here (P30): its tier size (P40, 2,048 GiB) at the P10 rate per GiB.
+    expect(priced.volumes.map((v) => v.monthlyCost)).toEqual([5.28, 19.71, 135.17, 2048 * (19.71 / 128)]);
+    for (const v of priced.volumes) expect(v.windowCost).toBeCloseTo(v.monthlyCost / 730, 12);
+    // A zone-redundant disk has its own tier prices.
+    const zrs = validateConfig({ pricing: { provider: "azure", azure: { retailPricesUrl: standIn.url }, storageClasses: { "premium-zrs": { volumeType: "Premium_ZRS" } } } });
+    await book.stop?.();
+    book = createPriceBook(zrs.pricing, { registry: new Registry() });
+    book.storagePrice({ provider: "azure", region: "eastus", storageClass: "premium-zrs" });
+    await refresh(book);
+    expect(book.storagePrice({ provider: "azure", region: "eastus", storageClass: "premium-zrs" })).toMatchObject({ gibMonthlyRate: 29.57 / 128, tiers: [[128, 29.57]] });
   });
 
   it("reads VM sizes from the Resource SKUs API through the real @azure/arm-compute client, page by page", async () => {
