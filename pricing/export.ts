@@ -52,7 +52,8 @@ export async function exportPrices(provider: CloudProvider, pricing: Config["pri
         out.nodes.push(n);
         continue;
       }
-      const price = await source.onDemand(n.region, n.instanceType);
+      // The hand-kept snapshot holds USD; a region priced in another currency (AWS China) stays as it was.
+      const price = source.currency(n.region) === "USD" ? await source.onDemand(n.region, n.instanceType) : undefined;
       if (price === undefined) {
         unknown.push(`${n.region}/${n.instanceType}`);
         out.nodes.push(n);
@@ -76,6 +77,7 @@ export async function exportPrices(provider: CloudProvider, pricing: Config["pri
         continue;
       }
       let rates = storageByRegion.get(s.region);
+      if (source.currency(s.region) !== "USD") rates = new Map();
       if (rates === undefined) {
         rates = await source.storage(s.region);
         storageByRegion.set(s.region, rates);

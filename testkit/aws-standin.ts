@@ -17,8 +17,8 @@ export interface SpotRow {
 
 export interface AwsStandIn {
   readonly url: string;
-  /** Calls received, by action (GetProducts, DescribeSpotPriceHistory), with their bodies. */
-  readonly calls: Array<{ action: string; body: string; atMs: number }>;
+  /** Calls received, by action (GetProducts, DescribeSpotPriceHistory), with their bodies and the region they were signed for. */
+  readonly calls: Array<{ action: string; body: string; atMs: number; region: string }>;
   spot: SpotRow[];
   /** Items per page (GetProducts and spot history). */
   pageSize: number;
@@ -79,7 +79,9 @@ export async function startAwsStandIn(productsFile: string): Promise<AwsStandIn>
     const target = req.headers["x-amz-target"];
     const params = new URLSearchParams(text);
     const action = target === "AWSPriceListService.GetProducts" ? "GetProducts" : (params.get("Action") ?? "unknown");
-    standIn.calls.push({ action, body: text, atMs: Date.now() });
+    // SigV4: "Credential=<key>/<date>/<region>/<service>/aws4_request".
+    const region = /Credential=[^/]+\/\d+\/([^/]+)\//.exec(String(req.headers["authorization"] ?? ""))?.[1] ?? "";
+    standIn.calls.push({ action, body: text, atMs: Date.now(), region });
     if (standIn.throttleNext > 0) {
       standIn.throttleNext--;
       if (action === "GetProducts") {

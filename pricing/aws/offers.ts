@@ -1,6 +1,7 @@
 /**
  * Reading AWS Price List products (one JSON document per product, as GetProducts returns them):
- * the product's attributes and the USD price of its OnDemand term.
+ * the product's attributes and the price of its OnDemand term in the partition's currency (USD; CNY
+ * in the China regions).
  */
 import { PricingResponseError } from "../engine/call.ts";
 
@@ -39,16 +40,21 @@ export function parseOffer(item: unknown): Offer {
   }
 }
 
-/** The USD price of the first tier of the OnDemand term in `unit`, or undefined. */
-function onDemandUsd(offer: Offer, unit: RegExp): number | undefined {
+/** The price in `currency` of the first tier of the OnDemand term in `unit`, or undefined (a price in another currency is never taken). */
+function onDemandIn(offer: Offer, unit: RegExp, currency: string): number | undefined {
   for (const term of Object.values(offer.terms?.OnDemand ?? {})) {
     for (const dim of Object.values(term.priceDimensions ?? {})) {
       if (!unit.test(dim.unit ?? "") || (dim.beginRange !== undefined && dim.beginRange !== "0")) continue;
-      const usd = Number(dim.pricePerUnit?.["USD"]);
-      if (Number.isFinite(usd)) return usd;
+      const amount = Number(dim.pricePerUnit?.[currency]);
+      if (Number.isFinite(amount)) return amount;
     }
   }
   return undefined;
+}
+
+/** The currency of a region's Price List: CNY in the China partition (cn-north-1, cn-northwest-1), USD elsewhere. */
+export function awsCurrency(region: string): string {
+  return region.startsWith("cn-") ? "CNY" : "USD";
 }
 
 /** "16 GiB" → 16; "0.5 GiB" → 0.5. */
@@ -68,10 +74,10 @@ function notPlainOnDemand(a: Record<string, string>): boolean {
   return (market !== undefined && market !== "OnDemand") || (capacity !== undefined && capacity !== "Used");
 }
 
-export function onDemandOffer(offer: Offer): OnDemandOffer | undefined {
+export function onDemandOffer(offer: Offer, currency = "USD"): OnDemandOffer | undefined {
   const a = offer.product?.attributes;
   if (a === undefined || a["instanceType"] === undefined || notPlainOnDemand(a)) return undefined;
-  const hourly = onDemandUsd(offer, /^Hrs?$/i);
+  const hourly = onDemandIn(offer, /^Hrs?$/i, currency);
   if (hourly === undefined) return undefined;
   const gpus = Number(a["gpu"] ?? 0);
   const out: OnDemandOffer = {
@@ -86,9 +92,9 @@ export function onDemandOffer(offer: Offer): OnDemandOffer | undefined {
   return out;
 }
 
-export function storageOffer(offer: Offer): StorageOffer | undefined {
+export function storageOffer(offer: Offer, currency = "USD"): StorageOffer | undefined {
   const a = offer.product?.attributes;
   if (offer.product?.productFamily !== "Storage" || a?.["volumeApiName"] === undefined) return undefined;
-  const gbMonth = onDemandUsd(offer, /^GB-?Mo$/i);
+  const gbMonth = onDemandIn(offer, /^GB-?Mo$/i, currency);
   return gbMonth === undefined ? undefined : { volumeApiName: a["volumeApiName"], regionCode: a["regionCode"] ?? "", gbMonth };
 }

@@ -2,10 +2,10 @@ import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { Filter, PricingClient } from "@aws-sdk/client-pricing";
 import type { CloudPriceSource, OnDemandPrice, SpotPrice } from "../engine/source.ts";
 import type { PricingCaller } from "../engine/call.ts";
-import { onDemandOffer, parseOffer, storageOffer } from "./offers.ts";
+import { awsCurrency, onDemandOffer, parseOffer, storageOffer } from "./offers.ts";
 
 export interface AwsSourceOptions {
-  /** Region of the Price List API endpoint (us-east-1, eu-central-1 or ap-south-1). */
+  /** Region of the Price List API endpoint (us-east-1, eu-central-1 or ap-south-1); China regions always use cn-northwest-1's. */
   pricingRegion: string;
   /** Endpoint overrides (stand-ins in tests, VPC endpoints in production). */
   pricingEndpoint?: string | undefined;
@@ -19,10 +19,15 @@ const term = (Field: string, Value: string): Filter => ({ Type: "TERM_MATCH", Fi
  * on-demand Linux prices and shapes from the Price List API, EBS prices per GB-month, and the
  * latest spot price per instance type and zone from EC2 DescribeSpotPriceHistory.
  * IAM: pricing:GetProducts and ec2:DescribeSpotPriceHistory.
+ *
+ * The China regions are their own partition: their Price List is served from cn-northwest-1 and
+ * priced in CNY (as karpenter-provider-aws `pkg/providers/pricing/pricing.go` reads it), and so are
+ * their spot prices; every price carries its currency and the pricer converts it.
  */
 export class AwsPriceSource implements CloudPriceSource {
   readonly provider = "aws";
-  private pricing: PricingClient | undefined;
+  /** Price List clients by endpoint region. */
+  private readonly pricing = new Map<string, PricingClient>();
   private readonly ec2 = new Map<string, EC2Client>();
   private readonly options: AwsSourceOptions;
   private readonly caller: PricingCaller;
@@ -35,11 +40,20 @@ export class AwsPriceSource implements CloudPriceSource {
   // The SDKs are loaded on first use: every kce process imports the pricing module (agents too),
   // and only a pricer configured for AWS needs them (≈ 0.16 s and 80 MB of heap to load).
   // Retries are ours (PricingCaller): one attempt per SDK call so the call budget counts every request.
-  private async pricingClient(): Promise<{ client: PricingClient; sdk: typeof import("@aws-sdk/client-pricing") }> {
+  private async pricingClient(forRegion: string): Promise<{ client: PricingClient; sdk: typeof import("@aws-sdk/client-pricing") }> {
     const sdk = await import("@aws-sdk/client-pricing");
     const o = this.options;
-    this.pricing ??= new sdk.PricingClient({ region: o.pricingRegion, maxAttempts: 1, ...(o.pricingEndpoint === undefined ? {} : { endpoint: o.pricingEndpoint }) });
-    return { client: this.pricing, sdk };
+    const endpointRegion = forRegion.startsWith("cn-") ? "cn-northwest-1" : o.pricingRegion;
+    let client = this.pricing.get(endpointRegion);
+    if (client === undefined) {
+      client = new sdk.PricingClient({ region: endpointRegion, maxAttempts: 1, ...(o.pricingEndpoint === undefined ? {} : { endpoint: o.pricingEndpoint }) });
+      this.pricing.set(endpointRegion, client);
+    }
+    return { client, sdk };
+  }
+
+  currency(region: string): string {
+    return awsCurrency(region);
   }
 
   private async ec2For(region: string): Promise<{ client: EC2Client; sdk: typeof import("@aws-sdk/client-ec2") }> {
@@ -52,8 +66,8 @@ export class AwsPriceSource implements CloudPriceSource {
     return { client, sdk };
   }
 
-  private async products(filters: Filter[]): Promise<unknown[]> {
-    const { client, sdk } = await this.pricingClient();
+  private async products(region: string, filters: Filter[]): Promise<unknown[]> {
+    const { client, sdk } = await this.pricingClient(region);
     const items: unknown[] = [];
     let token: string | undefined;
     do {
@@ -67,7 +81,7 @@ export class AwsPriceSource implements CloudPriceSource {
   }
 
   async onDemand(region: string, instanceType: string): Promise<OnDemandPrice | undefined> {
-    const items = await this.products([
+    const items = await this.products(region, [
       term("instanceType", instanceType),
       term("regionCode", region),
       term("operatingSystem", "Linux"),
@@ -77,7 +91,7 @@ export class AwsPriceSource implements CloudPriceSource {
       term("licenseModel", "No License required"),
     ]);
     for (const item of items) {
-      const offer = onDemandOffer(parseOffer(item));
+      const offer = onDemandOffer(parseOffer(item), this.currency(region));
       if (offer !== undefined && offer.instanceType === instanceType) return { hourly: offer.hourly, vcpu: offer.vcpu, memoryGiB: offer.memoryGiB, gpus: offer.gpus };
     }
     return undefined;
@@ -85,8 +99,8 @@ export class AwsPriceSource implements CloudPriceSource {
 
   async storage(region: string): Promise<Map<string, number>> {
     const out = new Map<string, number>();
-    for (const item of await this.products([term("productFamily", "Storage"), term("regionCode", region)])) {
-      const offer = storageOffer(parseOffer(item));
+    for (const item of await this.products(region, [term("productFamily", "Storage"), term("regionCode", region)])) {
+      const offer = storageOffer(parseOffer(item), this.currency(region));
       // EBS "GB-month" counts GB as 2^30 bytes, so it is our GiB-month as it stands.
       if (offer !== undefined) out.set(offer.volumeApiName, offer.gbMonth);
     }
@@ -124,7 +138,7 @@ export class AwsPriceSource implements CloudPriceSource {
 
   close(): void {
     this.caller.abort();
-    this.pricing?.destroy();
+    for (const c of this.pricing.values()) c.destroy();
     for (const c of this.ec2.values()) c.destroy();
   }
 }

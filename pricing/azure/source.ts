@@ -148,6 +148,11 @@ export class AzurePriceSource implements CloudPriceSource {
     return perGiBFromTiers(await this.diskTiers(region));
   }
 
+  /** The API is asked in USD and items in another currency are skipped. */
+  currency(): string {
+    return "USD";
+  }
+
   close(): void {
     this.caller.abort();
   }

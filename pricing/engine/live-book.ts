@@ -103,13 +103,16 @@ export class LivePriceBook implements PriceBook {
     const odFresh = this.fresh(od.fetchedAtMs, this.options.ttl.instanceMs);
     this.lookups.inc({ provider: this.source.provider, result: odFresh ? "hit" : "stale" });
     const onDemand = od.value.hourly;
+    const currency = this.source.currency(query.region);
+    // The fallback's spot figure rides along only when it is in the same currency.
+    const sameCurrency = (fallback.currency ?? "USD") === currency;
     if (query.capacityType !== "SPOT") {
-      return { hourlyCost: onDemand, onDemandHourlyCost: onDemand, spotHourlyCost: fallback.spotHourlyCost, source: odFresh ? this.options.sources.onDemand : "stale-cache", asOfMs: od.fetchedAtMs };
+      return { hourlyCost: onDemand, onDemandHourlyCost: onDemand, spotHourlyCost: sameCurrency ? fallback.spotHourlyCost : 0, source: odFresh ? this.options.sources.onDemand : "stale-cache", asOfMs: od.fetchedAtMs, currency };
     }
     const spot = this.spot.get(key(query.zone, query.instanceType)) ?? this.spot.get(key(regionWideZone(query.region), query.instanceType));
-    if (spot === undefined) return { ...fallback, onDemandHourlyCost: onDemand };
+    if (spot === undefined) return sameCurrency ? { ...fallback, onDemandHourlyCost: onDemand } : fallback;
     const spotFresh = this.fresh(spot.fetchedAtMs, this.options.ttl.spotMs);
-    return { hourlyCost: spot.value, onDemandHourlyCost: onDemand, spotHourlyCost: spot.value, source: spotFresh ? this.options.sources.spot : "stale-cache", asOfMs: spot.fetchedAtMs };
+    return { hourlyCost: spot.value, onDemandHourlyCost: onDemand, spotHourlyCost: spot.value, source: spotFresh ? this.options.sources.spot : "stale-cache", asOfMs: spot.fetchedAtMs, currency };
   }
 
   storagePrice(query: StoragePriceQuery): StoragePrice {
@@ -124,7 +127,7 @@ export class LivePriceBook implements PriceBook {
     if (cached === undefined || volumeType === undefined || rate === undefined) return this.fallback.storagePrice(query);
     const tiers = cached.value.tiers.get(volumeType);
     const source = this.fresh(cached.fetchedAtMs, this.options.ttl.storageMs) ? this.options.sources.storage : "stale-cache";
-    return { gibMonthlyRate: rate, ...(tiers === undefined ? {} : { tiers }), source, asOfMs: cached.fetchedAtMs };
+    return { gibMonthlyRate: rate, ...(tiers === undefined ? {} : { tiers }), source, asOfMs: cached.fetchedAtMs, currency: this.source.currency(query.region) };
   }
 
   egressPrice(provider: string, egress: EgressClass): number {

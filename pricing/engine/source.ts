@@ -25,11 +25,13 @@ export interface SpotPrice {
 
 export interface CloudPriceSource {
   readonly provider: string;
+  /** ISO 4217 code of every price this source returns for a region (CNY in AWS China, else USD). */
+  currency(region: string): string;
   /** The Linux on-demand price and shape of an instance type in a region; undefined when unknown. */
   onDemand(region: string, instanceType: string): Promise<OnDemandPrice | undefined>;
-  /** USD per GiB-month by volume type in a region. */
+  /** Per GiB-month by volume type in a region, in the region's currency. */
   storage(region: string): Promise<Map<string, number>>;
-  /** Volume types billed per disk by size tier (Azure managed disks) → their tiers' monthly prices, USD. */
+  /** Volume types billed per disk by size tier (Azure managed disks) → their tiers' monthly prices, in the region's currency. */
   diskTiers?(region: string): Promise<Map<string, DiskTierPrices>>;
   /** The latest spot price of each instance type in each zone of a region. */
   spot(region: string, instanceTypes: readonly string[]): Promise<SpotPrice[]>;

@@ -132,6 +132,11 @@ export class GcpPriceSource implements CloudPriceSource {
     return out;
   }
 
+  /** Non-USD SKUs (a billing account in another currency) are skipped, so every price here is USD. */
+  currency(): string {
+    return "USD";
+  }
+
   close(): void {
     this.caller.abort();
     void this.client?.then((c) => c.close());

@@ -9,6 +9,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { validateConfig } from "../../config/load.ts";
 import { createPriceBook, type ManagedPriceBook } from "../../pricing/index.ts";
 import type { NodePriceQuery } from "../../pricing/types.ts";
+import { priceSnapshot } from "../../processors/pricer/cost-model.ts";
+import { GiB, nodeInfo, usageSnapshot } from "../../testkit/fixtures.ts";
 import { startAwsStandIn, type AwsStandIn } from "../../testkit/aws-standin.ts";
 import { connect } from "@nats-io/transport-node";
 import { natsSharedPrices } from "../../pricing/engine/shared.ts";
@@ -95,6 +97,25 @@ describe("AWS prices through the real SDKs against a stand-in", () => {
     book.storagePrice({ provider: "aws", region: "af-south-1", storageClass: "gp3" });
     await warm(book);
     expect(book.storagePrice({ provider: "aws", region: "af-south-1", storageClass: "gp3" })).toMatchObject({ gibMonthlyRate: 0.1047, source: "aws-pricing-api" });
+  });
+
+  it("AWS China: asks cn-northwest-1's Price List, reads CNY (never USD), and the pricer converts with pricing.exchangeRates", async () => {
+    book = makeBook({ exchangeRates: { CNY: 0.1404 } });
+    await warm(book, od("m5.large", "cn-north-1"), od("m5.large"));
+    expect(book.nodePrice(od("m5.large", "cn-north-1"))).toMatchObject({ hourlyCost: 1.013, currency: "CNY", source: "aws-pricing-api" });
+    expect(book.nodePrice(od("m5.large"))).toMatchObject({ hourlyCost: 0.096, currency: "USD", source: "aws-pricing-api" });
+    const signedFor = (region: string) => standIn.calls.filter((c) => c.action === "GetProducts" && c.body.includes(`"${region}"`)).map((c) => c.region);
+    expect(new Set(signedFor("cn-north-1"))).toEqual(new Set(["cn-northwest-1"]));
+    expect(new Set(signedFor("us-east-1"))).toEqual(new Set(["us-east-1"]));
+    // Storage: the recorded cn-northwest-1 gp3 item, 0.5312 CNY per GB-month.
+    book.storagePrice({ provider: "aws", region: "cn-northwest-1", storageClass: "gp3" });
+    await warm(book);
+    expect(book.storagePrice({ provider: "aws", region: "cn-northwest-1", storageClass: "gp3" })).toMatchObject({ gibMonthlyRate: 0.5312, currency: "CNY" });
+    // In the pipeline's currency (USD): 1.013 CNY × 0.1404.
+    const config = validateConfig({ pricing: { exchangeRates: { CNY: 0.1404 } } });
+    const node = nodeInfo({ provider: "aws", region: "cn-north-1", zone: "cn-north-1a", instanceType: "m5.large", cpuCores: 2, memoryBytes: 8 * GiB });
+    const priced = priceSnapshot(usageSnapshot({ nodeInfo: node, windowSeconds: 3600, windowStartMs: 1_699_999_200_000, pods: [], volumes: [] }), book, config.pricing, 0);
+    expect(priced.nodeCost.hourlyCost).toBeCloseTo(1.013 * 0.1404, 12);
   });
 
   it("does not take an upfront fee or an unused-reservation price for an hourly price", async () => {
