@@ -45,7 +45,7 @@ export class LivePriceBook implements PriceBook {
   private readonly log: Logger;
   private readonly now: () => number;
   private readonly onDemand = new Map<string, Cached<OnDemandPrice | undefined>>();
-  private readonly spot = new Map<string, Cached<number>>();
+  private readonly spot = new Map<string, Cached<{ hourly: number; gpuListHour?: number }>>();
   /** region → when its spot prices were last fetched (one call covers every type). */
   private readonly spotFetched = new Map<string, number>();
   private readonly storage = new Map<string, Cached<{ rates: Map<string, number>; tiers: Map<string, DiskTierPrices> }>>();
@@ -107,12 +107,14 @@ export class LivePriceBook implements PriceBook {
     // The fallback's spot figure rides along only when it is in the same currency.
     const sameCurrency = (fallback.currency ?? "USD") === currency;
     if (query.capacityType !== "SPOT") {
-      return { hourlyCost: onDemand, onDemandHourlyCost: onDemand, spotHourlyCost: sameCurrency ? fallback.spotHourlyCost : 0, source: odFresh ? this.options.sources.onDemand : "stale-cache", asOfMs: od.fetchedAtMs, currency };
+      const gpu = od.value.gpuListHour === undefined ? {} : { gpuListHour: od.value.gpuListHour };
+      return { hourlyCost: onDemand, onDemandHourlyCost: onDemand, spotHourlyCost: sameCurrency ? fallback.spotHourlyCost : 0, source: odFresh ? this.options.sources.onDemand : "stale-cache", asOfMs: od.fetchedAtMs, currency, ...gpu };
     }
     const spot = this.spot.get(key(query.zone, query.instanceType)) ?? this.spot.get(key(regionWideZone(query.region), query.instanceType));
     if (spot === undefined) return sameCurrency ? { ...fallback, onDemandHourlyCost: onDemand } : fallback;
     const spotFresh = this.fresh(spot.fetchedAtMs, this.options.ttl.spotMs);
-    return { hourlyCost: spot.value, onDemandHourlyCost: onDemand, spotHourlyCost: spot.value, source: spotFresh ? this.options.sources.spot : "stale-cache", asOfMs: spot.fetchedAtMs, currency };
+    const { hourly, gpuListHour } = spot.value;
+    return { hourlyCost: hourly, onDemandHourlyCost: onDemand, spotHourlyCost: hourly, source: spotFresh ? this.options.sources.spot : "stale-cache", asOfMs: spot.fetchedAtMs, currency, ...(gpuListHour === undefined ? {} : { gpuListHour }) };
   }
 
   storagePrice(query: StoragePriceQuery): StoragePrice {
@@ -200,7 +202,7 @@ export class LivePriceBook implements PriceBook {
       await this.attempt(`spot ${region}`, async () => {
         const sorted = [...types].sort();
         const got = await this.viaShared<SpotPrice[]>(`spot|${region}|${sorted.join(",")}`, this.options.ttl.spotMs, () => this.source.spot(region, sorted));
-        for (const s of got.value) this.spot.set(key(s.zone, s.instanceType), { value: s.hourly, fetchedAtMs: got.fetchedAtMs });
+        for (const s of got.value) this.spot.set(key(s.zone, s.instanceType), { value: { hourly: s.hourly, ...(s.gpuListHour === undefined ? {} : { gpuListHour: s.gpuListHour }) }, fetchedAtMs: got.fetchedAtMs });
         this.spotFetched.set(region, got.fetchedAtMs);
       });
     }

@@ -7,6 +7,8 @@ export interface OnDemandPrice {
   vcpu?: number;
   memoryGiB?: number;
   gpus?: number;
+  /** List price of one of its GPUs per hour, when the source prices GPUs as their own SKUs. */
+  gpuListHour?: number;
 }
 
 /** The `zone` of a spot price that holds for every zone of a region (Azure, GCP). */
@@ -19,6 +21,8 @@ export interface SpotPrice {
   zone: string;
   instanceType: string;
   hourly: number;
+  /** Spot price of one of its GPUs per hour, when the source prices GPUs as their own SKUs. */
+  gpuListHour?: number;
   /** When the provider published this price. */
   atMs: number;
 }

@@ -61,6 +61,40 @@ export function familyRates(skus: readonly CatalogSku[], family: string, region:
 }
 
 /**
+ * The catalog's name of the GPUs an accelerator-optimized machine type includes; its GPUs are billed as
+ * their own SKUs ("Nvidia Tesla A100 GPU running in Americas") beside the family's core and RAM SKUs.
+ * Names as Google's catalog spells them (its A100 SKU is in test/fixtures/pricing/gcp/skus.json, from
+ * OpenCost's recorded catalog; the others as GPU-pricing projects match them, e.g. "Nvidia L4 GPU running in …").
+ */
+function acceleratorGpu(machineType: string): string | undefined {
+  const t = machineType.toLowerCase();
+  if (t.startsWith("a2-ultragpu-")) return "Nvidia Tesla A100 80GB";
+  if (t.startsWith("a2-highgpu-") || t.startsWith("a2-megagpu-")) return "Nvidia Tesla A100";
+  if (t.startsWith("a3-megagpu-")) return "Nvidia H100 80GB Mega";
+  if (t.startsWith("a3-highgpu-") || t.startsWith("a3-edgegpu-")) return "Nvidia H100 80GB";
+  if (t.startsWith("g2-standard-")) return "Nvidia L4";
+  return undefined;
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/**
+ * The per-hour price of one GPU in a region, on-demand or spot: "Nvidia L4 GPU running in Americas",
+ * "Nvidia L4 GPU attached to Spot Preemptible VMs running in Virginia" (spot SKUs have usage type
+ * Preemptible); commitment and reserved SKUs are not list prices.
+ */
+export function gpuRate(skus: readonly CatalogSku[], gpu: string, region: string, spot: boolean): number | undefined {
+  const pattern = new RegExp(`^(Spot Preemptible )?${escapeRegExp(gpu)} GPU (attached to Spot Preemptible VMs )?running in`, "i");
+  for (const sku of skus) {
+    if (!pattern.test(sku.description ?? "") || !(sku.serviceRegions ?? []).includes(region)) continue;
+    if (((sku.category?.usageType ?? "") === "Preemptible") !== spot) continue;
+    const price = skuPrice(sku);
+    if (price !== undefined) return price;
+  }
+  return undefined;
+}
+
+/**
  * GCE prices from the Cloud Billing Catalog (`CloudCatalogClient.listSkus` of Compute Engine) with the
  * default credentials (Workload Identity, GOOGLE_APPLICATION_CREDENTIALS) or an API key: a node's
  * price = its machine type's vCPUs × the family's core rate + GiB × the RAM rate, on-demand or spot.
@@ -96,25 +130,35 @@ export class GcpPriceSource implements CloudPriceSource {
     return skus;
   }
 
-  /** The machine type's price from the family rates, with the shape it was computed from. */
-  private async price(region: string, machineType: string, spot: boolean): Promise<{ hourly: number; shape: MachineShape } | undefined> {
+  /**
+   * The machine type's price from the family rates, with the shape it was computed from; for the
+   * accelerator-optimized types (A2, A3, G2) plus their GPUs at the GPU SKU's price, which is also
+   * returned so the split gives the GPUs their own list price.
+   */
+  private async price(region: string, machineType: string, spot: boolean): Promise<{ hourly: number; shape: MachineShape; gpuListHour?: number } | undefined> {
     const shape = machineShape(machineType);
-    const rates = familyRates(await this.skus(), machineFamily(machineType), region, spot);
-    // Accelerator-optimized types include their GPUs, which family core/RAM rates do not price.
-    if (shape === undefined || rates === undefined || (shape.gpus ?? 0) > 0) return undefined;
-    return { hourly: shape.vcpu * rates.corePerHour + shape.memoryGiB * rates.ramGiBPerHour, shape };
+    const skus = await this.skus();
+    const rates = familyRates(skus, machineFamily(machineType), region, spot);
+    if (shape === undefined || rates === undefined) return undefined;
+    const hourly = shape.vcpu * rates.corePerHour + shape.memoryGiB * rates.ramGiBPerHour;
+    const gpus = shape.gpus ?? 0;
+    if (gpus === 0) return { hourly, shape };
+    const name = acceleratorGpu(machineType);
+    const gpu = name === undefined ? undefined : gpuRate(skus, name, region, spot);
+    return gpu === undefined ? undefined : { hourly: hourly + gpus * gpu, shape, gpuListHour: gpu };
   }
 
   async onDemand(region: string, machineType: string): Promise<OnDemandPrice | undefined> {
     const p = await this.price(region, machineType, false);
-    return p === undefined ? undefined : { hourly: p.hourly, vcpu: p.shape.vcpu, memoryGiB: p.shape.memoryGiB };
+    if (p === undefined) return undefined;
+    return { hourly: p.hourly, vcpu: p.shape.vcpu, memoryGiB: p.shape.memoryGiB, ...(p.gpuListHour === undefined ? {} : { gpus: p.shape.gpus ?? 0, gpuListHour: p.gpuListHour }) };
   }
 
   async spot(region: string, machineTypes: readonly string[]): Promise<SpotPrice[]> {
     const out: SpotPrice[] = [];
     for (const t of machineTypes) {
       const p = await this.price(region, t, true);
-      if (p !== undefined) out.push({ zone: regionWideZone(region), instanceType: t, hourly: p.hourly, atMs: Date.now() });
+      if (p !== undefined) out.push({ zone: regionWideZone(region), instanceType: t, hourly: p.hourly, ...(p.gpuListHour === undefined ? {} : { gpuListHour: p.gpuListHour }), atMs: Date.now() });
     }
     return out;
   }

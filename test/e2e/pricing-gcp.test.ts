@@ -5,6 +5,7 @@ import { validateConfig } from "../../config/load.ts";
 import { machineShape } from "../../pricing/gcp/shapes.ts";
 import { createPriceBook, type ManagedPriceBook } from "../../pricing/index.ts";
 import type { NodePriceQuery } from "../../pricing/types.ts";
+import { nodeRates } from "../../processors/pricer/cost-model.ts";
 import { startGcpStandIn, type GcpStandIn } from "../../testkit/gcp-standin.ts";
 
 /** GCE prices through the real @google-cloud/billing client (REST transport) against a catalog stand-in. */
@@ -46,6 +47,26 @@ describe("GCP prices from the Cloud Billing Catalog", () => {
     await refresh(book);
     expect(book.storagePrice({ provider: "gcp", region: "us-central1", storageClass: "standard-rwo" })).toMatchObject({ gibMonthlyRate: 0.1, source: "gcp-billing-catalog" });
     expect(book.storagePrice({ provider: "gcp", region: "us-central1", storageClass: "standard" }).gibMonthlyRate).toBe(0.04);
+  });
+
+  it("prices accelerator-optimized types as core + RAM + their GPUs at the GPU SKU's price, and splits with that GPU price", async () => {
+    const config = validateConfig({ pricing: { provider: "gcp", gcp: { endpoint: standIn.endpoint, apiKeyEnv: "GCP_STANDIN_API_KEY" }, api: { refreshEverySeconds: 3600 } } });
+    book = createPriceBook(config.pricing, { registry: new Registry() });
+    const a2 = { ...q("a2-highgpu-1g"), cpuCores: 12, memoryGiB: 85, gpus: 1 };
+    const g2 = { ...q("g2-standard-4"), gpus: 1 };
+    book.nodePrice(a2);
+    book.nodePrice(g2);
+    await refresh(book);
+    // 12 × 0.031611 (A2 core) + 85 × 0.004237 (A2 RAM) + 1 × 2.933908 (A100 GPU) = 3.673385 $/h, Google's list price of a2-highgpu-1g.
+    const price = book.nodePrice(a2);
+    expect(price.source).toBe("gcp-billing-catalog");
+    expect(price.gpuListHour).toBeCloseTo(2.933908, 9);
+    expect(price.hourlyCost).toBeCloseTo(3.673385, 9);
+    const rates = nodeRates(price, { cpuCores: 12, memoryGiB: 85, gpus: 1 }, "ON_DEMAND", config.pricing, "gcp");
+    expect(rates.gpuHour).toBeCloseTo(2.933908, 9);
+    expect(rates.cpuCoreHour * 12 + rates.ramGiBHour * 85 + rates.gpuHour).toBeCloseTo(3.673385, 9);
+    // No L4 SKU in this catalog: the type is not priced from core and RAM alone (the offline book answers).
+    expect(book.nodePrice(g2).source).not.toBe("gcp-billing-catalog");
   });
 
   it("knows the documented machine shapes", () => {
