@@ -66,6 +66,7 @@ export function syntheticSnapshot(cluster: string, nodeIndex: number, windowStar
       cpuCores: 64,
       memoryBytes: 256 * GiB,
       gpus: 0,
+      gpuType: "",
     },
     pods: podList,
     volumes: [],

@@ -94,5 +94,16 @@ describe("shipped schema history", () => {
     const read = await createCodecs().usage.decode(data, headers);
     expect(read.volumes).toEqual([{ ...volume, volumeId: "" }]);
   });
+
+  it("reads UsageSnapshot v3 with the v4 reader (nodeInfo.gpuType defaults to empty) and v4 keeps it", async () => {
+    const v3 = loadSchemaFile("history/UsageSnapshot.v3.avsc");
+    const { gpuType: _dropped, ...oldNode } = usageSnapshot().nodeInfo;
+    const { data, headers } = new EventCodec(v3, new SchemaRegistry()).encode({ ...usageSnapshot(), nodeInfo: oldNode });
+    expect((await createCodecs().usage.decode(data, headers)).nodeInfo.gpuType).toBe("");
+    const codecs = createCodecs();
+    const gpu = { ...usageSnapshot(), nodeInfo: { ...usageSnapshot().nodeInfo, gpus: 2, gpuType: "nvidia-tesla-t4" } };
+    const written = codecs.usage.encode(gpu);
+    expect((await codecs.usage.decode(written.data, written.headers)).nodeInfo.gpuType).toBe("nvidia-tesla-t4");
+  });
 });
 

@@ -20,6 +20,8 @@ export interface NodeShape {
 
 export interface NodeInfo extends NodeShape {
   nodePool: string;
+  /** The GPUs' accelerator type when the node says (GKE: `nvidia-tesla-t4`); "" when unknown (UsageSnapshot v4). */
+  gpuType: string;
 }
 
 /** Who a pod is and how long it ran in the window. Shared by PodUsage and PodCost. */

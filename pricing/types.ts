@@ -23,6 +23,8 @@ export interface NodePriceQuery {
   cpuCores: number;
   memoryGiB: number;
   gpus: number;
+  /** The GPUs' accelerator type when the node says (GKE: `nvidia-tesla-t4`), for GPUs attached to a machine type that has none of its own. */
+  gpuType?: string;
   /** The node's name and cloud provider id, for sheets that price single nodes. */
   nodeName?: string;
   providerId?: string;

@@ -21,6 +21,7 @@ export function nodeInfo(overrides: Partial<NodeInfo> = {}): NodeInfo {
     cpuCores: 4,
     memoryBytes: 16 * GiB,
     gpus: 0,
+    gpuType: "",
     ...overrides,
   };
 }

@@ -24,7 +24,7 @@ export function inventorySnapshot(input: InventoryInput): UsageSnapshot {
     sampledAtMs: input.sampledAtMs,
     agentVersion: input.agentVersion,
     backfilled: false,
-    nodeInfo: { provider: n.provider, providerId: "", instanceType: "", region: n.region, zone: n.zone, capacityType: "UNKNOWN", cpuCores: 0, memoryBytes: 0, gpus: 0, nodePool: "" },
+    nodeInfo: { provider: n.provider, providerId: "", instanceType: "", region: n.region, zone: n.zone, capacityType: "UNKNOWN", cpuCores: 0, memoryBytes: 0, gpus: 0, nodePool: "", gpuType: "" },
     pods: [],
     volumes: input.volumes,
   };

@@ -33,8 +33,17 @@ describe("node info from well-known labels", () => {
     };
     expect(nodeInfoOf(node)).toEqual({
       provider: "aws", providerId: "aws:///us-east-1b/i-1", instanceType: "m5.large", region: "us-east-1", zone: "us-east-1b",
-      capacityType: "SPOT", nodePool: "default", cpuCores: 2, memoryBytes: 7935348 * 1024, gpus: 1,
+      capacityType: "SPOT", nodePool: "default", cpuCores: 2, memoryBytes: 7935348 * 1024, gpus: 1, gpuType: "",
     });
+  });
+
+  it("reports the accelerator type of GPUs attached to a GKE node (priced by their own SKU)", () => {
+    const node: V1Node = {
+      metadata: { name: "g", labels: { "node.kubernetes.io/instance-type": "n1-standard-4", "cloud.google.com/gke-accelerator": "nvidia-tesla-t4", "cloud.google.com/gke-nodepool": "gpu" } },
+      spec: { providerID: "gce://p/us-central1-a/g" },
+      status: { capacity: { cpu: "4", memory: "15Gi", "nvidia.com/gpu": "2" } },
+    };
+    expect(nodeInfoOf(node)).toMatchObject({ provider: "gcp", instanceType: "n1-standard-4", gpus: 2, gpuType: "nvidia-tesla-t4" });
   });
 });
 

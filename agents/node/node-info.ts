@@ -62,5 +62,6 @@ export function nodeInfoOf(node: V1Node, spotLabels: readonly string[] = []): No
     cpuCores: capacity["cpu"] === undefined ? 0 : parseQuantity(capacity["cpu"]),
     memoryBytes: capacity["memory"] === undefined ? 0 : Math.round(parseQuantity(capacity["memory"])),
     gpus: gpus === undefined ? 0 : Math.round(parseQuantity(gpus)),
+    gpuType: gpus === undefined ? "" : first(labels, ["cloud.google.com/gke-accelerator"]),
   };
 }

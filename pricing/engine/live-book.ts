@@ -52,6 +52,9 @@ export class LivePriceBook implements PriceBook {
   private readonly wantedTypes = new Map<string, Set<string>>();
   private readonly wantedSpot = new Map<string, Set<string>>();
   private readonly wantedStorage = new Set<string>();
+  /** region|gpuType|spot|od → per-hour price of one attached GPU. */
+  private readonly gpuPrices = new Map<string, Cached<number | undefined>>();
+  private readonly wantedGpus = new Map<string, Set<string>>();
   private timer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> = Promise.resolve();
   private readonly lookups: Counter<"provider" | "result">;
@@ -92,6 +95,43 @@ export class LivePriceBook implements PriceBook {
 
   nodePrice(query: NodePriceQuery): NodePrice {
     if (query.provider !== this.source.provider) return this.fallback.nodePrice(query);
+    const machine = this.machinePrice(query);
+    const gpuType = query.gpuType ?? "";
+    if (query.gpus <= 0 || gpuType === "" || this.source.gpuPrice === undefined) return machine;
+    // Asked at once (not after the machine price arrives), so both are fetched by the same refresh.
+    const gpu = { od: this.gpuPrice(query.region, gpuType, false), spot: query.capacityType === "SPOT" ? this.gpuPrice(query.region, gpuType, true) : undefined };
+    const includesGpus = (this.onDemand.get(key(query.region, query.instanceType))?.value?.gpus ?? 0) > 0;
+    if (!this.isLive(machine) || includesGpus) return machine;
+    return this.withGpus(query, machine, gpu);
+  }
+
+  /** Whether an answer came from this book's caches rather than its fallback. */
+  private isLive(answer: NodePrice): boolean {
+    return answer.source === this.options.sources.onDemand || answer.source === this.options.sources.spot || answer.source === "stale-cache";
+  }
+
+  /**
+   * A machine type without GPUs of its own (GKE N1) plus its attached GPUs at their own price
+   * (on-demand, and spot for spot nodes); until the GPU price is known the node keeps the fallback's
+   * answer rather than a price without its GPUs.
+   */
+  private withGpus(query: NodePriceQuery, machine: NodePrice, gpu: { od: number | undefined; spot: number | undefined }): NodePrice {
+    const spot = query.capacityType === "SPOT";
+    if (gpu.od === undefined || (spot && gpu.spot === undefined)) return this.fallback.nodePrice(query);
+    const n = query.gpus;
+    const onDemand = machine.onDemandHourlyCost + n * gpu.od;
+    if (!spot || gpu.spot === undefined) return { ...machine, hourlyCost: onDemand, onDemandHourlyCost: onDemand, gpuListHour: gpu.od };
+    const hourly = machine.hourlyCost + n * gpu.spot;
+    return { ...machine, hourlyCost: hourly, onDemandHourlyCost: onDemand, spotHourlyCost: hourly, gpuListHour: gpu.spot };
+  }
+
+  private gpuPrice(region: string, gpuType: string, spot: boolean): number | undefined {
+    const k = key(gpuType, spot ? "spot" : "od");
+    this.want(this.wantedGpus, region, k);
+    return this.gpuPrices.get(key(region, k))?.value;
+  }
+
+  private machinePrice(query: NodePriceQuery): NodePrice {
     const fallback = this.fallback.nodePrice(query);
     const od = this.onDemand.get(key(query.region, query.instanceType));
     this.want(this.wantedTypes, query.region, query.instanceType);
@@ -193,6 +233,18 @@ export class LivePriceBook implements PriceBook {
           // JSON has no undefined: an unknown type is shared as null.
           const got = await this.viaShared(`od|${k}`, this.options.ttl.instanceMs, async () => (await this.source.onDemand(region, type)) ?? null);
           this.onDemand.set(k, { value: got.value ?? undefined, fetchedAtMs: got.fetchedAtMs });
+        });
+      }
+    }
+    for (const [region, gpus] of this.wantedGpus) {
+      for (const g of gpus) {
+        const k = key(region, g);
+        const cached = this.gpuPrices.get(k);
+        if (cached !== undefined && this.fresh(cached.fetchedAtMs, g.endsWith("|spot") ? this.options.ttl.spotMs : this.options.ttl.instanceMs)) continue;
+        const [gpuType = "", kind] = g.split("|");
+        await this.attempt(`gpu ${region}/${g}`, async () => {
+          const got = await this.viaShared(`gpu|${k}`, this.options.ttl.instanceMs, async () => (await this.source.gpuPrice?.(region, gpuType, kind === "spot")) ?? null);
+          this.gpuPrices.set(k, { value: got.value ?? undefined, fetchedAtMs: got.fetchedAtMs });
         });
       }
     }

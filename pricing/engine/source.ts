@@ -37,6 +37,8 @@ export interface CloudPriceSource {
   storage(region: string): Promise<Map<string, number>>;
   /** Volume types billed per disk by size tier (Azure managed disks) → their tiers' monthly prices, in the region's currency. */
   diskTiers?(region: string): Promise<Map<string, DiskTierPrices>>;
+  /** Per-hour price of one attached GPU of an accelerator type (GKE's `nvidia-tesla-t4`), on-demand or spot; undefined when unknown. */
+  gpuPrice?(region: string, gpuType: string, spot: boolean): Promise<number | undefined>;
   /** The latest spot price of each instance type in each zone of a region. */
   spot(region: string, instanceTypes: readonly string[]): Promise<SpotPrice[]>;
   /** Ends pending waits (call budget, backoff) and releases clients. */

@@ -61,18 +61,33 @@ export function familyRates(skus: readonly CatalogSku[], family: string, region:
 }
 
 /**
- * The catalog's name of the GPUs an accelerator-optimized machine type includes; its GPUs are billed as
- * their own SKUs ("Nvidia Tesla A100 GPU running in Americas") beside the family's core and RAM SKUs.
- * Names as Google's catalog spells them (its A100 SKU is in test/fixtures/pricing/gcp/skus.json, from
- * OpenCost's recorded catalog; the others as GPU-pricing projects match them, e.g. "Nvidia L4 GPU running in …").
+ * GKE accelerator types (the `cloud.google.com/gke-accelerator` label) → the catalog's name of their GPU
+ * SKU ("Nvidia Tesla T4 GPU running in Americas"). GPUs are billed as their own SKUs beside the machine's
+ * core and RAM SKUs, whether attached to an N1 machine or included in an A2/A3/G2 type. Names as Google's
+ * catalog spells them (its A100 SKU is in test/fixtures/pricing/gcp/skus.json, from OpenCost's recorded
+ * catalog; the others as GPU-pricing projects match them, e.g. "Nvidia L4 GPU running in …").
  */
-function acceleratorGpu(machineType: string): string | undefined {
+const GPU_SKU: Record<string, string> = {
+  "nvidia-tesla-k80": "Nvidia Tesla K80",
+  "nvidia-tesla-p4": "Nvidia Tesla P4",
+  "nvidia-tesla-p100": "Nvidia Tesla P100",
+  "nvidia-tesla-v100": "Nvidia Tesla V100",
+  "nvidia-tesla-t4": "Nvidia Tesla T4",
+  "nvidia-tesla-a100": "Nvidia Tesla A100",
+  "nvidia-a100-80gb": "Nvidia Tesla A100 80GB",
+  "nvidia-l4": "Nvidia L4",
+  "nvidia-h100-80gb": "Nvidia H100 80GB",
+  "nvidia-h100-mega-80gb": "Nvidia H100 80GB Mega",
+};
+
+/** The accelerator type of the GPUs an accelerator-optimized machine type includes. */
+function includedAccelerator(machineType: string): string | undefined {
   const t = machineType.toLowerCase();
-  if (t.startsWith("a2-ultragpu-")) return "Nvidia Tesla A100 80GB";
-  if (t.startsWith("a2-highgpu-") || t.startsWith("a2-megagpu-")) return "Nvidia Tesla A100";
-  if (t.startsWith("a3-megagpu-")) return "Nvidia H100 80GB Mega";
-  if (t.startsWith("a3-highgpu-") || t.startsWith("a3-edgegpu-")) return "Nvidia H100 80GB";
-  if (t.startsWith("g2-standard-")) return "Nvidia L4";
+  if (t.startsWith("a2-ultragpu-")) return "nvidia-a100-80gb";
+  if (t.startsWith("a2-highgpu-") || t.startsWith("a2-megagpu-")) return "nvidia-tesla-a100";
+  if (t.startsWith("a3-megagpu-")) return "nvidia-h100-mega-80gb";
+  if (t.startsWith("a3-highgpu-") || t.startsWith("a3-edgegpu-")) return "nvidia-h100-80gb";
+  if (t.startsWith("g2-standard-")) return "nvidia-l4";
   return undefined;
 }
 
@@ -143,7 +158,7 @@ export class GcpPriceSource implements CloudPriceSource {
     const hourly = shape.vcpu * rates.corePerHour + shape.memoryGiB * rates.ramGiBPerHour;
     const gpus = shape.gpus ?? 0;
     if (gpus === 0) return { hourly, shape };
-    const name = acceleratorGpu(machineType);
+    const name = GPU_SKU[includedAccelerator(machineType) ?? ""];
     const gpu = name === undefined ? undefined : gpuRate(skus, name, region, spot);
     return gpu === undefined ? undefined : { hourly: hourly + gpus * gpu, shape, gpuListHour: gpu };
   }
@@ -161,6 +176,12 @@ export class GcpPriceSource implements CloudPriceSource {
       if (p !== undefined) out.push({ zone: regionWideZone(region), instanceType: t, hourly: p.hourly, ...(p.gpuListHour === undefined ? {} : { gpuListHour: p.gpuListHour }), atMs: Date.now() });
     }
     return out;
+  }
+
+  /** One attached GPU of a GKE accelerator type (N1 + `nvidia-tesla-t4`), from its GPU SKU. */
+  async gpuPrice(region: string, gpuType: string, spot: boolean): Promise<number | undefined> {
+    const name = GPU_SKU[gpuType.toLowerCase()];
+    return name === undefined ? undefined : gpuRate(await this.skus(), name, region, spot);
   }
 
   /** Zonal persistent disks per GiB-month: pd-standard, pd-balanced and pd-ssd capacity SKUs. */

@@ -120,7 +120,7 @@ function priceVolumes(usage: UsageSnapshot, book: PriceBook, pricing: Config["pr
  * Nobody is charged here; the rollup splits each volume among the pods that mount its claim.
  */
 function priceInventory(usage: UsageSnapshot, book: PriceBook, pricing: Config["pricing"], pricedAtMs: number): PricedSnapshot {
-  const { nodePool: _pool, ...shape } = usage.nodeInfo;
+  const { nodePool: _pool, gpuType: _gpuType, ...shape } = usage.nodeInfo;
   const nodeCost: NodeCost = {
     ...shape,
     hourlyCost: 0, onDemandHourlyCost: 0, spotHourlyCost: 0, cpuCoreHourlyRate: 0, ramGiBHourlyRate: 0, gpuHourlyRate: 0,
@@ -155,6 +155,7 @@ export function priceSnapshot(
     cpuCores: info.cpuCores,
     memoryGiB,
     gpus: info.gpus,
+    ...(info.gpuType === "" ? {} : { gpuType: info.gpuType }),
     nodeName: usage.node,
     providerId: info.providerId,
   });
@@ -180,7 +181,7 @@ export function priceSnapshot(
   const idle = (r: keyof ComputeTotals): number => Math.max(0, node[r] - used[r]);
   const over = (r: keyof ComputeTotals): number => Math.max(0, used[r] - node[r]);
 
-  const { nodePool: _pool, ...shape } = info;
+  const { nodePool: _pool, gpuType: _gpuType, ...shape } = info;
   const nodeCost: NodeCost = {
     ...shape,
     hourlyCost: price.hourlyCost,

@@ -69,6 +69,28 @@ describe("GCP prices from the Cloud Billing Catalog", () => {
     expect(book.nodePrice(g2).source).not.toBe("gcp-billing-catalog");
   });
 
+  it("prices GPUs attached to an N1 node (GKE's accelerator label) by their own SKU, fetched in the same refresh as the machine", async () => {
+    const config = validateConfig({ pricing: { provider: "gcp", gcp: { endpoint: standIn.endpoint, apiKeyEnv: "GCP_STANDIN_API_KEY" }, api: { refreshEverySeconds: 3600 } } });
+    book = createPriceBook(config.pricing, { registry: new Registry() });
+    const n1 = { ...q("n1-standard-4"), cpuCores: 4, memoryGiB: 15, gpus: 2, gpuType: "nvidia-tesla-t4" };
+    expect(book.nodePrice(n1).source).not.toBe("gcp-billing-catalog");
+    await refresh(book);
+    // 4 × 0.031611 + 15 × 0.004237 (N1 core and RAM) + 2 × 0.35 (T4 GPU SKU).
+    const price = book.nodePrice(n1);
+    expect(price.source).toBe("gcp-billing-catalog");
+    expect(price.hourlyCost).toBeCloseTo(4 * 0.031611 + 15 * 0.004237 + 2 * 0.35, 9);
+    expect(price.gpuListHour).toBeCloseTo(0.35, 9);
+    const rates = nodeRates(price, { cpuCores: 4, memoryGiB: 15, gpus: 2 }, "ON_DEMAND", config.pricing, "gcp");
+    expect(rates.gpuHour).toBeCloseTo(0.35, 9);
+    expect(rates.cpuCoreHour).toBeGreaterThan(0);
+    // The same machine without the label is the machine alone; an unknown accelerator keeps the offline answer.
+    expect(book.nodePrice({ ...n1, gpus: 0, gpuType: "" }).hourlyCost).toBeCloseTo(4 * 0.031611 + 15 * 0.004237, 9);
+    const unknown = { ...n1, gpuType: "nvidia-future-9000" };
+    book.nodePrice(unknown);
+    await refresh(book);
+    expect(book.nodePrice(unknown).source).not.toBe("gcp-billing-catalog");
+  });
+
   it("knows the documented machine shapes", () => {
     expect(machineShape("n2-standard-4")).toEqual({ vcpu: 4, memoryGiB: 16 });
     expect(machineShape("n1-highmem-8")).toEqual({ vcpu: 8, memoryGiB: 52 });
