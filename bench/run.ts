@@ -10,6 +10,7 @@ import { benchPipeline, benchScaling } from "./pipeline.ts";
 import { benchPricing } from "./pricing.ts";
 import { benchQuery } from "./query.ts";
 import { benchReconcile } from "./reconcile.ts";
+import { benchSteady } from "./steady.ts";
 import { benchUi } from "./ui.ts";
 
 /** `npm run bench`: performance figures for BENCHMARKS.md. Not part of `npm test`. */
@@ -34,6 +35,7 @@ const BENCHES: Array<[name: string, group: string, run: () => Promise<string[]>]
   ["recommender", "recommender", benchRecommender],
   ["freshness", "freshness", benchFreshness],
   ["scaling", "scaling", benchScaling],
+  ["steady", "steady", () => benchSteady()],
   ["ui", "ui", benchUi],
 ];
 if (only !== undefined && !BENCHES.some(([name, group]) => only === name || only === group)) {
