@@ -305,8 +305,7 @@ export function computeAllocations(index: RollupIndex, q: AllocationQuery, nowMs
   const idle = new Map<string, { name: string; totals: CostTotals; cluster: string; node: string; firstMs: number; lastMs: number }>();
   for (const window of plan.windows) {
     const podSavings = new Map<string, { realised: number; potential: number }>();
-    for (const row of window.rows) {
-      if (row.dimension !== "pod") continue;
+    for (const row of window.rows.ofDimension("pod")) {
       const s = podSavings.get(row.node) ?? { realised: 0, potential: 0 };
       s.realised += row.realisedSavings;
       s.potential += row.potentialSavings;

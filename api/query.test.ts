@@ -8,7 +8,7 @@ import { activeSpan, computeAllocations, IDLE } from "./allocation.ts";
 import { ParamError } from "./errors.ts";
 import { parseFilter } from "./filter.ts";
 import { parseAllocationParams } from "./params.ts";
-import { RollupIndex } from "./rollup-index.ts";
+import { materialize, RollupIndex } from "./rollup-index.ts";
 import { DAY_MS, HOUR_MS, parseWindow, steps } from "./window.ts";
 import type { ApiContext, ApiResponse } from "./handlers.ts";
 import { NodeRates } from "./rates.ts";
@@ -209,7 +209,7 @@ describe("allocations from rollups", () => {
     const estimated = index.day("test", day);
     expect(estimated).toBeDefined();
     const reconciled = new RollupIndex({ hourlyRetentionHours: 48, dailyRetentionDays: 35 });
-    if (estimated !== undefined) reconciled.apply({ ...estimated, rev: estimated.rev + 1, nodes: estimated.nodes.map((n) => ({ ...n, podComputeCost: n.podComputeCost * 0.8, idleCost: n.idleCost * 0.8 })) });
+    if (estimated !== undefined) reconciled.apply({ ...materialize(estimated), rev: estimated.rev + 1, nodes: estimated.nodes.map((n) => ({ ...n, podComputeCost: n.podComputeCost * 0.8, idleCost: n.idleCost * 0.8 })) });
     const r = data<{ rows: Array<{ node: string; errorPct: number; ratio: number }>; totals: { errorPct: number } }>(reconciliationHandler({ ...ctx(), reconciled }, new URLSearchParams("window=7d")));
     expect(r.rows.map((x) => x.node).sort()).toEqual(["a", "b"]);
     for (const row of r.rows) expect(row.ratio).toBeCloseTo(0.8, 12);

@@ -1,8 +1,19 @@
 import type { CostRollup } from "../model/events.ts";
+import { CompactRows, rowPools, type RowPools } from "./compact-rows.ts";
 import { DAY_MS, HOUR_MS, type TimeRange } from "./window.ts";
 
+/** A rollup window as the index holds it: its rows column-packed (`rows.ofDimension("pod")`), node and volume rows as they came. */
+export interface StoredWindow extends Omit<CostRollup, "rows"> {
+  rows: CompactRows;
+}
+
+/** A stored window as a plain rollup again (rows as objects): for tests and tools, not the query path. */
+export function materialize(w: StoredWindow): CostRollup {
+  return { ...w, rows: [...w.rows] };
+}
+
 export interface Plan {
-  windows: CostRollup[];
+  windows: StoredWindow[];
   /** What the windows used actually cover (edges snap to hours, or to days beyond hourly retention). */
   covered: TimeRange;
 }
@@ -14,12 +25,14 @@ export interface IndexRetention {
 
 /**
  * The query API's memory: the newest complete revision of every 1h window of the last
- * `hourlyRetentionHours` and every 1d window of the last `dailyRetentionDays`, all clusters.
+ * `hourlyRetentionHours` and every 1d window of the last `dailyRetentionDays`, all clusters. Rows are
+ * column-packed with their strings and label sets interned across windows (`compact-rows.ts`).
  */
 export class RollupIndex {
-  private readonly hourly = new Map<number, Map<string, CostRollup>>();
-  private readonly daily = new Map<number, Map<string, CostRollup>>();
+  private readonly hourly = new Map<number, Map<string, StoredWindow>>();
+  private readonly daily = new Map<number, Map<string, StoredWindow>>();
   private readonly retention: IndexRetention;
+  private readonly pools: RowPools = rowPools();
 
   constructor(retention: IndexRetention) {
     this.retention = retention;
@@ -29,19 +42,30 @@ export class RollupIndex {
   apply(r: CostRollup): void {
     const table = r.resolution === "1h" ? this.hourly : r.resolution === "1d" ? this.daily : undefined;
     if (table === undefined) return;
-    const byCluster = table.get(r.windowStartMs) ?? new Map<string, CostRollup>();
+    const byCluster = table.get(r.windowStartMs) ?? new Map<string, StoredWindow>();
     const known = byCluster.get(r.cluster);
     if (known !== undefined && known.rev >= r.rev) return;
-    byCluster.set(r.cluster, r);
+    byCluster.set(r.cluster, { ...r, rows: new CompactRows(r.rows, this.pools) });
+    known?.rows.release();
     table.set(r.windowStartMs, byCluster);
   }
 
   /** Drops windows older than the retention. */
   prune(nowMs: number): void {
-    const hourFrom = this.hourlyFrom(nowMs);
-    for (const start of this.hourly.keys()) if (start < hourFrom) this.hourly.delete(start);
-    const dayFrom = Math.floor(nowMs / DAY_MS) * DAY_MS - (this.retention.dailyRetentionDays - 1) * DAY_MS;
-    for (const start of this.daily.keys()) if (start < dayFrom) this.daily.delete(start);
+    const drop = (table: Map<number, Map<string, StoredWindow>>, from: number) => {
+      for (const [start, byCluster] of table) {
+        if (start >= from) continue;
+        for (const w of byCluster.values()) w.rows.release();
+        table.delete(start);
+      }
+    };
+    drop(this.hourly, this.hourlyFrom(nowMs));
+    drop(this.daily, Math.floor(nowMs / DAY_MS) * DAY_MS - (this.retention.dailyRetentionDays - 1) * DAY_MS);
+  }
+
+  /** Distinct strings and label sets the windows hold (a pod's name and uid count once however many windows it is in). */
+  get interned(): { strings: number; labelSets: number } {
+    return { strings: this.pools.strings.size, labelSets: this.pools.labels.size };
   }
 
   private hourlyFrom(nowMs: number): number {
@@ -53,7 +77,7 @@ export class RollupIndex {
   }
 
   /** One cluster's 1d window starting at `dayStartMs`, if held. */
-  day(cluster: string, dayStartMs: number): CostRollup | undefined {
+  day(cluster: string, dayStartMs: number): StoredWindow | undefined {
     return this.daily.get(dayStartMs)?.get(cluster);
   }
 
@@ -75,7 +99,7 @@ export class RollupIndex {
    */
   plan(range: TimeRange, nowMs: number): Plan {
     const hourFrom = this.hourlyFrom(nowMs);
-    const windows: CostRollup[] = [];
+    const windows: StoredWindow[] = [];
     let t = Math.floor(range.startMs / HOUR_MS) * HOUR_MS;
     const first = t;
     let last = t;

@@ -75,8 +75,7 @@ function spend(index: RollupIndex, range: TimeRange, nowMs: number, only: string
       s = emptySpend();
       out.set(w.cluster, s);
     }
-    for (const row of w.rows) {
-      if (row.dimension !== "namespace") continue;
+    for (const row of w.rows.ofDimension("namespace")) {
       addTotals(s.pods, row);
       s.byNamespace.set(row.namespace, (s.byNamespace.get(row.namespace) ?? 0) + row.totalCost);
     }

@@ -1,9 +1,9 @@
-import type { CostRollup } from "../model/events.ts";
 import { aggregateKey, IDLE, idleTarget, podTarget } from "./allocation.ts";
 import { ParamError } from "./errors.ts";
 import type { FilterTarget } from "./filter.ts";
 import { indexFor, ok, type ApiContext, type ApiResponse } from "./handlers.ts";
 import { parseAllocationParams } from "./params.ts";
+import type { StoredWindow } from "./rollup-index.ts";
 import { DAY_MS, HOUR_MS, rfc3339, steps } from "./window.ts";
 
 export interface TimeSeries {
@@ -23,11 +23,10 @@ const NAMESPACE_TERM = /^\s*(cluster|namespace)!?:/;
  * One step's cost per allocation. By cluster or namespace with a filter on those alone, the rollups'
  * namespace rows answer (a few rows per window instead of one per pod); otherwise the pod rows.
  */
-function stepCosts(windows: readonly CostRollup[], aggregate: readonly string[], filter: (t: FilterTarget) => boolean, byNamespace: boolean, idle: boolean, into: Map<string, number>): void {
+function stepCosts(windows: readonly StoredWindow[], aggregate: readonly string[], filter: (t: FilterTarget) => boolean, byNamespace: boolean, idle: boolean, into: Map<string, number>): void {
   const add = (key: string, v: number) => into.set(key, (into.get(key) ?? 0) + v);
   for (const w of windows) {
-    for (const row of w.rows) {
-      if (row.dimension !== (byNamespace ? "namespace" : "pod")) continue;
+    for (const row of w.rows.ofDimension(byNamespace ? "namespace" : "pod")) {
       const target = byNamespace ? { cluster: w.cluster, node: "", namespace: row.namespace, controllerKind: "", controllerName: "", pod: "", labels: {} } : podTarget(w.cluster, row);
       if (filter(target)) add(aggregateKey(target, aggregate), row.totalCost);
     }

@@ -1,3 +1,4 @@
+import { readdirSync, statSync } from "node:fs";
 import { DeliverPolicy } from "@nats-io/jetstream";
 import { ordered$ } from "../bus/ordered.ts";
 import { snapshotId, subjects } from "../bus/subjects.ts";
@@ -34,7 +35,9 @@ export async function benchSteady(o: SteadyOptions = steadyOptionsFromEnv()): Pr
   const metricsPort = await freePort();
   const rollup = { checkpointIntervalSeconds: 5, emitIntervalSeconds: { "1m": 5, "1h": 30, "1d": 300 } };
   const raw = testRawConfig(nats.url, { cluster: "bench", telemetry: { logLevel: "info" }, rollup, api: { port: apiPort }, sinks: { prometheus: { port: metricsPort } } });
-  const central = spawnKce(["all", "--config", writeConfigFile(raw)]);
+  // STEADY_HEAP_SNAPSHOT=1: a V8 heap snapshot of kce all once the last window is rolled up (Heap.*.heapsnapshot in the working directory).
+  const snapshot = process.env["STEADY_HEAP_SNAPSHOT"] === "1";
+  const central = spawnKce(["all", "--config", writeConfigFile(raw)], {}, snapshot ? ["--heapsnapshot-signal=SIGUSR2"] : []);
   const rt = await openTestRuntime(validateConfig(raw), "kce-bench-steady");
   const windows = Math.round(o.hours * 60);
   const base = Math.floor(Date.now() / 60_000) * 60_000 - windows * 60_000;
@@ -75,6 +78,7 @@ export async function benchSteady(o: SteadyOptions = steadyOptionsFromEnv()): Pr
     const cpu = cpuSecondsOf(central.pid) - cpu0;
     clearInterval(sampler);
     watch.unsubscribe();
+    if (snapshot) await heapSnapshot(central.pid);
     const samples = windows * o.nodes * o.pods;
     const wall = (tDone - t0) / 1000;
     const rssAt = (h: number) => byHour.get(h);
@@ -97,6 +101,21 @@ export async function benchSteady(o: SteadyOptions = steadyOptionsFromEnv()): Pr
     await rt.close();
     await nats.stop();
   }
+}
+
+/** Asks a process started with --heapsnapshot-signal=SIGUSR2 for a heap snapshot and waits until it is written. */
+async function heapSnapshot(pid: number): Promise<void> {
+  const before = new Set(readdirSync(".").filter((f) => f.endsWith(".heapsnapshot")));
+  process.kill(pid, "SIGUSR2");
+  let size = -1;
+  await waitFor("the heap snapshot to be written", () => {
+    const file = readdirSync(".").find((f) => f.endsWith(".heapsnapshot") && !before.has(f));
+    if (file === undefined) return false;
+    const now = statSync(file).size;
+    const done = now > 0 && now === size;
+    size = now;
+    return done;
+  }, 600_000, 2000);
 }
 
 function steadyOptionsFromEnv(): SteadyOptions {

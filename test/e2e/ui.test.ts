@@ -13,6 +13,7 @@ import { publishReconciled } from "../../reconcile/publish.ts";
 import { splitRollup } from "../../processors/rollup/parts.ts";
 import { RECONCILED_RESOLUTION } from "../../reconcile/reconcile.ts";
 import { createApi } from "../../api/stage.ts";
+import { materialize } from "../../api/rollup-index.ts";
 import { loadScenario, builtinScenario } from "../../sim/scenario.ts";
 import { silentLogger } from "../../telemetry/log.ts";
 import { launchChromium, launchFirefox, watchedPage } from "../../testkit/browser.ts";
@@ -155,7 +156,9 @@ describe("the web app in Chromium against the demo pipeline", () => {
     // A finished day (today's rollup moved back a day, as the rollup publishes it) and that day
     // reconciled as `kce reconcile --publish` writes it: every node billed at 90 % of its estimate.
     const dayStart = Math.floor(Date.now() / DAY) * DAY;
-    const today = api.index.day("demo", dayStart) as CostRollup;
+    const stored = api.index.day("demo", dayStart);
+    if (stored === undefined) throw new Error("no 1d window for today in the API's index");
+    const today = materialize(stored);
     const yesterday: CostRollup = { ...today, windowStartMs: dayStart - DAY, windowEndMs: dayStart, final: true };
     for (const part of splitRollup(yesterday, 2000)) {
       const { data, headers } = demo.rt.codecs.rollup.encode(part);
