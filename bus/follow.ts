@@ -1,10 +1,11 @@
 import type { JetStreamClient, JsMsg } from "@nats-io/jetstream";
-import { concatMap, defer, retry, timer, type Subscription } from "rxjs";
+import { defer, retry, timer, type Subscription } from "rxjs";
 import type { Logger } from "../telemetry/log.ts";
 import type { Telemetry } from "../telemetry/metrics.ts";
 import { backoffMs } from "./backoff.ts";
 import type { StreamLayout } from "./layout.ts";
-import { ordered$, type OrderedSpec } from "./ordered.ts";
+import { appliedInTurn$ } from "./messages.ts";
+import { openOrdered, type OrderedSpec } from "./ordered.ts";
 
 /**
  * Feeds a view (sink gauges, the query index, the demo's table) from an ordered consumer, one
@@ -23,9 +24,10 @@ export function follow(bus: { js: JetStreamClient; layout: StreamLayout; telemet
     await apply(msg);
     bus.telemetry?.viewAppliedNow(spec.stream, spec.filterSubject);
   };
-  return defer(() => ordered$(bus.js, { ...spec, stream: bus.layout.physical(spec.stream) }))
+  // In turn, not concatMap over ordered$: that would take messages as fast as they arrive and queue every
+  // one a slow view has not applied yet (tens of MB of buffers behind a busy query index).
+  return defer(() => appliedInTurn$(() => openOrdered(bus.js, { ...spec, stream: bus.layout.physical(spec.stream) }), checked))
     .pipe(
-      concatMap(checked),
       retry({
         delay: (error: unknown, n) => {
           log.warn("view consumer restarting", { stream: spec.stream, filter: spec.filterSubject, error });

@@ -22,3 +22,30 @@ export function messages$(open: () => Promise<ConsumerMessages>): Observable<JsM
     };
   });
 }
+
+/**
+ * Applies each message of a JetStream message iterator in turn, as a cold Observable that completes when
+ * the iterator ends. The next message is taken only once `apply` has finished with the previous one, and
+ * the client pulls a new batch only when its reader reaches the end of the last (its pull requests wait in
+ * the same queue as the messages), so a slow reader holds one batch, not the backlog.
+ */
+export function appliedInTurn$(open: () => Promise<ConsumerMessages>, apply: (msg: JsMsg) => Promise<void>): Observable<never> {
+  return new Observable<never>((subscriber) => {
+    let stop: (() => void) | undefined;
+    let closed = false;
+    void (async () => {
+      const messages = await open();
+      stop = () => messages.stop();
+      if (closed) stop();
+      for await (const msg of messages) {
+        if (closed) break;
+        await apply(msg);
+      }
+      subscriber.complete();
+    })().catch((error: unknown) => subscriber.error(error));
+    return () => {
+      closed = true;
+      stop?.();
+    };
+  });
+}

@@ -1,4 +1,4 @@
-import { AckPolicy, DeliverPolicy, type JetStreamClient, type JsMsg, type OrderedConsumerOptions } from "@nats-io/jetstream";
+import { AckPolicy, DeliverPolicy, type ConsumerMessages, type JetStreamClient, type JsMsg, type OrderedConsumerOptions } from "@nats-io/jetstream";
 import type { Observable } from "rxjs";
 import { messages$ } from "./messages.ts";
 
@@ -39,13 +39,16 @@ async function startSequenceAt(js: JetStreamClient, stream: string, filter: stri
  * server refuses, and the view would stop after the first nats-server restart.
  */
 export function ordered$(js: JetStreamClient, spec: OrderedSpec): Observable<JsMsg> {
-  return messages$(async () => {
-    const options: Partial<OrderedConsumerOptions> = { filter_subjects: spec.filterSubject, deliver_policy: spec.deliverPolicy };
-    if (spec.deliverPolicy === DeliverPolicy.StartSequence) options.opt_start_seq = spec.startSeq ?? 1;
-    if (spec.deliverPolicy === DeliverPolicy.StartTime) {
-      options.deliver_policy = DeliverPolicy.StartSequence;
-      options.opt_start_seq = await startSequenceAt(js, spec.stream, spec.filterSubject, spec.startTime ?? new Date());
-    }
-    return (await js.consumers.get(spec.stream, options)).consume();
-  });
+  return messages$(() => openOrdered(js, spec));
+}
+
+/** Messages of a view's ordered consumer, for a reader that awaits each one (see bus/follow.ts). */
+export async function openOrdered(js: JetStreamClient, spec: OrderedSpec): Promise<ConsumerMessages> {
+  const options: Partial<OrderedConsumerOptions> = { filter_subjects: spec.filterSubject, deliver_policy: spec.deliverPolicy };
+  if (spec.deliverPolicy === DeliverPolicy.StartSequence) options.opt_start_seq = spec.startSeq ?? 1;
+  if (spec.deliverPolicy === DeliverPolicy.StartTime) {
+    options.deliver_policy = DeliverPolicy.StartSequence;
+    options.opt_start_seq = await startSequenceAt(js, spec.stream, spec.filterSubject, spec.startTime ?? new Date());
+  }
+  return (await js.consumers.get(spec.stream, options)).consume();
 }

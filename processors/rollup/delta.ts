@@ -1,5 +1,6 @@
 import type { CostTotals, PodCost, PricedSnapshot } from "../../model/events.ts";
 import { nodeSavings, savingsDenominator } from "../savings/savings.ts";
+import type { Canon } from "./canon.ts";
 import { rowKeysOf, type RowKey } from "./row-keys.ts";
 
 export const emptyTotals = (): CostTotals => ({
@@ -96,8 +97,8 @@ function pick(labels: Record<string, string>, keys: readonly string[]): Record<s
   return out;
 }
 
-/** Sums a snapshot's pods per row (namespace, controller, labels). */
-export function snapshotDelta(priced: PricedSnapshot, labelKeys: readonly string[]): SnapshotDelta {
+/** Sums a snapshot's pods per row (namespace, controller, labels); with `canon`, the pod rows' strings, key lists and label sets are shared copies. */
+export function snapshotDelta(priced: PricedSnapshot, labelKeys: readonly string[], canon?: Canon): SnapshotDelta {
   const rows = new Map<string, { key: RowKey; totals: CostTotals }>();
   const pods: PodRow[] = [];
   let podComputeCost = 0;
@@ -116,15 +117,18 @@ export function snapshotDelta(priced: PricedSnapshot, labelKeys: readonly string
       }
       addTotals(row.totals, totals);
     }
+    const labels = pick(pod.labels, labelKeys);
+    const rowKeys = keys.map((k) => k.key);
+    const c = (v: string) => (canon === undefined ? v : canon.string(v));
     pods.push({
-      uid: pod.uid,
-      pod: pod.name,
-      namespace: pod.namespace,
-      controllerKind: pod.controllerKind,
-      controllerName: pod.controllerName,
-      node: priced.node,
-      labels: pick(pod.labels, labelKeys),
-      keys: keys.map((k) => k.key),
+      uid: c(pod.uid),
+      pod: c(pod.name),
+      namespace: c(pod.namespace),
+      controllerKind: c(pod.controllerKind),
+      controllerName: c(pod.controllerName),
+      node: c(priced.node),
+      labels: canon === undefined ? labels : canon.labels(labels),
+      keys: canon === undefined ? rowKeys : canon.list(rowKeys),
       totals,
     });
   }

@@ -1,5 +1,6 @@
 import type { Config, Resolution } from "../../config/schema.ts";
 import type { CostRollup, PricedSnapshot } from "../../model/events.ts";
+import { Canon } from "./canon.ts";
 import { snapshotDelta } from "./delta.ts";
 import { StorageLedger, type LedgerJson } from "./storage.ts";
 import { RESOLUTION_MS, WindowState, type WindowJson } from "./window.ts";
@@ -46,6 +47,8 @@ export class RollupEngine {
   /** Per open window of the finest resolution: what storage cost and who mounted it (StorageLedger). */
   private readonly ledgers = new Map<string, StorageLedger>();
   private readonly finest: Resolution;
+  /** Shared copies of what the windows keep per pod. */
+  private readonly canon = new Canon();
 
   constructor(cfg: Config["rollup"], nowMs: number = Date.now()) {
     this.cfg = cfg;
@@ -75,7 +78,7 @@ export class RollupEngine {
     if (this.windows.size + opening > this.cfg.maxOpenWindows) {
       throw new TooManyWindowsError(`folding would open more than ${this.cfg.maxOpenWindows} windows (rollup.maxOpenWindows)`);
     }
-    const delta = snapshotDelta(priced, this.cfg.labelKeys);
+    const delta = snapshotDelta(priced, this.cfg.labelKeys, this.canon);
     let folded = false;
     for (const [res, start, key] of targets) {
       let window = this.windows.get(key);
