@@ -27,7 +27,8 @@ const MARKS = [1, 2, 4, 6, 12, 18, 24, 48];
  * `nodes × pods` pods, one 1-minute window of every node at a time, for `hours` of event time ending now, at a
  * chosen pace; its RSS and CPU are sampled every second. Prints RSS by event hour (the most it reached while
  * that hour was being published), so growth after the first hours shows, then the pace it kept.
- * Knobs (environment, not KCE_*): STEADY_NODES, STEADY_PODS, STEADY_HOURS, STEADY_PACE (windows/s).
+ * Knobs (environment, not KCE_*): STEADY_NODES, STEADY_PODS, STEADY_HOURS, STEADY_PACE (windows/s), STEADY_NODE_FLAGS,
+ * STEADY_HEAP_SNAPSHOT=1.
  */
 export async function benchSteady(o: SteadyOptions = steadyOptionsFromEnv()): Promise<string[]> {
   const nats = await startNatsServer();
@@ -37,7 +38,9 @@ export async function benchSteady(o: SteadyOptions = steadyOptionsFromEnv()): Pr
   const raw = testRawConfig(nats.url, { cluster: "bench", telemetry: { logLevel: "info" }, rollup, api: { port: apiPort }, sinks: { prometheus: { port: metricsPort } } });
   // STEADY_HEAP_SNAPSHOT=1: a V8 heap snapshot of kce all once the last window is rolled up (Heap.*.heapsnapshot in the working directory).
   const snapshot = process.env["STEADY_HEAP_SNAPSHOT"] === "1";
-  const central = spawnKce(["all", "--config", writeConfigFile(raw)], {}, snapshot ? ["--heapsnapshot-signal=SIGUSR2"] : []);
+  // STEADY_NODE_FLAGS: V8/Node flags for kce all (e.g. "--max-old-space-size=320"), as an install would set them.
+  const flags = (process.env["STEADY_NODE_FLAGS"] ?? "").split(/\s+/).filter((f) => f !== "");
+  const central = spawnKce(["all", "--config", writeConfigFile(raw)], {}, [...flags, ...(snapshot ? ["--heapsnapshot-signal=SIGUSR2"] : [])]);
   const rt = await openTestRuntime(validateConfig(raw), "kce-bench-steady");
   const windows = Math.round(o.hours * 60);
   const base = Math.floor(Date.now() / 60_000) * 60_000 - windows * 60_000;
@@ -87,7 +90,7 @@ export async function benchSteady(o: SteadyOptions = steadyOptionsFromEnv()): Pr
     const six = rssAt(6);
     const end = rssAt(Math.ceil(o.hours));
     return [
-      `## Steady state: kce all, ${(o.nodes * o.pods).toLocaleString("en-US")} pods (${o.nodes} nodes × ${o.pods}), ${o.hours} h of event time at ${o.windowsPerSecond} windows/s`,
+      `## Steady state: kce all${flags.length > 0 ? ` (${flags.join(" ")})` : ""}, ${(o.nodes * o.pods).toLocaleString("en-US")} pods (${o.nodes} nodes × ${o.pods}), ${o.hours} h of event time at ${o.windowsPerSecond} windows/s`,
       "",
       `| event hour | ${marks.map((h) => String(h)).join(" | ")} | peak |`,
       `|---|${marks.map(() => "---|").join("")}---|`,
