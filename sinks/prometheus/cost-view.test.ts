@@ -120,4 +120,19 @@ describe("cost view", () => {
     expect(alpha).toBeGreaterThan(0);
     expect(view.render()).toContain(`kube_cost_spot_savings_usd_total{cluster="test",namespace="alpha"} ${alpha}\n`);
   });
+
+  it("remembers counted reports for two hours of event time, not every report of a replayed day", () => {
+    const view = new CostView({ staleAfterMs: 300_000, namespaceDailyHours: 24 });
+    const spot = usageSnapshot({ nodeInfo: nodeInfo({ instanceType: "m5.large", capacityType: "SPOT", cpuCores: 2, memoryBytes: 8 * GiB }), pods: [podUsage()] });
+    const report = savingsFor(priceSnapshot(spot, book, config.pricing, 0));
+    // A day of one node's reports arriving within a minute (a replay after an outage).
+    for (let m = 0; m < 1440; m++) view.applySavings({ ...report, windowStartMs: T + m * 60_000 }, T);
+    view.expire(T + 1000);
+    const held = [...(view as unknown as { savingsSeen: Map<string, Map<number, number>> }).savingsSeen.values()].reduce((n, m) => n + m.size, 0);
+    expect(held).toBeLessThanOrEqual(121);
+    // A redelivery of a recent report still counts nothing.
+    const before = view.render();
+    view.applySavings({ ...report, windowStartMs: T + 1439 * 60_000 }, T + 2000);
+    expect(view.render()).toBe(before);
+  });
 });

@@ -71,7 +71,10 @@ export class CostView {
   private readonly buildInfoClusters = new Set<string>();
   private readonly hours = new Map<string, Map<number, HourWindow>>();
   private readonly savings = new Map<string, Map<string, number>>();
-  private readonly savingsSeen = new Map<string, number>();
+  /** Savings reports already counted: cluster\0node → window start → when it was seen (dedupe of redeliveries). */
+  private readonly savingsSeen = new Map<string, Map<number, number>>();
+  /** The newest savings window seen, for forgetting ids by event time too (a replay brings hours at once). */
+  private newestSavingsMs = 0;
 
   constructor(options: CostViewOptions) {
     this.options = options;
@@ -303,9 +306,12 @@ export class CostView {
 
   /** Adds a report's realised savings to the per-namespace counters, once per report. */
   applySavings(s: SavingsReport, nowMs: number): void {
-    const id = `${s.cluster}\u0000${s.node}\u0000${s.windowStartMs}`;
-    if (this.savingsSeen.has(id)) return;
-    this.savingsSeen.set(id, nowMs);
+    const nodeKey = `${s.cluster}\u0000${s.node}`;
+    const seen = this.savingsSeen.get(nodeKey) ?? new Map<number, number>();
+    if (seen.has(s.windowStartMs)) return;
+    seen.set(s.windowStartMs, nowMs);
+    this.savingsSeen.set(nodeKey, seen);
+    this.newestSavingsMs = Math.max(this.newestSavingsMs, s.windowStartMs);
     const counters = this.savings.get(s.cluster) ?? new Map<string, number>();
     this.savings.set(s.cluster, counters);
     for (const ns of s.byNamespace) {
@@ -355,7 +361,11 @@ export class CostView {
       }
     }
     for (const cluster of this.hours.keys()) this.renderNamespaceDaily(cluster, nowMs);
-    for (const [id, at] of this.savingsSeen) if (nowMs - at > 2 * HOUR_MS) this.savingsSeen.delete(id);
+    // Redeliveries come within minutes: ids older than two hours, by processing or by event time, go.
+    for (const [nodeKey, seen] of this.savingsSeen) {
+      for (const [start, at] of seen) if (nowMs - at > 2 * HOUR_MS || this.newestSavingsMs - start > 2 * HOUR_MS) seen.delete(start);
+      if (seen.size === 0) this.savingsSeen.delete(nodeKey);
+    }
   }
 
   /**
