@@ -1,4 +1,8 @@
+import { readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { computeAllocations } from "./allocation.ts";
+import { DirColumnFiles } from "./column-files.ts";
+import { parseFilter } from "./filter.ts";
 import type { CostRollup, RollupRow } from "../model/events.ts";
 import { CompactRows, rowPools } from "./compact-rows.ts";
 import { materialize, RollupIndex } from "./rollup-index.ts";
@@ -55,5 +59,37 @@ describe("column-packed rollup rows", () => {
     // Pruning everything gives every string and label set back.
     index.prune(NOW + 10 * DAY_MS);
     expect(index.interned).toEqual({ strings: 0, labelSets: 0 });
+  });
+
+  it("spills windows older than memoryHours to column files and answers the same from them; pruning removes the files", () => {
+    const files = new DirColumnFiles("");
+    try {
+      const hour = Math.floor(NOW / HOUR_MS) * HOUR_MS;
+      const day = Math.floor(NOW / DAY_MS) * DAY_MS;
+      const make = (index: RollupIndex) => {
+        for (let h = 0; h < 30; h++) index.apply(window(hour - h * HOUR_MS, 1, Array.from({ length: 40 }, (_, i) => row(i + h))));
+        for (let d = 1; d <= 3; d++) index.apply(window(day - d * DAY_MS, 1, Array.from({ length: 40 }, (_, i) => row(i * d)), "1d"));
+      };
+      const memory = new RollupIndex({ hourlyRetentionHours: 48, dailyRetentionDays: 35, now: () => NOW });
+      const spilling = new RollupIndex({ hourlyRetentionHours: 48, dailyRetentionDays: 35, memoryHours: 2, files, now: () => NOW });
+      make(memory);
+      make(spilling);
+      // Hours that ended after 08:30 (now 10:30 less 2 h) stay in memory; 27 older hours and 3 days are files.
+      expect(spilling.held).toEqual({ inMemory: 3, spilled: 30 });
+      expect(readdirSync(files.dir)).toHaveLength(30);
+      for (const aggregate of [["namespace"], ["pod"], ["controller", "label:app"]]) {
+        const q = { range: { startMs: day - 3 * DAY_MS, endMs: NOW }, aggregate, filter: parseFilter(null), idle: true, shareIdle: false };
+        expect(computeAllocations(spilling, q, NOW)).toEqual(computeAllocations(memory, q, NOW));
+      }
+      // A newer revision of a spilled window replaces it (its file goes) and is spilled again.
+      spilling.apply(window(hour - 10 * HOUR_MS, 2, [row(7)]));
+      expect(readdirSync(files.dir)).toHaveLength(30);
+      expect(materialize(spilling.plan({ startMs: hour - 10 * HOUR_MS, endMs: hour - 9 * HOUR_MS }, NOW).windows[0] as never).rows).toEqual([row(7)]);
+      spilling.prune(NOW + 100 * DAY_MS);
+      expect(readdirSync(files.dir)).toHaveLength(0);
+      expect(spilling.interned).toEqual({ strings: 0, labelSets: 0 });
+    } finally {
+      files.close();
+    }
   });
 });

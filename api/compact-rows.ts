@@ -23,103 +23,201 @@ export function rowPools(): RowPools {
 }
 
 /**
- * A window's rollup rows, column-packed: 17 numbers in one Float64Array, 9 interned strings and a label
- * set id in Int32Arrays, rows grouped by dimension — about 180 bytes a row instead of the ~600 of a row
- * object with its own strings. Rows are read back as fresh objects (their label sets shared and frozen).
+ * A window's rollup rows, column-packed: 17 numbers a row in one Float64Array, 9 string ids and a label-set
+ * id in Int32Arrays (ids into the index's pools), rows grouped by dimension (`ranges`: [start, end) per
+ * dimension) — 180 bytes a row instead of the ~600 of a row object with its own strings.
  */
-export class CompactRows implements Iterable<RollupRow> {
-  private readonly numbers: Float64Array;
-  private readonly strings: Int32Array;
-  private readonly labelIds: Int32Array;
-  /** Row ranges per dimension: [start, end) in DIMENSIONS order. */
-  private readonly ranges: Int32Array;
+export interface RowColumns {
+  numbers: Float64Array;
+  strings: Int32Array;
+  labelIds: Int32Array;
+  ranges: Int32Array;
+}
+
+/** Packs rows into columns, interning their strings and label sets (one reference each, given back by releaseColumns). */
+export function packRows(rows: readonly RollupRow[], pools: RowPools): RowColumns {
+  const n = rows.length;
+  const cols: RowColumns = { numbers: new Float64Array(n * N), strings: new Int32Array(n * S), labelIds: new Int32Array(n), ranges: new Int32Array(DIMENSIONS.length * 2) };
+  let at = 0;
+  DIMENSIONS.forEach((dim, d) => {
+    cols.ranges[2 * d] = at;
+    for (const row of rows) if (row.dimension === dim) put(cols, at++, row, pools);
+    cols.ranges[2 * d + 1] = at;
+  });
+  if (at !== n) throw new Error(`rollup rows of an unknown dimension: ${rows.find((r) => !DIMENSIONS.includes(r.dimension))?.dimension}`);
+  return cols;
+}
+
+function put(cols: RowColumns, i: number, row: RollupRow, pools: RowPools): void {
+  for (let c = 0; c < N; c++) cols.numbers[i * N + c] = row[NUMBERS[c] as (typeof NUMBERS)[number]];
+  for (let c = 0; c < S; c++) {
+    const s = row[STRINGS[c] as (typeof STRINGS)[number]];
+    cols.strings[i * S + c] = pools.strings.intern(s, () => s);
+  }
+  const labels = row.labels;
+  cols.labelIds[i] = pools.labels.intern(labelsKey(labels), () => Object.freeze({ ...labels }));
+}
+
+/** Gives a window's interned values back (it is being replaced or dropped). */
+export function releaseColumns(cols: RowColumns, pools: RowPools): void {
+  for (const id of cols.strings) pools.strings.release(id);
+  for (const id of cols.labelIds) pools.labels.release(id);
+}
+
+const HEADER_INTS = 4 + DIMENSIONS.length * 2;
+const FORMAT = 1;
+
+/** The columns as one buffer: a header of Int32s (format, rows, numbers and strings per row, ranges), then the three columns. */
+export function encodeColumns(cols: RowColumns): Buffer {
+  const n = cols.labelIds.length;
+  const header = new Int32Array([FORMAT, n, N, S, ...cols.ranges]);
+  return Buffer.concat([header, cols.numbers, cols.strings, cols.labelIds].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)));
+}
+
+/** The columns of a buffer written by encodeColumns; the ids refer to the pools the writer used. */
+export function decodeColumns(buf: Buffer): RowColumns {
+  // Typed-array views need aligned offsets; a buffer read from a file normally starts at 0.
+  const bytes = buf.byteOffset % 8 === 0 ? buf : Buffer.from(buf);
+  const ints = (offset: number, length: number) => new Int32Array(bytes.buffer, bytes.byteOffset + offset, length);
+  const header = ints(0, HEADER_INTS);
+  const [format, n = 0, numbers, strings] = header;
+  if (format !== FORMAT || numbers !== N || strings !== S) throw new Error(`row columns of another layout (format ${format}, ${numbers} numbers, ${strings} strings a row)`);
+  const h = HEADER_INTS * 4;
+  return {
+    ranges: header.slice(4),
+    numbers: new Float64Array(bytes.buffer, bytes.byteOffset + h, n * N),
+    strings: ints(h + n * N * 8, n * S),
+    labelIds: ints(h + n * N * 8 + n * S * 4, n),
+  };
+}
+
+/** The row at `i` of a window's columns, as a new object (its label set shared and frozen). */
+function rowAt(cols: RowColumns, pools: RowPools, i: number): RollupRow {
+  const num = cols.numbers;
+  const str = cols.strings;
+  const pool = pools.strings;
+  const n = i * N;
+  const s = i * S;
+  return {
+    dimension: pool.get(str[s] as number) as RollupDimension,
+    namespace: pool.get(str[s + 1] as number),
+    controllerKind: pool.get(str[s + 2] as number),
+    controllerName: pool.get(str[s + 3] as number),
+    labelKey: pool.get(str[s + 4] as number),
+    labelValue: pool.get(str[s + 5] as number),
+    pod: pool.get(str[s + 6] as number),
+    podUid: pool.get(str[s + 7] as number),
+    node: pool.get(str[s + 8] as number),
+    labels: pools.labels.get(cols.labelIds[i] as number) as Record<string, string>,
+    podHours: num[n] as number,
+    cpuCoreHours: num[n + 1] as number,
+    cpuCoreRequestHours: num[n + 2] as number,
+    cpuCoreUsageHours: num[n + 3] as number,
+    ramByteHours: num[n + 4] as number,
+    ramByteRequestHours: num[n + 5] as number,
+    ramByteUsageHours: num[n + 6] as number,
+    gpuHours: num[n + 7] as number,
+    cpuCost: num[n + 8] as number,
+    ramCost: num[n + 9] as number,
+    gpuCost: num[n + 10] as number,
+    pvCost: num[n + 11] as number,
+    networkCost: num[n + 12] as number,
+    totalCost: num[n + 13] as number,
+    realisedSavings: num[n + 14] as number,
+    potentialSavings: num[n + 15] as number,
+    podCount: num[n + 16] as number,
+  };
+}
+
+/** A window's rows as the query API reads them, wherever they are kept. */
+export interface WindowRows extends Iterable<RollupRow> {
+  readonly length: number;
+  /** The rows of one dimension (pod rows for allocations, namespace rows for summaries). */
+  ofDimension(dim: RollupDimension): Iterable<RollupRow>;
+  /** Gives the interned values (and any file) back: the window is being replaced or dropped. Once. */
+  release(): void;
+}
+
+function* rowsOf(cols: RowColumns, pools: RowPools, dim?: RollupDimension): IterableIterator<RollupRow> {
+  const d = dim === undefined ? -1 : DIMENSIONS.indexOf(dim);
+  const start = d < 0 ? 0 : (cols.ranges[2 * d] as number);
+  const end = d < 0 ? cols.labelIds.length : (cols.ranges[2 * d + 1] as number);
+  for (let i = start; i < end; i++) yield rowAt(cols, pools, i);
+}
+
+/** Rows held in memory, column-packed. */
+export class CompactRows implements WindowRows {
+  readonly columns: RowColumns;
   private readonly pools: RowPools;
   private released = false;
 
   constructor(rows: readonly RollupRow[], pools: RowPools) {
     this.pools = pools;
-    const n = rows.length;
-    this.numbers = new Float64Array(n * N);
-    this.strings = new Int32Array(n * S);
-    this.labelIds = new Int32Array(n);
-    this.ranges = new Int32Array(DIMENSIONS.length * 2);
-    let at = 0;
-    DIMENSIONS.forEach((dim, d) => {
-      this.ranges[2 * d] = at;
-      for (const row of rows) if (row.dimension === dim) this.put(at++, row);
-      this.ranges[2 * d + 1] = at;
-    });
-    if (at !== n) throw new Error(`rollup rows of an unknown dimension: ${rows.find((r) => !DIMENSIONS.includes(r.dimension))?.dimension}`);
-  }
-
-  private put(i: number, row: RollupRow): void {
-    for (let c = 0; c < N; c++) this.numbers[i * N + c] = row[NUMBERS[c] as (typeof NUMBERS)[number]];
-    for (let c = 0; c < S; c++) {
-      const s = row[STRINGS[c] as (typeof STRINGS)[number]];
-      this.strings[i * S + c] = this.pools.strings.intern(s, () => s);
-    }
-    const labels = row.labels;
-    this.labelIds[i] = this.pools.labels.intern(labelsKey(labels), () => Object.freeze({ ...labels }));
+    this.columns = packRows(rows, pools);
   }
 
   get length(): number {
-    return this.labelIds.length;
+    return this.columns.labelIds.length;
   }
 
-  /** The row at `i`, as a new object. */
-  row(i: number): RollupRow {
-    const num = this.numbers;
-    const str = this.strings;
-    const pool = this.pools.strings;
-    const n = i * N;
-    const s = i * S;
-    return {
-      dimension: pool.get(str[s] as number) as RollupDimension,
-      namespace: pool.get(str[s + 1] as number),
-      controllerKind: pool.get(str[s + 2] as number),
-      controllerName: pool.get(str[s + 3] as number),
-      labelKey: pool.get(str[s + 4] as number),
-      labelValue: pool.get(str[s + 5] as number),
-      pod: pool.get(str[s + 6] as number),
-      podUid: pool.get(str[s + 7] as number),
-      node: pool.get(str[s + 8] as number),
-      labels: this.pools.labels.get(this.labelIds[i] as number) as Record<string, string>,
-      podHours: num[n] as number,
-      cpuCoreHours: num[n + 1] as number,
-      cpuCoreRequestHours: num[n + 2] as number,
-      cpuCoreUsageHours: num[n + 3] as number,
-      ramByteHours: num[n + 4] as number,
-      ramByteRequestHours: num[n + 5] as number,
-      ramByteUsageHours: num[n + 6] as number,
-      gpuHours: num[n + 7] as number,
-      cpuCost: num[n + 8] as number,
-      ramCost: num[n + 9] as number,
-      gpuCost: num[n + 10] as number,
-      pvCost: num[n + 11] as number,
-      networkCost: num[n + 12] as number,
-      totalCost: num[n + 13] as number,
-      realisedSavings: num[n + 14] as number,
-      potentialSavings: num[n + 15] as number,
-      podCount: num[n + 16] as number,
-    };
+  ofDimension(dim: RollupDimension): IterableIterator<RollupRow> {
+    return rowsOf(this.columns, this.pools, dim);
   }
 
-  /** The rows of one dimension (pod rows for allocations, namespace rows for summaries). */
-  *ofDimension(dim: RollupDimension): IterableIterator<RollupRow> {
-    const d = DIMENSIONS.indexOf(dim);
-    const end = this.ranges[2 * d + 1] as number;
-    for (let i = this.ranges[2 * d] as number; i < end; i++) yield this.row(i);
+  [Symbol.iterator](): IterableIterator<RollupRow> {
+    return rowsOf(this.columns, this.pools);
   }
 
-  *[Symbol.iterator](): IterableIterator<RollupRow> {
-    for (let i = 0; i < this.length; i++) yield this.row(i);
-  }
-
-  /** Gives the interned values back (the window is being replaced or dropped); once. */
   release(): void {
     if (this.released) return;
     this.released = true;
-    for (const id of this.strings) this.pools.strings.release(id);
-    for (const id of this.labelIds) this.pools.labels.release(id);
+    releaseColumns(this.columns, this.pools);
+  }
+}
+
+/** Where spilled columns are kept: a file per window, read back whole when a query needs the window. */
+export interface ColumnFiles {
+  write(name: string, data: Buffer): void;
+  read(name: string): Buffer;
+  remove(name: string): void;
+}
+
+/**
+ * Rows kept on disk (columns as encodeColumns writes them), their strings still interned in memory: a
+ * query reads the window's file (one read, no parsing: the columns are the file's bytes) and lets it go.
+ */
+export class SpilledRows implements WindowRows {
+  readonly length: number;
+  private readonly name: string;
+  private readonly files: ColumnFiles;
+  private readonly pools: RowPools;
+  private released = false;
+
+  /** Writes `rows`' columns to `files` under `name`; the interned references move to this object. */
+  constructor(rows: CompactRows, name: string, files: ColumnFiles, pools: RowPools) {
+    files.write(name, encodeColumns(rows.columns));
+    this.length = rows.length;
+    this.name = name;
+    this.files = files;
+    this.pools = pools;
+  }
+
+  private columns(): RowColumns {
+    return decodeColumns(this.files.read(this.name));
+  }
+
+  ofDimension(dim: RollupDimension): IterableIterator<RollupRow> {
+    return rowsOf(this.columns(), this.pools, dim);
+  }
+
+  [Symbol.iterator](): IterableIterator<RollupRow> {
+    return rowsOf(this.columns(), this.pools);
+  }
+
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    releaseColumns(this.columns(), this.pools);
+    this.files.remove(this.name);
   }
 }

@@ -1,10 +1,10 @@
 import type { CostRollup } from "../model/events.ts";
-import { CompactRows, rowPools, type RowPools } from "./compact-rows.ts";
+import { CompactRows, rowPools, SpilledRows, type ColumnFiles, type RowPools, type WindowRows } from "./compact-rows.ts";
 import { DAY_MS, HOUR_MS, type TimeRange } from "./window.ts";
 
-/** A rollup window as the index holds it: its rows column-packed (`rows.ofDimension("pod")`), node and volume rows as they came. */
+/** A rollup window as the index holds it: its rows column-packed, in memory or spilled (`rows.ofDimension("pod")`), node and volume rows as they came. */
 export interface StoredWindow extends Omit<CostRollup, "rows"> {
-  rows: CompactRows;
+  rows: WindowRows;
 }
 
 /** A stored window as a plain rollup again (rows as objects): for tests and tools, not the query path. */
@@ -21,18 +21,24 @@ export interface Plan {
 export interface IndexRetention {
   hourlyRetentionHours: number;
   dailyRetentionDays: number;
+  /** Windows that ended longer ago than this go to `files` (with files set). */
+  memoryHours?: number;
+  files?: ColumnFiles;
+  now?: () => number;
 }
 
 /**
  * The query API's memory: the newest complete revision of every 1h window of the last
  * `hourlyRetentionHours` and every 1d window of the last `dailyRetentionDays`, all clusters. Rows are
- * column-packed with their strings and label sets interned across windows (`compact-rows.ts`).
+ * column-packed with their strings and label sets interned across windows (`compact-rows.ts`); windows
+ * that ended more than `memoryHours` ago are spilled to column files, so memory does not grow with retention.
  */
 export class RollupIndex {
   private readonly hourly = new Map<number, Map<string, StoredWindow>>();
   private readonly daily = new Map<number, Map<string, StoredWindow>>();
   private readonly retention: IndexRetention;
   private readonly pools: RowPools = rowPools();
+  private spilled = 0;
 
   constructor(retention: IndexRetention) {
     this.retention = retention;
@@ -45,9 +51,31 @@ export class RollupIndex {
     const byCluster = table.get(r.windowStartMs) ?? new Map<string, StoredWindow>();
     const known = byCluster.get(r.cluster);
     if (known !== undefined && known.rev >= r.rev) return;
-    byCluster.set(r.cluster, { ...r, rows: new CompactRows(r.rows, this.pools) });
+    const stored: StoredWindow = { ...r, rows: new CompactRows(r.rows, this.pools) };
+    byCluster.set(r.cluster, stored);
     known?.rows.release();
     table.set(r.windowStartMs, byCluster);
+    // A window that arrives already old (a replay at start) goes straight to its file.
+    this.spillIfOld(stored, (this.retention.now ?? Date.now)());
+  }
+
+  /** Moves the rows of windows that ended more than `memoryHours` ago to column files. */
+  spill(nowMs: number): void {
+    for (const table of [this.hourly, this.daily]) for (const byCluster of table.values()) for (const w of byCluster.values()) this.spillIfOld(w, nowMs);
+  }
+
+  private spillIfOld(w: StoredWindow, nowMs: number): void {
+    const files = this.retention.files;
+    if (files === undefined || !(w.rows instanceof CompactRows) || w.windowEndMs > nowMs - (this.retention.memoryHours ?? 0) * HOUR_MS) return;
+    w.rows = new SpilledRows(w.rows, `${w.resolution}-${w.windowStartMs}-${++this.spilled}`, files, this.pools);
+  }
+
+  /** Windows whose rows are in memory and spilled, for the API's self-metrics. */
+  get held(): { inMemory: number; spilled: number } {
+    let inMemory = 0;
+    let spilled = 0;
+    for (const table of [this.hourly, this.daily]) for (const byCluster of table.values()) for (const w of byCluster.values()) if (w.rows instanceof SpilledRows) spilled++; else inMemory++;
+    return { inMemory, spilled };
   }
 
   /** Drops windows older than the retention. */
@@ -61,6 +89,7 @@ export class RollupIndex {
     };
     drop(this.hourly, this.hourlyFrom(nowMs));
     drop(this.daily, Math.floor(nowMs / DAY_MS) * DAY_MS - (this.retention.dailyRetentionDays - 1) * DAY_MS);
+    this.spill(nowMs);
   }
 
   /** Distinct strings and label sets the windows hold (a pod's name and uid count once however many windows it is in). */

@@ -7,6 +7,7 @@ import type { Stage } from "../bus/stage-types.ts";
 import { STREAMS, subjects } from "../bus/subjects.ts";
 import { RollupAssembler } from "../processors/rollup/parts.ts";
 import { NodeRates } from "./rates.ts";
+import { DirColumnFiles } from "./column-files.ts";
 import { RollupIndex } from "./rollup-index.ts";
 import { Recommender, type Recommendation } from "../processors/recommender/recommender.ts";
 import { registerRecommendationMetrics } from "../processors/recommender/metrics.ts";
@@ -34,7 +35,9 @@ export function createApi(rt: Runtime): ApiStage {
   const cfg = rt.config.api;
   const log = rt.log.child(API_COMPONENT);
   const metrics = rt.telemetry.component(API_COMPONENT);
-  const index = new RollupIndex(cfg);
+  // Windows older than memoryHours live in column files (a cache of the rollup stream, rebuilt at start).
+  const files = new DirColumnFiles(cfg.spillDir);
+  const index = new RollupIndex({ ...cfg, files });
   const reconciled = new RollupIndex(cfg);
   const reconciledParts = new RollupAssembler();
   const rates = new NodeRates(Math.max(600_000, rt.config.agent.intervalSeconds * 3000));
@@ -123,6 +126,7 @@ export function createApi(rt: Runtime): ApiStage {
       await learning?.stop();
       live.close();
       await server?.close();
+      files.close();
       metrics.up(false);
     },
   };

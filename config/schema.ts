@@ -287,8 +287,10 @@ const api = z
   .strictObject({
     host: z.string().default("0.0.0.0").describe("listen address"),
     port: z.number().int().min(0).max(65535).default(9003).describe("port of the query API (/allocation, /savings, /healthz)"),
-    hourlyRetentionHours: z.number().int().min(1).max(24 * 35).default(48).describe("1h windows kept in memory (finer window edges)"),
-    dailyRetentionDays: z.number().int().min(1).max(400).default(35).describe("1d windows kept in memory (longest queryable window)"),
+    hourlyRetentionHours: z.number().int().min(1).max(24 * 35).default(48).describe("1h windows kept (finer window edges)"),
+    dailyRetentionDays: z.number().int().min(1).max(400).default(35).describe("1d windows kept (longest queryable window)"),
+    memoryHours: z.number().min(0).default(6).describe("windows that ended within this many hours stay in memory; older ones are kept column-packed in spillDir and read back per query (memory does not grow with retention)"),
+    spillDir: z.string().default("").describe("directory for windows older than memoryHours (a cache rebuilt from the rollup stream at start; emptied at start and stop); empty = a new directory under the OS temp directory"),
     maxResponseRows: z.number().int().min(1).default(100_000).describe("allocations per response before the query is refused"),
     ui: z.boolean().default(true).describe("serve the cost explorer web app at /ui/ (same port, auth and TLS as the API)"),
     publicUrl: z.union([z.literal(""), z.url({ protocol: /^https?$/ })]).default("").describe("where users reach the API and its web app, e.g. https://cost.example.com; alerts link to the web app there when sinks.webhook.dashboardUrl is empty"),
