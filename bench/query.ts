@@ -1,3 +1,6 @@
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import { DirColumnFiles } from "../api/column-files.ts";
 import { parseFilter } from "../api/filter.ts";
 import { computeAllocations } from "../api/allocation.ts";
 import { RollupIndex } from "../api/rollup-index.ts";
@@ -69,4 +72,50 @@ export async function benchQuery(pods = 10_000, nodes = 100): Promise<string[]> 
     rows.push(`  ${label.padEnd(40)} p50 ${fmt(percentile(times, 50)).padStart(9)}  p99 ${fmt(percentile(times, 99)).padStart(9)}`);
   }
   return rows;
+}
+
+/** Collects garbage when the flag can be turned on here (memory figures after a collection). */
+function collect(): void {
+  setFlagsFromString("--expose-gc");
+  (runInNewContext("gc") as () => void)();
+}
+
+/**
+ * `/allocation` over 7, 30 and 90 days at `pods` pods (issue 16): 90 daily and 48 hourly windows, those older
+ * than `api.memoryHours` (6) spilled to column files as the API keeps them, beside the same index all in memory.
+ * Prints the memory each index holds (after a collection) and the latency per aggregate.
+ */
+export async function benchLongWindows(pods = 10_000, nodes = 100): Promise<string[]> {
+  const now = Date.now();
+  const files = new DirColumnFiles("");
+  const build = (spill: boolean): { index: RollupIndex; mb: number } => {
+    collect();
+    const before = process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
+    const index = new RollupIndex({ hourlyRetentionHours: 48, dailyRetentionDays: 91, ...(spill ? { memoryHours: 6, files } : {}), now: () => now });
+    const hourRows = podRows(pods, nodes, 1);
+    const dayRows = podRows(pods, nodes, 24);
+    const today = Math.floor(now / DAY_MS) * DAY_MS;
+    for (let d = 1; d <= 90; d++) index.apply(rollup("1d", today - d * DAY_MS, [...dayRows, ...namespaceRows(dayRows)].map((r) => ({ ...r })), nodes));
+    for (let h = 0; h < 48; h++) index.apply(rollup("1h", Math.floor(now / HOUR_MS) * HOUR_MS - h * HOUR_MS, [...hourRows, ...namespaceRows(hourRows)].map((r) => ({ ...r })), nodes));
+    collect();
+    return { index, mb: (process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers - before) / 2 ** 20 };
+  };
+  const lines = ["| index | memory held | window | namespace p50 / p99 | controller p50 / p99 | pod p50 / p99 | label:team p50 / p99 |", "|---|---|---|---|---|---|---|"];
+  try {
+    for (const spill of [true, false]) {
+      const { index, mb } = build(spill);
+      for (const days of [7, 30, 90]) {
+        const cells: string[] = [];
+        for (const aggregate of [["namespace"], ["namespace", "controller"], ["pod"], ["label:team"]]) {
+          const times = await timeRuns(days === 90 ? 5 : 10, 1, () => computeAllocations(index, { range: { startMs: now - days * DAY_MS, endMs: now }, aggregate, filter: parseFilter(null), idle: true, shareIdle: false }, now));
+          cells.push(`${fmt(percentile(times, 50))} / ${fmt(percentile(times, 99))}`);
+        }
+        lines.push(`| ${spill ? "memoryHours 6, older windows in column files" : "all in memory"} | ${mb.toFixed(0)} MB | ${days} d | ${cells.join(" | ")} |`);
+      }
+      index.prune(now + 400 * DAY_MS);
+    }
+  } finally {
+    files.close();
+  }
+  return [`/allocation over long windows at ${pods.toLocaleString("en-US")} pods (90 daily + 48 hourly windows of ${nodes} nodes):`, "", ...lines];
 }

@@ -8,7 +8,7 @@ import { benchFederation } from "./federation.ts";
 import { benchMetricsRender } from "./metrics-render.ts";
 import { benchPipeline, benchScaling } from "./pipeline.ts";
 import { benchPricing } from "./pricing.ts";
-import { benchQuery } from "./query.ts";
+import { benchLongWindows, benchQuery } from "./query.ts";
 import { benchReconcile } from "./reconcile.ts";
 import { benchSteady } from "./steady.ts";
 import { benchUi } from "./ui.ts";
@@ -21,6 +21,7 @@ console.log(`kube-cost-exporter benchmarks — ${new Date().toISOString()} — $
 const BENCHES: Array<[name: string, group: string, run: () => Promise<string[]>]> = [
   ["metrics", "metrics", async () => [...(await benchMetricsRender()), "  (sinks.prometheus.openCostAllocations: false)", ...(await benchMetricsRender(100, 100, 200, false))]],
   ["query", "query", benchQuery],
+  ["long-windows", "query", () => benchLongWindows()],
   ["pipeline-all", "pipeline", async () => (await benchPipeline("all")).lines],
   ["pipeline-split", "pipeline", async () => (await benchPipeline("split")).lines],
   // The same, run as the image runs the stages (the built dist/main.js).

@@ -198,15 +198,21 @@ function centralParts(v: InstallValues): CentralPart[] {
   ];
 }
 
+/** Where the query API keeps windows older than api.memoryHours (an emptyDir: a cache of the rollup stream). */
+export const API_SPILL_DIR = "/var/cache/kce/api";
+
 /** `kce all` as one Deployment, or one Deployment per stage; the rollup is a singleton (Recreate). */
 export function centralDeployments(v: InstallValues): K8sObject[] {
   const azureLabel = v.cloudProvider === "azure" && v.azure.clientId !== undefined ? { "azure.workload.identity/use": "true" } : {};
   return centralParts(v).map((p) => {
     const probePort = p.ports[0]?.name ?? "metrics";
+    const spill = p.component === "central" || p.component === "api";
     const c = container(v, p.component, p.args, v.central.resources, p.ports, {
       readinessProbe: { httpGet: { path: "/healthz", port: probePort, scheme: v.http.tls ? "HTTPS" : "HTTP" }, periodSeconds: 10 },
       livenessProbe: { httpGet: { path: "/healthz", port: probePort, scheme: v.http.tls ? "HTTPS" : "HTTP" }, periodSeconds: 30, failureThreshold: 4 },
+      ...(spill ? { volumeMounts: [...volumes(v).mounts, { name: "api-spill", mountPath: "/var/cache/kce" }] } : {}),
     });
+    const podExtra = spill ? { volumes: [...volumes(v).volumes, { name: "api-spill", emptyDir: { sizeLimit: v.central.spillSizeLimit } }] } : {};
     return {
       apiVersion: "apps/v1",
       kind: "Deployment",
@@ -215,7 +221,7 @@ export function centralDeployments(v: InstallValues): K8sObject[] {
         replicas: p.replicas,
         selector: { matchLabels: selector(v, p.component) },
         strategy: p.singleton ? { type: "Recreate" } : { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
-        template: { metadata: { labels: { ...labels(v, p.component), ...azureLabel } }, spec: podSpec(v, v.name, [c], { automountServiceAccountToken: false }) },
+        template: { metadata: { labels: { ...labels(v, p.component), ...azureLabel } }, spec: podSpec(v, v.name, [c], { automountServiceAccountToken: false, ...podExtra }) },
       },
     };
   });
