@@ -82,6 +82,7 @@ export async function benchSteady(o: SteadyOptions = steadyOptionsFromEnv()): Pr
     clearInterval(sampler);
     watch.unsubscribe();
     if (snapshot) await heapSnapshot(central.pid);
+    const memory = await selfMemory(metricsPort);
     const samples = windows * o.nodes * o.pods;
     const wall = (tDone - t0) / 1000;
     const rssAt = (h: number) => byHour.get(h);
@@ -98,12 +99,20 @@ export async function benchSteady(o: SteadyOptions = steadyOptionsFromEnv()): Pr
       "",
       `${samples.toLocaleString("en-US")} pod-samples in ${wall.toFixed(0)} s (published in ${((tPublished - t0) / 1000).toFixed(0)} s; the last window rolled ${((tDone - tPublished) / 1000).toFixed(1)} s after it was published): ${Math.round(samples / wall).toLocaleString("en-US")} pod-samples/s, ${((cpu / samples) * 1e6).toFixed(1)} µs CPU per pod-sample.`,
       six !== undefined && end !== undefined ? `Growth from hour 6 to hour ${Math.ceil(o.hours)}: ${(((end - six) / six) * 100).toFixed(1)} %.` : "",
+      `At the end (kube_cost_process_memory_bytes): ${memory}.`,
     ];
   } finally {
     await central.stop();
     await rt.close();
     await nats.stop();
   }
+}
+
+/** kce all's own account of its memory, from its self-metrics. */
+async function selfMemory(port: number): Promise<string> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const kinds = [...text.matchAll(/^kube_cost_process_memory_bytes\{kind="([a-z_]+)"\} (\S+)$/gm)];
+  return kinds.map(([, kind, v]) => `${kind} ${Math.round(Number(v) / 2 ** 20)} MB`).join(", ");
 }
 
 /** Asks a process started with --heapsnapshot-signal=SIGUSR2 for a heap snapshot and waits until it is written. */

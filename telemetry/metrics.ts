@@ -79,6 +79,20 @@ export class Telemetry {
     labelNames: ["stream", "filter"],
     registers: [this.registry],
   });
+  private readonly memory = new Gauge({
+    name: "kube_cost_process_memory_bytes",
+    help: "This process's memory by kind: rss (resident, what a memory limit counts), heap_total and heap_used (V8's JavaScript heap), external and array_buffers (memory V8 objects hold outside it).",
+    labelNames: ["kind"],
+    registers: [this.registry],
+    collect() {
+      const m = process.memoryUsage();
+      this.set({ kind: "rss" }, m.rss);
+      this.set({ kind: "heap_total" }, m.heapTotal);
+      this.set({ kind: "heap_used" }, m.heapUsed);
+      this.set({ kind: "external" }, m.external);
+      this.set({ kind: "array_buffers" }, m.arrayBuffers);
+    },
+  });
   readonly pricingApiCalls = new Counter({
     name: "kube_cost_pricing_api_calls_total",
     help: "Calls to cloud pricing APIs.",
