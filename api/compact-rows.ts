@@ -108,7 +108,7 @@ function rowAt(cols: RowColumns, pools: RowPools, i: number): RollupRow {
     pod: pool.get(str[s + 6] as number),
     podUid: pool.get(str[s + 7] as number),
     node: pool.get(str[s + 8] as number),
-    labels: pools.labels.get(cols.labelIds[i] as number) as Record<string, string>,
+    labels: pools.labels.get(cols.labelIds[i] as number),
     podHours: num[n] as number,
     cpuCoreHours: num[n + 1] as number,
     cpuCoreRequestHours: num[n + 2] as number,
