@@ -35,9 +35,9 @@ export function createApi(rt: Runtime): ApiStage {
   const cfg = rt.config.api;
   const log = rt.log.child(API_COMPONENT);
   const metrics = rt.telemetry.component(API_COMPONENT);
-  // Windows older than memoryHours live in column files (a cache of the rollup stream, rebuilt at start).
-  const files = new DirColumnFiles(cfg.spillDir);
-  const index = new RollupIndex({ ...cfg, files });
+  // With spillDir: windows older than memoryHours live in column files (a cache of the rollup stream, rebuilt at start).
+  const files = cfg.spillDir === "" ? undefined : new DirColumnFiles(cfg.spillDir);
+  const index = new RollupIndex({ ...cfg, ...(files === undefined ? {} : { files }) });
   const reconciled = new RollupIndex(cfg);
   const reconciledParts = new RollupAssembler();
   const rates = new NodeRates(Math.max(600_000, rt.config.agent.intervalSeconds * 3000));
@@ -126,7 +126,7 @@ export function createApi(rt: Runtime): ApiStage {
       await learning?.stop();
       live.close();
       await server?.close();
-      files.close();
+      files?.close();
       metrics.up(false);
     },
   };

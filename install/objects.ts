@@ -198,7 +198,7 @@ function centralParts(v: InstallValues): CentralPart[] {
   ];
 }
 
-/** Where the query API keeps windows older than api.memoryHours (an emptyDir: a cache of the rollup stream). */
+/** Where the query API may keep windows older than api.memoryHours (set api.spillDir to it; an emptyDir: a cache of the rollup stream). */
 export const API_SPILL_DIR = "/var/cache/kce/api";
 
 /** `kce all` as one Deployment, or one Deployment per stage; the rollup is a singleton (Recreate). */

@@ -18,7 +18,7 @@ export function podConfig(v: InstallValues): Record<string, unknown> {
       ...(v.nats.tlsSecret === undefined ? {} : { tls: { caFile: "/etc/kce-nats-tls/ca.crt" } }),
     },
     sinks: { prometheus: { port: v.metricsPort } },
-    api: { port: v.apiPort, spillDir: o.API_SPILL_DIR },
+    api: { port: v.apiPort },
     ...(v.cloudProvider === "none" ? {} : { pricing: { provider: v.cloudProvider, ...(v.cloudProvider === "azure" && v.azure.subscriptionId !== undefined ? { azure: { subscriptionId: v.azure.subscriptionId } } : {}) } }),
     ...(v.role === "single" ? {} : { federation: { role: v.role === "hub" ? "hub" : "leaf" } }),
     ...(v.http.tls || v.http.bearerToken
