@@ -13,7 +13,7 @@ import { syntheticSnapshot } from "./synth.ts";
 const warmSource: CloudPriceSource = {
   provider: "aws",
   onDemand: async () => ({ hourly: 0.192, vcpu: 4, memoryGiB: 16, gpus: 0 }),
-  storage: async () => new Map([["gp3", 0.08]]),
+  storage: async () => ({ perGiB: new Map([["gp3", 0.08]]) }),
   currency: () => "USD",
   spot: async (_region, types) => types.flatMap((t) => ["a", "b", "c"].map((z) => ({ zone: `us-east-1${z}`, instanceType: t, hourly: 0.07, atMs: Date.now() }))),
   close: () => undefined,

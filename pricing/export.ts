@@ -79,7 +79,7 @@ export async function exportPrices(provider: CloudProvider, pricing: Config["pri
       let rates = storageByRegion.get(s.region);
       if (source.currency(s.region) !== "USD") rates = new Map();
       if (rates === undefined) {
-        rates = await source.storage(s.region);
+        rates = (await source.storage(s.region)).perGiB;
         storageByRegion.set(s.region, rates);
       }
       const rate = rates.get(s.volumeType);

@@ -1,6 +1,6 @@
 import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { Filter, PricingClient } from "@aws-sdk/client-pricing";
-import type { CloudPriceSource, OnDemandPrice, SpotPrice } from "../engine/source.ts";
+import type { CloudPriceSource, OnDemandPrice, SpotPrice, StorageRates } from "../engine/source.ts";
 import type { PricingCaller } from "../engine/call.ts";
 import { awsCurrency, onDemandOffer, parseOffer, storageOffer } from "./offers.ts";
 
@@ -97,14 +97,14 @@ export class AwsPriceSource implements CloudPriceSource {
     return undefined;
   }
 
-  async storage(region: string): Promise<Map<string, number>> {
+  async storage(region: string): Promise<StorageRates> {
     const out = new Map<string, number>();
     for (const item of await this.products(region, [term("productFamily", "Storage"), term("regionCode", region)])) {
       const offer = storageOffer(parseOffer(item), this.currency(region));
       // EBS "GB-month" counts GB as 2^30 bytes, so it is our GiB-month as it stands.
       if (offer !== undefined) out.set(offer.volumeApiName, offer.gbMonth);
     }
-    return out;
+    return { perGiB: out };
   }
 
   async spot(region: string, instanceTypes: readonly string[]): Promise<SpotPrice[]> {

@@ -2,8 +2,7 @@ import type { ComputeManagementClient } from "@azure/arm-compute";
 import type { PricingCaller } from "../engine/call.ts";
 import { armComputeClient, listVmSizes, type ArmOptions, type VmSize } from "./sizes.ts";
 import { PricingResponseError } from "../engine/call.ts";
-import { regionWideZone, type CloudPriceSource, type OnDemandPrice, type SpotPrice } from "../engine/source.ts";
-import type { DiskTierPrices } from "../types.ts";
+import { regionWideZone, type CloudPriceSource, type OnDemandPrice, type SpotPrice, type StorageRates } from "../engine/source.ts";
 import { diskTierMeters, perGiBFromTiers } from "./disk-meters.ts";
 
 /** One item of the Azure Retail Prices API (item keys are camelCase; the page's are PascalCase). */
@@ -59,8 +58,6 @@ export class AzurePriceSource implements CloudPriceSource {
   private readonly arm: ArmOptions | undefined;
   private client: Promise<ComputeManagementClient> | undefined;
   private readonly sizes = new Map<string, Promise<Map<string, VmSize>>>();
-  /** region → its disk tiers, shared by one refresh's storage() and diskTiers() calls. */
-  private readonly tiers = new Map<string, Promise<Map<string, DiskTierPrices>>>();
 
   /** With `arm` (a subscription), VM sizes come from the Resource SKUs API; without, prices only. */
   constructor(retailPricesUrl: string, caller: PricingCaller, arm?: ArmOptions) {
@@ -124,28 +121,17 @@ export class AzurePriceSource implements CloudPriceSource {
     return out;
   }
 
-  /** Every managed-disk tier's monthly price in a region: one query per disk product (Premium SSD, Standard SSD, Standard HDD). */
-  diskTiers(region: string): Promise<Map<string, DiskTierPrices>> {
-    let pending = this.tiers.get(region);
-    if (pending === undefined) {
-      pending = (async () => {
-        const items: RetailItem[] = [];
-        for (const product of ["Premium SSD Managed Disks", "Standard SSD Managed Disks", "Standard HDD Managed Disks"]) {
-          items.push(...(await this.items(`serviceName eq 'Storage' and armRegionName eq ${quote(region)} and productName eq ${quote(product)}`)));
-        }
-        return diskTierMeters(items);
-      })();
-      this.tiers.set(region, pending);
-      // Kept for a minute: long enough for the refresh that asked for both, short enough to stay fresh.
-      const forget = () => setTimeout(() => this.tiers.delete(region), 60_000).unref();
-      pending.then(forget, () => this.tiers.delete(region));
+  /**
+   * Managed disks: every tier's monthly price (one query per disk product: Premium SSD, Standard SSD,
+   * Standard HDD), and per GiB-month from the 128 GiB tiers (P10, E10, S10) for tiers a region does not list.
+   */
+  async storage(region: string): Promise<StorageRates> {
+    const items: RetailItem[] = [];
+    for (const product of ["Premium SSD Managed Disks", "Standard SSD Managed Disks", "Standard HDD Managed Disks"]) {
+      items.push(...(await this.items(`serviceName eq 'Storage' and armRegionName eq ${quote(region)} and productName eq ${quote(product)}`)));
     }
-    return pending;
-  }
-
-  /** Per GiB-month of each disk SKU, from its 128 GiB tier (P10, E10, S10): for disks beyond the largest tier. */
-  async storage(region: string): Promise<Map<string, number>> {
-    return perGiBFromTiers(await this.diskTiers(region));
+    const tiers = diskTierMeters(items);
+    return { perGiB: perGiBFromTiers(tiers), tiers };
   }
 
   /** The API is asked in USD and items in another currency are skipped. */

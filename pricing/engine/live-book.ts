@@ -262,10 +262,12 @@ export class LivePriceBook implements PriceBook {
       const cached = this.storage.get(region);
       if (cached !== undefined && this.fresh(cached.fetchedAtMs, this.options.ttl.storageMs)) continue;
       await this.attempt(`storage ${region}`, async () => {
-        const got = await this.viaShared(`storage|${region}`, this.options.ttl.storageMs, async () => [...(await this.source.storage(region))]);
-        const tiersOf = this.source.diskTiers?.bind(this.source);
-        const tiers = tiersOf === undefined ? [] : (await this.viaShared(`disk-tiers|${region}`, this.options.ttl.storageMs, async () => [...(await tiersOf(region))])).value;
-        this.storage.set(region, { value: { rates: new Map(got.value), tiers: new Map(tiers) }, fetchedAtMs: got.fetchedAtMs });
+        // Shared as entry lists (JSON has no Map), under a key of its own: replicas of the release before wrote a bare list under `storage|`.
+        const got = await this.viaShared(`storage-rates|${region}`, this.options.ttl.storageMs, async () => {
+          const s = await this.source.storage(region);
+          return { perGiB: [...s.perGiB], tiers: [...(s.tiers ?? [])] };
+        });
+        this.storage.set(region, { value: { rates: new Map(got.value.perGiB), tiers: new Map(got.value.tiers) }, fetchedAtMs: got.fetchedAtMs });
       });
     }
     const oldest = (entries: Iterable<{ fetchedAtMs: number }>) => {

@@ -27,16 +27,21 @@ export interface SpotPrice {
   atMs: number;
 }
 
+export interface StorageRates {
+  /** Per GiB-month by volume type. */
+  perGiB: Map<string, number>;
+  /** Volume types billed per disk by size tier (Azure managed disks) → their tiers' monthly prices. */
+  tiers?: Map<string, DiskTierPrices>;
+}
+
 export interface CloudPriceSource {
   readonly provider: string;
   /** ISO 4217 code of every price this source returns for a region (CNY in AWS China, else USD). */
   currency(region: string): string;
   /** The Linux on-demand price and shape of an instance type in a region; undefined when unknown. */
   onDemand(region: string, instanceType: string): Promise<OnDemandPrice | undefined>;
-  /** Per GiB-month by volume type in a region, in the region's currency. */
-  storage(region: string): Promise<Map<string, number>>;
-  /** Volume types billed per disk by size tier (Azure managed disks) → their tiers' monthly prices, in the region's currency. */
-  diskTiers?(region: string): Promise<Map<string, DiskTierPrices>>;
+  /** Storage prices of a region, in the region's currency. */
+  storage(region: string): Promise<StorageRates>;
   /** Per-hour price of one attached GPU of an accelerator type (GKE's `nvidia-tesla-t4`), on-demand or spot; undefined when unknown. */
   gpuPrice?(region: string, gpuType: string, spot: boolean): Promise<number | undefined>;
   /** The latest spot price of each instance type in each zone of a region. */

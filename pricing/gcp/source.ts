@@ -1,6 +1,6 @@
 import type { CloudCatalogClient } from "@google-cloud/billing";
 import type { PricingCaller } from "../engine/call.ts";
-import { regionWideZone, type CloudPriceSource, type OnDemandPrice, type SpotPrice } from "../engine/source.ts";
+import { regionWideZone, type CloudPriceSource, type OnDemandPrice, type SpotPrice, type StorageRates } from "../engine/source.ts";
 import { machineFamily, machineShape, type MachineShape } from "./shapes.ts";
 
 /** Compute Engine's service id in the Cloud Billing Catalog. */
@@ -185,7 +185,7 @@ export class GcpPriceSource implements CloudPriceSource {
   }
 
   /** Zonal persistent disks per GiB-month: pd-standard, pd-balanced and pd-ssd capacity SKUs. */
-  async storage(region: string): Promise<Map<string, number>> {
+  async storage(region: string): Promise<StorageRates> {
     const out = new Map<string, number>();
     for (const sku of await this.skus()) {
       const m = /^(Storage|Balanced|SSD backed) PD Capacity( in .+)?$/.exec(sku.description ?? "");
@@ -194,7 +194,7 @@ export class GcpPriceSource implements CloudPriceSource {
       const type = m[1] === "Storage" ? "pd-standard" : m[1] === "Balanced" ? "pd-balanced" : "pd-ssd";
       if (price !== undefined) out.set(type, price);
     }
-    return out;
+    return { perGiB: out };
   }
 
   /** Non-USD SKUs (a billing account in another currency) are skipped, so every price here is USD. */
