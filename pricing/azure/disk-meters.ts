@@ -1,15 +1,7 @@
 import type { DiskTierPrices } from "../types.ts";
+import { TIER_GIB } from "./disk-tiers.ts";
 import type { RetailItem } from "./source.ts";
 
-/**
- * Managed-disk tier number → its size in GiB, the same for Premium SSD (P), Standard SSD (E) and
- * Standard HDD (S) tiers (Azure's "Managed disk pricing" and disk-types documentation: P1 = 4 GiB …
- * P80 = 32,767 GiB; the HDD tiers start at S4).
- */
-const TIER_GIB: Record<string, number> = {
-  "1": 4, "2": 8, "3": 16, "4": 32, "6": 64, "10": 128, "15": 256, "20": 512,
-  "30": 1024, "40": 2048, "50": 4096, "60": 8192, "70": 16384, "80": 32767,
-};
 const KIND: Record<string, string> = { P: "Premium", E: "StandardSSD", S: "Standard" };
 /** "P10 LRS Disk", "E4 ZRS Disk": the monthly meter of one tier (not "… Disk Mount", "… Disk Operations" or bursting meters). */
 const TIER_METER = /^([PES])(\d+) (LRS|ZRS) Disk$/;

@@ -6,8 +6,13 @@ import type { DiskTierPrices } from "../types.ts";
  * Premium SSD is billed as a P15, 256 GiB). Tier sizes from Azure's documentation ("Managed disk
  * pricing"; P1–P80, E1–E80, S4–S80). Premium SSD v2 and Ultra disks bill per GiB and are not here.
  */
-const SSD_TIERS_GIB = [4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32767];
-const HDD_TIERS_GIB = [32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32767];
+/** Tier number → size in GiB, the same for P, E and S tiers (P1 = 4 GiB … P80 = 32,767 GiB; the HDD tiers start at S4). */
+export const TIER_GIB: Readonly<Record<string, number>> = {
+  "1": 4, "2": 8, "3": 16, "4": 32, "6": 64, "10": 128, "15": 256, "20": 512,
+  "30": 1024, "40": 2048, "50": 4096, "60": 8192, "70": 16384, "80": 32767,
+};
+const SSD_TIERS_GIB = Object.values(TIER_GIB).sort((a, b) => a - b);
+const HDD_TIERS_GIB = SSD_TIERS_GIB.filter((gib) => gib >= 32);
 
 /** Disk SKUs (with any redundancy suffix) → their tier sizes. */
 function tiersOf(volumeType: string): readonly number[] | undefined {
