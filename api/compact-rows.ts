@@ -1,5 +1,6 @@
 import type { CostTotals, RollupDimension, RollupRow } from "../model/events.ts";
-import { Interner, labelsKey } from "./interner.ts";
+import { labelsKey } from "../model/labels-key.ts";
+import { Interner } from "./interner.ts";
 
 /** The numbers of a row, in column order. */
 const NUMBERS = [

@@ -44,13 +44,3 @@ export class Interner<T> {
     return this.ids.size;
   }
 }
-
-/** A label set's key: its entries sorted, unambiguously joined. */
-export function labelsKey(labels: Record<string, string>): string {
-  const keys = Object.keys(labels);
-  if (keys.length === 0) return "";
-  keys.sort();
-  let out = "";
-  for (const k of keys) out += `${k}\u0000${labels[k]}\u0001`;
-  return out;
-}

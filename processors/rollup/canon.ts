@@ -1,3 +1,5 @@
+import { labelsKey } from "../../model/labels-key.ts";
+
 /**
  * One shared copy of each distinct string, key list and label set that the rollup's windows keep per pod:
  * every decoded snapshot brings its own copies, and a pod sits in a dozen open windows at once (the 1m
@@ -35,8 +37,7 @@ export class Canon {
 
   /** A shared label set equal to `labels` (callers must not change it). */
   labels(labels: Record<string, string>): Record<string, string> {
-    let key = "";
-    for (const k in labels) key += `${k}\u0000${labels[k]}\u0001`;
+    const key = labelsKey(labels);
     const known = this.labelSets.get(key);
     if (known !== undefined) return known;
     if (this.labelSets.size >= this.limit) this.labelSets = new Map();
