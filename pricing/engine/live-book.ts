@@ -52,9 +52,9 @@ export class LivePriceBook implements PriceBook {
   private readonly wantedTypes = new Map<string, Set<string>>();
   private readonly wantedSpot = new Map<string, Set<string>>();
   private readonly wantedStorage = new Set<string>();
-  /** region|gpuType|spot|od → per-hour price of one attached GPU. */
+  /** region|gpuType|spot|od → per-hour price of one attached GPU, and which ones lookups asked for. */
   private readonly gpuPrices = new Map<string, Cached<number | undefined>>();
-  private readonly wantedGpus = new Map<string, Set<string>>();
+  private readonly wantedGpus = new Map<string, { region: string; gpuType: string; spot: boolean }>();
   private timer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> = Promise.resolve();
   private readonly lookups: Counter<"provider" | "result">;
@@ -126,9 +126,12 @@ export class LivePriceBook implements PriceBook {
   }
 
   private gpuPrice(region: string, gpuType: string, spot: boolean): number | undefined {
-    const k = key(gpuType, spot ? "spot" : "od");
-    this.want(this.wantedGpus, region, k);
-    return this.gpuPrices.get(key(region, k))?.value;
+    const k = key(region, gpuType, spot ? "spot" : "od");
+    if (!this.wantedGpus.has(k)) {
+      this.wantedGpus.set(k, { region, gpuType, spot });
+      this.kick();
+    }
+    return this.gpuPrices.get(k)?.value;
   }
 
   private machinePrice(query: NodePriceQuery): NodePrice {
@@ -236,17 +239,14 @@ export class LivePriceBook implements PriceBook {
         });
       }
     }
-    for (const [region, gpus] of this.wantedGpus) {
-      for (const g of gpus) {
-        const k = key(region, g);
-        const cached = this.gpuPrices.get(k);
-        if (cached !== undefined && this.fresh(cached.fetchedAtMs, g.endsWith("|spot") ? this.options.ttl.spotMs : this.options.ttl.instanceMs)) continue;
-        const [gpuType = "", kind] = g.split("|");
-        await this.attempt(`gpu ${region}/${g}`, async () => {
-          const got = await this.viaShared(`gpu|${k}`, this.options.ttl.instanceMs, async () => (await this.source.gpuPrice?.(region, gpuType, kind === "spot")) ?? null);
-          this.gpuPrices.set(k, { value: got.value ?? undefined, fetchedAtMs: got.fetchedAtMs });
-        });
-      }
+    for (const [k, { region, gpuType, spot }] of this.wantedGpus) {
+      const ttlMs = spot ? this.options.ttl.spotMs : this.options.ttl.instanceMs;
+      const cached = this.gpuPrices.get(k);
+      if (cached !== undefined && this.fresh(cached.fetchedAtMs, ttlMs)) continue;
+      await this.attempt(`gpu ${k}`, async () => {
+        const got = await this.viaShared(`gpu|${k}`, ttlMs, async () => (await this.source.gpuPrice?.(region, gpuType, spot)) ?? null);
+        this.gpuPrices.set(k, { value: got.value ?? undefined, fetchedAtMs: got.fetchedAtMs });
+      });
     }
     for (const [region, types] of this.wantedSpot) {
       const last = this.spotFetched.get(region);
