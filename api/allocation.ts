@@ -1,11 +1,13 @@
-import { UNMOUNTED, type CostTotals, type RollupRow } from "../model/events.ts";
-import { addTotals, emptyTotals } from "../processors/rollup/delta.ts";
-import type { Filter, FilterTarget } from "./filter.ts";
-import type { RollupIndex } from "./rollup-index.ts";
+import type { CostTotals } from "../model/events.ts";
+import { emptyTotals } from "../processors/rollup/delta.ts";
+import { IDLE, idleTarget } from "./aggregate.ts";
+import { Groups, mergeProperties, PodScan, type Group, type PodSavings } from "./allocation-groups.ts";
+import type { Filter } from "./filter.ts";
+import type { RollupIndex, StoredWindow } from "./rollup-index.ts";
+import { addToSums, NUM, totalsOf } from "./row-layout.ts";
 import { rfc3339, type TimeRange } from "./window.ts";
 
-export const IDLE = "__idle__";
-export const UNALLOCATED = "__unallocated__";
+export { IDLE } from "./aggregate.ts";
 
 export interface AllocationQuery {
   range: TimeRange;
@@ -88,109 +90,6 @@ export interface Allocation {
   potentialSavings: number;
 }
 
-interface Group {
-  key: string;
-  properties: Map<string, string | undefined>;
-  labels: Record<string, string> | undefined;
-  totals: CostTotals;
-  pods: Set<string>;
-  members: number;
-  /** Compute cost per cluster, for sharing idle by weight. */
-  computeByCluster: Map<string, number>;
-  /** Storage cost per cluster (`pvs`), created on the first storage cost. */
-  pvByCluster: Map<string, number> | undefined;
-  /** Where the members were active (activeSpan over their windows). */
-  firstMs: number;
-  lastMs: number;
-  /** Idle shared into the group (shareIdle), per resource: OpenCost's *CostIdle fields. */
-  sharedIdle?: { cpu: number; ram: number; gpu: number };
-}
-
-/** OpenCost's controller-kind dimensions: the controller's name for that kind, `__unallocated__` for others. */
-const KIND_DIMENSIONS: Record<string, string> = { deployment: "deployment", statefulset: "statefulset", daemonset: "daemonset", job: "job" };
-
-export function aggregateValue(t: FilterTarget, dim: string): string {
-  switch (dim) {
-    case "cluster":
-      return t.cluster;
-    case "node":
-      return t.node;
-    case "namespace":
-      return t.namespace;
-    case "controllerKind":
-      return t.controllerKind === "" ? UNALLOCATED : t.controllerKind.toLowerCase();
-    case "controller":
-      return t.controllerName === "" ? UNALLOCATED : `${t.controllerKind.toLowerCase()}:${t.controllerName}`;
-    case "pod":
-      // OpenCost names pod allocations by the pod alone (kubectl-cost splits names on "/").
-      return t.pod;
-    default: {
-      const kind = KIND_DIMENSIONS[dim];
-      if (kind !== undefined) return t.controllerKind.toLowerCase() === kind && t.controllerName !== "" ? t.controllerName : UNALLOCATED;
-      const key = dim.slice("label:".length);
-      const v = t.labels[key];
-      return v === undefined || v === "" ? UNALLOCATED : v;
-    }
-  }
-}
-
-const PROPERTY_OF: ReadonlyArray<readonly [string, (t: FilterTarget) => string]> = [
-  ["cluster", (t) => t.cluster],
-  ["node", (t) => t.node],
-  ["namespace", (t) => t.namespace],
-  // Raw here (compared per row); lower-cased once per allocation in toAllocation.
-  ["controllerKind", (t) => t.controllerKind],
-  ["controller", (t) => t.controllerName],
-  ["pod", (t) => t.pod],
-];
-
-const PROPERTY_READERS = new Map(PROPERTY_OF);
-
-function groupFor(groups: Map<string, Group>, key: string): Group {
-  let g = groups.get(key);
-  if (g === undefined) {
-    g = { key, properties: new Map(), labels: undefined, totals: emptyTotals(), pods: new Set(), members: 0, computeByCluster: new Map(), pvByCluster: undefined, firstMs: Infinity, lastMs: -Infinity };
-    groups.set(key, g);
-  }
-  return g;
-}
-
-/** Keeps a property only while every member agrees on it (as OpenCost does). */
-function mergeProperties(g: Group, t: FilterTarget): void {
-  const first = g.members === 0;
-  g.members += 1;
-  if (first) {
-    for (const [name, read] of PROPERTY_OF) {
-      const v = read(t);
-      if (v !== "") g.properties.set(name, v);
-    }
-    g.labels = { ...t.labels };
-    return;
-  }
-  for (const [name, value] of g.properties) if (value !== undefined) {
-    const read = PROPERTY_READERS.get(name);
-    if (read !== undefined && read(t) !== value) g.properties.set(name, undefined);
-  }
-  const labels = g.labels;
-  if (labels !== undefined) for (const k in labels) if (t.labels[k] !== labels[k]) delete labels[k];
-}
-
-/** An allocation's name: its values of the aggregate dimensions joined with "/" (OpenCost's naming). */
-export function aggregateKey(t: FilterTarget, aggregate: readonly string[]): string {
-  let key = aggregateValue(t, aggregate[0] ?? "pod");
-  for (let i = 1; i < aggregate.length; i++) key += "/" + aggregateValue(t, aggregate[i] ?? "pod");
-  return key;
-}
-
-/** What a filter sees of a node's idle cost: namespace and pod `__idle__`. */
-export function idleTarget(cluster: string, node: string): FilterTarget {
-  return { cluster, node, namespace: IDLE, controllerKind: "", controllerName: "", pod: IDLE, labels: {} };
-}
-
-export function podTarget(cluster: string, row: RollupRow): FilterTarget {
-  return { cluster, node: row.node, namespace: row.namespace, controllerKind: row.controllerKind, controllerName: row.controllerName, pod: row.pod, labels: row.labels };
-}
-
 const ratio = (a: number, b: number): number => (b > 0 ? a / b : a > 0 ? 1 : 0);
 
 /** OpenCost's efficiencies: usage ÷ request per resource, and their average weighted by CPU and RAM cost. */
@@ -201,22 +100,25 @@ export function efficiencyOf(t: CostTotals): { cpu: number; ram: number; total: 
   return { cpu, ram, total: compute > 0 ? (cpu * t.cpuCost + ram * t.ramCost) / compute : 0 };
 }
 
-function toAllocation(g: Group, covered: TimeRange): Allocation {
+function toAllocation(g: Group, clusters: readonly string[], covered: TimeRange, stamp: (ms: number) => string): Allocation {
   // The allocation's own span (OpenCost: from its first to its last observation).
   const { startMs, endMs } = spanWithin(covered, g.firstMs, g.lastMs);
   const hours = Math.max(1e-9, (endMs - startMs) / 3_600_000);
-  const t = g.totals;
+  const t = totalsOf(g.sums);
   const { cpu: cpuEfficiency, ram: ramEfficiency, total: totalEfficiency } = efficiencyOf(t);
   const properties: Record<string, string | Record<string, string>> = {};
   for (const [k, v] of g.properties) if (v !== undefined) properties[k] = k === "controllerKind" ? v.toLowerCase() : v;
   if (g.labels !== undefined && Object.keys(g.labels).length > 0) properties["labels"] = g.labels;
-  const pvs = Object.fromEntries([...(g.pvByCluster ?? [])].filter(([, cost]) => cost !== 0).map(([cluster, cost]) => [`cluster=${cluster}:name=${STORAGE_KEY}`, { byteHours: 0, cost }]));
+  const pvs: Record<string, PVAllocation> = {};
+  g.pv.forEach((cost, i) => {
+    if (cost !== 0) pvs[`cluster=${clusters[i]}:name=${STORAGE_KEY}`] = { byteHours: 0, cost };
+  });
   return {
     name: g.key,
     properties,
-    window: { start: rfc3339(covered.startMs), end: rfc3339(covered.endMs) },
-    start: rfc3339(startMs),
-    end: rfc3339(endMs),
+    window: { start: stamp(covered.startMs), end: stamp(covered.endMs) },
+    start: stamp(startMs),
+    end: stamp(endMs),
     minutes: (endMs - startMs) / 60_000,
     podCount: g.pods.size,
     cpuCores: t.cpuCoreHours / hours,
@@ -301,80 +203,90 @@ export interface AllocationSet {
  */
 export function computeAllocations(index: RollupIndex, q: AllocationQuery, nowMs: number): AllocationSet {
   const plan = index.plan(q.range, nowMs);
-  const groups = new Map<string, Group>();
-  const idle = new Map<string, { name: string; totals: CostTotals; cluster: string; node: string; firstMs: number; lastMs: number }>();
+  const groups = new Groups(plan.windows.map((w) => w.cluster));
+  const scan = new PodScan(groups, index.pools, q, plan.covered.endMs);
+  const withIdle = q.idle || q.shareIdle;
+  const idle = new Map<string, IdleEntry>();
   for (const window of plan.windows) {
-    const podSavings = new Map<string, { realised: number; potential: number }>();
-    for (const row of window.rows.ofDimension("pod")) {
-      const s = podSavings.get(row.node) ?? { realised: 0, potential: 0 };
-      s.realised += row.realisedSavings;
-      s.potential += row.potentialSavings;
-      podSavings.set(row.node, s);
-      const target = podTarget(window.cluster, row);
-      if (!q.filter(target)) continue;
-      const g = groupFor(groups, aggregateKey(target, q.aggregate));
-      mergeProperties(g, target);
-      addTotals(g.totals, row);
-      if (row.pod !== UNMOUNTED) g.pods.add(row.podUid);
-      g.computeByCluster.set(window.cluster, (g.computeByCluster.get(window.cluster) ?? 0) + row.cpuCost + row.ramCost + row.gpuCost);
-      if (row.pvCost !== 0) {
-        g.pvByCluster ??= new Map();
-        g.pvByCluster.set(window.cluster, (g.pvByCluster.get(window.cluster) ?? 0) + row.pvCost);
-      }
-      const span = activeSpan(window, row.podHours, plan.covered.endMs);
-      g.firstMs = Math.min(g.firstMs, span.startMs);
-      g.lastMs = Math.max(g.lastMs, span.endMs);
-    }
-    if (!q.idle && !q.shareIdle) continue;
-    for (const node of window.nodes) {
-      if (!q.filter(idleTarget(window.cluster, node.node))) continue;
-      const name = q.idleByNode === true ? `${node.node}/${IDLE}` : q.splitIdle === true ? `${window.cluster}/${IDLE}` : IDLE;
-      const key = `${window.cluster}\u0000${node.node}\u0000${name}`;
-      const span = activeSpan(window, node.hours, plan.covered.endMs);
-      const entry = idle.get(key) ?? { name, totals: emptyTotals(), cluster: window.cluster, node: node.node, firstMs: span.startMs, lastMs: span.endMs };
-      entry.firstMs = Math.min(entry.firstMs, span.startMs);
-      entry.lastMs = Math.max(entry.lastMs, span.endMs);
-      entry.totals.cpuCost += node.idleCpuCost;
-      entry.totals.ramCost += node.idleRamCost;
-      entry.totals.gpuCost += node.idleGpuCost;
-      entry.totals.totalCost += node.idleCost;
-      entry.totals.realisedSavings += node.realisedSavings - (podSavings.get(node.node)?.realised ?? 0);
-      entry.totals.potentialSavings += node.potentialSavings - (podSavings.get(node.node)?.potential ?? 0);
-      idle.set(key, entry);
-    }
+    const podSavings = scan.add(window, withIdle);
+    if (podSavings !== undefined) addIdle(idle, window, podSavings, q, plan.covered.endMs);
   }
   if (q.shareIdle) shareIdle(groups, idle);
   else if (q.idle) {
     for (const entry of idle.values()) {
-      const g = groupFor(groups, entry.name);
+      const g = groups.get(entry.name);
       mergeProperties(g, { cluster: entry.cluster, node: entry.node, namespace: "", controllerKind: "", controllerName: "", pod: "", labels: {} });
-      addTotals(g.totals, entry.totals);
+      addToSums(g.sums, entry.totals);
       g.firstMs = Math.min(g.firstMs, entry.firstMs);
       g.lastMs = Math.max(g.lastMs, entry.lastMs);
     }
   }
-  return { covered: plan.covered, allocations: [...groups.values()].map((g) => toAllocation(g, plan.covered)).sort((a, b) => b.totalCost - a.totalCost) };
+  const stamp = stamps();
+  return { covered: plan.covered, allocations: [...groups.byKey.values()].map((g) => toAllocation(g, groups.clusters, plan.covered, stamp)).sort((a, b) => b.totalCost - a.totalCost) };
 }
 
-function shareIdle(groups: Map<string, Group>, idle: Map<string, { totals: CostTotals; cluster: string }>): void {
-  const computeByCluster = new Map<string, number>();
-  for (const g of groups.values()) for (const [c, v] of g.computeByCluster) computeByCluster.set(c, (computeByCluster.get(c) ?? 0) + v);
+/** rfc3339 remembered per query: thousands of allocations share a handful of start and end times. */
+function stamps(): (ms: number) => string {
+  const known = new Map<number, string>();
+  return (ms) => {
+    let s = known.get(ms);
+    if (s === undefined) known.set(ms, (s = rfc3339(ms)));
+    return s;
+  };
+}
+
+/** A node's idle cost over the query (or its cluster's, or all nodes', as the entry's name says). */
+interface IdleEntry {
+  name: string;
+  totals: CostTotals;
+  cluster: string;
+  node: string;
+  firstMs: number;
+  lastMs: number;
+}
+
+/** Adds a window's node rows to the idle entries: the node's idle cost, and the savings its pods did not take. */
+function addIdle(idle: Map<string, IdleEntry>, window: StoredWindow, podSavings: Map<string, PodSavings>, q: AllocationQuery, coveredEndMs: number): void {
+  for (const node of window.nodes) {
+    if (!q.filter(idleTarget(window.cluster, node.node))) continue;
+    const name = q.idleByNode === true ? `${node.node}/${IDLE}` : q.splitIdle === true ? `${window.cluster}/${IDLE}` : IDLE;
+    const key = `${window.cluster}\u0000${node.node}\u0000${name}`;
+    const span = activeSpan(window, node.hours, coveredEndMs);
+    const entry = idle.get(key) ?? { name, totals: emptyTotals(), cluster: window.cluster, node: node.node, firstMs: span.startMs, lastMs: span.endMs };
+    entry.firstMs = Math.min(entry.firstMs, span.startMs);
+    entry.lastMs = Math.max(entry.lastMs, span.endMs);
+    entry.totals.cpuCost += node.idleCpuCost;
+    entry.totals.ramCost += node.idleRamCost;
+    entry.totals.gpuCost += node.idleGpuCost;
+    entry.totals.totalCost += node.idleCost;
+    entry.totals.realisedSavings += node.realisedSavings - (podSavings.get(node.node)?.realised ?? 0);
+    entry.totals.potentialSavings += node.potentialSavings - (podSavings.get(node.node)?.potential ?? 0);
+    idle.set(key, entry);
+  }
+}
+
+function shareIdle(groups: Groups, idle: Map<string, IdleEntry>): void {
+  const computeByCluster = new Float64Array(groups.clusters.length);
+  for (const g of groups.byKey.values()) g.compute.forEach((v, i) => (computeByCluster[i] = (computeByCluster[i] as number) + v));
   for (const entry of idle.values()) {
-    const total = computeByCluster.get(entry.cluster) ?? 0;
+    const ci = groups.clusterAt(entry.cluster);
+    const total = computeByCluster[ci] as number;
     if (total <= 0) continue;
-    for (const g of groups.values()) {
-      const share = (g.computeByCluster.get(entry.cluster) ?? 0) / total;
+    for (const g of groups.byKey.values()) {
+      const share = (g.compute[ci] as number) / total;
       if (share <= 0) continue;
-      g.totals.cpuCost += entry.totals.cpuCost * share;
-      g.totals.ramCost += entry.totals.ramCost * share;
-      g.totals.gpuCost += entry.totals.gpuCost * share;
+      const sums = g.sums;
+      const add = (at: number, v: number) => (sums[at] = (sums[at] as number) + v * share);
+      add(NUM.cpuCost, entry.totals.cpuCost);
+      add(NUM.ramCost, entry.totals.ramCost);
+      add(NUM.gpuCost, entry.totals.gpuCost);
+      add(NUM.totalCost, entry.totals.totalCost);
+      add(NUM.realisedSavings, entry.totals.realisedSavings);
+      add(NUM.potentialSavings, entry.totals.potentialSavings);
       g.sharedIdle ??= { cpu: 0, ram: 0, gpu: 0 };
       g.sharedIdle.cpu += entry.totals.cpuCost * share;
       g.sharedIdle.ram += entry.totals.ramCost * share;
       g.sharedIdle.gpu += entry.totals.gpuCost * share;
-      g.totals.totalCost += entry.totals.totalCost * share;
-      g.totals.realisedSavings += entry.totals.realisedSavings * share;
-      g.totals.potentialSavings += entry.totals.potentialSavings * share;
     }
   }
 }

@@ -1,17 +1,9 @@
-import type { CostTotals, RollupDimension, RollupRow } from "../model/events.ts";
+import type { RollupDimension, RollupRow } from "../model/events.ts";
 import { labelsKey } from "../model/labels-key.ts";
 import { Interner } from "./interner.ts";
+import { DIMENSIONS, dimensionRange, N, NUMBERS, S, STRINGS, type RowColumns } from "./row-layout.ts";
 
-/** The numbers of a row, in column order. */
-const NUMBERS = [
-  "podHours", "cpuCoreHours", "cpuCoreRequestHours", "cpuCoreUsageHours", "ramByteHours", "ramByteRequestHours", "ramByteUsageHours", "gpuHours",
-  "cpuCost", "ramCost", "gpuCost", "pvCost", "networkCost", "totalCost", "realisedSavings", "potentialSavings", "podCount",
-] as const satisfies ReadonlyArray<keyof CostTotals | "podCount">;
-/** The strings of a row, in column order (interned: one copy per distinct value across every window). */
-const STRINGS = ["dimension", "namespace", "controllerKind", "controllerName", "labelKey", "labelValue", "pod", "podUid", "node"] as const satisfies ReadonlyArray<keyof RollupRow>;
-const N = NUMBERS.length;
-const S = STRINGS.length;
-const DIMENSIONS: readonly RollupDimension[] = ["namespace", "controller", "label", "pod"];
+export type { RowColumns } from "./row-layout.ts";
 
 /** Where the query API's windows intern their strings and label sets. */
 export interface RowPools {
@@ -24,18 +16,11 @@ export function rowPools(): RowPools {
 }
 
 /**
- * A window's rollup rows, column-packed: 17 numbers a row in one Float64Array, 9 string ids and a label-set
- * id in Int32Arrays (ids into the index's pools), rows grouped by dimension (`ranges`: [start, end) per
- * dimension) — 180 bytes a row instead of the ~600 of a row object with its own strings.
+ * Packs a window's rollup rows into columns (layout in row-layout.ts): 17 numbers a row in one Float64Array,
+ * 9 string ids and a label-set id in Int32Arrays (ids into the index's pools), rows grouped by dimension
+ * (`ranges`: [start, end) per dimension) — 180 bytes a row instead of the ~600 of a row object with its own
+ * strings. Interns the strings and label sets (one reference each, given back by releaseColumns).
  */
-export interface RowColumns {
-  numbers: Float64Array;
-  strings: Int32Array;
-  labelIds: Int32Array;
-  ranges: Int32Array;
-}
-
-/** Packs rows into columns, interning their strings and label sets (one reference each, given back by releaseColumns). */
 export function packRows(rows: readonly RollupRow[], pools: RowPools): RowColumns {
   const n = rows.length;
   const cols: RowColumns = { numbers: new Float64Array(n * N), strings: new Int32Array(n * S), labelIds: new Int32Array(n), ranges: new Int32Array(DIMENSIONS.length * 2) };
@@ -84,11 +69,12 @@ export function decodeColumns(buf: Buffer): RowColumns {
   const [format, n = 0, numbers, strings] = header;
   if (format !== FORMAT || numbers !== N || strings !== S) throw new Error(`row columns of another layout (format ${format}, ${numbers} numbers, ${strings} strings a row)`);
   const h = HEADER_INTS * 4;
+  // The same property order as packRows' object: one shape for both, so code reading either stays monomorphic.
   return {
-    ranges: header.slice(4),
     numbers: new Float64Array(bytes.buffer, bytes.byteOffset + h, n * N),
     strings: ints(h + n * N * 8, n * S),
     labelIds: ints(h + n * N * 8 + n * S * 4, n),
+    ranges: header.slice(4),
   };
 }
 
@@ -135,44 +121,48 @@ export interface WindowRows extends Iterable<RollupRow> {
   readonly length: number;
   /** The rows of one dimension (pod rows for allocations, namespace rows for summaries). */
   ofDimension(dim: RollupDimension): Iterable<RollupRow>;
+  /** The packed columns themselves (read from the file when spilled), for scans that need no row objects. */
+  columns(): RowColumns;
   /** Gives the interned values (and any file) back: the window is being replaced or dropped. Once. */
   release(): void;
 }
 
 function* rowsOf(cols: RowColumns, pools: RowPools, dim?: RollupDimension): IterableIterator<RollupRow> {
-  const d = dim === undefined ? -1 : DIMENSIONS.indexOf(dim);
-  const start = d < 0 ? 0 : (cols.ranges[2 * d] as number);
-  const end = d < 0 ? cols.labelIds.length : (cols.ranges[2 * d + 1] as number);
+  const { start, end } = dim === undefined ? { start: 0, end: cols.labelIds.length } : dimensionRange(cols, dim);
   for (let i = start; i < end; i++) yield rowAt(cols, pools, i);
 }
 
 /** Rows held in memory, column-packed. */
 export class CompactRows implements WindowRows {
-  readonly columns: RowColumns;
+  private readonly packed: RowColumns;
   private readonly pools: RowPools;
   private released = false;
 
   constructor(rows: readonly RollupRow[], pools: RowPools) {
     this.pools = pools;
-    this.columns = packRows(rows, pools);
+    this.packed = packRows(rows, pools);
   }
 
   get length(): number {
-    return this.columns.labelIds.length;
+    return this.packed.labelIds.length;
+  }
+
+  columns(): RowColumns {
+    return this.packed;
   }
 
   ofDimension(dim: RollupDimension): IterableIterator<RollupRow> {
-    return rowsOf(this.columns, this.pools, dim);
+    return rowsOf(this.packed, this.pools, dim);
   }
 
   [Symbol.iterator](): IterableIterator<RollupRow> {
-    return rowsOf(this.columns, this.pools);
+    return rowsOf(this.packed, this.pools);
   }
 
   release(): void {
     if (this.released) return;
     this.released = true;
-    releaseColumns(this.columns, this.pools);
+    releaseColumns(this.packed, this.pools);
   }
 }
 
@@ -196,14 +186,14 @@ export class SpilledRows implements WindowRows {
 
   /** Writes `rows`' columns to `files` under `name`; the interned references move to this object. */
   constructor(rows: CompactRows, name: string, files: ColumnFiles, pools: RowPools) {
-    files.write(name, encodeColumns(rows.columns));
+    files.write(name, encodeColumns(rows.columns()));
     this.length = rows.length;
     this.name = name;
     this.files = files;
     this.pools = pools;
   }
 
-  private columns(): RowColumns {
+  columns(): RowColumns {
     return decodeColumns(this.files.read(this.name));
   }
 

@@ -37,7 +37,8 @@ export class RollupIndex {
   private readonly hourly = new Map<number, Map<string, StoredWindow>>();
   private readonly daily = new Map<number, Map<string, StoredWindow>>();
   private readonly retention: IndexRetention;
-  private readonly pools: RowPools = rowPools();
+  /** The strings and label sets every window's columns refer to. */
+  readonly pools: RowPools = rowPools();
   private spilled = 0;
 
   constructor(retention: IndexRetention) {

@@ -1,4 +1,4 @@
-import { aggregateKey, IDLE, idleTarget, podTarget } from "./allocation.ts";
+import { aggregateKey, IDLE, idleTarget, podTarget } from "./aggregate.ts";
 import { ParamError } from "./errors.ts";
 import type { FilterTarget } from "./filter.ts";
 import { indexFor, ok, type ApiContext, type ApiResponse } from "./handlers.ts";
