@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { buildDist, DIST } from "../scripts/build.ts";
+import { STAGE_NODE_FLAGS } from "../install/objects.ts";
 import { DeliverPolicy } from "@nats-io/jetstream";
 import { ordered$ } from "../bus/ordered.ts";
 import type { Outgoing } from "../bus/publisher.ts";
@@ -30,7 +31,8 @@ export interface PipelineResult {
 export async function benchPipeline(topology: "all" | "split", nodes = 100, pods = 100, windows = 30, publishers = 256, built = false): Promise<PipelineResult> {
   // built: the stages as the image runs them (npm run build → dist/main.js), else from the sources.
   const main = built ? (await buildDist(), join(DIST, "main.js")) : undefined;
-  const spawnStage = (args: string[]) => (main === undefined ? spawnKce(args) : spawnKce(args, {}, [], main));
+  // Each stage with the Node flags the install gives it.
+  const spawnStage = (args: string[]) => spawnKce(args, {}, STAGE_NODE_FLAGS[args[0] === "all" ? "central" : (args[0] ?? "")] ?? [], main);
   const nats = await startNatsServer();
   const raw = testRawConfig(nats.url, {
     cluster: "bench",

@@ -1,11 +1,15 @@
-import { readdirSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { DeliverPolicy } from "@nats-io/jetstream";
 import { ordered$ } from "../bus/ordered.ts";
 import { snapshotId, subjects } from "../bus/subjects.ts";
 import { validateConfig } from "../config/load.ts";
 import { freePort } from "../local/ports.ts";
 import type { CostRollup } from "../model/events.ts";
+import { STAGE_NODE_FLAGS } from "../install/objects.ts";
 import { RollupAssembler } from "../processors/rollup/parts.ts";
+import { buildDist, DIST } from "../scripts/build.ts";
 import { openTestRuntime, spawnKce, startNatsServer, testRawConfig, waitFor, writeConfigFile } from "../testkit/index.ts";
 import { cpuSecondsOf, rssMb } from "./stats.ts";
 import { publishAll, syntheticSnapshot } from "./synth.ts";
@@ -17,7 +21,16 @@ export interface SteadyOptions {
   hours: number;
   /** 1-minute windows published per second of wall time. */
   windowsPerSecond: number;
+  /** One process per central stage (as a scaled-out install runs them, with its per-stage Node flags) instead of `kce all`. */
+  split: boolean;
+  /** The built CLI (dist/main.js, what the image runs) instead of the sources. */
+  built: boolean;
+  /** Node flags per stage instead of the install's (`STAGE_NODE_FLAGS`), for trying others. */
+  stageFlags: Record<string, string[]>;
 }
+
+/** The stages the split run starts, one process each. */
+const SPLIT_STAGES = ["pricer", "rollup", "savings", "sink-prometheus", "api"];
 
 const HOUR_MS = 3_600_000;
 const MARKS = [1, 2, 4, 6, 12, 18, 24, 48];
@@ -28,27 +41,37 @@ const MARKS = [1, 2, 4, 6, 12, 18, 24, 48];
  * chosen pace; its RSS and CPU are sampled every second. Prints RSS by event hour (the most it reached while
  * that hour was being published), so growth after the first hours shows, then the pace it kept.
  * Knobs (environment, not KCE_*): STEADY_NODES, STEADY_PODS, STEADY_HOURS, STEADY_PACE (windows/s), STEADY_NODE_FLAGS,
- * STEADY_HEAP_SNAPSHOT=1.
+ * STEADY_HEAP_SNAPSHOT=1 (or a stage's name), STEADY_SPLIT=1, STEADY_BUILT=1, STEADY_STAGE_FLAGS, STEADY_SPILL=1 (pricer, rollup, savings, sink-prometheus and api as processes of their own,
+ * RSS per process).
  */
 export async function benchSteady(o: SteadyOptions = steadyOptionsFromEnv()): Promise<string[]> {
   const nats = await startNatsServer();
   const apiPort = await freePort();
   const metricsPort = await freePort();
   const rollup = { checkpointIntervalSeconds: 5, emitIntervalSeconds: { "1m": 5, "1h": 30, "1d": 300 } };
-  const raw = testRawConfig(nats.url, { cluster: "bench", telemetry: { logLevel: "info" }, rollup, api: { port: apiPort }, sinks: { prometheus: { port: metricsPort } } });
+  // STEADY_SPILL=1: the query API keeps windows older than api.memoryHours in column files (api.spillDir).
+  const spillDir = process.env["STEADY_SPILL"] === "1" ? mkdtempSync(join(tmpdir(), "kce-steady-spill-")) : "";
+  const raw = testRawConfig(nats.url, { cluster: "bench", telemetry: { logLevel: "info" }, rollup, api: { port: apiPort, spillDir }, sinks: { prometheus: { port: metricsPort } } });
   // STEADY_HEAP_SNAPSHOT=1: a V8 heap snapshot of kce all once the last window is rolled up (Heap.*.heapsnapshot in the working directory).
-  const snapshot = process.env["STEADY_HEAP_SNAPSHOT"] === "1";
+  // A stage's name instead of 1: that process only (with STEADY_SPLIT=1).
+  const snapshotOf = process.env["STEADY_HEAP_SNAPSHOT"];
+  const snapshot = snapshotOf !== undefined && snapshotOf !== "" && snapshotOf !== "0";
   // STEADY_NODE_FLAGS: V8/Node flags for kce all (e.g. "--max-old-space-size=320"), as an install would set them.
   const flags = (process.env["STEADY_NODE_FLAGS"] ?? "").split(/\s+/).filter((f) => f !== "");
-  const central = spawnKce(["all", "--config", writeConfigFile(raw)], {}, [...flags, ...(snapshot ? ["--heapsnapshot-signal=SIGUSR2"] : [])]);
+  const file = writeConfigFile(raw);
+  const names = o.split ? SPLIT_STAGES : ["all"];
+  const main = o.built ? (await buildDist(), join(DIST, "main.js")) : undefined;
+  const flagsOf = (name: string) => [...(o.stageFlags[name] ?? STAGE_NODE_FLAGS[name === "all" ? "central" : name] ?? []), ...flags, ...(snapshot ? ["--heapsnapshot-signal=SIGUSR2"] : [])];
+  const processes = names.map((name) => spawnKce([name, "--config", file], {}, flagsOf(name), main));
   const rt = await openTestRuntime(validateConfig(raw), "kce-bench-steady");
   const windows = Math.round(o.hours * 60);
   const base = Math.floor(Date.now() / 60_000) * 60_000 - windows * 60_000;
-  const byHour = new Map<number, number>();
+  // RSS by event hour, per process.
+  const byHour = names.map(() => new Map<number, number>());
   let published = 0;
   let latestRolled = 0;
   try {
-    await waitFor("kce all to start", () => central.output().includes(" running"), 30_000);
+    await waitFor("the central stages to start", () => processes.every((p) => p.output().includes(" running")), 30_000);
     const assembler = new RollupAssembler();
     const watch = ordered$(rt.js, { stream: "KCE_ROLLUP", filterSubject: "kce.rollup.1m.>", deliverPolicy: DeliverPolicy.New }).subscribe((msg) => {
       void rt.codecs.rollup.decode(msg.data, msg.headers).then((part) => {
@@ -58,9 +81,9 @@ export async function benchSteady(o: SteadyOptions = steadyOptionsFromEnv()): Pr
     });
     const sampler = setInterval(() => {
       const hour = Math.ceil((published * 60_000) / HOUR_MS) || 1;
-      byHour.set(hour, Math.max(byHour.get(hour) ?? 0, rssMb(central.pid) || 0));
+      processes.forEach((p, i) => byHour[i]?.set(hour, Math.max(byHour[i]?.get(hour) ?? 0, rssMb(p.pid) || 0)));
     }, 1000);
-    const cpu0 = cpuSecondsOf(central.pid);
+    const cpu0 = processes.map((p) => cpuSecondsOf(p.pid));
     const t0 = performance.now();
     for (let w = 0; w < windows; w++) {
       const due = t0 + (w / o.windowsPerSecond) * 1000;
@@ -78,31 +101,37 @@ export async function benchSteady(o: SteadyOptions = steadyOptionsFromEnv()): Pr
     const last = base + (windows - 1) * 60_000;
     await waitFor("the last window rolled up", () => latestRolled >= last, 1_800_000, 200);
     const tDone = performance.now();
-    const cpu = cpuSecondsOf(central.pid) - cpu0;
+    const cpuEach = processes.map((p, i) => cpuSecondsOf(p.pid) - (cpu0[i] ?? 0));
+    const cpu = cpuEach.reduce((a, b) => a + b, 0);
     clearInterval(sampler);
     watch.unsubscribe();
-    if (snapshot) await heapSnapshot(central.pid);
+    for (const [i, p] of processes.entries()) if (snapshot && (snapshotOf === "1" || snapshotOf === names[i])) await heapSnapshot(p.pid);
     const memory = await selfMemory(metricsPort);
     const samples = windows * o.nodes * o.pods;
     const wall = (tDone - t0) / 1000;
-    const rssAt = (h: number) => byHour.get(h);
-    const marks = MARKS.filter((h) => h <= Math.ceil(o.hours) && rssAt(h) !== undefined);
-    const peak = Math.max(...byHour.values());
-    const six = rssAt(6);
-    const end = rssAt(Math.ceil(o.hours));
+    const hours = Math.ceil(o.hours);
+    const marks = MARKS.filter((h) => h <= hours && byHour[0]?.get(h) !== undefined);
+    const rows = names.map((name, i) => {
+      const at = byHour[i] ?? new Map<number, number>();
+      const six = at.get(6);
+      const end = at.get(hours);
+      const growth = six !== undefined && end !== undefined ? `${(((end - six) / six) * 100).toFixed(1)} %` : "—";
+      const perSample = (((cpuEach[i] ?? NaN) / samples) * 1e6).toFixed(1);
+      return `| ${name}${flagsOf(name).length > 0 ? ` \`${flagsOf(name).join(" ")}\`` : ""} | ${marks.map((h) => Math.round(at.get(h) ?? NaN)).join(" | ")} | ${Math.round(Math.max(...at.values()))} | ${growth} | ${perSample} |`;
+    });
     return [
-      `## Steady state: kce all${flags.length > 0 ? ` (${flags.join(" ")})` : ""}, ${(o.nodes * o.pods).toLocaleString("en-US")} pods (${o.nodes} nodes × ${o.pods}), ${o.hours} h of event time at ${o.windowsPerSecond} windows/s`,
+      `## Steady state: ${o.split ? "one process per stage" : "kce all"}${o.built ? " (built)" : ""}${spillDir !== "" ? " (api.spillDir set)" : ""}${flags.length > 0 ? ` (${flags.join(" ")})` : ""}, ${(o.nodes * o.pods).toLocaleString("en-US")} pods (${o.nodes} nodes × ${o.pods}), ${o.hours} h of event time at ${o.windowsPerSecond} windows/s`,
       "",
-      `| event hour | ${marks.map((h) => String(h)).join(" | ")} | peak |`,
-      `|---|${marks.map(() => "---|").join("")}---|`,
-      `| RSS (MB) | ${marks.map((h) => Math.round(rssAt(h) ?? NaN)).join(" | ")} | ${Math.round(peak)} |`,
+      `| RSS (MB) at event hour | ${marks.map((h) => String(h)).join(" | ")} | peak | growth h6→h${hours} | CPU µs / pod-sample |`,
+      `|---|${marks.map(() => "---|").join("")}---|---|---|`,
+      ...rows,
       "",
       `${samples.toLocaleString("en-US")} pod-samples in ${wall.toFixed(0)} s (published in ${((tPublished - t0) / 1000).toFixed(0)} s; the last window rolled ${((tDone - tPublished) / 1000).toFixed(1)} s after it was published): ${Math.round(samples / wall).toLocaleString("en-US")} pod-samples/s, ${((cpu / samples) * 1e6).toFixed(1)} µs CPU per pod-sample.`,
-      six !== undefined && end !== undefined ? `Growth from hour 6 to hour ${Math.ceil(o.hours)}: ${(((end - six) / six) * 100).toFixed(1)} %.` : "",
-      `At the end (kube_cost_process_memory_bytes): ${memory}.`,
+      `At the end (kube_cost_process_memory_bytes of the process serving /metrics): ${memory}.`,
     ];
   } finally {
-    await central.stop();
+    for (const p of processes) await p.stop();
+    if (spillDir !== "") rmSync(spillDir, { recursive: true, force: true });
     await rt.close();
     await nats.stop();
   }
@@ -136,5 +165,16 @@ function steadyOptionsFromEnv(): SteadyOptions {
     if (!Number.isFinite(v) || v <= 0) throw new Error(`${name} must be a positive number, got ${process.env[name]}`);
     return v;
   };
-  return { nodes: num("STEADY_NODES", 100), pods: num("STEADY_PODS", 100), hours: num("STEADY_HOURS", 24), windowsPerSecond: num("STEADY_PACE", 1) };
+  return { nodes: num("STEADY_NODES", 100), pods: num("STEADY_PODS", 100), hours: num("STEADY_HOURS", 24), windowsPerSecond: num("STEADY_PACE", 1), split: process.env["STEADY_SPLIT"] === "1", built: process.env["STEADY_BUILT"] === "1", stageFlags: stageFlagsFromEnv() };
+}
+
+/** STEADY_STAGE_FLAGS="pricer=--max-old-space-size=96 --max-semi-space-size=2;rollup=": flags per stage (empty: none). */
+function stageFlagsFromEnv(): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const part of (process.env["STEADY_STAGE_FLAGS"] ?? "").split(";").filter((p) => p.trim() !== "")) {
+    const at = part.indexOf("=");
+    if (at < 0) throw new Error(`STEADY_STAGE_FLAGS: expected stage=flags, got ${part}`);
+    out[part.slice(0, at).trim()] = part.slice(at + 1).split(/\s+/).filter((f) => f !== "");
+  }
+  return out;
 }

@@ -150,6 +150,21 @@ function podSpec(v: InstallValues, serviceAccountName: string, containers: unkno
  */
 export const AGENT_NODE_FLAGS = ["--lite-mode", "--max-semi-space-size=1", "--v8-pool-size=1"];
 
+/**
+ * Node flags per central stage (split mode; `kce all` gets "central"): a young generation sized for what the stage
+ * allocates per message and, for the stateless stages, an old-space cap, so memory follows configuration, not
+ * V8's growth heuristics. Measured with `STEADY_SPLIT=1 npm run bench -- steady` (BENCHMARKS.md).
+ */
+export const STAGE_NODE_FLAGS: Record<string, string[]> = {
+  pricer: ["--max-old-space-size=48", "--max-semi-space-size=8"],
+  savings: ["--max-old-space-size=48", "--max-semi-space-size=8"],
+  rollup: ["--max-semi-space-size=8"],
+  anomalies: ["--max-semi-space-size=8"],
+  "sink-prometheus": ["--max-semi-space-size=8"],
+  api: ["--max-semi-space-size=8"],
+  central: ["--max-semi-space-size=8"],
+};
+
 /** The built CLI in the image (Dockerfile: `npm run build` → /app/dist). */
 export const IMAGE_MAIN = "/app/dist/main.js";
 
@@ -207,7 +222,9 @@ export function centralDeployments(v: InstallValues): K8sObject[] {
   return centralParts(v).map((p) => {
     const probePort = p.ports[0]?.name ?? "metrics";
     const spill = p.component === "central" || p.component === "api";
+    const flags = STAGE_NODE_FLAGS[p.component] ?? [];
     const c = container(v, p.component, p.args, v.central.resources, p.ports, {
+      ...(flags.length > 0 ? { command: ["node", ...flags, IMAGE_MAIN] } : {}),
       readinessProbe: { httpGet: { path: "/healthz", port: probePort, scheme: v.http.tls ? "HTTPS" : "HTTP" }, periodSeconds: 10 },
       livenessProbe: { httpGet: { path: "/healthz", port: probePort, scheme: v.http.tls ? "HTTPS" : "HTTP" }, periodSeconds: 30, failureThreshold: 4 },
       ...(spill ? { volumeMounts: [...volumes(v).mounts, { name: "api-spill", mountPath: "/var/cache/kce" }] } : {}),

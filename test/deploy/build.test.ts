@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { validateConfig } from "../../config/load.ts";
-import { AGENT_NODE_FLAGS } from "../../install/objects.ts";
+import { AGENT_NODE_FLAGS, STAGE_NODE_FLAGS } from "../../install/objects.ts";
 import { buildDist, DIST } from "../../scripts/build.ts";
 import { loadScenario, builtinScenario } from "../../sim/scenario.ts";
 import { startSim, type SimServer } from "../../sim/server.ts";
@@ -33,6 +33,8 @@ afterAll(async () => {
 describe("the built CLI (dist/main.js, what the image runs)", () => {
   it("reads what it ships: version, price catalogs, the rules the installer renders", async () => {
     expect((await run(["--version"], AGENT_NODE_FLAGS)).stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    // Every central stage's Node flags (the install puts them in the container's command) start it.
+    for (const flags of Object.values(STAGE_NODE_FLAGS)) expect((await run(["--version"], flags)).stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
     const price = await run(["prices", "show", "--provider", "aws", "--region", "us-east-1", "--instance-type", "m5.xlarge", "-o", "json"]);
     expect(price.stdout).toContain("0.192");
     const rendered = await run(["install"]);
