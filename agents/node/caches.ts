@@ -156,10 +156,10 @@ export class VolumeCache {
     return name === undefined ? undefined : this.byName.get(name);
   }
 
-  /** Every volume of the cluster (the inventory), sorted by name. */
+  /** Every volume of the cluster (the inventory), sorted by name (code-point order: localeCompare would load ICU's collation data, ~4 MB of RSS on every node). */
   all(): VolumeUsage[] {
     return [...this.byName.values()]
-      .sort((a, b) => a.pvName.localeCompare(b.pvName))
+      .sort((a, b) => (a.pvName < b.pvName ? -1 : a.pvName > b.pvName ? 1 : 0))
       .map((v) => ({ pvName: v.pvName, volumeId: v.volumeId, storageClass: v.storageClass, capacityBytes: v.capacityBytes, claimNamespace: v.claimNamespace, claimName: v.claimName, usedBytes: 0 }));
   }
 }
