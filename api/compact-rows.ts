@@ -53,14 +53,19 @@ export function releaseColumns(cols: RowColumns, pools: RowPools): void {
 const HEADER_INTS = 4 + DIMENSIONS.length * 2;
 const FORMAT = 1;
 
-/** The columns as one buffer: a header of Int32s (format, rows, numbers and strings per row, ranges), then the three columns. */
-export function encodeColumns(cols: RowColumns): Buffer {
+/** The columns as the pieces of one file: a header of Int32s (format, rows, numbers and strings per row, ranges), then the three columns. */
+export function columnChunks(cols: RowColumns): Uint8Array[] {
   const n = cols.labelIds.length;
   const header = new Int32Array([FORMAT, n, N, S, ...cols.ranges]);
-  return Buffer.concat([header, cols.numbers, cols.strings, cols.labelIds].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)));
+  return [header, cols.numbers, cols.strings, cols.labelIds].map((a) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
 }
 
-/** The columns of a buffer written by encodeColumns; the ids refer to the pools the writer used. */
+/** Where a file written from columnChunks keeps the string and label-set ids of its `n` rows: [offset, length) in bytes. */
+function idsRange(n: number): { offset: number; length: number } {
+  return { offset: HEADER_INTS * 4 + n * N * 8, length: n * S * 4 + n * 4 };
+}
+
+/** The columns of a file written from columnChunks; the ids refer to the pools the writer used. */
 export function decodeColumns(buf: Buffer): RowColumns {
   // Typed-array views need aligned offsets; a buffer read from a file normally starts at 0.
   const bytes = buf.byteOffset % 8 === 0 ? buf : Buffer.from(buf);
@@ -168,13 +173,16 @@ export class CompactRows implements WindowRows {
 
 /** Where spilled columns are kept: a file per window, read back whole when a query needs the window. */
 export interface ColumnFiles {
-  write(name: string, data: Buffer): void;
+  /** Writes the pieces one after another (no copy into one buffer). */
+  write(name: string, chunks: readonly Uint8Array[]): void;
   read(name: string): Buffer;
+  /** `length` bytes from `offset`, in a buffer the files reuse: valid until the next readRange. */
+  readRange(name: string, offset: number, length: number): Buffer;
   remove(name: string): void;
 }
 
 /**
- * Rows kept on disk (columns as encodeColumns writes them), their strings still interned in memory: a
+ * Rows kept on disk (as columnChunks lays them out), their strings still interned in memory: a
  * query reads the window's file (one read, no parsing: the columns are the file's bytes) and lets it go.
  */
 export class SpilledRows implements WindowRows {
@@ -186,7 +194,7 @@ export class SpilledRows implements WindowRows {
 
   /** Writes `rows`' columns to `files` under `name`; the interned references move to this object. */
   constructor(rows: CompactRows, name: string, files: ColumnFiles, pools: RowPools) {
-    files.write(name, encodeColumns(rows.columns()));
+    files.write(name, columnChunks(rows.columns()));
     this.length = rows.length;
     this.name = name;
     this.files = files;
@@ -208,7 +216,13 @@ export class SpilledRows implements WindowRows {
   release(): void {
     if (this.released) return;
     this.released = true;
-    releaseColumns(this.columns(), this.pools);
+    // Only the ids are needed, read into the files' reusable buffer: a window replaced while the stream is
+    // replayed would otherwise read its whole file into a new buffer each time.
+    const { offset, length } = idsRange(this.length);
+    const ids = this.files.readRange(this.name, offset, length);
+    const all = new Int32Array(ids.buffer, ids.byteOffset, length / 4);
+    for (const id of all.subarray(0, this.length * S)) this.pools.strings.release(id);
+    for (const id of all.subarray(this.length * S)) this.pools.labels.release(id);
     this.files.remove(this.name);
   }
 }
