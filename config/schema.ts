@@ -290,7 +290,7 @@ const api = z
     hourlyRetentionHours: z.number().int().min(1).max(24 * 35).default(48).describe("1h windows kept (finer window edges)"),
     dailyRetentionDays: z.number().int().min(1).max(400).default(35).describe("1d windows kept (longest queryable window)"),
     memoryHours: z.number().min(0).default(6).describe("with spillDir set: windows that ended within this many hours stay in memory; older ones are kept column-packed in spillDir and read back per query (memory does not grow with retention)"),
-    spillDir: z.string().default("").describe("directory for windows older than memoryHours (a cache rebuilt from the rollup stream at start; emptied at start and stop); empty = every window in memory (experimental: see api/README.md)"),
+    spillDir: z.string().default("").describe("directory for windows older than memoryHours (a cache rebuilt from the rollup stream at start; emptied at start and stop); empty = every window in memory (`kce install` sets it to an emptyDir; see api/README.md for glibc's MALLOC_MMAP_THRESHOLD_)"),
     maxResponseRows: z.number().int().min(1).default(100_000).describe("allocations per response before the query is refused"),
     ui: z.boolean().default(true).describe("serve the cost explorer web app at /ui/ (same port, auth and TLS as the API)"),
     publicUrl: z.union([z.literal(""), z.url({ protocol: /^https?$/ })]).default("").describe("where users reach the API and its web app, e.g. https://cost.example.com; alerts link to the web app there when sinks.webhook.dashboardUrl is empty"),

@@ -18,7 +18,8 @@ export function podConfig(v: InstallValues): Record<string, unknown> {
       ...(v.nats.tlsSecret === undefined ? {} : { tls: { caFile: "/etc/kce-nats-tls/ca.crt" } }),
     },
     sinks: { prometheus: { port: v.metricsPort } },
-    api: { port: v.apiPort },
+    // Windows older than api.memoryHours go to the emptyDir the central and api pods mount (BENCHMARKS.md: 24 h at 10k pods).
+    api: { port: v.apiPort, spillDir: o.API_SPILL_DIR },
     ...(v.cloudProvider === "none" ? {} : { pricing: { provider: v.cloudProvider, ...(v.cloudProvider === "azure" && v.azure.subscriptionId !== undefined ? { azure: { subscriptionId: v.azure.subscriptionId } } : {}) } }),
     ...(v.role === "single" ? {} : { federation: { role: v.role === "hub" ? "hub" : "leaf" } }),
     ...(v.http.tls || v.http.bearerToken

@@ -34,7 +34,7 @@ export const valuesSchema = z.strictObject({
       mode: z.enum(["all", "split"]).default("all").describe("all = one Deployment running `kce all`; split = one Deployment per stage"),
       pricerReplicas: z.number().int().min(1).default(2),
       resources: resources.default({ requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "2", memory: "2Gi" } }),
-      spillSizeLimit: z.string().default("4Gi").describe("size of the emptyDir mounted at /var/cache/kce for the query API's spilled windows when config.api.spillDir is set to /var/cache/kce/api (≈ 2 MB a window at 10,000 pods: 35 days + 48 hours ≈ 170 MB)"),
+      spillSizeLimit: z.string().default("4Gi").describe("size of the emptyDir mounted at /var/cache/kce for the query API's spilled windows (the install sets config.api.spillDir to /var/cache/kce/api; ≈ 2 MB a window at 10,000 pods: 35 days + 48 hours ≈ 170 MB)"),
     })
     .prefault({}),
   agent: z
