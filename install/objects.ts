@@ -165,6 +165,24 @@ export const STAGE_NODE_FLAGS: Record<string, string[]> = {
   central: ["--max-semi-space-size=8"],
 };
 
+type Resources = InstallValues["agent"]["resources"];
+const sized = (cpu: string, request: string, limit: string): Resources => ({ requests: { cpu, memory: request }, limits: { cpu: "2", memory: limit } });
+
+/**
+ * Requests and limits per stage in split mode, from the steady bench at 10,000 pods with STAGE_NODE_FLAGS
+ * (BENCHMARKS.md, "Each central stage in its own process"): the request is about the measured RSS, the limit leaves room
+ * for a burst (the pricer reached 240 MB taking 300,000 pod-samples at once) and for more pods. Per-pod memory grows
+ * with the cluster: raise them past ~20,000 pods (values `central.stageResources`). The anomalies stage was not
+ * measured apart and gets `central.resources`.
+ */
+export const STAGE_RESOURCES: Record<string, Resources> = {
+  pricer: sized("100m", "160Mi", "512Mi"),
+  savings: sized("50m", "128Mi", "384Mi"),
+  rollup: sized("200m", "512Mi", "1536Mi"),
+  "sink-prometheus": sized("100m", "256Mi", "1Gi"),
+  api: sized("100m", "256Mi", "1536Mi"),
+};
+
 /** The built CLI in the image (Dockerfile: `npm run build` → /app/dist). */
 export const IMAGE_MAIN = "/app/dist/main.js";
 
@@ -230,7 +248,9 @@ export function centralDeployments(v: InstallValues): K8sObject[] {
     const probePort = p.ports[0]?.name ?? "metrics";
     const spill = p.component === "central" || p.component === "api";
     const flags = STAGE_NODE_FLAGS[p.component] ?? [];
-    const c = container(v, p.component, p.args, v.central.resources, p.ports, {
+    const stage = v.central.stageResources[p.component as keyof InstallValues["central"]["stageResources"]];
+    const resources = p.component === "central" ? v.central.resources : (stage ?? STAGE_RESOURCES[p.component] ?? v.central.resources);
+    const c = container(v, p.component, p.args, resources, p.ports, {
       ...(flags.length > 0 ? { command: ["node", ...flags, IMAGE_MAIN] } : {}),
       ...(spill ? { env: [MMAP_THRESHOLD] } : {}),
       readinessProbe: { httpGet: { path: "/healthz", port: probePort, scheme: v.http.tls ? "HTTPS" : "HTTP" }, periodSeconds: 10 },

@@ -33,7 +33,9 @@ export const valuesSchema = z.strictObject({
     .strictObject({
       mode: z.enum(["all", "split"]).default("all").describe("all = one Deployment running `kce all`; split = one Deployment per stage"),
       pricerReplicas: z.number().int().min(1).default(2),
-      resources: resources.default({ requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "2", memory: "2Gi" } }),
+      // kce all at 10,000 pods: 540 MB after 24 h of event time (BENCHMARKS.md "Steady state").
+      resources: resources.default({ requests: { cpu: "250m", memory: "768Mi" }, limits: { cpu: "2", memory: "2Gi" } }).describe("kce all (mode all), and a split stage without its own entry in stageResources or STAGE_RESOURCES"),
+      stageResources: z.partialRecord(z.enum(["pricer", "rollup", "savings", "anomalies", "sink-prometheus", "api"]), resources).default({}).describe("requests/limits per stage in split mode, over the defaults sized from the steady bench at 10,000 pods (install/objects.ts STAGE_RESOURCES)"),
       spillSizeLimit: z.string().default("4Gi").describe("size of the emptyDir mounted at /var/cache/kce for the query API's spilled windows (the install sets config.api.spillDir to /var/cache/kce/api; ≈ 2 MB a window at 10,000 pods: 35 days + 48 hours ≈ 170 MB)"),
     })
     .prefault({}),

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { loadValues } from "../../cli/commands/install.ts";
 import { kustomizeStale } from "../../install/kustomize.ts";
-import type { K8sObject } from "../../install/objects.ts";
+import { API_SPILL_DIR, IMAGE_MAIN, MMAP_THRESHOLD, STAGE_NODE_FLAGS, STAGE_RESOURCES, type K8sObject } from "../../install/objects.ts";
 import { renderObjects } from "../../install/render.ts";
 
 /** The manifests `kce install` renders, checked with tools that run here: kubectl kustomize and the Kubernetes OpenAPI schemas. */
@@ -79,6 +79,24 @@ describe("kce install", () => {
     expect(pod.hostNetwork).toBe(false);
     expect(pod.volumes.some((v) => "hostPath" in v)).toBe(false);
     expect(pod.containers[0]?.securityContext).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
+  });
+
+  it("runs each central stage with its Node flags and requests, and spills the API's old windows to its emptyDir", () => {
+    const example = loadValues(EXAMPLE);
+    type Container = { name: string; command?: string[]; env?: Array<{ name: string; value?: string }>; resources: { requests: { memory: string } } };
+    const containers = (v: typeof example) => renderObjects(v).filter((o) => o.kind === "Deployment").map((o) => (o as unknown as { spec: { template: { spec: { containers: Container[] } } } }).spec.template.spec.containers[0] as Container);
+    const split = new Map(containers({ ...example, central: { ...example.central, mode: "split", stageResources: { rollup: { requests: { cpu: "1", memory: "3Gi" }, limits: { cpu: "2", memory: "6Gi" } } } } }).map((c) => [c.name, c]));
+    expect(split.get("pricer")?.command).toEqual(["node", ...(STAGE_NODE_FLAGS["pricer"] ?? []), IMAGE_MAIN]);
+    expect(split.get("pricer")?.resources).toEqual(STAGE_RESOURCES["pricer"]);
+    expect(split.get("rollup")?.resources.requests.memory).toBe("3Gi");
+    expect(split.get("api")?.env).toContainEqual(MMAP_THRESHOLD);
+    expect(split.get("pricer")?.env ?? []).not.toContainEqual(MMAP_THRESHOLD);
+    const [central] = containers(example);
+    expect(central?.command).toEqual(["node", ...(STAGE_NODE_FLAGS["central"] ?? []), IMAGE_MAIN]);
+    expect(central?.resources).toEqual(example.central.resources);
+    expect(central?.env).toContainEqual(MMAP_THRESHOLD);
+    const config = renderObjects(example).find((o) => o.kind === "ConfigMap") as K8sObject & { data: Record<string, string> };
+    expect(config.data["config.yaml"]).toContain(`spillDir: ${API_SPILL_DIR}`);
   });
 
   it("validates the config it puts in the ConfigMap, naming a bad key", () => {
