@@ -1,4 +1,3 @@
-import type { RollupRow } from "../model/events.ts";
 import type { FilterTarget } from "./filter.ts";
 
 export const IDLE = "__idle__";
@@ -42,8 +41,4 @@ export function aggregateKey(t: FilterTarget, aggregate: readonly string[]): str
 /** What a filter sees of a node's idle cost: namespace and pod `__idle__`. */
 export function idleTarget(cluster: string, node: string): FilterTarget {
   return { cluster, node, namespace: IDLE, controllerKind: "", controllerName: "", pod: IDLE, labels: {} };
-}
-
-export function podTarget(cluster: string, row: RollupRow): FilterTarget {
-  return { cluster, node: row.node, namespace: row.namespace, controllerKind: row.controllerKind, controllerName: row.controllerName, pod: row.pod, labels: row.labels };
 }

@@ -1,4 +1,5 @@
-import { aggregateKey, IDLE, idleTarget, podTarget } from "./aggregate.ts";
+import { aggregateKey, IDLE, idleTarget } from "./aggregate.ts";
+import { computeAllocations } from "./allocation.ts";
 import { ParamError } from "./errors.ts";
 import type { FilterTarget } from "./filter.ts";
 import { indexFor, ok, type ApiContext, type ApiResponse } from "./handlers.ts";
@@ -19,15 +20,12 @@ export interface TimeSeries {
 /** Terms that only test a namespace row's fields (cluster, namespace): answerable from the rollups' namespace rows. */
 const NAMESPACE_TERM = /^\s*(cluster|namespace)!?:/;
 
-/**
- * One step's cost per allocation. By cluster or namespace with a filter on those alone, the rollups'
- * namespace rows answer (a few rows per window instead of one per pod); otherwise the pod rows.
- */
-function stepCosts(windows: readonly StoredWindow[], aggregate: readonly string[], filter: (t: FilterTarget) => boolean, byNamespace: boolean, idle: boolean, into: Map<string, number>): void {
+/** One step's cost per allocation from the rollups' namespace rows (a few rows per window instead of one per pod). */
+function namespaceCosts(windows: readonly StoredWindow[], aggregate: readonly string[], filter: (t: FilterTarget) => boolean, idle: boolean, into: Map<string, number>): void {
   const add = (key: string, v: number) => into.set(key, (into.get(key) ?? 0) + v);
   for (const w of windows) {
-    for (const row of w.rows.ofDimension(byNamespace ? "namespace" : "pod")) {
-      const target = byNamespace ? { cluster: w.cluster, node: "", namespace: row.namespace, controllerKind: "", controllerName: "", pod: "", labels: {} } : podTarget(w.cluster, row);
+    for (const row of w.rows.ofDimension("namespace")) {
+      const target = { cluster: w.cluster, node: "", namespace: row.namespace, controllerKind: "", controllerName: "", pod: "", labels: {} };
       if (filter(target)) add(aggregateKey(target, aggregate), row.totalCost);
     }
     if (idle) for (const n of w.nodes) if (filter(idleTarget(w.cluster, n.node))) add(IDLE, n.idleCost);
@@ -51,9 +49,11 @@ export function timeseriesHandler(ctx: ApiContext, params: URLSearchParams): Api
   const stepMs = p.stepMs ?? (p.range.endMs - p.range.startMs > 3 * DAY_MS ? DAY_MS : HOUR_MS);
   const byNamespace = p.aggregate.every((a) => a === "cluster" || a === "namespace") && p.filterText.split("+").every((t) => t.trim() === "" || NAMESPACE_TERM.test(t));
   const index = indexFor(ctx, p.reconciled);
+  // By cluster or namespace with a filter on those alone, the namespace rows answer; otherwise /allocation's own sums.
   const perStep = steps(p.range, stepMs).map((range) => {
     const costs = new Map<string, number>();
-    stepCosts(index.plan(range, nowMs).windows, p.aggregate, p.filter, byNamespace, p.idle, costs);
+    if (byNamespace) namespaceCosts(index.plan(range, nowMs).windows, p.aggregate, p.filter, p.idle, costs);
+    else for (const a of computeAllocations(index, { range, aggregate: p.aggregate, filter: p.filter, idle: p.idle, shareIdle: false }, nowMs).allocations) costs.set(a.name, a.totalCost);
     return { startMs: range.startMs, costs };
   });
   const totals = new Map<string, number>();
