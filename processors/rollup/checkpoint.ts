@@ -2,6 +2,9 @@ import { gunzipSync, gzipSync } from "node:zlib";
 import type { ObjectStore } from "@nats-io/obj";
 import type { EngineJson } from "./engine.ts";
 
+/** Text per gzip member of a checkpoint written in pieces. */
+const MEMBER_CHARS = 4 * 2 ** 20;
+
 /** The checkpoint could not be read back (corrupt or from an incompatible version). */
 export class CheckpointError extends Error {
   override readonly name = "CheckpointError";
@@ -26,8 +29,31 @@ export class CheckpointStore<T extends { version: number } = EngineJson> {
   }
 
   async save(state: T): Promise<number> {
-    // Level 1: checkpoints are frequent and short-lived; speed matters more than size.
-    const data = gzipSync(JSON.stringify(state), { level: 1 });
+    return this.saveText([JSON.stringify(state)]);
+  }
+
+  /**
+   * Saves a document given as JSON text in pieces: each ~4 MB of text becomes its own gzip member (a gzip stream may
+   * hold several; gunzip reads them as one), so neither the text nor its compressed form is ever held whole as text.
+   * The pieces are read synchronously, before the first await.
+   */
+  async saveText(pieces: Iterable<string>): Promise<number> {
+    const members: Buffer[] = [];
+    let text: string[] = [];
+    let length = 0;
+    const compress = () => {
+      // Level 1: checkpoints are frequent and short-lived; speed matters more than size.
+      if (length > 0) members.push(gzipSync(text.join(""), { level: 1 }));
+      text = [];
+      length = 0;
+    };
+    for (const piece of pieces) {
+      text.push(piece);
+      length += piece.length;
+      if (length >= MEMBER_CHARS) compress();
+    }
+    compress();
+    const data = Buffer.concat(members);
     await this.store.putBlob({ name: this.name }, data);
     return data.byteLength;
   }

@@ -178,7 +178,17 @@ export class RollupEngine {
     }
   }
 
+  /** The state as one document (tests and tools; checkpoints are written from jsonText, which this reads back). */
   toJSON(): EngineJson {
+    return JSON.parse([...this.jsonText()].join("")) as EngineJson;
+  }
+
+  /**
+   * The checkpoint document (EngineJson) as JSON text in pieces of about `batch` array items: at 100,000 pods the
+   * whole document is ~155 M characters and, built as one object graph and one string, took ~340 MB of heap at every
+   * checkpoint. Consume it synchronously: it reads the live windows.
+   */
+  *jsonText(batch = 1000): Generator<string> {
     const index = new Map<string, number>();
     const uids: string[] = [];
     const intern = (uid: string): number => {
@@ -189,16 +199,21 @@ export class RollupEngine {
       }
       return i;
     };
-    const windows = [...this.windows.values()].map((w) => w.toJSON(intern));
-    return {
-      version: 1,
-      watermarkMs: this.watermarkMs,
-      lastEventAtMs: this.lastEventAtMs,
-      closedThroughMs: { ...this.closedThroughMs },
-      uids,
-      windows,
-      storage: [...this.ledgers.values()].map((l) => l.toJSON()),
-    };
+    yield `{"version":1,"watermarkMs":${JSON.stringify(this.watermarkMs)},"lastEventAtMs":${JSON.stringify(this.lastEventAtMs)},"closedThroughMs":${JSON.stringify(this.closedThroughMs)},"windows":[`;
+    let first = true;
+    for (const w of this.windows.values()) {
+      if (!first) yield ",";
+      first = false;
+      const { head, arrays } = w.jsonParts(intern);
+      yield JSON.stringify(head).slice(0, -1);
+      for (const [name, items] of Object.entries(arrays)) {
+        yield `,${JSON.stringify(name)}:[`;
+        yield* arrayText(items, batch);
+        yield "]";
+      }
+      yield "}";
+    }
+    yield `],"storage":${JSON.stringify([...this.ledgers.values()].map((l) => l.toJSON()))},"uids":${JSON.stringify(uids)}}`;
   }
 
   static fromJSON(cfg: Config["rollup"], json: EngineJson, nowMs: number = Date.now()): RollupEngine {
@@ -213,4 +228,18 @@ export class RollupEngine {
     for (const l of json.storage ?? []) engine.ledgers.set(`${l.cluster}|${l.windowStartMs}`, StorageLedger.fromJSON(l));
     return engine;
   }
+}
+
+/** The items of an array as JSON text without its brackets, `batch` items a piece. */
+function* arrayText(items: Iterable<unknown>, batch: number): Generator<string> {
+  let chunk: unknown[] = [];
+  let first = true;
+  for (const item of items) {
+    chunk.push(item);
+    if (chunk.length < batch) continue;
+    yield (first ? "" : ",") + JSON.stringify(chunk).slice(1, -1);
+    first = false;
+    chunk = [];
+  }
+  if (chunk.length > 0) yield (first ? "" : ",") + JSON.stringify(chunk).slice(1, -1);
 }

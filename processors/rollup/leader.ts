@@ -98,11 +98,11 @@ export async function startActiveRollup(rt: Runtime, checkpoints: CheckpointStor
     const started = performance.now();
     await publish(engine.due(Date.now()));
     if (!stopping && Date.now() < nextCheckpointAtMs) return;
-    const state = engine.toJSON();
     const covered = pending;
     pending = [];
     try {
-      await checkpoints.save(state);
+      // The engine's text is read before the save's first await: the checkpoint is the state as of now.
+      await checkpoints.saveText(engine.jsonText());
     } catch (error) {
       metrics.error("checkpoint");
       log.warn("checkpoint failed; inputs stay unacked and will be redelivered", { error });

@@ -9,6 +9,13 @@ export const RESOLUTION_MS: Record<Resolution, number> = { "1m": 60_000, "1h": 3
 type RowAccumulator = Omit<RowKey, "key"> & CostTotals;
 
 /** A pod row in a checkpoint: uid as an index into the checkpoint's uid table, rows as indices into `rows`. */
+/** The parts of a window's checkpoint that grow with its pods. */
+type WindowArrays = "rows" | "pods" | "podKeys";
+
+function* mapped<T, U>(items: Iterable<T>, f: (t: T) => U): Generator<U> {
+  for (const t of items) yield f(t);
+}
+
 interface PodJson extends Omit<PodRow, "uid" | "keys"> {
   uid: number;
   keys: number[];
@@ -247,10 +254,14 @@ export class WindowState {
     };
   }
 
-  /** Serializes the window; pod uids become indices given by `intern` (one table per checkpoint). */
-  toJSON(intern: (uid: string) => number): WindowJson {
+  /**
+   * The window's checkpoint form in parts: the small fields, and the three arrays that grow with pods as iterables,
+   * so a checkpoint can be written in batches without building the whole document (engine.jsonText). Pod uids
+   * become indices given by `intern` (one table per checkpoint).
+   */
+  jsonParts(intern: (uid: string) => number): { head: Omit<WindowJson, WindowArrays>; arrays: Record<WindowArrays, Iterable<unknown>> } {
     const rowIndex = new Map([...this.rows.keys()].map((key, i) => [key, i]));
-    return {
+    const head: Omit<WindowJson, WindowArrays> = {
       resolution: this.resolution,
       cluster: this.cluster,
       windowStartMs: this.windowStartMs,
@@ -259,13 +270,20 @@ export class WindowState {
       dirty: this.dirty,
       snapshotCount: this.snapshotCount,
       seen: Object.fromEntries([...this.seen].map(([node, offsets]) => [node, [...offsets].sort((a, b) => a - b)])),
-      rows: [...this.rows.values()],
       withPods: this.withPods,
-      pods: [...this.pods.values()].map((p) => ({ ...p, uid: intern(p.uid), keys: p.keys.map((k) => rowIndex.get(k) ?? -1) })),
-      podKeys: [...this.podKeys].map(([uid, keys]) => [intern(uid), ...keys.map((k) => rowIndex.get(k) ?? -1)]),
       nodes: [...this.nodes.values()],
       volumes: [...this.volumes.values()],
       inventoryVolumes: [...this.inventoryVolumes.values()],
+    };
+    const pods = this.pods.values();
+    const podKeys = this.podKeys.entries();
+    return {
+      head,
+      arrays: {
+        rows: this.rows.values(),
+        pods: mapped(pods, (p) => ({ ...p, uid: intern(p.uid), keys: p.keys.map((k) => rowIndex.get(k) ?? -1) })),
+        podKeys: mapped(podKeys, ([uid, keys]) => [intern(uid), ...keys.map((k) => rowIndex.get(k) ?? -1)]),
+      },
     };
   }
 
