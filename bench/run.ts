@@ -1,6 +1,7 @@
 import { cpus, totalmem } from "node:os";
 import { benchAccuracy } from "./accuracy.ts";
 import { benchAgent } from "./agent.ts";
+import { benchCheckpoint } from "./checkpoint.ts";
 import { benchExport } from "./export.ts";
 import { benchRecommender } from "./recommender.ts";
 import { benchFreshness } from "./freshness.ts";
@@ -37,6 +38,7 @@ const BENCHES: Array<[name: string, group: string, run: () => Promise<string[]>]
   ["freshness", "freshness", benchFreshness],
   ["scaling", "scaling", benchScaling],
   ["steady", "steady", () => benchSteady()],
+  ["checkpoint", "checkpoint", () => Promise.resolve([...benchCheckpoint(100), ...benchCheckpoint(1000)])],
   ["ui", "ui", benchUi],
 ];
 if (only !== undefined && !BENCHES.some(([name, group]) => only === name || only === group)) {

@@ -38,22 +38,7 @@ export class CheckpointStore<T extends { version: number } = EngineJson> {
    * The pieces are read synchronously, before the first await.
    */
   async saveText(pieces: Iterable<string>): Promise<number> {
-    const members: Buffer[] = [];
-    let text: string[] = [];
-    let length = 0;
-    const compress = () => {
-      // Level 1: checkpoints are frequent and short-lived; speed matters more than size.
-      if (length > 0) members.push(gzipSync(text.join(""), { level: 1 }));
-      text = [];
-      length = 0;
-    };
-    for (const piece of pieces) {
-      text.push(piece);
-      length += piece.length;
-      if (length >= MEMBER_CHARS) compress();
-    }
-    compress();
-    const data = Buffer.concat(members);
+    const data = gzipMembers(pieces);
     await this.store.putBlob({ name: this.name }, data);
     return data.byteLength;
   }
@@ -72,4 +57,24 @@ export class CheckpointStore<T extends { version: number } = EngineJson> {
     }
     return json as T;
   }
+}
+
+/** JSON text given in pieces, compressed ~4 MB of text at a time, each its own gzip member (gunzip reads them as one stream). */
+export function gzipMembers(pieces: Iterable<string>): Buffer {
+  const members: Buffer[] = [];
+  let text: string[] = [];
+  let length = 0;
+  const compress = () => {
+    // Level 1: checkpoints are frequent and short-lived; speed matters more than size.
+    if (length > 0) members.push(gzipSync(text.join(""), { level: 1 }));
+    text = [];
+    length = 0;
+  };
+  for (const piece of pieces) {
+    text.push(piece);
+    length += piece.length;
+    if (length >= MEMBER_CHARS) compress();
+  }
+  compress();
+  return Buffer.concat(members);
 }
