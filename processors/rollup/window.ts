@@ -8,7 +8,6 @@ export const RESOLUTION_MS: Record<Resolution, number> = { "1m": 60_000, "1h": 3
 
 type RowAccumulator = Omit<RowKey, "key"> & CostTotals;
 
-/** A pod row in a checkpoint: uid as an index into the checkpoint's uid table, rows as indices into `rows`. */
 /** The parts of a window's checkpoint that grow with its pods. */
 type WindowArrays = "rows" | "pods" | "podKeys";
 
@@ -16,6 +15,7 @@ function* mapped<T, U>(items: Iterable<T>, f: (t: T) => U): Generator<U> {
   for (const t of items) yield f(t);
 }
 
+/** A pod row in a checkpoint: uid as an index into the checkpoint's uid table, rows as indices into `rows`. */
 interface PodJson extends Omit<PodRow, "uid" | "keys"> {
   uid: number;
   keys: number[];
