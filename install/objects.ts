@@ -165,6 +165,15 @@ export const STAGE_NODE_FLAGS: Record<string, string[]> = {
   central: ["--max-semi-space-size=8"],
 };
 
+/**
+ * A stage's Node flags for these values. With GCP's live prices the pricer and savings hold Compute Engine's whole SKU
+ * catalog (tens of thousands of SKUs, not measured here), so they get no old-space cap there.
+ */
+export function stageNodeFlags(v: InstallValues, component: string): string[] {
+  const flags = STAGE_NODE_FLAGS[component] ?? [];
+  return v.cloudProvider === "gcp" ? flags.filter((f) => !f.startsWith("--max-old-space-size=")) : flags;
+}
+
 type Resources = InstallValues["agent"]["resources"];
 const sized = (cpu: string, request: string, limit: string): Resources => ({ requests: { cpu, memory: request }, limits: { cpu: "2", memory: limit } });
 
@@ -247,7 +256,7 @@ export function centralDeployments(v: InstallValues): K8sObject[] {
   return centralParts(v).map((p) => {
     const probePort = p.ports[0]?.name ?? "metrics";
     const spill = p.component === "central" || p.component === "api";
-    const flags = STAGE_NODE_FLAGS[p.component] ?? [];
+    const flags = stageNodeFlags(v, p.component);
     const stage = v.central.stageResources[p.component as keyof InstallValues["central"]["stageResources"]];
     const resources = p.component === "central" ? v.central.resources : (stage ?? STAGE_RESOURCES[p.component] ?? v.central.resources);
     const c = container(v, p.component, p.args, resources, p.ports, {

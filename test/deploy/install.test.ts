@@ -97,6 +97,9 @@ describe("kce install", () => {
     expect(central?.env).toContainEqual(MMAP_THRESHOLD);
     const config = renderObjects(example).find((o) => o.kind === "ConfigMap") as K8sObject & { data: Record<string, string> };
     expect(config.data["config.yaml"]).toContain(`spillDir: ${API_SPILL_DIR}`);
+    // GCP's live book holds the whole SKU catalog: no old-space cap on the stages that price.
+    const gcp = new Map(containers({ ...example, cloudProvider: "gcp", central: { ...example.central, mode: "split" } }).map((c) => [c.name, c]));
+    expect(gcp.get("pricer")?.command?.some((f) => f.startsWith("--max-old-space-size="))).toBe(false);
   });
 
   it("validates the config it puts in the ConfigMap, naming a bad key", () => {
