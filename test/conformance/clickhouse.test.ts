@@ -120,10 +120,12 @@ describe("ClickHouse sink: exactly-once effect and the README's example queries"
     // The newer revision, again, then the older one late: the newest must win.
     for (const [r, copy] of [[first, "a"], [second, "a"], [second, "b"], [first, "b"]] as const) await rt.publisher.publish(rollupMessage(r, copy));
 
+    // Node rows come from the priced stream and pod rows from the rollup stream, through separate consumers: wait for both.
     await waitFor("the ledger in ClickHouse", async () => {
       const podRows = await scalar(`SELECT count() FROM kce_test.pod_costs FINAL WHERE cluster = '${LEDGER}'`);
+      const nodeRows = await scalar(`SELECT count() FROM kce_test.node_costs FINAL WHERE cluster = '${LEDGER}'`);
       const revs = await rows(`SELECT max(rev) AS rev FROM kce_test.namespace_daily FINAL WHERE cluster = '${LEDGER}'`);
-      return podRows === 9 && Number(revs[0]?.["rev"]) === second.rev ? true : undefined;
+      return podRows === 9 && nodeRows >= 6 && Number(revs[0]?.["rev"]) === second.rev ? true : undefined;
     }, 30_000, 250);
     expect(await scalar(`SELECT count() FROM kce_test.node_costs FINAL WHERE cluster = '${LEDGER}'`)).toBe(6);
     expect(await scalar(`SELECT count() FROM kce_test.namespace_daily FINAL WHERE cluster = '${LEDGER}'`)).toBe(2);
