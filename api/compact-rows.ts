@@ -19,7 +19,7 @@ export function rowPools(): RowPools {
  * Packs a window's rollup rows into columns (layout in row-layout.ts): 17 numbers a row in one Float64Array,
  * 9 string ids and a label-set id in Int32Arrays (ids into the index's pools), rows grouped by dimension
  * (`ranges`: [start, end) per dimension) — 180 bytes a row instead of the ~600 of a row object with its own
- * strings. Interns the strings and label sets (one reference each, given back by releaseColumns).
+ * strings. Interns the strings and label sets (one reference each, given back by releaseIds).
  */
 export function packRows(rows: readonly RollupRow[], pools: RowPools): RowColumns {
   const n = rows.length;
@@ -44,10 +44,10 @@ function put(cols: RowColumns, i: number, row: RollupRow, pools: RowPools): void
   cols.labelIds[i] = pools.labels.intern(labelsKey(labels), () => Object.freeze({ ...labels }));
 }
 
-/** Gives a window's interned values back (it is being replaced or dropped). */
-export function releaseColumns(cols: RowColumns, pools: RowPools): void {
-  for (const id of cols.strings) pools.strings.release(id);
-  for (const id of cols.labelIds) pools.labels.release(id);
+/** Gives a window's interned strings and label sets back (it is being replaced or dropped), by their ids. */
+function releaseIds(strings: Int32Array, labelIds: Int32Array, pools: RowPools): void {
+  for (const id of strings) pools.strings.release(id);
+  for (const id of labelIds) pools.labels.release(id);
 }
 
 const HEADER_INTS = 4 + DIMENSIONS.length * 2;
@@ -167,7 +167,7 @@ export class CompactRows implements WindowRows {
   release(): void {
     if (this.released) return;
     this.released = true;
-    releaseColumns(this.packed, this.pools);
+    releaseIds(this.packed.strings, this.packed.labelIds, this.pools);
   }
 }
 
@@ -221,8 +221,7 @@ export class SpilledRows implements WindowRows {
     const { offset, length } = idsRange(this.length);
     const ids = this.files.readRange(this.name, offset, length);
     const all = new Int32Array(ids.buffer, ids.byteOffset, length / 4);
-    for (const id of all.subarray(0, this.length * S)) this.pools.strings.release(id);
-    for (const id of all.subarray(this.length * S)) this.pools.labels.release(id);
+    releaseIds(all.subarray(0, this.length * S), all.subarray(this.length * S), this.pools);
     this.files.remove(this.name);
   }
 }

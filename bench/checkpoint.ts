@@ -1,11 +1,10 @@
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { gunzipSync } from "node:zlib";
 import { readPriceSnapshot, SnapshotPriceBook } from "../pricing/snapshot/snapshot.ts";
 import { priceSnapshot } from "../processors/pricer/cost-model.ts";
 import { gzipMembers } from "../processors/rollup/checkpoint.ts";
 import { RollupEngine } from "../processors/rollup/engine.ts";
 import { defaultConfig } from "../testkit/fixtures.ts";
+import { collectGarbage } from "./stats.ts";
 import { syntheticSnapshot } from "./synth.ts";
 
 const MB = 2 ** 20;
@@ -16,14 +15,12 @@ const MB = 2 ** 20;
  * size, and how far the heap rose above the state while writing (sampled every 20 pieces) — and read back.
  */
 export function benchCheckpoint(nodes: number): string[] {
-  setFlagsFromString("--expose-gc");
-  const gc = runInNewContext("gc") as () => void;
   const config = defaultConfig();
   const book = new SnapshotPriceBook(readPriceSnapshot(), config.pricing);
   const now = Math.floor(Date.now() / 60_000) * 60_000;
   const engine = new RollupEngine(config.rollup, now);
   for (let m = 5; m >= 1; m--) for (let n = 0; n < nodes; n++) engine.fold(priceSnapshot(syntheticSnapshot("bench", n, now - m * 60_000, 100), book, config.pricing, 0), now);
-  gc();
+  collectGarbage();
   const state = process.memoryUsage().heapUsed;
   let peak = state;
   let chars = 0;

@@ -1,12 +1,10 @@
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { DirColumnFiles } from "../api/column-files.ts";
 import { parseFilter } from "../api/filter.ts";
 import { computeAllocations } from "../api/allocation.ts";
 import { RollupIndex } from "../api/rollup-index.ts";
 import { DAY_MS, HOUR_MS } from "../api/window.ts";
 import type { CostRollup, RollupRow } from "../model/events.ts";
-import { fmt, percentile, timeRuns } from "./stats.ts";
+import { collectGarbage, fmt, percentile, timeRuns } from "./stats.ts";
 
 const NAMESPACES = ["production", "staging", "ml-training", "dev", "monitoring", "kube-system", "data", "web", "search", "payments"];
 
@@ -74,12 +72,6 @@ export async function benchQuery(pods = 10_000, nodes = 100): Promise<string[]> 
   return rows;
 }
 
-/** Collects garbage when the flag can be turned on here (memory figures after a collection). */
-function collect(): void {
-  setFlagsFromString("--expose-gc");
-  (runInNewContext("gc") as () => void)();
-}
-
 /**
  * `/allocation` over 7, 30 and 90 days at `pods` pods (issue 16): 90 daily and 48 hourly windows, those older
  * than `api.memoryHours` (6) spilled to column files as the API keeps them, beside the same index all in memory.
@@ -89,7 +81,7 @@ export async function benchLongWindows(pods = 10_000, nodes = 100): Promise<stri
   const now = Date.now();
   const files = new DirColumnFiles("");
   const build = (spill: boolean): { index: RollupIndex; mb: number } => {
-    collect();
+    collectGarbage();
     const before = process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
     const index = new RollupIndex({ hourlyRetentionHours: 48, dailyRetentionDays: 91, ...(spill ? { memoryHours: 6, files } : {}), now: () => now });
     const hourRows = podRows(pods, nodes, 1);
@@ -97,7 +89,7 @@ export async function benchLongWindows(pods = 10_000, nodes = 100): Promise<stri
     const today = Math.floor(now / DAY_MS) * DAY_MS;
     for (let d = 1; d <= 90; d++) index.apply(rollup("1d", today - d * DAY_MS, [...dayRows, ...namespaceRows(dayRows)].map((r) => ({ ...r })), nodes));
     for (let h = 0; h < 48; h++) index.apply(rollup("1h", Math.floor(now / HOUR_MS) * HOUR_MS - h * HOUR_MS, [...hourRows, ...namespaceRows(hourRows)].map((r) => ({ ...r })), nodes));
-    collect();
+    collectGarbage();
     return { index, mb: (process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers - before) / 2 ** 20 };
   };
   const lines = ["| index | memory held | window | namespace p50 / p99 | controller p50 / p99 | pod p50 / p99 | label:team p50 / p99 | pod, JSON body p50 / p99 |", "|---|---|---|---|---|---|---|---|"];

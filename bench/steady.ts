@@ -7,7 +7,7 @@ import { snapshotId, subjects } from "../bus/subjects.ts";
 import { validateConfig } from "../config/load.ts";
 import { freePort } from "../local/ports.ts";
 import type { CostRollup } from "../model/events.ts";
-import { STAGE_NODE_FLAGS } from "../install/objects.ts";
+import { commandNodeFlags } from "../install/objects.ts";
 import { RollupAssembler } from "../processors/rollup/parts.ts";
 import { buildDist, DIST } from "../scripts/build.ts";
 import { openTestRuntime, spawnKce, startNatsServer, testRawConfig, waitFor, writeConfigFile } from "../testkit/index.ts";
@@ -61,7 +61,7 @@ export async function benchSteady(o: SteadyOptions = steadyOptionsFromEnv()): Pr
   const file = writeConfigFile(raw);
   const names = o.split ? SPLIT_STAGES : ["all"];
   const main = o.built ? (await buildDist(), join(DIST, "main.js")) : undefined;
-  const flagsOf = (name: string) => [...(o.stageFlags[name] ?? STAGE_NODE_FLAGS[name === "all" ? "central" : name] ?? []), ...flags, ...(snapshot ? ["--heapsnapshot-signal=SIGUSR2"] : [])];
+  const flagsOf = (name: string) => [...(o.stageFlags[name] ?? commandNodeFlags(name)), ...flags, ...(snapshot ? ["--heapsnapshot-signal=SIGUSR2"] : [])];
   const processes = names.map((name) => spawnKce([name, "--config", file], {}, flagsOf(name), main));
   const rt = await openTestRuntime(validateConfig(raw), "kce-bench-steady");
   const windows = Math.round(o.hours * 60);

@@ -165,6 +165,11 @@ export const STAGE_NODE_FLAGS: Record<string, string[]> = {
   central: ["--max-semi-space-size=8"],
 };
 
+/** The install's Node flags for a `kce` command as a Deployment runs it (`all` is the "central" one). */
+export function commandNodeFlags(command: string): string[] {
+  return STAGE_NODE_FLAGS[command === "all" ? "central" : command] ?? [];
+}
+
 /**
  * A stage's Node flags for these values. With GCP's live prices the pricer and savings hold Compute Engine's whole SKU
  * catalog (tens of thousands of SKUs, not measured here), so they get no old-space cap there.
