@@ -46,3 +46,44 @@ export function collectGarbage(): void {
   setFlagsFromString("--expose-gc");
   (runInNewContext("gc") as () => void)();
 }
+
+/**
+ * Where a process's resident memory is, from /proc/<pid>/smaps, in MB: glibc's main heap (`[heap]`), glibc's other
+ * arenas (anonymous 64 MiB-aligned regions of 64 MiB with their reserved tail), other anonymous memory (V8's heap
+ * pages, buffers malloc placed in their own mappings), and mapped files (the node binary, libraries).
+ */
+export function rssBreakdown(pid: number): Record<"mallocMain" | "mallocArenas" | "anonymous" | "files" | "other", number> {
+  const out = { mallocMain: 0, mallocArenas: 0, anonymous: 0, files: 0, other: 0 };
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/smaps`, "utf8");
+  } catch {
+    return out;
+  }
+  const ARENA = 64 * 2 ** 20;
+  const maps: { start: number; end: number; perms: string; name: string; rssKb: number }[] = [];
+  for (const line of text.split("\n")) {
+    const head = /^([0-9a-f]+)-([0-9a-f]+) (\S+) \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (head !== null) {
+      maps.push({ start: parseInt(head[1] ?? "0", 16), end: parseInt(head[2] ?? "0", 16), perms: head[3] ?? "", name: head[4] ?? "", rssKb: 0 });
+      continue;
+    }
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    const last = maps[maps.length - 1];
+    if (rss !== null && last !== undefined) last.rssKb = Number(rss[1]);
+  }
+  for (const [i, m] of maps.entries()) {
+    const mb = m.rssKb / 1024;
+    if (m.name === "[heap]") out.mallocMain += mb;
+    else if (m.name.startsWith("/")) out.files += mb;
+    else if (m.name !== "") out.other += mb;
+    else {
+      const next = maps[i + 1];
+      const reserved = next !== undefined && next.start === m.end && next.perms.startsWith("---") && next.name === "" ? next.end - next.start : 0;
+      const arena = m.start % ARENA === 0 && m.end - m.start + reserved === ARENA;
+      if (arena) out.mallocArenas += mb;
+      else out.anonymous += mb;
+    }
+  }
+  return out;
+}

@@ -10,8 +10,8 @@ import type { CostRollup } from "../model/events.ts";
 import { commandNodeFlags } from "../install/objects.ts";
 import { RollupAssembler } from "../processors/rollup/parts.ts";
 import { buildDist, DIST } from "../scripts/build.ts";
-import { openTestRuntime, spawnKce, startNatsServer, testRawConfig, waitFor, writeConfigFile } from "../testkit/index.ts";
-import { cpuSecondsOf, rssMb } from "./stats.ts";
+import { openTestRuntime, spawnKce, type KceProcess, startNatsServer, testRawConfig, waitFor, writeConfigFile } from "../testkit/index.ts";
+import { cpuSecondsOf, rssBreakdown, rssMb } from "./stats.ts";
 import { publishAll, syntheticSnapshot } from "./synth.ts";
 
 export interface SteadyOptions {
@@ -68,6 +68,8 @@ export async function benchSteady(o: SteadyOptions = steadyOptionsFromEnv()): Pr
   const base = Math.floor(Date.now() / 60_000) * 60_000 - windows * 60_000;
   // RSS by event hour, per process.
   const byHour = names.map(() => new Map<number, number>());
+  // Mean RSS by event hour too: the peak catches one second's transient, the mean is what stays.
+  const sumByHour = names.map(() => new Map<number, { sum: number; n: number }>());
   let published = 0;
   let latestRolled = 0;
   try {
@@ -81,7 +83,12 @@ export async function benchSteady(o: SteadyOptions = steadyOptionsFromEnv()): Pr
     });
     const sampler = setInterval(() => {
       const hour = Math.ceil((published * 60_000) / HOUR_MS) || 1;
-      processes.forEach((p, i) => byHour[i]?.set(hour, Math.max(byHour[i]?.get(hour) ?? 0, rssMb(p.pid) || 0)));
+      processes.forEach((p, i) => {
+        const rss = rssMb(p.pid) || 0;
+        byHour[i]?.set(hour, Math.max(byHour[i]?.get(hour) ?? 0, rss));
+        const acc = sumByHour[i]?.get(hour) ?? { sum: 0, n: 0 };
+        sumByHour[i]?.set(hour, { sum: acc.sum + rss, n: acc.n + 1 });
+      });
     }, 1000);
     const cpu0 = processes.map((p) => cpuSecondsOf(p.pid));
     const t0 = performance.now();
@@ -107,6 +114,11 @@ export async function benchSteady(o: SteadyOptions = steadyOptionsFromEnv()): Pr
     watch.unsubscribe();
     for (const [i, p] of processes.entries()) if (snapshot && (snapshotOf === "1" || snapshotOf === names[i])) await heapSnapshot(p.pid);
     const memory = await selfMemory(metricsPort);
+    const restart = process.env["STEADY_RESTART"] === "1" && !o.split ? await restartAll(processes, () => spawnKce(["all", "--config", file], {}, flagsOf("all"), main), apiPort, base, windows) : undefined;
+    const where = processes.map((p, i) => {
+      const b = rssBreakdown(p.pid);
+      return `${names[i]}: ${Math.round(rssMb(p.pid))} MB = glibc main heap ${b.mallocMain.toFixed(0)}, glibc arenas ${b.mallocArenas.toFixed(0)}, other anonymous (V8 heap, large buffers) ${b.anonymous.toFixed(0)}, mapped files ${b.files.toFixed(0)}, other ${b.other.toFixed(0)}`;
+    });
     const samples = windows * o.nodes * o.pods;
     const wall = (tDone - t0) / 1000;
     const hours = Math.ceil(o.hours);
@@ -117,17 +129,23 @@ export async function benchSteady(o: SteadyOptions = steadyOptionsFromEnv()): Pr
       const end = at.get(hours);
       const growth = six !== undefined && end !== undefined ? `${(((end - six) / six) * 100).toFixed(1)} %` : "—";
       const perSample = (((cpuEach[i] ?? NaN) / samples) * 1e6).toFixed(1);
-      return `| ${name}${flagsOf(name).length > 0 ? ` \`${flagsOf(name).join(" ")}\`` : ""} | ${marks.map((h) => Math.round(at.get(h) ?? NaN)).join(" | ")} | ${Math.round(Math.max(...at.values()))} | ${growth} | ${perSample} |`;
+      const mean = (h: number) => {
+        const acc = sumByHour[i]?.get(h);
+        return acc === undefined ? NaN : Math.round(acc.sum / acc.n);
+      };
+      return `| ${name}${flagsOf(name).length > 0 ? ` \`${flagsOf(name).join(" ")}\`` : ""} | ${marks.map((h) => `${Math.round(at.get(h) ?? NaN)} / ${mean(h)}`).join(" | ")} | ${Math.round(Math.max(...at.values()))} | ${growth} | ${perSample} |`;
     });
     return [
       `## Steady state: ${o.split ? "one process per stage" : "kce all"}${o.built ? " (built)" : ""}${spillDir !== "" ? " (api.spillDir set)" : ""}${flags.length > 0 ? ` (${flags.join(" ")})` : ""}, ${(o.nodes * o.pods).toLocaleString("en-US")} pods (${o.nodes} nodes × ${o.pods}), ${o.hours} h of event time at ${o.windowsPerSecond} windows/s`,
       "",
-      `| RSS (MB) at event hour | ${marks.map((h) => String(h)).join(" | ")} | peak | growth h6→h${hours} | CPU µs / pod-sample |`,
+      `| RSS (MB) at event hour, peak / mean | ${marks.map((h) => String(h)).join(" | ")} | peak | growth h6→h${hours} | CPU µs / pod-sample |`,
       `|---|${marks.map(() => "---|").join("")}---|---|---|`,
       ...rows,
       "",
       `${samples.toLocaleString("en-US")} pod-samples in ${wall.toFixed(0)} s (published in ${((tPublished - t0) / 1000).toFixed(0)} s; the last window rolled ${((tDone - tPublished) / 1000).toFixed(1)} s after it was published): ${Math.round(samples / wall).toLocaleString("en-US")} pod-samples/s, ${((cpu / samples) * 1e6).toFixed(1)} µs CPU per pod-sample.`,
       `At the end (kube_cost_process_memory_bytes of the process serving /metrics): ${memory}.`,
+      ...(restart === undefined ? [] : [restart]),
+      `Resident memory at the end, by mapping (/proc/<pid>/smaps): ${where.join("; ")}.`,
     ];
   } finally {
     for (const p of processes) await p.stop();
@@ -137,10 +155,36 @@ export async function benchSteady(o: SteadyOptions = steadyOptionsFromEnv()): Pr
   }
 }
 
+/**
+ * STEADY_RESTART=1: stops kce all and starts it again on the same streams, and reports its peak RSS until the query API
+ * has caught up (it replays every 1h and 1d revision; the other views replay theirs), i.e. until /allocation over the
+ * whole run gives the total it gave before the restart. Replaces the process in `processes` (stopped by the caller).
+ */
+async function restartAll(processes: KceProcess[], spawn: () => KceProcess, apiPort: number, baseMs: number, windows: number): Promise<string> {
+  const url = `http://127.0.0.1:${apiPort}/allocation?window=${baseMs / 1000},${(baseMs + windows * 60_000) / 1000}&aggregate=cluster&accumulate=true`;
+  const total = async (): Promise<number> => {
+    const body = (await (await fetch(url)).json()) as { data?: Array<Record<string, { totalCost?: number }>> };
+    return Object.values(body.data?.[0] ?? {}).reduce((a, v) => a + (v.totalCost ?? 0), 0);
+  };
+  const before = await total();
+  await processes[0]?.stop();
+  const t0 = performance.now();
+  const next = spawn();
+  processes[0] = next;
+  let peak = 0;
+  const sampler = setInterval(() => (peak = Math.max(peak, rssMb(next.pid) || 0)), 200);
+  try {
+    await waitFor("the restarted API to catch up", async () => Math.abs((await total().catch(() => 0)) - before) <= 1e-9 * before, 1_800_000, 500);
+  } finally {
+    clearInterval(sampler);
+  }
+  return `Restarted: kce all caught up in ${((performance.now() - t0) / 1000).toFixed(1)} s (/allocation over the run back to ${before.toFixed(2)}), peak RSS meanwhile ${Math.round(peak)} MB, ${Math.round(rssMb(next.pid))} MB once caught up.`;
+}
+
 /** kce all's own account of its memory, from its self-metrics. */
 async function selfMemory(port: number): Promise<string> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const kinds = [...text.matchAll(/^kube_cost_process_memory_bytes\{kind="([a-z_]+)"\} (\S+)$/gm)];
+  const kinds = [...text.matchAll(/^kube_cost_process_memory_bytes\{kind="([a-z0-9_]+)"\} (\S+)$/gm)];
   return kinds.map(([, kind, v]) => `${kind} ${Math.round(Number(v) / 2 ** 20)} MB`).join(", ");
 }
 

@@ -1,4 +1,4 @@
-import type { ConsumerMessages, JsMsg } from "@nats-io/jetstream";
+import type { ConsumerMessages, JetStreamClient, JsMsg } from "@nats-io/jetstream";
 import { Observable, type Subscriber } from "rxjs";
 
 /**
@@ -43,4 +43,15 @@ export function messages$(open: () => Promise<ConsumerMessages>): Observable<JsM
  */
 export function appliedInTurn$(open: () => Promise<ConsumerMessages>, apply: (msg: JsMsg) => Promise<void>): Observable<never> {
   return consumed$<never>(open, (msg) => apply(msg));
+}
+
+/**
+ * The most a consumer's client may hold in pulled messages it has not handed on yet (nats.js `max_bytes`): a few
+ * messages of the largest size the server accepts (its `max_payload`; a pull smaller than one message would never
+ * receive it). By message count alone (nats.js's default 100, or our 1,024) the buffer scaled with message size: a view
+ * replaying 1 MB rollup parts could hold 100 MB, a stage catching up on 40 KB snapshots 40 MB.
+ */
+export function consumerBufferBytes(js: JetStreamClient): number {
+  const maxPayload = (js as { nc?: { info?: { max_payload?: number } } }).nc?.info?.max_payload ?? 2 ** 20;
+  return Math.max(8 * 2 ** 20, 4 * maxPayload);
 }

@@ -1,6 +1,6 @@
 import { AckPolicy, DeliverPolicy, type ConsumerMessages, type JetStreamClient, type JsMsg, type OrderedConsumerOptions } from "@nats-io/jetstream";
 import type { Observable } from "rxjs";
-import { messages$ } from "./messages.ts";
+import { consumerBufferBytes, messages$ } from "./messages.ts";
 
 export interface OrderedSpec {
   stream: string;
@@ -50,5 +50,5 @@ export async function openOrdered(js: JetStreamClient, spec: OrderedSpec): Promi
     options.deliver_policy = DeliverPolicy.StartSequence;
     options.opt_start_seq = await startSequenceAt(js, spec.stream, spec.filterSubject, spec.startTime ?? new Date());
   }
-  return (await js.consumers.get(spec.stream, options)).consume();
+  return (await js.consumers.get(spec.stream, options)).consume({ max_bytes: consumerBufferBytes(js) });
 }

@@ -1,3 +1,4 @@
+import { getHeapStatistics } from "node:v8";
 import { Counter, Gauge, Registry, Summary } from "prom-client";
 
 /** The self-metrics every stage emits, labelled by component. */
@@ -81,7 +82,7 @@ export class Telemetry {
   });
   private readonly memory = new Gauge({
     name: "kube_cost_process_memory_bytes",
-    help: "This process's memory by kind: rss (resident, what a memory limit counts), heap_total and heap_used (V8's JavaScript heap), external and array_buffers (memory V8 objects hold outside it).",
+    help: "This process's memory by kind: rss (resident, what a memory limit counts), heap_total and heap_used (V8's JavaScript heap), external and array_buffers (memory V8 objects hold outside it), v8_malloced (V8's own malloc: compiler and parser zones).",
     labelNames: ["kind"],
     registers: [this.registry],
     collect() {
@@ -91,6 +92,7 @@ export class Telemetry {
       this.set({ kind: "heap_used" }, m.heapUsed);
       this.set({ kind: "external" }, m.external);
       this.set({ kind: "array_buffers" }, m.arrayBuffers);
+      this.set({ kind: "v8_malloced" }, getHeapStatistics().malloced_memory);
     },
   });
   readonly pricingApiCalls = new Counter({

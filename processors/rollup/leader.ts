@@ -14,6 +14,17 @@ import { RollupEngine, TooManyWindowsError, type Emission } from "./engine.ts";
 
 export const ROLLUP_COMPONENT = "rollup";
 
+/** The subject a JetStream message is acknowledged on (nats.js's JsMsgImpl has it; its JsMsg type does not say so). */
+function ackSubject(msg: JsMsg): string {
+  const reply = (msg as JsMsg & { reply?: string }).reply;
+  if (reply === undefined || reply === "") throw new Error(`a message of the rollup's durable consumer has no ack subject: ${msg.subject}`);
+  return reply;
+}
+
+/** JetStream's acknowledgement payloads (what JsMsg.ack() and nak() publish to the message's reply subject). */
+const ACK = new TextEncoder().encode("+ACK");
+const NAK = new TextEncoder().encode("-NAK");
+
 /** The rollup while it holds the lease: consuming, folding, publishing and checkpointing. */
 export interface ActiveRollup {
   /** Stops consuming, publishes what is due, checkpoints and acks: a clean hand-over. */
@@ -37,7 +48,13 @@ export async function startActiveRollup(rt: Runtime, checkpoints: CheckpointStor
   const engine = saved === undefined ? new RollupEngine(cfg) : RollupEngine.fromJSON(cfg, saved);
   log.info(saved === undefined ? "starting with empty state" : "restored checkpoint", { windows: engine.openWindows });
 
-  let pending: JsMsg[] = [];
+  // Inputs folded since the last checkpoint, by their ack subjects only: a JsMsg holds its payload, and the payload
+  // the socket frame it arrived in (nats.js hands out views of it), so keeping the messages until the next checkpoint
+  // kept every frame of that span alive (and, outliving a young-generation collection, until a full one).
+  let pending: string[] = [];
+  const acknowledge = (replies: readonly string[], payload: Uint8Array): void => {
+    for (const reply of replies) rt.nc.publish(reply, payload);
+  };
 
   const handle = async (msg: JsMsg): Promise<HandlerOutcome> => {
     const priced = await rt.codecs.priced.decode(msg.data, msg.headers);
@@ -60,7 +77,7 @@ export async function startActiveRollup(rt: Runtime, checkpoints: CheckpointStor
     }
     if (result.kind === "duplicate") metrics.dropped("duplicate");
     // Acked after the next checkpoint, duplicates included: the first copy may not be durable yet.
-    pending.push(msg);
+    pending.push(ackSubject(msg));
     return "deferred";
   };
 
@@ -109,7 +126,7 @@ export async function startActiveRollup(rt: Runtime, checkpoints: CheckpointStor
       pending = covered.concat(pending);
       return;
     }
-    for (const msg of covered) msg.ack();
+    acknowledge(covered, ACK);
     const tookMs = performance.now() - started;
     nextCheckpointAtMs = Date.now() + Math.min(9 * tookMs, (ackWaitSeconds * 1000) / 3);
     metrics.observeDuration(tookMs / 1000);
@@ -153,7 +170,7 @@ export async function startActiveRollup(rt: Runtime, checkpoints: CheckpointStor
       await runner.stop();
       // Hand the inputs folded since the last checkpoint back at once, rather than after the ack wait:
       // the rollup that takes over restores that checkpoint and needs them.
-      for (const msg of pending) msg.nak();
+      acknowledge(pending, NAK);
       pending = [];
     },
   };

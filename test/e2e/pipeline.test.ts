@@ -257,6 +257,9 @@ describe("end to end: agents → pricer → rollup → savings → Prometheus si
       }
     }
 
+    // Every folded input is acknowledged once a checkpoint holds it (on its ack subject; the rollup keeps no message).
+    await waitFor("the rollup to acknowledge every input", async () => (await rt.jsm.consumers.info("KCE_PRICED", "kce-rollup")).num_ack_pending === 0, 20_000, 250);
+
     const { text } = await scrape(metricsUrl());
     const file = join(tempDir("kce-promtool-"), "metrics.txt");
     writeFileSync(file, text);
