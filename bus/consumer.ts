@@ -47,8 +47,9 @@ export async function ensureDurable(jsm: JetStreamManager, spec: DurableSpec): P
 /**
  * A durable pull consumer as a cold Observable of messages. Subscribing starts pulling; the
  * server never has more than `maxInFlight` unacked messages out, which bounds every buffer
- * downstream. Unsubscribing stops the pull; unacked messages are redelivered later.
+ * downstream, and the client holds at most `batch` pulled messages its reader has not taken yet.
+ * Unsubscribing stops the pull; unacked messages are redelivered later.
  */
-export function pull$(js: JetStreamClient, spec: DurableSpec): Observable<JsMsg> {
-  return messages$(async () => (await js.consumers.get(spec.stream, spec.durable)).consume({ max_messages: Math.min(spec.maxInFlight, 1024) }));
+export function pull$(js: JetStreamClient, spec: DurableSpec, batch = 1024): Observable<JsMsg> {
+  return messages$(async () => (await js.consumers.get(spec.stream, spec.durable)).consume({ max_messages: Math.min(spec.maxInFlight, batch) }));
 }
