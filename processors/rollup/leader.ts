@@ -53,6 +53,10 @@ export async function startActiveRollup(rt: Runtime, checkpoints: CheckpointStor
   // the socket frame it arrived in (nats.js hands out views of it), so keeping the messages until the next checkpoint
   // kept every frame of that span alive (and, outliving a young-generation collection, until a full one).
   let pending: string[] = [];
+  // Those the checkpoint being written holds (acked when it is stored).
+  let covering: string[] = [];
+  // About when the ack wait of the oldest of them started (its delivery, or the last "+WPI" sent for them).
+  let waitingSinceMs = 0;
   const acknowledge = (replies: readonly string[], payload: Uint8Array): void => {
     for (const reply of replies) rt.nc.publish(reply, payload);
   };
@@ -78,6 +82,7 @@ export async function startActiveRollup(rt: Runtime, checkpoints: CheckpointStor
     }
     if (result.kind === "duplicate") metrics.dropped("duplicate");
     // Acked after the next checkpoint, duplicates included: the first copy may not be durable yet.
+    if (pending.length === 0 && covering.length === 0) waitingSinceMs = Date.now();
     pending.push(ackSubject(msg));
     return "deferred";
   };
@@ -116,7 +121,8 @@ export async function startActiveRollup(rt: Runtime, checkpoints: CheckpointStor
     const started = performance.now();
     await publish(engine.due(Date.now()));
     if (!stopping && Date.now() < nextCheckpointAtMs) return;
-    const covered = pending;
+    const checkpointAtMs = Date.now();
+    covering = pending;
     pending = [];
     try {
       // The engine's text is read before the save's first await: the checkpoint is the state as of now.
@@ -126,12 +132,16 @@ export async function startActiveRollup(rt: Runtime, checkpoints: CheckpointStor
       // The inputs stay folded and unacked until a checkpoint holds them. "+WPI" restarts their ack wait: left to expire,
       // they would come back and be folded again as duplicates while checkpoints fail, and a saturated rollup would spiral
       // (at 100,000 pods on a slow VM, 223,180 duplicates of 120,000 inputs). If this process dies they come back anyway.
-      pending = covered.concat(pending);
+      pending = covering.concat(pending);
+      covering = [];
       acknowledge(pending, WORKING);
+      waitingSinceMs = Date.now();
       log.warn("checkpoint failed; inputs stay unacked (their ack wait restarted) until one succeeds", { error, inputs: pending.length });
       return;
     }
-    acknowledge(covered, ACK);
+    acknowledge(covering, ACK);
+    covering = [];
+    waitingSinceMs = checkpointAtMs;
     const tookMs = performance.now() - started;
     nextCheckpointAtMs = Date.now() + Math.min(9 * tookMs, (ackWaitSeconds * 1000) / 3);
     metrics.observeDuration(tookMs / 1000);
@@ -160,6 +170,16 @@ export async function startActiveRollup(rt: Runtime, checkpoints: CheckpointStor
   );
 
   await runner.start();
+  // A checkpoint slower than the ack wait (a large state on a saturated event loop) must not let its inputs come back
+  // as duplicates either: restart their ack wait once a third of it has passed without an ack. Off the flush, so it
+  // runs while a checkpoint is being stored.
+  const ackWaitMs = ackWaitSeconds * 1000;
+  const keepingAlive = setInterval(() => {
+    if (pending.length + covering.length === 0 || Date.now() - waitingSinceMs < ackWaitMs / 3) return;
+    acknowledge(covering, WORKING);
+    acknowledge(pending, WORKING);
+    waitingSinceMs = Date.now();
+  }, ackWaitMs / 6);
   const flushing: Subscription = interval(cfg.checkpointIntervalSeconds * 1000)
     .pipe(concatMap(() => flushSerially()))
     .subscribe();
@@ -169,12 +189,15 @@ export async function startActiveRollup(rt: Runtime, checkpoints: CheckpointStor
       flushing.unsubscribe();
       stopping = true;
       await flushSerially();
+      clearInterval(keepingAlive);
     },
     abandon: async () => {
       flushing.unsubscribe();
       await runner.stop();
       // Hand the inputs folded since the last checkpoint back at once, rather than after the ack wait:
       // the rollup that takes over restores that checkpoint and needs them.
+      clearInterval(keepingAlive);
+      // (A checkpoint being stored acks what it holds if it succeeds, as before the lease was lost.)
       acknowledge(pending, NAK);
       pending = [];
     },
