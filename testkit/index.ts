@@ -5,7 +5,7 @@
 export { startNatsServer, type NatsServerHandle } from "../local/nats-server.ts";
 export { freePort } from "../local/ports.ts";
 export { testConfig, testRawConfig, writeConfigFile } from "./config.ts";
-export { openTestRuntime } from "./runtime.ts";
+export { openTestRuntime, startInProcess, type InProcessStages } from "./runtime.ts";
 export { waitFor } from "./wait.ts";
 export { readStream } from "./stream.ts";
 export { scrape, sample, type Sample } from "./scrape.ts";

@@ -7,21 +7,19 @@ import type { JsMsg } from "@nats-io/jetstream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DLQ_HEADERS } from "../../bus/dlq.ts";
 import type { Runtime } from "../../bus/runtime.ts";
-import type { Stage } from "../../bus/stage-types.ts";
 import { snapshotId, subjects } from "../../bus/subjects.ts";
 import type { CostRollup, UsageSnapshot } from "../../model/events.ts";
 import { readPriceSnapshot, SnapshotPriceBook } from "../../pricing/snapshot/snapshot.ts";
 import { createPricer } from "../../processors/pricer/stage.ts";
 import { createRollup } from "../../processors/rollup/stage.ts";
 import { nodeInfo, podUsage, usageSnapshot } from "../../testkit/fixtures.ts";
-import { openTestRuntime, readStream, startNatsServer, testConfig, waitFor, type NatsServerHandle } from "../../testkit/index.ts";
+import { openTestRuntime, startInProcess, readStream, startNatsServer, testConfig, waitFor, type InProcessStages, type NatsServerHandle } from "../../testkit/index.ts";
 
 const CLUSTER = "hostile";
 const MINUTE = 60_000;
 let nats: NatsServerHandle;
 let rt: Runtime;
-const stages: Stage[] = [];
-const runtimes: Runtime[] = [];
+let stages: InProcessStages | undefined;
 
 /** The start of the minute `back` minutes before the current one. */
 const minuteAgo = (back: number): number => Math.floor(Date.now() / MINUTE) * MINUTE - back * MINUTE;
@@ -65,18 +63,11 @@ beforeAll(async () => {
   nats = await startNatsServer();
   const config = testConfig(nats.url, { cluster: CLUSTER, rollup: { allowedLatenessSeconds: 120 }, consumer: { maxDeliver: 50 } });
   rt = await openTestRuntime(config, "hostile-test");
-  for (const build of [(r: Runtime) => createPricer(r, new SnapshotPriceBook(readPriceSnapshot(), r.config.pricing)), createRollup]) {
-    const r = await openTestRuntime(config, "hostile-stage");
-    runtimes.push(r);
-    const stage = await build(r);
-    await stage.start();
-    stages.push(stage);
-  }
+  stages = await startInProcess(config, "hostile-stage", [(r: Runtime) => createPricer(r, new SnapshotPriceBook(readPriceSnapshot(), r.config.pricing)), createRollup]);
 }, 60_000);
 
 afterAll(async () => {
-  for (const s of stages.reverse()) await s.stop();
-  for (const r of runtimes) await r.close();
+  await stages?.stop();
   await rt?.close();
   await nats?.stop();
 });

@@ -7,39 +7,30 @@
 import { Objm } from "@nats-io/obj";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Runtime } from "../../bus/runtime.ts";
-import type { Stage } from "../../bus/stage-types.ts";
 import { snapshotId, subjects } from "../../bus/subjects.ts";
 import { readPriceSnapshot, SnapshotPriceBook } from "../../pricing/snapshot/snapshot.ts";
 import { createPricer } from "../../processors/pricer/stage.ts";
 import { createRollup } from "../../processors/rollup/stage.ts";
 import { podUsage, usageSnapshot } from "../../testkit/fixtures.ts";
-import { openTestRuntime, startNatsServer, testConfig, waitFor, type NatsServerHandle } from "../../testkit/index.ts";
+import { openTestRuntime, startInProcess, startNatsServer, testConfig, waitFor, type InProcessStages, type NatsServerHandle } from "../../testkit/index.ts";
 
 const CLUSTER = "ckpt";
 const MINUTE = 60_000;
 const BUCKET = "KCE_ROLLUP_STATE";
 let nats: NatsServerHandle;
 let rt: Runtime;
-const stages: Stage[] = [];
-const runtimes: Runtime[] = [];
+let stages: InProcessStages | undefined;
 
 beforeAll(async () => {
   nats = await startNatsServer();
   // The rollup's ack wait is max(consumer.ackWaitSeconds, 6 × checkpointIntervalSeconds) = 6 s.
   const config = testConfig(nats.url, { cluster: CLUSTER, consumer: { ackWaitSeconds: 2 }, rollup: { checkpointIntervalSeconds: 1, allowedLatenessSeconds: 600 } });
   rt = await openTestRuntime(config, "checkpoint-failure-test");
-  for (const build of [(r: Runtime) => createPricer(r, new SnapshotPriceBook(readPriceSnapshot(), r.config.pricing)), createRollup]) {
-    const r = await openTestRuntime(config, "checkpoint-failure-stage");
-    runtimes.push(r);
-    const stage = await build(r);
-    await stage.start();
-    stages.push(stage);
-  }
+  stages = await startInProcess(config, "checkpoint-failure-stage", [(r: Runtime) => createPricer(r, new SnapshotPriceBook(readPriceSnapshot(), r.config.pricing)), createRollup]);
 }, 60_000);
 
 afterAll(async () => {
-  for (const s of stages.reverse()) await s.stop();
-  for (const r of runtimes) await r.close();
+  await stages?.stop();
   await rt?.close();
   await nats?.stop();
 });
