@@ -129,13 +129,9 @@ export async function startActiveRollup(rt: Runtime, checkpoints: CheckpointStor
       await checkpoints.saveText(engine.jsonText());
     } catch (error) {
       metrics.error("checkpoint");
-      // The inputs stay folded and unacked until a checkpoint holds them. "+WPI" restarts their ack wait: left to expire,
-      // they would come back and be folded again as duplicates while checkpoints fail, and a saturated rollup would spiral
-      // (at 100,000 pods on a slow VM, 223,180 duplicates of 120,000 inputs). If this process dies they come back anyway.
+      // The inputs stay folded and unacked until a checkpoint holds them; `keepingAlive` restarts their ack wait meanwhile.
       pending = covering.concat(pending);
       covering = [];
-      acknowledge(pending, WORKING);
-      waitingSinceMs = Date.now();
       log.warn("checkpoint failed; inputs stay unacked (their ack wait restarted) until one succeeds", { error, inputs: pending.length });
       return;
     }
@@ -170,9 +166,11 @@ export async function startActiveRollup(rt: Runtime, checkpoints: CheckpointStor
   );
 
   await runner.start();
-  // A checkpoint slower than the ack wait (a large state on a saturated event loop) must not let its inputs come back
-  // as duplicates either: restart their ack wait once a third of it has passed without an ack. Off the flush, so it
-  // runs while a checkpoint is being stored.
+  // Inputs waiting for a checkpoint that fails, or is slower than the ack wait (a large state on a saturated event loop),
+  // must not come back and be folded again as duplicates — a saturated rollup spiralled that way (at 100,000 pods on a
+  // slow VM, 223,180 duplicates of 120,000 inputs). "+WPI" restarts their ack wait once a third of it has passed
+  // without an ack; off the flush, so it also runs while a checkpoint is being stored. If this process dies they come
+  // back anyway.
   const ackWaitMs = ackWaitSeconds * 1000;
   const keepingAlive = setInterval(() => {
     if (pending.length + covering.length === 0 || Date.now() - waitingSinceMs < ackWaitMs / 3) return;

@@ -5,7 +5,6 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Runtime } from "../../bus/runtime.ts";
-import type { Stage } from "../../bus/stage-types.ts";
 import { snapshotId, subjects } from "../../bus/subjects.ts";
 import type { CostRollup, PricedSnapshot } from "../../model/events.ts";
 import { createPricer } from "../../processors/pricer/stage.ts";
@@ -17,7 +16,7 @@ import { parseCsv } from "../../reconcile/csv.ts";
 import { createApi } from "../../api/stage.ts";
 import { createReconcileStage } from "../../reconcile/stage.ts";
 import { nodeInfo, podUsage, usageSnapshot } from "../../testkit/fixtures.ts";
-import { openTestRuntime, readStream, startNatsServer, testRawConfig, waitFor, writeConfigFile, type NatsServerHandle } from "../../testkit/index.ts";
+import { openTestRuntime, startInProcess, readStream, startNatsServer, testRawConfig, waitFor, writeConfigFile, type InProcessStages, type NatsServerHandle } from "../../testkit/index.ts";
 import { validateConfig } from "../../config/load.ts";
 import { tempDir } from "../../testkit/tempdir.ts";
 
@@ -43,8 +42,7 @@ const VOLUME_FACTOR = 0.9;
 let nats: NatsServerHandle;
 let rt: Runtime;
 let configFile: string;
-const stages: Stage[] = [];
-const runtimes: Runtime[] = [];
+let stages: InProcessStages | undefined;
 
 beforeAll(async () => {
   nats = await startNatsServer();
@@ -52,13 +50,7 @@ beforeAll(async () => {
   configFile = writeConfigFile(raw);
   const config = validateConfig(raw);
   rt = await openTestRuntime(config, "reconcile-test");
-  for (const build of [(r: Runtime) => createPricer(r, new SnapshotPriceBook(readPriceSnapshot(), r.config.pricing)), createRollup]) {
-    const r = await openTestRuntime(config, "reconcile-stage");
-    runtimes.push(r);
-    const stage = await build(r);
-    await stage.start();
-    stages.push(stage);
-  }
+  stages = await startInProcess(config, "reconcile-stage", [(r: Runtime) => createPricer(r, new SnapshotPriceBook(readPriceSnapshot(), r.config.pricing)), createRollup]);
   // Two days of hourly snapshots on three nodes, pods of two namespaces.
   for (let h = 0; h < 48; h++) {
     for (const [i, n] of NODES.entries()) {
@@ -88,8 +80,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  for (const s of stages.reverse()) await s.stop();
-  for (const r of runtimes) await r.close();
+  await stages?.stop();
   await rt?.close();
   await nats?.stop();
 });
