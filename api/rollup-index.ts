@@ -1,5 +1,6 @@
 import type { CostRollup } from "../model/events.ts";
 import { CompactRows, rowPools, SpilledRows, type ColumnFiles, type RowPools, type WindowRows } from "./compact-rows.ts";
+import { LiveWindow } from "./live-window.ts";
 import { DAY_MS, HOUR_MS, type TimeRange } from "./window.ts";
 
 /** A rollup window as the index holds it: its rows column-packed, in memory or spilled (`rows.ofDimension("pod")`), node and volume rows as they came. */
@@ -40,6 +41,8 @@ export class RollupIndex {
   /** The strings and label sets every window's columns refer to. */
   readonly pools: RowPools = rowPools();
   private spilled = 0;
+  /** Live updates of open 1h windows not yet in a revision, by cluster and window; laid over their window when a query plans it. */
+  private readonly live = new Map<string, LiveWindow>();
 
   constructor(retention: IndexRetention) {
     this.retention = retention;
@@ -51,13 +54,54 @@ export class RollupIndex {
     if (table === undefined) return;
     const byCluster = table.get(r.windowStartMs) ?? new Map<string, StoredWindow>();
     const known = byCluster.get(r.cluster);
-    if (known !== undefined && known.rev >= r.rev) return;
+    const live = r.resolution === "1h" ? this.live.get(liveKey(r)) : undefined;
+    // With live updates laid over it, the window held is newer than the revision it was built from.
+    if (known !== undefined && (live?.baseRev ?? known.rev) >= r.rev) return;
     const stored: StoredWindow = { ...r, rows: new CompactRows(r.rows, this.pools) };
     byCluster.set(r.cluster, stored);
     known?.rows.release();
     table.set(r.windowStartMs, byCluster);
+    if (live !== undefined) {
+      live.covered(r.rev);
+      if (r.final || live.empty) this.live.delete(liveKey(r));
+    }
     // A window that arrives already old (a replay at start) goes straight to its file.
     this.spillIfOld(stored, (this.retention.now ?? Date.now)());
+  }
+
+  /**
+   * Keeps a live update of an open 1h window (the rows the rollup changed since its last revision, `rollup.liveIntervalSeconds`)
+   * until a revision holds it. Queries see it: `plan` lays what arrived over the window first.
+   */
+  applyLive(u: CostRollup): void {
+    if (u.resolution !== "1h" || u.windowStartMs < this.hourlyFrom((this.retention.now ?? Date.now)())) return;
+    const known = this.hourly.get(u.windowStartMs)?.get(u.cluster);
+    if (known?.final === true) return;
+    let live = this.live.get(liveKey(u));
+    if (live === undefined) {
+      if (known !== undefined && known.rev >= u.rev) return;
+      live = new LiveWindow(u, known?.rev ?? 0);
+      this.live.set(liveKey(u), live);
+    }
+    live.add(u);
+  }
+
+  /** Open windows with live updates, for the API's self-metrics. */
+  get liveWindows(): number {
+    return this.live.size;
+  }
+
+  /** Rebuilds each window that live updates arrived for since it was last built (once per update, not per query). */
+  private layLive(): void {
+    for (const live of this.live.values()) {
+      if (!live.dirty) continue;
+      const byCluster = this.hourly.get(live.windowStartMs) ?? new Map<string, StoredWindow>();
+      const known = byCluster.get(live.cluster);
+      const merged = live.over(known);
+      byCluster.set(live.cluster, { ...merged, rows: new CompactRows(merged.rows, this.pools) });
+      known?.rows.release();
+      this.hourly.set(live.windowStartMs, byCluster);
+    }
   }
 
   /** Moves the rows of windows that ended more than `memoryHours` ago to column files. */
@@ -89,6 +133,7 @@ export class RollupIndex {
       }
     };
     drop(this.hourly, this.hourlyFrom(nowMs));
+    for (const [key, live] of this.live) if (live.windowStartMs < this.hourlyFrom(nowMs)) this.live.delete(key);
     drop(this.daily, Math.floor(nowMs / DAY_MS) * DAY_MS - (this.retention.dailyRetentionDays - 1) * DAY_MS);
     this.spill(nowMs);
   }
@@ -128,6 +173,7 @@ export class RollupIndex {
    * where hours are no longer kept, the whole day around them (the covered range says so).
    */
   plan(range: TimeRange, nowMs: number): Plan {
+    this.layLive();
     const hourFrom = this.hourlyFrom(nowMs);
     const windows: StoredWindow[] = [];
     let t = Math.floor(range.startMs / HOUR_MS) * HOUR_MS;
@@ -151,3 +197,5 @@ export class RollupIndex {
     return { windows, covered: { startMs, endMs: Math.min(last, Math.max(nowMs, range.endMs)) } };
   }
 }
+
+const liveKey = (w: { cluster: string; windowStartMs: number }): string => `${w.cluster}\u0000${w.windowStartMs}`;

@@ -1,11 +1,12 @@
 import { RECONCILED_RESOLUTION } from "../reconcile/reconcile.ts";
 import { DeliverPolicy, type JsMsg } from "@nats-io/jetstream";
-import { interval, type Subscription } from "rxjs";
+import { interval, Subscription } from "rxjs";
 import { follow } from "../bus/follow.ts";
 import type { Runtime } from "../bus/runtime.ts";
 import type { Stage } from "../bus/stage-types.ts";
 import { STREAMS, subjects } from "../bus/subjects.ts";
 import { RollupAssembler } from "../processors/rollup/parts.ts";
+import { LIVE_RESOLUTION } from "../processors/rollup/engine.ts";
 import { NodeRates } from "./rates.ts";
 import { DirColumnFiles } from "./column-files.ts";
 import { RollupIndex } from "./rollup-index.ts";
@@ -96,6 +97,23 @@ export function createApi(rt: Runtime): ApiStage {
       subscriptions.push(follow(rt, { stream: STREAMS.rollup, filterSubject: "kce.rollup.1d.>", deliverPolicy: DeliverPolicy.All }, apply, log));
       subscriptions.push(follow(rt, { stream: STREAMS.rollup, filterSubject: `kce.rollup.${RECONCILED_RESOLUTION}.>`, deliverPolicy: DeliverPolicy.All }, apply, log));
       subscriptions.push(follow(rt, { stream: STREAMS.priced, filterSubject: subjects.streamFilter.priced, deliverPolicy: DeliverPolicy.LastPerSubject }, apply, log));
+      // Live updates of the open hours (core NATS: missing one costs nothing once the next or a revision arrives).
+      const liveUpdates = rt.nc.subscribe(subjects.liveFilter(LIVE_RESOLUTION), {
+        callback: (error, msg) => {
+          if (error !== null) return;
+          rt.codecs.rollup
+            .decode(msg.data, msg.headers)
+            .then((u) => {
+              index.applyLive(u);
+              live.publish("rollup", u.cluster, Date.now());
+            })
+            .catch((e: unknown) => {
+              metrics.error(e instanceof Error ? e.name : "unknown");
+              log.warn("skipping undecodable live update", { subject: msg.subject, error: e });
+            });
+        },
+      });
+      subscriptions.push(new Subscription(() => liveUpdates.unsubscribe()));
       // Budget alerts of the last five weeks, for the web app's budgets page.
       subscriptions.push(follow(rt, { stream: STREAMS.alerts, filterSubject: subjects.streamFilter.alerts, deliverPolicy: DeliverPolicy.StartTime, startTime: new Date(Date.now() - 35 * DAY_MS) }, apply, log));
       // The web app is bundled once, now, so its first page is served without waiting for the build.

@@ -68,6 +68,11 @@ export const subjects = {
   /** One subject per window part: with one message kept per subject, the stream holds each window's newest revision. */
   rollup: (res: Resolution, cluster: string, windowStartMs: number, part: number) =>
     `kce.rollup.${res}.${toToken("cluster", cluster)}.${Math.floor(windowStartMs / 1000)}.${part}`,
+  /** Live updates of an open window (core NATS, in no stream): the rows that changed since its last revision. */
+  liveRollup: (res: Resolution, cluster: string, windowStartMs: number, part: number) =>
+    `kce.live.rollup.${res}.${toToken("cluster", cluster)}.${Math.floor(windowStartMs / 1000)}.${part}`,
+  /** Every live update of one resolution. */
+  liveFilter: (res: Resolution) => `kce.live.rollup.${res}.>`,
   savings: (cluster: string) => `kce.savings.${toToken("cluster", cluster)}`,
   alerts: (cluster: string) => `kce.alerts.${toToken("cluster", cluster)}`,
   anomalies: (cluster: string) => `kce.anomalies.${toToken("cluster", cluster)}`,

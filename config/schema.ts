@@ -239,6 +239,12 @@ const rollup = z
         "1d": positiveInt.default(300).describe("republish an open 1d window at most this often, s"),
       })
       .prefault({}),
+    liveIntervalSeconds: z
+      .number()
+      .min(0)
+      .max(60)
+      .default(1)
+      .describe("publish the rows of open 1h windows that changed at most this often, s (core NATS kce.live.rollup.1h.…; the query API applies them between revisions, so /allocation is seconds fresh); 0 turns it off"),
     checkpointIntervalSeconds: positiveInt.default(5).describe("state checkpoint (and input ack) period, s"),
     maxOpenWindows: positiveInt.default(2000).describe("bound on open windows (memory)"),
     stateBucket: z.string().default("KCE_ROLLUP_STATE").describe("object store bucket of rollup checkpoints"),

@@ -5,6 +5,9 @@ import { snapshotDelta } from "./delta.ts";
 import { StorageLedger, type LedgerJson } from "./storage.ts";
 import { RESOLUTION_MS, WindowState, type WindowJson } from "./window.ts";
 
+/** The resolution that publishes live updates: the query API answers the current day from 1h windows. */
+export const LIVE_RESOLUTION: Resolution = "1h";
+
 /** `late` names the resolutions whose window for the snapshot is already final. */
 export type FoldResult = { kind: "folded" } | { kind: "duplicate" } | { kind: "late"; closed: Resolution[] };
 
@@ -84,6 +87,7 @@ export class RollupEngine {
       let window = this.windows.get(key);
       if (window === undefined) {
         window = new WindowState(res, priced.cluster, start, this.cfg.podResolutions.includes(res));
+        if (this.publishesLive(window)) window.trackChanges();
         this.windows.set(key, window);
       }
       folded = window.fold(priced, delta) || folded;
@@ -168,6 +172,30 @@ export class RollupEngine {
     return out;
   }
 
+  /** Whether a window publishes live updates: the 1h windows the query API answers the current day from, if enabled. */
+  private publishesLive(window: WindowState): boolean {
+    return this.cfg.liveIntervalSeconds > 0 && window.resolution === LIVE_RESOLUTION;
+  }
+
+  /**
+   * Live updates of the open windows that publish them: the rows changed since each one's last revision or update
+   * (`WindowState.liveRollup`), with revisions from the same sequence as `due`'s. A window that closes now is left to
+   * its final revision.
+   */
+  live(nowMs: number): CostRollup[] {
+    const closeBefore = this.closeBeforeMs(nowMs);
+    const out: CostRollup[] = [];
+    for (const window of this.windows.values()) {
+      if (!this.publishesLive(window) || window.windowEndMs <= closeBefore) continue;
+      const rev = Math.max(window.lastRev + 1, nowMs);
+      const update = window.liveRollup(rev);
+      if (update === undefined) continue;
+      window.lastRev = rev;
+      out.push(update);
+    }
+    return out;
+  }
+
   /** Marks every window dirty again (used when a publish failed, so the next flush retries). */
   markDirty(windows: readonly WindowState[]): void {
     for (const w of windows) {
@@ -223,6 +251,7 @@ export class RollupEngine {
     Object.assign(engine.closedThroughMs, json.closedThroughMs);
     for (const w of json.windows) {
       const window = WindowState.fromJSON(w, json.uids);
+      if (engine.publishesLive(window)) window.trackChanges();
       engine.windows.set(`${window.resolution}|${window.cluster}|${window.windowStartMs}`, window);
     }
     for (const l of json.storage ?? []) engine.ledgers.set(`${l.cluster}|${l.windowStartMs}`, StorageLedger.fromJSON(l));

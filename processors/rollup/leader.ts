@@ -110,6 +110,18 @@ export async function startActiveRollup(rt: Runtime, checkpoints: CheckpointStor
     }
   };
 
+  // Live updates go out on core NATS, in no stream: a lost one is made good by the next update or revision, and kept
+  // they would fill the rollup stream with a set of parts per window for its whole retention.
+  const publishLive = (): void => {
+    if (stopping) return;
+    for (const update of engine.live(Date.now())) {
+      for (const part of splitRollup(update, cfg.maxRowsPerMessage)) {
+        const { data, headers } = rt.codecs.rollup.encode(part);
+        rt.nc.publish(subjects.liveRollup(part.resolution as Resolution, part.cluster, part.windowStartMs, part.part), data, { headers });
+      }
+    }
+  };
+
   // A checkpoint of a large state costs CPU (serialise, compress, store); spend at most ~10 % on it
   // by spacing checkpoints at least ten times their own duration apart — but always well inside the
   // ack wait, since inputs are acked only by a checkpoint (a crash then redelivers them quickly).
@@ -181,8 +193,10 @@ export async function startActiveRollup(rt: Runtime, checkpoints: CheckpointStor
   const flushing: Subscription = interval(cfg.checkpointIntervalSeconds * 1000)
     .pipe(concatMap(() => flushSerially()))
     .subscribe();
+  const living = cfg.liveIntervalSeconds > 0 ? setInterval(publishLive, cfg.liveIntervalSeconds * 1000) : undefined;
   return {
     stop: async () => {
+      clearInterval(living);
       await runner.stop();
       flushing.unsubscribe();
       stopping = true;
@@ -190,6 +204,7 @@ export async function startActiveRollup(rt: Runtime, checkpoints: CheckpointStor
       clearInterval(keepingAlive);
     },
     abandon: async () => {
+      clearInterval(living);
       flushing.unsubscribe();
       await runner.stop();
       // Hand the inputs folded since the last checkpoint back at once, rather than after the ack wait:

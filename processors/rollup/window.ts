@@ -69,6 +69,21 @@ const emptyNode = (node: string, n: PricedSnapshot["nodeCost"]): NodeRollupRow =
 
 const NO_POD = { pod: "", podUid: "", node: "", labels: {} };
 
+const podRollupRow = (p: PodRow): RollupRow => ({
+  dimension: "pod",
+  namespace: p.namespace,
+  controllerKind: p.controllerKind,
+  controllerName: p.controllerName,
+  labelKey: "",
+  labelValue: "",
+  pod: p.pod,
+  podUid: p.uid,
+  node: p.node,
+  labels: p.labels,
+  podCount: 1,
+  ...p.totals,
+});
+
 /** Adds a snapshot's volumes to per-volume rows (hours listed and cost). */
 function addVolumeRows(rows: Map<string, VolumeRollupRow>, priced: PricedSnapshot): void {
   for (const v of priced.volumes) {
@@ -97,12 +112,16 @@ export class WindowState {
   private readonly rows = new Map<string, RowAccumulator>();
   private readonly pods = new Map<string, PodRow>();
   private readonly podKeys = new Map<string, string[]>();
+  /** Pods per aggregate row key, kept as pods arrive. */
+  private readonly podCounts = new Map<string, number>();
   private readonly nodes = new Map<string, NodeRollupRow>();
   private readonly volumes = new Map<string, VolumeRollupRow>();
   /** The same from the cluster's volume inventory: each volume once, so these win over the nodes' rows. */
   private readonly inventoryVolumes = new Map<string, VolumeRollupRow>();
   /** Whether this window publishes one row per pod; others only count pods (less memory, smaller checkpoints). */
   readonly withPods: boolean;
+  /** Keys of the rows, pods and nodes changed since the last revision or live update (windows that publish live updates). */
+  private changes: { rows: Set<string>; pods: Set<string>; nodes: Set<string> } | undefined;
 
   constructor(resolution: Resolution, cluster: string, windowStartMs: number, withPods: boolean) {
     this.resolution = resolution;
@@ -113,6 +132,11 @@ export class WindowState {
 
   get windowEndMs(): number {
     return this.windowStartMs + RESOLUTION_MS[this.resolution];
+  }
+
+  /** From now on, remember what changes, for `liveRollup` (not checkpointed: the next revision carries everything). */
+  trackChanges(): void {
+    this.changes ??= { rows: new Set(), pods: new Set(), nodes: new Set() };
   }
 
   /** Folds a snapshot (and its precomputed delta) in; returns false if it was already folded. */
@@ -133,15 +157,22 @@ export class WindowState {
         this.rows.set(key, row);
       }
       addTotals(row, d.totals);
+      this.changes?.rows.add(key);
     }
     for (const p of delta.pods) {
       if (!this.withPods) {
-        if (!this.podKeys.has(p.uid)) this.podKeys.set(p.uid, p.keys);
+        if (!this.podKeys.has(p.uid)) {
+          this.podKeys.set(p.uid, p.keys);
+          this.countPod(p.keys);
+        }
         continue;
       }
       const known = this.pods.get(p.uid);
-      if (known === undefined) this.pods.set(p.uid, { ...p, totals: { ...p.totals } });
-      else addTotals(known.totals, p.totals);
+      if (known === undefined) {
+        this.pods.set(p.uid, { ...p, totals: { ...p.totals } });
+        this.countPod(p.keys);
+      } else addTotals(known.totals, p.totals);
+      this.changes?.pods.add(p.uid);
     }
 
     if (isVolumeInventory(priced)) {
@@ -168,6 +199,7 @@ export class WindowState {
     node.realisedSavings += delta.realisedSavings;
     node.potentialSavings += delta.potentialSavings;
     this.nodes.set(priced.node, node);
+    this.changes?.nodes.add(priced.node);
     if (this.withPods) addVolumeRows(this.volumes, priced);
     return true;
   }
@@ -181,17 +213,21 @@ export class WindowState {
       t.pvCost += cost;
       t.totalCost += cost;
     };
+    const c = this.changes;
     for (const [key, cost] of d.rows) {
       const row = this.rows.get(key);
       if (row !== undefined) add(row, cost);
+      c?.rows.add(key);
     }
     for (const [uid, cost] of d.pods) {
       const pod = this.pods.get(uid);
       if (pod !== undefined) add(pod.totals, cost);
+      c?.pods.add(uid);
     }
     for (const [name, cost] of d.nodes) {
       const node = this.nodes.get(name);
       if (node !== undefined) node.pvCost += cost;
+      c?.nodes.add(name);
     }
     for (const u of d.unmounted) {
       for (const k of u.keys) {
@@ -202,6 +238,7 @@ export class WindowState {
           this.rows.set(k.key, row);
         }
         add(row, u.cost);
+        c?.rows.add(k.key);
       }
       if (!this.withPods) continue;
       const uid = `${UNMOUNTED}/${u.namespace}`;
@@ -210,34 +247,55 @@ export class WindowState {
       };
       add(pod.totals, u.cost);
       this.pods.set(uid, pod);
+      c?.pods.add(uid);
     }
     this.dirty = true;
   }
 
   /** The window as one event (split into parts by the publisher), with pod rows if it keeps them. */
   toRollup(rev: number, final: boolean): CostRollup {
-    const counts = new Map<string, number>();
-    for (const p of this.pods.values()) if (p.pod !== UNMOUNTED) for (const k of p.keys) counts.set(k, (counts.get(k) ?? 0) + 1);
-    for (const keys of this.podKeys.values()) for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + 1);
+    const counts = this.podCounts;
     const rows: RollupRow[] = [...this.rows].map(([key, row]) => ({ ...row, ...NO_POD, podCount: counts.get(key) ?? 0 }));
-    if (this.withPods) {
-      for (const p of this.pods.values()) {
-        rows.push({
-          dimension: "pod",
-          namespace: p.namespace,
-          controllerKind: p.controllerKind,
-          controllerName: p.controllerName,
-          labelKey: "",
-          labelValue: "",
-          pod: p.pod,
-          podUid: p.uid,
-          node: p.node,
-          labels: p.labels,
-          podCount: 1,
-          ...p.totals,
-        });
-      }
+    if (this.withPods) for (const p of this.pods.values()) rows.push(podRollupRow(p));
+    this.clearChanges();
+    return this.rollupOf(rev, final, rows, [...this.nodes.values()], this.volumeRows());
+  }
+
+  /**
+   * A live update: only the rows, pods and nodes that changed since the last revision or live update, with their
+   * totals so far (absolute, not increments: a reader keeps the newest value of each row, so a lost update costs
+   * nothing once the next one or the next revision arrives). No volumes. Undefined if nothing changed.
+   */
+  liveRollup(rev: number): CostRollup | undefined {
+    const c = this.changes;
+    if (c === undefined || c.rows.size + c.pods.size + c.nodes.size === 0) return undefined;
+    const counts = this.podCounts;
+    const rows: RollupRow[] = [];
+    for (const key of c.rows) {
+      const row = this.rows.get(key);
+      if (row !== undefined) rows.push({ ...row, ...NO_POD, podCount: counts.get(key) ?? 0 });
     }
+    for (const uid of c.pods) {
+      const p = this.pods.get(uid);
+      if (p !== undefined) rows.push(podRollupRow(p));
+    }
+    const nodes = [...c.nodes].flatMap((name) => this.nodes.get(name) ?? []);
+    this.clearChanges();
+    return this.rollupOf(rev, false, rows, nodes, []);
+  }
+
+  private clearChanges(): void {
+    this.changes?.rows.clear();
+    this.changes?.pods.clear();
+    this.changes?.nodes.clear();
+  }
+
+  /** Counts a pod seen for the first time in the rows it counts in (pods never leave a window; `__unmounted__` ones are not pods). */
+  private countPod(keys: readonly string[]): void {
+    for (const k of keys) this.podCounts.set(k, (this.podCounts.get(k) ?? 0) + 1);
+  }
+
+  private rollupOf(rev: number, final: boolean, rows: RollupRow[], nodes: readonly NodeRollupRow[], volumes: readonly VolumeRollupRow[]): CostRollup {
     return {
       resolution: this.resolution,
       cluster: this.cluster,
@@ -249,8 +307,8 @@ export class WindowState {
       part: 0,
       parts: 1,
       rows,
-      nodes: [...this.nodes.values()].map((n) => ({ ...n })),
-      volumes: this.volumeRows().map((v) => ({ ...v })),
+      nodes: nodes.map((n) => ({ ...n })),
+      volumes: volumes.map((v) => ({ ...v })),
     };
   }
 
@@ -311,8 +369,11 @@ export class WindowState {
       const uid = uids[p.uid] ?? `unknown-${p.uid}`;
       w.pods.set(uid, { ...p, uid, keys: p.keys.map((i) => keys[i] ?? "") });
     }
+    for (const p of w.pods.values()) if (p.pod !== UNMOUNTED) w.countPod(p.keys);
     for (const [uidIndex = -1, ...rowIndices] of json.podKeys) {
-      w.podKeys.set(uids[uidIndex] ?? `unknown-${uidIndex}`, rowIndices.map((i) => keys[i] ?? ""));
+      const podKeys = rowIndices.map((i) => keys[i] ?? "");
+      w.podKeys.set(uids[uidIndex] ?? `unknown-${uidIndex}`, podKeys);
+      w.countPod(podKeys);
     }
     // Checkpoints written before CostRollup v3 have no providerId.
     for (const node of json.nodes) w.nodes.set(node.node, { ...node, providerId: node.providerId ?? "" });
