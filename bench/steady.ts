@@ -7,7 +7,7 @@ import { snapshotId, subjects } from "../bus/subjects.ts";
 import { validateConfig } from "../config/load.ts";
 import { freePort } from "../local/ports.ts";
 import type { CostRollup } from "../model/events.ts";
-import { commandNodeFlags } from "../install/objects.ts";
+import { commandEnv, commandNodeFlags } from "../install/objects.ts";
 import { RollupAssembler } from "../processors/rollup/parts.ts";
 import { buildDist, DIST } from "../scripts/build.ts";
 import { openTestRuntime, spawnKce, type KceProcess, startNatsServer, testRawConfig, waitFor, writeConfigFile } from "../testkit/index.ts";
@@ -62,7 +62,8 @@ export async function benchSteady(o: SteadyOptions = steadyOptionsFromEnv()): Pr
   const names = o.split ? SPLIT_STAGES : ["all"];
   const main = o.built ? (await buildDist(), join(DIST, "main.js")) : undefined;
   const flagsOf = (name: string) => [...(o.stageFlags[name] ?? commandNodeFlags(name)), ...flags, ...(snapshot ? ["--heapsnapshot-signal=SIGUSR2"] : [])];
-  const processes = names.map((name) => spawnKce([name, "--config", file], {}, flagsOf(name), main));
+  // Each process with the install's environment for it (glibc settings), as its Deployment runs it.
+  const processes = names.map((name) => spawnKce([name, "--config", file], commandEnv(name), flagsOf(name), main));
   const rt = await openTestRuntime(validateConfig(raw), "kce-bench-steady");
   const windows = Math.round(o.hours * 60);
   const base = Math.floor(Date.now() / 60_000) * 60_000 - windows * 60_000;
@@ -114,7 +115,7 @@ export async function benchSteady(o: SteadyOptions = steadyOptionsFromEnv()): Pr
     watch.unsubscribe();
     for (const [i, p] of processes.entries()) if (snapshot && (snapshotOf === "1" || snapshotOf === names[i])) await heapSnapshot(p.pid);
     const memory = await selfMemory(metricsPort);
-    const restart = process.env["STEADY_RESTART"] === "1" && !o.split ? await restartAll(processes, () => spawnKce(["all", "--config", file], {}, flagsOf("all"), main), apiPort, base, windows) : undefined;
+    const restart = process.env["STEADY_RESTART"] === "1" && !o.split ? await restartAll(processes, () => spawnKce(["all", "--config", file], commandEnv("all"), flagsOf("all"), main), apiPort, base, windows) : undefined;
     const where = processes.map((p, i) => {
       const b = rssBreakdown(p.pid);
       return `${names[i]}: ${Math.round(rssMb(p.pid))} MB = glibc main heap ${b.mallocMain.toFixed(0)}, glibc arenas ${b.mallocArenas.toFixed(0)}, other anonymous (V8 heap, large buffers) ${b.anonymous.toFixed(0)}, mapped files ${b.files.toFixed(0)}, other ${b.other.toFixed(0)}`;
@@ -133,7 +134,8 @@ export async function benchSteady(o: SteadyOptions = steadyOptionsFromEnv()): Pr
         const acc = sumByHour[i]?.get(h);
         return acc === undefined ? NaN : Math.round(acc.sum / acc.n);
       };
-      return `| ${name}${flagsOf(name).length > 0 ? ` \`${flagsOf(name).join(" ")}\`` : ""} | ${marks.map((h) => `${Math.round(at.get(h) ?? NaN)} / ${mean(h)}`).join(" | ")} | ${Math.round(Math.max(...at.values()))} | ${growth} | ${perSample} |`;
+      const how = [...Object.entries(commandEnv(name)).map(([k, v]) => `${k}=${v}`), ...flagsOf(name)];
+      return `| ${name}${how.length > 0 ? ` \`${how.join(" ")}\`` : ""} | ${marks.map((h) => `${Math.round(at.get(h) ?? NaN)} / ${mean(h)}`).join(" | ")} | ${Math.round(Math.max(...at.values()))} | ${growth} | ${perSample} |`;
     });
     return [
       `## Steady state: ${o.split ? "one process per stage" : "kce all"}${o.built ? " (built)" : ""}${spillDir !== "" ? " (api.spillDir set)" : ""}${flags.length > 0 ? ` (${flags.join(" ")})` : ""}, ${(o.nodes * o.pods).toLocaleString("en-US")} pods (${o.nodes} nodes × ${o.pods}), ${o.hours} h of event time at ${o.windowsPerSecond} windows/s`,

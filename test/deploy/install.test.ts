@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { loadValues } from "../../cli/commands/install.ts";
 import { kustomizeStale } from "../../install/kustomize.ts";
-import { API_SPILL_DIR, IMAGE_MAIN, MMAP_THRESHOLD, STAGE_NODE_FLAGS, STAGE_RESOURCES, type K8sObject } from "../../install/objects.ts";
+import { API_SPILL_DIR, IMAGE_MAIN, MMAP_THRESHOLD, ONE_ARENA, STAGE_NODE_FLAGS, STAGE_RESOURCES, type K8sObject } from "../../install/objects.ts";
 import { renderObjects } from "../../install/render.ts";
 
 /** The manifests `kce install` renders, checked with tools that run here: kubectl kustomize and the Kubernetes OpenAPI schemas. */
@@ -91,6 +91,9 @@ describe("kce install", () => {
     expect(split.get("rollup")?.resources.requests.memory).toBe("3Gi");
     expect(split.get("api")?.env).toContainEqual(MMAP_THRESHOLD);
     expect(split.get("pricer")?.env ?? []).not.toContainEqual(MMAP_THRESHOLD);
+    // The stateless stages run their JavaScript on one thread: one glibc arena (issue 16's pricer ≤ 120 MB).
+    for (const stage of ["pricer", "savings"]) expect(split.get(stage)?.env).toContainEqual(ONE_ARENA);
+    expect(split.get("rollup")?.env ?? []).not.toContainEqual(ONE_ARENA);
     const [central] = containers(example);
     expect(central?.command).toEqual(["node", ...(STAGE_NODE_FLAGS["central"] ?? []), IMAGE_MAIN]);
     expect(central?.resources).toEqual(example.central.resources);
