@@ -112,14 +112,19 @@ export async function startActiveRollup(rt: Runtime, checkpoints: CheckpointStor
 
   // Live updates go out on core NATS, in no stream: a lost one is made good by the next update or revision, and kept
   // they would fill the rollup stream with a set of parts per window for its whole retention.
+  // Like checkpoints, they take at most ~10 % of the time: at 60× a real cluster's rate every pod changes every second,
+  // and at 100,000 pods an update of the whole hour costs about half a second.
+  let nextLiveAtMs = 0;
   const publishLive = (): void => {
-    if (stopping) return;
+    if (stopping || Date.now() < nextLiveAtMs) return;
+    const started = performance.now();
     for (const update of engine.live(Date.now())) {
       for (const part of splitRollup(update, cfg.maxRowsPerMessage)) {
         const { data, headers } = rt.codecs.rollup.encode(part);
         rt.nc.publish(subjects.liveRollup(part.resolution as Resolution, part.cluster, part.windowStartMs, part.part), data, { headers });
       }
     }
+    nextLiveAtMs = Date.now() + 9 * (performance.now() - started);
   };
 
   // A checkpoint of a large state costs CPU (serialise, compress, store); spend at most ~10 % on it
