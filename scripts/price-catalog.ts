@@ -14,6 +14,7 @@ import { catalogFile, type CatalogFile } from "../pricing/catalog/format.ts";
 import { CATALOG_DIR } from "../pricing/catalog/catalog.ts";
 import { readAutoscalerShapes, readKarpenterAwsPrices, readKarpenterAwsShapes, readKarpenterAzurePrices, readKarpenterGcpPrices, type PriceTable, type Shape } from "../pricing/catalog/sources.ts";
 import { machineShape } from "../pricing/gcp/shapes.ts";
+import { awsCurrency, isAwsChinaRegion } from "../pricing/aws/offers.ts";
 
 const { values } = parseArgs({
   options: {
@@ -74,10 +75,9 @@ function aws(): void {
   for (const f of files) {
     const { generatedAt, prices } = readKarpenterAwsPrices(f);
     for (const [region, table] of Object.entries(prices)) {
-      const china = region.startsWith("cn-");
-      const key = `aws-pricing-api-${china ? "cn" : region.startsWith("us-gov-") ? "gov" : "commercial"}`;
-      sources[key] = { description: note(key, `AWS Price List API, Linux on-demand, shared tenancy, in ${china ? "CNY" : "USD"}, read ${generatedAt} by aws/karpenter-provider-aws's generator`), asOf: generatedAt };
-      regions[region] = { currency: china ? "CNY" : "USD", source: key, onDemand: table };
+      const key = `aws-pricing-api-${isAwsChinaRegion(region) ? "cn" : region.startsWith("us-gov-") ? "gov" : "commercial"}`;
+      sources[key] = { description: note(key, `AWS Price List API, Linux on-demand, shared tenancy, in ${awsCurrency(region)}, read ${generatedAt} by aws/karpenter-provider-aws's generator`), asOf: generatedAt };
+      regions[region] = { currency: awsCurrency(region), source: key, onDemand: table };
     }
   }
   const all = new Set(Object.values(regions).flatMap((r) => Object.keys(r.onDemand)));

@@ -52,9 +52,14 @@ function onDemandIn(offer: Offer, unit: RegExp, currency: string): number | unde
   return undefined;
 }
 
-/** The currency of a region's Price List: CNY in the China partition (cn-north-1, cn-northwest-1), USD elsewhere. */
+/** Whether a region is in AWS's China partition (aws-cn: cn-north-1, cn-northwest-1), with its own Price List endpoint and currency. */
+export function isAwsChinaRegion(region: string): boolean {
+  return region.startsWith("cn-");
+}
+
+/** The currency of a region's Price List: CNY in the China partition, USD elsewhere. */
 export function awsCurrency(region: string): string {
-  return region.startsWith("cn-") ? "CNY" : "USD";
+  return isAwsChinaRegion(region) ? "CNY" : "USD";
 }
 
 /** "16 GiB" → 16; "0.5 GiB" → 0.5. */

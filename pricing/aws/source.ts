@@ -2,7 +2,7 @@ import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { Filter, PricingClient } from "@aws-sdk/client-pricing";
 import type { CloudPriceSource, OnDemandPrice, SpotPrice, StorageRates } from "../engine/source.ts";
 import type { PricingCaller } from "../engine/call.ts";
-import { awsCurrency, onDemandOffer, parseOffer, storageOffer } from "./offers.ts";
+import { awsCurrency, isAwsChinaRegion, onDemandOffer, parseOffer, storageOffer } from "./offers.ts";
 
 export interface AwsSourceOptions {
   /** Region of the Price List API endpoint (us-east-1, eu-central-1 or ap-south-1); China regions always use cn-northwest-1's. */
@@ -43,7 +43,7 @@ export class AwsPriceSource implements CloudPriceSource {
   private async pricingClient(forRegion: string): Promise<{ client: PricingClient; sdk: typeof import("@aws-sdk/client-pricing") }> {
     const sdk = await import("@aws-sdk/client-pricing");
     const o = this.options;
-    const endpointRegion = forRegion.startsWith("cn-") ? "cn-northwest-1" : o.pricingRegion;
+    const endpointRegion = isAwsChinaRegion(forRegion) ? "cn-northwest-1" : o.pricingRegion;
     let client = this.pricing.get(endpointRegion);
     if (client === undefined) {
       client = new sdk.PricingClient({ region: endpointRegion, maxAttempts: 1, ...(o.pricingEndpoint === undefined ? {} : { endpoint: o.pricingEndpoint }) });
