@@ -253,16 +253,16 @@ function centralParts(v: InstallValues): CentralPart[] {
 export const MMAP_THRESHOLD = { name: "MALLOC_MMAP_THRESHOLD_", value: "131072" };
 
 /**
- * glibc gives threads that allocate (V8's GC helpers, libuv's pool) arenas of their own: 10–13 MB of RSS in the
- * stateless stages, whose JavaScript runs on one thread. With one arena, at 10,000 pods (`STEADY_SPLIT=1 npm run bench --
- * steady`, four runs against three): pricer 127–130 → 118–122 MB peak, savings 115–117 → 103–108 MB, CPU within the
- * runs' spread.
+ * glibc gives threads that allocate (V8's GC helpers, libuv's pool) arenas of their own: 10–21 MB of RSS in a process
+ * whose JavaScript runs on one thread. With one arena, at 10,000 pods (`npm run bench -- steady`, one hour): pricer
+ * 127–130 → 118–122 MB peak and savings 115–117 → 103–108 MB (`STEADY_SPLIT=1`, four runs against three), `kce all`
+ * 435–440 → 404–418 MB peak (two runs each); CPU within the runs' spread.
  */
 export const ONE_ARENA = { name: "MALLOC_ARENA_MAX", value: "1" };
 
 /** Environment per central component as the install runs it (`kce all` is "central"; central and api spill windows). */
 const STAGE_ENV: Record<string, Array<{ name: string; value: string }>> = {
-  central: [MMAP_THRESHOLD],
+  central: [MMAP_THRESHOLD, ONE_ARENA],
   api: [MMAP_THRESHOLD],
   pricer: [ONE_ARENA],
   savings: [ONE_ARENA],
