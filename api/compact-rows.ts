@@ -1,6 +1,7 @@
 import type { RollupDimension, RollupRow } from "../model/events.ts";
 import { labelsKey } from "../model/labels-key.ts";
 import { Interner } from "./interner.ts";
+import { rowIdentity } from "./live-window.ts";
 import { DIMENSIONS, dimensionRange, N, NUMBERS, S, STRINGS, type RowColumns } from "./row-layout.ts";
 
 export type { RowColumns } from "./row-layout.ts";
@@ -142,6 +143,8 @@ export class CompactRows implements WindowRows {
   private readonly packed: RowColumns;
   private readonly pools: RowPools;
   private released = false;
+  /** Row index by identity (`rowIdentity`), built the first time rows are overwritten. */
+  private positions: Map<string, number> | undefined;
 
   constructor(rows: readonly RollupRow[], pools: RowPools) {
     this.pools = pools;
@@ -164,9 +167,47 @@ export class CompactRows implements WindowRows {
     return rowsOf(this.packed, this.pools);
   }
 
+  /**
+   * Writes the numbers of rows this window already holds (same identity; their strings and labels do not change) in
+   * place. If any row is new, changes nothing and returns false: the window must be packed afresh.
+   */
+  overwrite(rows: Iterable<RollupRow>): boolean {
+    const at = (this.positions ??= this.identities());
+    const targets: Array<[number, RollupRow]> = [];
+    for (const row of rows) {
+      const i = at.get(rowIdentity(row));
+      if (i === undefined) return false;
+      targets.push([i, row]);
+    }
+    const num = this.packed.numbers;
+    for (const [i, row] of targets) for (let c = 0; c < N; c++) num[i * N + c] = row[NUMBERS[c] as (typeof NUMBERS)[number]];
+    return true;
+  }
+
+  private identities(): Map<string, number> {
+    const out = new Map<string, number>();
+    const str = this.packed.strings;
+    const pool = this.pools.strings;
+    const text = (i: number, c: number) => pool.get(str[i * S + c] as number);
+    for (let i = 0; i < this.length; i++) {
+      const identity = rowIdentity({
+        dimension: text(i, 0) as RollupDimension,
+        namespace: text(i, 1),
+        controllerKind: text(i, 2),
+        controllerName: text(i, 3),
+        labelKey: text(i, 4),
+        labelValue: text(i, 5),
+        podUid: text(i, 7),
+      });
+      out.set(identity, i);
+    }
+    return out;
+  }
+
   release(): void {
     if (this.released) return;
     this.released = true;
+    this.positions = undefined;
     releaseIds(this.packed.strings, this.packed.labelIds, this.pools);
   }
 }

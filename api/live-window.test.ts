@@ -96,6 +96,37 @@ describe("live updates of open 1h windows", () => {
     expect(index.plan({ startMs: HOUR, endMs: HOUR + HOUR_MS }, NOW).windows[0]?.final).toBe(true);
   });
 
+  it("are written in place into rows the window holds, and again over a revision older than them", () => {
+    const e = new RollupEngine(config.rollup, NOW);
+    const index = new RollupIndex({ hourlyRetentionHours: 48, dailyRetentionDays: 35, now: () => NOW });
+    const hour = { startMs: HOUR, endMs: HOUR + HOUR_MS };
+    for (const node of ["node-a", "node-b"]) e.fold(priced(node, 0), NOW);
+    index.apply(hourOf(e.due(NOW).map((x) => x.rollup)));
+    const before = index.plan(hour, NOW).windows[0]?.rows;
+    for (const [minute, node] of [[1, "node-a"], [2, "node-b"], [3, "node-a"]] as const) {
+      e.fold(priced(node, minute), NOW + minute * 1000);
+      index.applyLive(hourOf(e.live(NOW + minute * 1000)));
+      const laid = index.plan(hour, NOW).windows[0];
+      // Same pods, same rows: the columns the window already had, with new numbers.
+      expect(laid?.rows).toBe(before);
+      const shadow = RollupEngine.fromJSON(config.rollup, e.toJSON(), NOW);
+      const next = hourOf(shadow.due(NOW + 10_000).map((x) => x.rollup));
+      expect(byIdentity(materialize(laid ?? ({} as never)).rows)).toEqual(byIdentity(next.rows));
+      expect(new Map(laid?.nodes.map((n) => [n.node, n]))).toEqual(new Map(next.nodes.map((n) => [n.node, n])));
+    }
+    // A revision made before the last update arrives after it: the window is that revision with the update laid over it.
+    const e2 = RollupEngine.fromJSON(config.rollup, e.toJSON(), NOW);
+    const older = hourOf(e2.due(NOW + 3500).map((x) => x.rollup));
+    e.fold(priced("node-b", 4), NOW + 4000);
+    const newest = hourOf(e.live(Math.max(NOW + 4000, older.rev + 1)));
+    index.applyLive(newest);
+    index.plan(hour, NOW); // laid over the window held, which the revision then replaces
+    index.apply({ ...older, rev: newest.rev - 1 });
+    const laid = index.plan(hour, NOW).windows[0];
+    const expected = hourOf(RollupEngine.fromJSON(config.rollup, e.toJSON(), NOW).due(NOW + 10_000).map((x) => x.rollup));
+    expect(byIdentity(materialize(laid ?? ({} as never)).rows)).toEqual(byIdentity(expected.rows));
+  });
+
   it("are not kept for windows that publish none", () => {
     const off = defaultConfig({ rollup: { liveIntervalSeconds: 0 } });
     const e = new RollupEngine(off.rollup, NOW);

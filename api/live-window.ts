@@ -2,7 +2,7 @@ import type { CostRollup, NodeRollupRow, RollupRow } from "../model/events.ts";
 import { rowKey } from "../processors/rollup/row-keys.ts";
 
 /** A row's identity within its window: pods by uid, the other dimensions by what they aggregate over. */
-export function rowIdentity(r: RollupRow): string {
+export function rowIdentity(r: Pick<RollupRow, "dimension" | "namespace" | "controllerKind" | "controllerName" | "labelKey" | "labelValue" | "podUid">): string {
   return r.dimension === "pod" ? `pod\u0000${r.podUid}` : rowKey(r.dimension, r.namespace, r.controllerKind, r.controllerName, r.labelKey, r.labelValue).key;
 }
 
@@ -23,6 +23,8 @@ export class LiveWindow {
   baseRev: number;
   /** Updates arrived since the window was last rebuilt with them. */
   dirty = false;
+  /** Rows and nodes updated since they were last laid over the window held, and whether that window is new (all must be laid). */
+  private readonly unlaid = { rows: new Set<string>(), nodes: new Set<string>(), all: true };
   private newest: CostRollup;
   readonly cluster: string;
   readonly windowStartMs: number;
@@ -44,8 +46,8 @@ export class LiveWindow {
 
   add(u: CostRollup): void {
     if (u.rev <= this.baseRev) return;
-    for (const row of u.rows) keepNewer(this.rows, rowIdentity(row), u.rev, row);
-    for (const node of u.nodes) keepNewer(this.nodes, node.node, u.rev, node);
+    for (const row of u.rows) if (keepNewer(this.rows, rowIdentity(row), u.rev, row)) this.unlaid.rows.add(rowIdentity(row));
+    for (const node of u.nodes) if (keepNewer(this.nodes, node.node, u.rev, node)) this.unlaid.nodes.add(node.node);
     if (u.rev >= this.newest.rev) this.newest = { ...u, rows: [], nodes: [] };
     this.dirty = true;
   }
@@ -55,7 +57,24 @@ export class LiveWindow {
     this.baseRev = Math.max(this.baseRev, rev);
     for (const [k, v] of this.rows) if (v.rev <= rev) this.rows.delete(k);
     for (const [k, v] of this.nodes) if (v.rev <= rev) this.nodes.delete(k);
+    // The index holds that revision now: what is left must all be laid over it.
+    this.unlaid.all = true;
     this.dirty = !this.empty;
+  }
+
+  /** The rows and nodes to lay over the window held in place: those updated since the last lay, or all after a new revision. */
+  updates(): { rows: RollupRow[]; nodes: NodeRollupRow[]; rev: number; snapshotCount: number } {
+    const pick = <T>(map: Map<string, Versioned<T>>, keys: Set<string>): T[] =>
+      this.unlaid.all ? [...map.values()].map((v) => v.value) : [...keys].flatMap((k) => map.get(k)?.value ?? []);
+    return { rows: pick(this.rows, this.unlaid.rows), nodes: pick(this.nodes, this.unlaid.nodes), rev: this.newest.rev, snapshotCount: this.newest.snapshotCount };
+  }
+
+  /** Marks every update laid over the window held. */
+  laid(): void {
+    this.unlaid.rows.clear();
+    this.unlaid.nodes.clear();
+    this.unlaid.all = false;
+    this.dirty = false;
   }
 
   /** The window with these updates laid over `base` (the revision held, or nothing yet). */
@@ -66,7 +85,7 @@ export class LiveWindow {
     const nodes = new Map((base?.nodes ?? []).map((n) => [n.node, n]));
     for (const [k, v] of this.nodes) nodes.set(k, v.value);
     const head = base ?? this.newest;
-    this.dirty = false;
+    this.laid();
     return {
       ...head,
       rev: Math.max(head.rev, this.newest.rev),
@@ -81,7 +100,10 @@ export class LiveWindow {
   }
 }
 
-function keepNewer<T>(map: Map<string, Versioned<T>>, key: string, rev: number, value: T): void {
+/** Keeps `value` if it is newer than the one held; says whether it did. */
+function keepNewer<T>(map: Map<string, Versioned<T>>, key: string, rev: number, value: T): boolean {
   const known = map.get(key);
-  if (known === undefined || known.rev < rev) map.set(key, { rev, value });
+  if (known !== undefined && known.rev >= rev) return false;
+  map.set(key, { rev, value });
+  return true;
 }
