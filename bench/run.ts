@@ -5,6 +5,7 @@ import { benchCheckpoint } from "./checkpoint.ts";
 import { benchExport } from "./export.ts";
 import { benchRecommender } from "./recommender.ts";
 import { benchFreshness } from "./freshness.ts";
+import { benchLive } from "./live.ts";
 import { benchFederation } from "./federation.ts";
 import { benchMetricsRender } from "./metrics-render.ts";
 import { benchPipeline, benchScaling } from "./pipeline.ts";
@@ -36,6 +37,7 @@ const BENCHES: Array<[name: string, group: string, run: () => Promise<string[]>]
   ["export", "export", benchExport],
   ["recommender", "recommender", benchRecommender],
   ["freshness", "freshness", benchFreshness],
+  ["live", "freshness", () => Promise.resolve([...benchLive(100), ...benchLive(1000)])],
   ["scaling", "scaling", benchScaling],
   ["steady", "steady", () => benchSteady()],
   ["checkpoint", "checkpoint", () => Promise.resolve([...benchCheckpoint(100), ...benchCheckpoint(1000)])],
