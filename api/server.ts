@@ -50,6 +50,6 @@ export async function startApiServer(ctx: ApiContext, host: string, port: number
       if (error instanceof ParamError) return send(400, { code: 400, message: error.message, parameter: error.param });
       return send(500, { code: 500, message: error instanceof Error ? error.message : String(error) });
     }
-  });
+  }, { browserLogin: ctx.ui === true });
   return listen(server, host, port, dispose);
 }

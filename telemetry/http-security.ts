@@ -7,6 +7,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { readFileSync, unwatchFile, watchFile } from "node:fs";
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
+import { handleLogin, LOGIN_PATH, sendLoginPage, sessionFor, sessionOf, wantsLoginPage } from "./browser-login.ts";
 
 export interface HttpSecurity {
   tls?: { certFile: string; keyFile: string } | undefined;
@@ -51,8 +52,16 @@ export interface SecuredServer {
   dispose: () => void;
 }
 
+export interface SecureServerOptions {
+  /** How often the token, users and TLS files are checked for changes, ms. */
+  reloadIntervalMs?: number;
+  /** With a bearer token: sign browsers in at /ui/login (a form, then a session cookie), for the web app. */
+  browserLogin?: boolean;
+}
+
 /** An http or https server whose handler runs only for authorised requests (and /healthz). */
-export function secureServer(security: HttpSecurity | undefined, handler: (req: IncomingMessage, res: ServerResponse) => void, reloadIntervalMs = 5000): SecuredServer {
+export function secureServer(security: HttpSecurity | undefined, handler: (req: IncomingMessage, res: ServerResponse) => void, options: SecureServerOptions = {}): SecuredServer {
+  const reloadIntervalMs = options.reloadIntervalMs ?? 5000;
   const auth = security?.auth;
   let token = auth?.bearerTokenFile === undefined ? undefined : read(auth.bearerTokenFile, "bearer token file").trim();
   let users = auth?.basicAuthFile === undefined ? undefined : parseUsers(read(auth.basicAuthFile, "basic auth file"));
@@ -79,6 +88,8 @@ export function secureServer(security: HttpSecurity | undefined, handler: (req: 
     if (token === undefined && users === undefined) return true;
     const header = req.headers.authorization ?? "";
     if (token !== undefined && header.startsWith("Bearer ") && same(header.slice(7).trim(), token)) return true;
+    const session = options.browserLogin === true ? sessionOf(req) : undefined;
+    if (token !== undefined && session !== undefined && same(session, sessionFor(token))) return true;
     if (users !== undefined && header.startsWith("Basic ")) {
       const [user = "", ...pw] = Buffer.from(header.slice(6).trim(), "base64").toString("utf8").split(":");
       const entry = users.get(user);
@@ -88,9 +99,16 @@ export function secureServer(security: HttpSecurity | undefined, handler: (req: 
     }
     return false;
   };
+  const login = options.browserLogin === true;
   const guarded = (req: IncomingMessage, res: ServerResponse) => {
-    const path = (req.url ?? "/").split("?")[0];
+    const path = (req.url ?? "/").split("?")[0] ?? "/";
+    if (login && token !== undefined && path === LOGIN_PATH) {
+      const current = token;
+      if (req.method === "POST") return handleLogin(req, res, (given) => (same(given, current) ? sessionFor(current) : undefined), security?.tls !== undefined);
+      return sendLoginPage(res, 200);
+    }
     if (path !== "/healthz" && !authorised(req)) {
+      if (login && token !== undefined && wantsLoginPage(req, path)) return sendLoginPage(res, 401);
       res.writeHead(401, { "content-type": "text/plain", "www-authenticate": users !== undefined ? 'Basic realm="kube-cost-exporter"' : 'Bearer realm="kube-cost-exporter"' }).end("unauthorized\n");
       return;
     }

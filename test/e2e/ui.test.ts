@@ -318,4 +318,45 @@ describe("the web app in Chromium against the demo pipeline", () => {
       await rt.close();
     }
   }, 60_000);
+
+  it("with a bearer token: a browser signs in with a form, gets a session cookie that is not the token, and the app works", async () => {
+    const dir = tempDir("kce-ui-token-");
+    const tokenFile = join(dir, "token");
+    writeFileSync(tokenFile, "t0ken-for-prometheus\n");
+    const config = validateConfig(deepMerge(TEST_SETTINGS, { cluster: "demo", nats: { servers: [demo.natsUrl] }, http: { auth: { bearerTokenFile: tokenFile } }, recommendations: { enabled: false } }));
+    const rt = await openTestRuntime(config, "kce-ui-token");
+    const secured = createApi(rt);
+    await secured.start();
+    try {
+      const origin = `http://127.0.0.1:${secured.port}`;
+      const { page, errors } = await watchedPage(browser);
+      // A page of the app without a session: the sign-in form (401), not a bare "unauthorized".
+      expect((await page.goto(`${origin}/ui/overview`))?.status()).toBe(401);
+      await page.fill("input[name=token]", "not-the-token");
+      await page.click("button[type=submit]");
+      await page.waitForSelector("[role=alert]");
+      expect(await page.textContent("[role=alert]")).toMatch(/not the one/);
+      expect(await page.context().cookies()).toEqual([]);
+      await page.fill("input[name=token]", "t0ken-for-prometheus");
+      await Promise.all([page.waitForURL(`${origin}/ui/**`), page.click("button[type=submit]")]);
+      await page.waitForSelector("#cost-now");
+      expect(dollars(await page.textContent("#cost-now .card-value"))).toBeGreaterThan(0);
+      const cookies = await page.context().cookies();
+      expect(cookies.map((c) => [c.name, c.httpOnly, c.sameSite])).toEqual([["kce_session", true, "Strict"]]);
+      expect(cookies[0]?.value).not.toContain("t0ken");
+      // The session opens the API to this browser (same-origin requests carry it), scripts still need the token.
+      expect((await page.context().request.get(`${origin}/summary`)).status()).toBe(200);
+      expect((await fetch(`${origin}/summary`)).status).toBe(401);
+      expect((await fetch(`${origin}/summary`, { headers: { authorization: "Bearer t0ken-for-prometheus" } })).status).toBe(200);
+      // A new token ends the sessions made with the old one.
+      writeFileSync(tokenFile, "rotated\n");
+      await waitFor("the rotated token", async () => ((await page.context().request.get(`${origin}/summary`)).status() === 401 ? true : undefined), 15_000, 250);
+      // Chromium logs the two 401 pages (the form) as failed loads; nothing else may fail.
+      expect(errors.filter((e) => !e.includes("401"))).toEqual([]);
+      await page.context().close();
+    } finally {
+      await secured.stop();
+      await rt.close();
+    }
+  }, 60_000);
 });
