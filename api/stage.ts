@@ -7,6 +7,7 @@ import type { Stage } from "../bus/stage-types.ts";
 import { STREAMS, subjects } from "../bus/subjects.ts";
 import { RollupAssembler } from "../processors/rollup/parts.ts";
 import { LIVE_RESOLUTION } from "../processors/rollup/engine.ts";
+import type { Resolution } from "../config/schema.ts";
 import { NodeRates } from "./rates.ts";
 import { DirColumnFiles } from "./column-files.ts";
 import { RollupIndex } from "./rollup-index.ts";
@@ -104,6 +105,12 @@ export function createApi(rt: Runtime): ApiStage {
           rt.codecs.rollup
             .decode(msg.data, msg.headers)
             .then((u) => {
+              // The cluster is read from the payload: one whose subject names another cluster is refused (a leaf may
+              // publish only its own cluster's subjects, so it cannot pass off updates as another cluster's).
+              if (msg.subject !== subjects.liveRollup(u.resolution as Resolution, u.cluster, u.windowStartMs, u.part)) {
+                metrics.dropped("cluster_mismatch");
+                return;
+              }
               index.applyLive(u);
               live.publish("rollup", u.cluster, Date.now());
             })

@@ -41,14 +41,15 @@ const MARKS = [1, 2, 4, 6, 12, 18, 24, 48];
  * chosen pace; its RSS and CPU are sampled every second. Prints RSS by event hour (the most it reached while
  * that hour was being published), so growth after the first hours shows, then the pace it kept.
  * Knobs (environment, not KCE_*): STEADY_NODES, STEADY_PODS, STEADY_HOURS, STEADY_PACE (windows/s), STEADY_NODE_FLAGS,
- * STEADY_HEAP_SNAPSHOT=1 (or a stage's name), STEADY_SPLIT=1, STEADY_BUILT=1, STEADY_STAGE_FLAGS, STEADY_SPILL=1 (pricer, rollup, savings, sink-prometheus and api as processes of their own,
+ * STEADY_HEAP_SNAPSHOT=1 (or a stage's name), STEADY_SPLIT=1, STEADY_BUILT=1, STEADY_STAGE_FLAGS, STEADY_LIVE, STEADY_SPILL=1 (pricer, rollup, savings, sink-prometheus and api as processes of their own,
  * RSS per process).
  */
 export async function benchSteady(o: SteadyOptions = steadyOptionsFromEnv()): Promise<string[]> {
   const nats = await startNatsServer();
   const apiPort = await freePort();
   const metricsPort = await freePort();
-  const rollup = { checkpointIntervalSeconds: 5, emitIntervalSeconds: { "1m": 5, "1h": 30, "1d": 300 } };
+  // STEADY_LIVE: rollup.liveIntervalSeconds (default 1, as configured by default; 0 turns live updates off).
+  const rollup = { checkpointIntervalSeconds: 5, emitIntervalSeconds: { "1m": 5, "1h": 30, "1d": 300 }, liveIntervalSeconds: Number(process.env["STEADY_LIVE"] ?? 1) };
   // STEADY_SPILL=1: the query API keeps windows older than api.memoryHours in column files (api.spillDir).
   const spillDir = process.env["STEADY_SPILL"] === "1" ? mkdtempSync(join(tmpdir(), "kce-steady-spill-")) : "";
   const raw = testRawConfig(nats.url, { cluster: "bench", telemetry: { logLevel: "info" }, rollup, api: { port: apiPort, spillDir }, sinks: { prometheus: { port: metricsPort } } });

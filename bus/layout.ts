@@ -38,6 +38,11 @@ export function leafStreamName(key: StreamKey, cluster: string): string {
 }
 
 /** The subjects a cluster's forwarded stream binds on its leaf server. */
+/** The live-update subjects of one cluster's rollup (core NATS; forwarded with the rollups in per-cluster mode). */
+export function clusterLiveSubjects(cluster: string): string {
+  return `kce.live.rollup.*.${toToken("cluster", cluster)}.>`;
+}
+
 export function clusterSubjects(key: StreamKey, cluster: string): string {
   const c = toToken("cluster", cluster);
   switch (key) {

@@ -29,8 +29,11 @@ describe("kce federation render", () => {
   it("forwards priced, rollup, savings and alerts subjects in per-cluster mode", () => {
     const s = spec({ mode: "per-cluster" });
     const hub = renderFederation(s, completeSecrets(s, undefined, secret)).files["hub.conf"] ?? "";
-    for (const subject of ["kce.priced.east.>", "kce.rollup.*.east.>", "kce.savings.east", "kce.alerts.east"]) expect(hub).toContain(`"${subject}"`);
+    for (const subject of ["kce.priced.east.>", "kce.rollup.*.east.>", "kce.live.rollup.*.east.>", "kce.savings.east", "kce.alerts.east"]) expect(hub).toContain(`"${subject}"`);
     expect(hub).not.toContain('"kce.usage.east.>"');
+    // Central mode rolls up at the hub: no leaf publishes rollups or their live updates.
+    const central = renderFederation(spec(), completeSecrets(spec(), undefined, secret)).files["hub.conf"] ?? "";
+    expect(central).not.toMatch(/kce\.(live\.)?rollup/);
   });
 
   it("writes kce configs that validate and name the role, mode and clusters", () => {

@@ -10,7 +10,7 @@
  * - the hub streams of forwarded kinds are fed by sources only (see bus/layout.ts).
  */
 import { stringify } from "yaml";
-import { clusterDomain, clusterSubjects, forwardedKinds } from "../bus/layout.ts";
+import { clusterDomain, clusterLiveSubjects, clusterSubjects, forwardedKinds } from "../bus/layout.ts";
 import { toToken } from "../bus/subjects.ts";
 import type { ClusterSpec, FederationSecrets, FederationSpec } from "./spec.ts";
 
@@ -39,7 +39,10 @@ function hubConf(spec: FederationSpec, secrets: FederationSecrets): string {
   const h = spec.hub;
   const users = spec.clusters.map((c) => {
     const domain = clusterDomain(c);
-    const publish = [...forwardedKinds(spec.mode).map((k) => clusterSubjects(k, c.name)), "$JS.S.>", "$JSC.R.>"];
+    const kinds = forwardedKinds(spec.mode);
+    // With the rollups, their live updates (core NATS, for the hub's query API to be seconds fresh).
+    const live = kinds.includes("rollup") ? [clusterLiveSubjects(c.name)] : [];
+    const publish = [...kinds.map((k) => clusterSubjects(k, c.name)), ...live, "$JS.S.>", "$JSC.R.>"];
     const subscribe = [`$JS.${domain}.API.>`, "$JS.FC.>"];
     const pw = secrets.clusters[c.name]?.leaf ?? "";
     return [

@@ -13,6 +13,7 @@ import { readPriceSnapshot, SnapshotPriceBook } from "../../pricing/snapshot/sna
 import { priceSnapshot } from "../../processors/pricer/cost-model.ts";
 import { createPricer } from "../../processors/pricer/stage.ts";
 import { createRollup } from "../../processors/rollup/stage.ts";
+import { emptyTotals } from "../../processors/rollup/delta.ts";
 import { podUsage, usageSnapshot } from "../../testkit/fixtures.ts";
 import { openTestRuntime, startInProcess, startNatsServer, testConfig, waitFor, type InProcessStages, type NatsServerHandle } from "../../testkit/index.ts";
 
@@ -67,3 +68,21 @@ it("shows each new snapshot's cost within seconds, between the hour's revisions,
   }
   expect(api?.index.liveWindows).toBe(1);
 }, 60_000);
+
+it("refuses a live update whose subject names another cluster than its payload", async () => {
+  const before = await namespaceCost("alpha");
+  const hourStart = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+  const forged = {
+    resolution: "1h", cluster: CLUSTER, windowStartMs: hourStart, windowEndMs: hourStart + 3_600_000, rev: Date.now() + 60_000, final: false, snapshotCount: 99, part: 0, parts: 1,
+    rows: [{ dimension: "pod" as const, namespace: "alpha", controllerKind: "", controllerName: "", labelKey: "", labelValue: "", pod: "web-0", podUid: "web-0", node: "n0", labels: {}, podCount: 1, ...emptyTotals(), totalCost: 1e6 }],
+    nodes: [], volumes: [],
+  };
+  const { data, headers } = rt.codecs.rollup.encode(forged);
+  rt.nc.publish(subjects.liveRollup("1h", "another-cluster", hourStart, 0), data, { headers });
+  await rt.nc.flush();
+  await new Promise((r) => setTimeout(r, 1500));
+  expect(await namespaceCost("alpha")).toBe(before);
+  // The same update on its own cluster's subject is taken (so the refusal above was the subject's doing).
+  rt.nc.publish(subjects.liveRollup("1h", CLUSTER, hourStart, 0), data, { headers });
+  await waitFor("the update on its own subject", async () => ((await namespaceCost("alpha")) >= 1e6 ? true : undefined), 10_000, 100);
+});
