@@ -2,6 +2,7 @@ import type { RollupDimension, RollupRow } from "../model/events.ts";
 import { labelsKey } from "../model/labels-key.ts";
 import { Interner } from "./interner.ts";
 import { rowIdentity } from "./live-window.ts";
+import type { RowNumbers } from "./row-slots.ts";
 import { DIMENSIONS, dimensionRange, N, NUMBERS, S, STRINGS, type RowColumns } from "./row-layout.ts";
 
 export type { RowColumns } from "./row-layout.ts";
@@ -171,16 +172,15 @@ export class CompactRows implements WindowRows {
    * Writes the numbers of rows this window already holds (same identity; their strings and labels do not change) in
    * place. If any row is new, changes nothing and returns false: the window must be packed afresh.
    */
-  overwrite(rows: Iterable<RollupRow>): boolean {
+  overwrite(rows: readonly RowNumbers[]): boolean {
     const at = (this.positions ??= this.identities());
-    const targets: Array<[number, RollupRow]> = [];
+    const targets: number[] = [];
     for (const row of rows) {
-      const i = at.get(rowIdentity(row));
+      const i = at.get(row.identity);
       if (i === undefined) return false;
-      targets.push([i, row]);
+      targets.push(i);
     }
-    const num = this.packed.numbers;
-    for (const [i, row] of targets) for (let c = 0; c < N; c++) num[i * N + c] = row[NUMBERS[c] as (typeof NUMBERS)[number]];
+    rows.forEach((row, k) => this.packed.numbers.set(row.numbers, (targets[k] as number) * N));
     return true;
   }
 
