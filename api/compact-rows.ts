@@ -2,7 +2,6 @@ import type { RollupDimension, RollupRow } from "../model/events.ts";
 import { labelsKey } from "../model/labels-key.ts";
 import { Interner } from "./interner.ts";
 import { rowIdentity } from "./live-window.ts";
-import type { RowNumbers } from "./row-slots.ts";
 import { DIMENSIONS, dimensionRange, N, NUMBERS, S, STRINGS, type RowColumns } from "./row-layout.ts";
 
 export type { RowColumns } from "./row-layout.ts";
@@ -172,15 +171,16 @@ export class CompactRows implements WindowRows {
    * Writes the numbers of rows this window already holds (same identity; their strings and labels do not change) in
    * place. If any row is new, changes nothing and returns false: the window must be packed afresh.
    */
-  overwrite(rows: readonly RowNumbers[]): boolean {
+  overwrite(rows: Iterable<RollupRow>): boolean {
     const at = (this.positions ??= this.identities());
-    const targets: number[] = [];
+    const targets: Array<[number, RollupRow]> = [];
     for (const row of rows) {
-      const i = at.get(row.identity);
+      const i = at.get(rowIdentity(row));
       if (i === undefined) return false;
-      targets.push(i);
+      targets.push([i, row]);
     }
-    rows.forEach((row, k) => this.packed.numbers.set(row.numbers, (targets[k] as number) * N));
+    const num = this.packed.numbers;
+    for (const [i, row] of targets) for (let c = 0; c < N; c++) num[i * N + c] = row[NUMBERS[c] as (typeof NUMBERS)[number]];
     return true;
   }
 

@@ -1,6 +1,5 @@
 import type { CostRollup, NodeRollupRow, RollupRow } from "../model/events.ts";
 import { rowKey } from "../processors/rollup/row-keys.ts";
-import { RowSlots, type RowNumbers } from "./row-slots.ts";
 
 /** A row's identity within its window: pods by uid, the other dimensions by what they aggregate over. */
 export function rowIdentity(r: Pick<RollupRow, "dimension" | "namespace" | "controllerKind" | "controllerName" | "labelKey" | "labelValue" | "podUid">): string {
@@ -18,14 +17,14 @@ interface Versioned<T> {
  * keeps only its newest value, and a revision drops what it already holds (every value up to its own rev).
  */
 export class LiveWindow {
-  private readonly rows = new RowSlots();
+  private readonly rows = new Map<string, Versioned<RollupRow>>();
   private readonly nodes = new Map<string, Versioned<NodeRollupRow>>();
   /** The rev of the revision the index holds for this window (0: none yet). */
   baseRev: number;
   /** Updates arrived since the window was last rebuilt with them. */
   dirty = false;
   /** Rows and nodes updated since they were last laid over the window held, and whether that window is new (all must be laid). */
-  private readonly unlaid = { rows: new Set<number>(), nodes: new Set<string>(), all: true };
+  private readonly unlaid = { rows: new Set<string>(), nodes: new Set<string>(), all: true };
   private newest: CostRollup;
   readonly cluster: string;
   readonly windowStartMs: number;
@@ -42,15 +41,12 @@ export class LiveWindow {
   }
 
   get empty(): boolean {
-    return this.rows.pending + this.nodes.size === 0;
+    return this.rows.size + this.nodes.size === 0;
   }
 
   add(u: CostRollup): void {
     if (u.rev <= this.baseRev) return;
-    for (const row of u.rows) {
-      const slot = this.rows.keep(rowIdentity(row), u.rev, row);
-      if (slot >= 0) this.unlaid.rows.add(slot);
-    }
+    for (const row of u.rows) if (keepNewer(this.rows, rowIdentity(row), u.rev, row)) this.unlaid.rows.add(rowIdentity(row));
     for (const node of u.nodes) if (keepNewer(this.nodes, node.node, u.rev, node)) this.unlaid.nodes.add(node.node);
     if (u.rev >= this.newest.rev) this.newest = { ...u, rows: [], nodes: [] };
     this.dirty = true;
@@ -59,7 +55,7 @@ export class LiveWindow {
   /** A revision at `rev` holds every value up to it: those are dropped, newer ones stay to be laid over it. */
   covered(rev: number): void {
     this.baseRev = Math.max(this.baseRev, rev);
-    this.rows.drop(rev);
+    for (const [k, v] of this.rows) if (v.rev <= rev) this.rows.delete(k);
     for (const [k, v] of this.nodes) if (v.rev <= rev) this.nodes.delete(k);
     // The index holds that revision now: what is left must all be laid over it.
     this.unlaid.all = true;
@@ -67,10 +63,10 @@ export class LiveWindow {
   }
 
   /** The rows and nodes to lay over the window held in place: those updated since the last lay, or all after a new revision. */
-  updates(): { rows: RowNumbers[]; nodes: NodeRollupRow[]; rev: number; snapshotCount: number } {
-    const slots = this.unlaid.all ? [...this.rows.pendingSlots()] : [...this.unlaid.rows].filter((s) => this.rows.isPending(s));
-    const nodes = this.unlaid.all ? [...this.nodes.values()].map((v) => v.value) : [...this.unlaid.nodes].flatMap((k) => this.nodes.get(k)?.value ?? []);
-    return { rows: slots.map((s) => this.rows.numbersOf(s)), nodes, rev: this.newest.rev, snapshotCount: this.newest.snapshotCount };
+  updates(): { rows: RollupRow[]; nodes: NodeRollupRow[]; rev: number; snapshotCount: number } {
+    const pick = <T>(map: Map<string, Versioned<T>>, keys: Set<string>): T[] =>
+      this.unlaid.all ? [...map.values()].map((v) => v.value) : [...keys].flatMap((k) => map.get(k)?.value ?? []);
+    return { rows: pick(this.rows, this.unlaid.rows), nodes: pick(this.nodes, this.unlaid.nodes), rev: this.newest.rev, snapshotCount: this.newest.snapshotCount };
   }
 
   /** Marks every update laid over the window held. */
@@ -85,7 +81,7 @@ export class LiveWindow {
   over(base: Omit<CostRollup, "rows"> & { rows: Iterable<RollupRow> } | undefined): CostRollup {
     const rows = new Map<string, RollupRow>();
     for (const row of base?.rows ?? []) rows.set(rowIdentity(row), row);
-    for (const s of this.rows.pendingSlots()) rows.set(this.rows.identityOf(s), this.rows.rowOf(s));
+    for (const [k, v] of this.rows) rows.set(k, v.value);
     const nodes = new Map((base?.nodes ?? []).map((n) => [n.node, n]));
     for (const [k, v] of this.nodes) nodes.set(k, v.value);
     const head = base ?? this.newest;
