@@ -2,7 +2,7 @@ import type { RollupDimension, RollupRow } from "../model/events.ts";
 import { labelsKey } from "../model/labels-key.ts";
 import { Interner } from "./interner.ts";
 import { rowIdentity } from "./live-window.ts";
-import { DIMENSIONS, dimensionRange, N, NUMBERS, S, STRINGS, type RowColumns } from "./row-layout.ts";
+import { DIMENSIONS, dimensionRange, N, NUMBERS, S, STR, STRINGS, type RowColumns } from "./row-layout.ts";
 
 export type { RowColumns } from "./row-layout.ts";
 
@@ -191,13 +191,13 @@ export class CompactRows implements WindowRows {
     const text = (i: number, c: number) => pool.get(str[i * S + c] as number);
     for (let i = 0; i < this.length; i++) {
       const identity = rowIdentity({
-        dimension: text(i, 0) as RollupDimension,
-        namespace: text(i, 1),
-        controllerKind: text(i, 2),
-        controllerName: text(i, 3),
-        labelKey: text(i, 4),
-        labelValue: text(i, 5),
-        podUid: text(i, 7),
+        dimension: text(i, STR.dimension) as RollupDimension,
+        namespace: text(i, STR.namespace),
+        controllerKind: text(i, STR.controllerKind),
+        controllerName: text(i, STR.controllerName),
+        labelKey: text(i, STR.labelKey),
+        labelValue: text(i, STR.labelValue),
+        podUid: text(i, STR.podUid),
       });
       out.set(identity, i);
     }

@@ -23,8 +23,8 @@ export class LiveWindow {
   baseRev: number;
   /** Updates arrived since the window was last rebuilt with them. */
   dirty = false;
-  /** Rows and nodes updated since they were last laid over the window held, and whether that window is new (all must be laid). */
-  private readonly unlaid = { rows: new Set<string>(), nodes: new Set<string>(), all: true };
+  /** Rows updated since they were last laid over the window held, and whether that window is new (all must be laid). */
+  private readonly unlaid = { rows: new Set<string>(), all: true };
   private newest: CostRollup;
   readonly cluster: string;
   readonly windowStartMs: number;
@@ -36,18 +36,17 @@ export class LiveWindow {
     this.baseRev = baseRev;
   }
 
-  get rev(): number {
-    return this.newest.rev;
-  }
-
   get empty(): boolean {
     return this.rows.size + this.nodes.size === 0;
   }
 
   add(u: CostRollup): void {
     if (u.rev <= this.baseRev) return;
-    for (const row of u.rows) if (keepNewer(this.rows, rowIdentity(row), u.rev, row)) this.unlaid.rows.add(rowIdentity(row));
-    for (const node of u.nodes) if (keepNewer(this.nodes, node.node, u.rev, node)) this.unlaid.nodes.add(node.node);
+    for (const row of u.rows) {
+      const identity = rowIdentity(row);
+      if (keepNewer(this.rows, identity, u.rev, row)) this.unlaid.rows.add(identity);
+    }
+    for (const node of u.nodes) keepNewer(this.nodes, node.node, u.rev, node);
     if (u.rev >= this.newest.rev) this.newest = { ...u, rows: [], nodes: [] };
     this.dirty = true;
   }
@@ -62,17 +61,25 @@ export class LiveWindow {
     this.dirty = !this.empty;
   }
 
-  /** The rows and nodes to lay over the window held in place: those updated since the last lay, or all after a new revision. */
-  updates(): { rows: RollupRow[]; nodes: NodeRollupRow[]; rev: number; snapshotCount: number } {
-    const pick = <T>(map: Map<string, Versioned<T>>, keys: Set<string>): T[] =>
-      this.unlaid.all ? [...map.values()].map((v) => v.value) : [...keys].flatMap((k) => map.get(k)?.value ?? []);
-    return { rows: pick(this.rows, this.unlaid.rows), nodes: pick(this.nodes, this.unlaid.nodes), rev: this.newest.rev, snapshotCount: this.newest.snapshotCount };
+  /** The rows to lay over the window held in place: those updated since the last lay, or all after a new revision. */
+  rowsToLay(): RollupRow[] {
+    if (this.unlaid.all) return [...this.rows.values()].map((v) => v.value);
+    return [...this.unlaid.rows].flatMap((k) => this.rows.get(k)?.value ?? []);
+  }
+
+  /**
+   * What the window's head becomes with these updates: the newest rev and snapshot count, and its node rows with the
+   * updated ones laid over them (a few per node; all of them each time).
+   */
+  head(base: Pick<CostRollup, "rev" | "snapshotCount" | "nodes">): Pick<CostRollup, "rev" | "snapshotCount" | "nodes"> {
+    const nodes = new Map(base.nodes.map((n) => [n.node, n]));
+    for (const [k, v] of this.nodes) nodes.set(k, v.value);
+    return { rev: Math.max(base.rev, this.newest.rev), snapshotCount: Math.max(base.snapshotCount, this.newest.snapshotCount), nodes: [...nodes.values()] };
   }
 
   /** Marks every update laid over the window held. */
   laid(): void {
     this.unlaid.rows.clear();
-    this.unlaid.nodes.clear();
     this.unlaid.all = false;
     this.dirty = false;
   }
@@ -82,21 +89,9 @@ export class LiveWindow {
     const rows = new Map<string, RollupRow>();
     for (const row of base?.rows ?? []) rows.set(rowIdentity(row), row);
     for (const [k, v] of this.rows) rows.set(k, v.value);
-    const nodes = new Map((base?.nodes ?? []).map((n) => [n.node, n]));
-    for (const [k, v] of this.nodes) nodes.set(k, v.value);
     const head = base ?? this.newest;
     this.laid();
-    return {
-      ...head,
-      rev: Math.max(head.rev, this.newest.rev),
-      snapshotCount: Math.max(head.snapshotCount, this.newest.snapshotCount),
-      final: false,
-      part: 0,
-      parts: 1,
-      rows: [...rows.values()],
-      nodes: [...nodes.values()],
-      volumes: base?.volumes ?? [],
-    };
+    return { ...head, ...this.head(head), final: false, part: 0, parts: 1, rows: [...rows.values()], volumes: base?.volumes ?? [] };
   }
 }
 

@@ -37,12 +37,12 @@ export function leafStreamName(key: StreamKey, cluster: string): string {
   return `${STREAMS[key]}_${toToken("cluster", cluster)}`;
 }
 
-/** The subjects a cluster's forwarded stream binds on its leaf server. */
 /** The live-update subjects of one cluster's rollup (core NATS; forwarded with the rollups in per-cluster mode). */
 export function clusterLiveSubjects(cluster: string): string {
   return `kce.live.rollup.*.${toToken("cluster", cluster)}.>`;
 }
 
+/** The subjects a cluster's forwarded stream binds on its leaf server. */
 export function clusterSubjects(key: StreamKey, cluster: string): string {
   const c = toToken("cluster", cluster);
   switch (key) {
