@@ -6,7 +6,9 @@ import type { Runtime } from "../../bus/runtime.ts";
 import type { HandlerOutcome } from "../../bus/stage.ts";
 import { runnerFor } from "../../bus/stage-runtime.ts";
 import { STREAMS, subjects } from "../../bus/subjects.ts";
+import type { Encoded } from "../../codec/codec.ts";
 import type { Resolution } from "../../config/schema.ts";
+import type { CostRollup } from "../../model/events.ts";
 import { futureWindow } from "../pricer/validate.ts";
 import type { CheckpointStore } from "./checkpoint.ts";
 import { splitRollup } from "./parts.ts";
@@ -87,11 +89,15 @@ export async function startActiveRollup(rt: Runtime, checkpoints: CheckpointStor
     return "deferred";
   };
 
+  // A revision or live update in parts under the message size limit, each encoded as it is needed.
+  function* encodedParts(rollup: CostRollup): Generator<Encoded & { part: CostRollup }> {
+    for (const part of splitRollup(rollup, cfg.maxRowsPerMessage)) yield { part, ...rt.codecs.rollup.encode(part) };
+  }
+
   const publish = async (emissions: Emission[]): Promise<void> => {
     const results = await Promise.allSettled(
       emissions.map(async ({ rollup }) => {
-        for (const part of splitRollup(rollup, cfg.maxRowsPerMessage)) {
-          const { data, headers } = rt.codecs.rollup.encode(part);
+        for (const { part, data, headers } of encodedParts(rollup)) {
           await rt.publisher.publish({
             subject: subjects.rollup(part.resolution as Resolution, part.cluster, part.windowStartMs, part.part),
             data,
@@ -119,8 +125,7 @@ export async function startActiveRollup(rt: Runtime, checkpoints: CheckpointStor
     if (stopping || Date.now() < nextLiveAtMs) return;
     const started = performance.now();
     for (const update of engine.live(Date.now())) {
-      for (const part of splitRollup(update, cfg.maxRowsPerMessage)) {
-        const { data, headers } = rt.codecs.rollup.encode(part);
+      for (const { part, data, headers } of encodedParts(update)) {
         rt.nc.publish(subjects.liveRollup(part.resolution as Resolution, part.cluster, part.windowStartMs, part.part), data, { headers });
       }
     }

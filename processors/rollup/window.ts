@@ -254,8 +254,7 @@ export class WindowState {
 
   /** The window as one event (split into parts by the publisher), with pod rows if it keeps them. */
   toRollup(rev: number, final: boolean): CostRollup {
-    const counts = this.podCounts;
-    const rows: RollupRow[] = [...this.rows].map(([key, row]) => ({ ...row, ...NO_POD, podCount: counts.get(key) ?? 0 }));
+    const rows: RollupRow[] = [...this.rows].map(([key, row]) => this.aggregateRow(key, row));
     if (this.withPods) for (const p of this.pods.values()) rows.push(podRollupRow(p));
     this.clearChanges();
     return this.rollupOf(rev, final, rows, [...this.nodes.values()], this.volumeRows());
@@ -269,11 +268,10 @@ export class WindowState {
   liveRollup(rev: number): CostRollup | undefined {
     const c = this.changes;
     if (c === undefined || c.rows.size + c.pods.size + c.nodes.size === 0) return undefined;
-    const counts = this.podCounts;
     const rows: RollupRow[] = [];
     for (const key of c.rows) {
       const row = this.rows.get(key);
-      if (row !== undefined) rows.push({ ...row, ...NO_POD, podCount: counts.get(key) ?? 0 });
+      if (row !== undefined) rows.push(this.aggregateRow(key, row));
     }
     for (const uid of c.pods) {
       const p = this.pods.get(uid);
@@ -282,6 +280,11 @@ export class WindowState {
     const nodes = [...c.nodes].flatMap((name) => this.nodes.get(name) ?? []);
     this.clearChanges();
     return this.rollupOf(rev, false, rows, nodes, []);
+  }
+
+  /** A namespace, controller or label row as published, with how many pods count in it. */
+  private aggregateRow(key: string, row: RowAccumulator): RollupRow {
+    return { ...row, ...NO_POD, podCount: this.podCounts.get(key) ?? 0 };
   }
 
   private clearChanges(): void {
