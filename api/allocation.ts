@@ -1,5 +1,5 @@
 import type { CostTotals } from "../model/events.ts";
-import { emptyTotals } from "../processors/rollup/delta.ts";
+import { emptyTotals } from "../model/cost-totals.ts";
 import { IDLE, idleTarget } from "./aggregate.ts";
 import { Groups, mergeProperties, PodScan, type Group, type PodSavings } from "./allocation-groups.ts";
 import type { Filter } from "./filter.ts";

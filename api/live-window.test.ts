@@ -30,9 +30,9 @@ describe("live updates of open 1h windows", () => {
     e.fold(priced("node-a", 0), NOW);
     e.fold(priced("node-b", 0, 2), NOW);
     hourOf(e.due(NOW).map((x) => x.rollup));
-    expect(e.live(NOW + 1)).toEqual([]);
+    expect(e.live(NOW + 1).map((r) => r.rollup)).toEqual([]);
     e.fold(priced("node-b", 1, 2), NOW + 1000);
-    const update = hourOf(e.live(NOW + 1000));
+    const update = hourOf(e.live(NOW + 1000).map((r) => r.rollup));
     // node-b's two pods (web-0 alpha/pay, web-1 beta/core) and the rows they count in; node-a untouched.
     expect(update.rows.filter((r) => r.dimension === "pod").map((r) => r.podUid).sort()).toEqual(["web-0", "web-1"]);
     expect(update.nodes.map((n) => n.node)).toEqual(["node-b"]);
@@ -50,9 +50,9 @@ describe("live updates of open 1h windows", () => {
     for (const node of ["node-a", "node-b", "node-c"]) e.fold(priced(node, 0), NOW);
     index.apply(hourOf(e.due(NOW).map((x) => x.rollup)));
     e.fold(priced("node-a", 1), NOW + 1000);
-    index.applyLive(hourOf(e.live(NOW + 1000)));
+    index.applyLive(hourOf(e.live(NOW + 1000).map((r) => r.rollup)));
     e.fold(priced("node-c", 1, 6), NOW + 2000); // two pods the revision has never seen
-    index.applyLive(hourOf(e.live(NOW + 2000)));
+    index.applyLive(hourOf(e.live(NOW + 2000).map((r) => r.rollup)));
     const laid = index.plan({ startMs: HOUR, endMs: HOUR + HOUR_MS }, NOW).windows[0];
     if (laid === undefined) throw new Error("no window planned");
     const next = hourOf(e.due(NOW + 5000).map((x) => x.rollup));
@@ -72,14 +72,14 @@ describe("live updates of open 1h windows", () => {
     const e = new RollupEngine(config.rollup, NOW);
     const index = new RollupIndex({ hourlyRetentionHours: 48, dailyRetentionDays: 35, now: () => NOW });
     e.fold(priced("node-a", 0), NOW);
-    const first = hourOf(e.live(NOW));
+    const first = hourOf(e.live(NOW).map((r) => r.rollup));
     index.applyLive(first);
     const early = index.plan({ startMs: HOUR, endMs: HOUR + HOUR_MS }, NOW).windows[0];
     expect(early?.rows.length).toBe(first.rows.length);
     // A revision generated before the newest update arrives after it: the update stays laid over it.
     const revision = hourOf(e.due(NOW + 1000).map((x) => x.rollup));
     e.fold(priced("node-a", 1), NOW + 2000);
-    const newer = hourOf(e.live(NOW + 2000));
+    const newer = hourOf(e.live(NOW + 2000).map((r) => r.rollup));
     index.applyLive(newer);
     index.apply(revision);
     const laid = index.plan({ startMs: HOUR, endMs: HOUR + HOUR_MS }, NOW).windows[0];
@@ -88,7 +88,7 @@ describe("live updates of open 1h windows", () => {
     expect(pod0?.totalCost).toBeGreaterThan(revision.rows.find((r) => r.podUid === "web-0")?.totalCost ?? Infinity);
     // A final revision ends the window's updates.
     e.fold(priced("node-a", 2), NOW + 3000);
-    const last = hourOf(e.live(NOW + 3000));
+    const last = hourOf(e.live(NOW + 3000).map((r) => r.rollup));
     const final = { ...hourOf(e.due(NOW + 4000).map((x) => x.rollup)), final: true };
     index.apply(final);
     index.applyLive(last);
@@ -105,7 +105,7 @@ describe("live updates of open 1h windows", () => {
     const before = index.plan(hour, NOW).windows[0]?.rows;
     for (const [minute, node] of [[1, "node-a"], [2, "node-b"], [3, "node-a"]] as const) {
       e.fold(priced(node, minute), NOW + minute * 1000);
-      index.applyLive(hourOf(e.live(NOW + minute * 1000)));
+      index.applyLive(hourOf(e.live(NOW + minute * 1000).map((r) => r.rollup)));
       const laid = index.plan(hour, NOW).windows[0];
       // Same pods, same rows: the columns the window already had, with new numbers.
       expect(laid?.rows).toBe(before);
@@ -118,7 +118,7 @@ describe("live updates of open 1h windows", () => {
     const e2 = RollupEngine.fromJSON(config.rollup, e.toJSON(), NOW);
     const older = hourOf(e2.due(NOW + 3500).map((x) => x.rollup));
     e.fold(priced("node-b", 4), NOW + 4000);
-    const newest = hourOf(e.live(Math.max(NOW + 4000, older.rev + 1)));
+    const newest = hourOf(e.live(Math.max(NOW + 4000, older.rev + 1)).map((r) => r.rollup));
     index.applyLive(newest);
     index.plan(hour, NOW); // laid over the window held, which the revision then replaces
     index.apply({ ...older, rev: newest.rev - 1 });
@@ -131,6 +131,6 @@ describe("live updates of open 1h windows", () => {
     const off = defaultConfig({ rollup: { liveIntervalSeconds: 0 } });
     const e = new RollupEngine(off.rollup, NOW);
     e.fold(priced("node-a", 0), NOW);
-    expect(e.live(NOW + 1000)).toEqual([]);
+    expect(e.live(NOW + 1000).map((r) => r.rollup)).toEqual([]);
   });
 });

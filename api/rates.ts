@@ -1,4 +1,5 @@
-import { isVolumeInventory, type PricedSnapshotView } from "../model/events.ts";
+import type { PricedForRates } from "../codec/events.ts";
+import { isVolumeInventory } from "../model/events.ts";
 
 export interface NodeRate {
   cluster: string;
@@ -43,7 +44,7 @@ export class NodeRates {
     this.staleAfterMs = staleAfterMs;
   }
 
-  apply(p: PricedSnapshotView, nowMs: number): void {
+  apply(p: PricedForRates, nowMs: number): void {
     if (isVolumeInventory(p)) return;
     const n = p.nodeCost;
     const hours = p.windowSeconds / 3600;

@@ -58,7 +58,7 @@ export function createApi(rt: Runtime): ApiStage {
     metrics.received();
     try {
       if (msg.subject.startsWith("kce.priced.")) {
-        const priced = await rt.codecs.pricedView.decode(msg.data, msg.headers);
+        const priced = await rt.codecs.pricedForRates.decode(msg.data, msg.headers);
         rates.apply(priced, Date.now());
         live.publish("prices", priced.cluster, Date.now());
         return;

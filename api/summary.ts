@@ -1,5 +1,5 @@
 import type { CostTotals } from "../model/events.ts";
-import { addTotals, emptyTotals } from "../processors/rollup/delta.ts";
+import { addTotals, emptyTotals } from "../model/cost-totals.ts";
 import { HOURS_PER_MONTH } from "../pricing/defaults.ts";
 import { efficiencyOf, IDLE } from "./allocation.ts";
 import { ParamError } from "./errors.ts";

@@ -24,7 +24,7 @@ export function benchLive(nodes: number): string[] {
   [1, 0.1, 0.01, 1, 0.1, 0.01].forEach((share, i) => {
     for (let n = 0; n < Math.max(1, Math.round(nodes * share)); n++) report(n, now - 60_000 + i * 1000);
     const t0 = performance.now();
-    const updates = engine.live(now + (i + 1) * 1000);
+    const updates = engine.live(now + (i + 1) * 1000).map((r) => r.rollup);
     const t1 = performance.now();
     for (const u of updates) index.applyLive(u);
     const t2 = performance.now();

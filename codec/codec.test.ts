@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { usageSnapshot } from "../testkit/fixtures.ts";
 import { EventCodec, SCHEMA_HEADER } from "./codec.ts";
 import { DecodeError, UnknownSchemaError } from "./errors.ts";
-import { createCodecs } from "./events.ts";
+import { createCodecs, LEARNING_POD_FIELDS, RATES_POD_FIELDS, SAVINGS_POD_FIELDS } from "./events.ts";
 import { loadSchemaFile, SchemaRegistry } from "./registry.ts";
 import type { CostRollup, PricedSnapshot, SavingsReport } from "../model/events.ts";
 import { priceSnapshot } from "../processors/pricer/cost-model.ts";
@@ -105,5 +105,27 @@ describe("shipped schema history", () => {
     const written = codecs.usage.encode(gpu);
     expect((await codecs.usage.decode(written.data, written.headers)).nodeInfo.gpuType).toBe("nvidia-tesla-t4");
   });
-});
 
+  it("reads projections of a snapshot: the chosen pod fields equal the full reader's, the rest is not there", async () => {
+    const codecs = createCodecs();
+    const config = validateConfig({});
+    const usage = usageSnapshot();
+    const priced = priceSnapshot(usage, new SnapshotPriceBook(readPriceSnapshot(), config.pricing), config.pricing, 1);
+    const pick = <T extends object>(o: T, keys: readonly string[]) => Object.fromEntries(Object.entries(o).filter(([k]) => keys.includes(k)));
+    const p = codecs.priced.encode(priced);
+    for (const [codec, fields] of [[codecs.pricedForRates, RATES_POD_FIELDS], [codecs.pricedForSavings, SAVINGS_POD_FIELDS]] as const) {
+      const read = await codec.decode(p.data, p.headers);
+      expect(read.nodeCost).toEqual(priced.nodeCost);
+      expect(read.pods).toEqual(priced.pods.map((pod) => pick(pod, fields)));
+    }
+    const u = codecs.usage.encode(usage);
+    const learning = await codecs.usageForLearning.decode(u.data, u.headers);
+    expect(learning.pods).toEqual(usage.pods.map((pod) => pick(pod, LEARNING_POD_FIELDS)));
+    // From an older writer (UsageSnapshot v1: no containers) the projection fills the reader's default.
+    const v1 = new EventCodec(loadSchemaFile("history/UsageSnapshot.v1.avsc"), new SchemaRegistry()).encode({ ...usage, pods: usage.pods.map(({ containers: _c, ...rest }) => rest) });
+    expect((await createCodecs().usageForLearning.decode(v1.data, v1.headers)).pods.map((pod) => pod.containers)).toEqual(usage.pods.map(() => []));
+    // And PricedSnapshot v2 (no claims) through the view without labels, as the Prometheus sink reads it.
+    const v2 = new EventCodec(loadSchemaFile("history/PricedSnapshot.v2.avsc"), new SchemaRegistry()).encode({ ...priced, pods: priced.pods.map(({ claims: _c, ...rest }) => rest) });
+    expect((await createCodecs().pricedView.decode(v2.data, v2.headers)).pods.map((pod) => pod.claims)).toEqual(priced.pods.map(() => []));
+  });
+});

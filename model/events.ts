@@ -182,6 +182,16 @@ export interface PricedSnapshot {
 }
 
 /** A PricedSnapshot as read by consumers that do not need pod labels (savings, sinks). */
+/** A PricedSnapshot read with only some fields of its pods (a codec projection: the rest is skipped, not decoded). */
+export interface PricedSnapshotOf<K extends keyof PodCost> extends Omit<PricedSnapshot, "pods"> {
+  pods: Array<Pick<PodCost, K>>;
+}
+
+/** A UsageSnapshot read with only some fields of its pods (a codec projection). */
+export interface UsageSnapshotOf<K extends keyof PodUsage> extends Omit<UsageSnapshot, "pods"> {
+  pods: Array<Pick<PodUsage, K>>;
+}
+
 export interface PricedSnapshotView extends Omit<PricedSnapshot, "pods"> {
   pods: Array<Omit<PodCost, "labels">>;
 }

@@ -36,7 +36,7 @@ export async function startLearning(rt: Runtime, recommender: Recommender, log: 
   let savedSeq = lastSeq;
   const apply = async (msg: JsMsg): Promise<void> => {
     try {
-      recommender.fold(await rt.codecs.usage.decode(msg.data, msg.headers));
+      recommender.fold(await rt.codecs.usageForLearning.decode(msg.data, msg.headers));
     } catch (error) {
       metrics.error(error instanceof Error ? error.name : "decode");
       log.warn("recommender skipped an undecodable usage snapshot", { subject: msg.subject, error });

@@ -1,4 +1,4 @@
-import type { UsageSnapshot } from "../../model/events.ts";
+import type { UsageForLearning } from "../../codec/events.ts";
 import { Sketch, type SketchJson } from "../../model/sketch.ts";
 
 /**
@@ -127,7 +127,7 @@ export class Recommender {
     return j.lastSeq;
   }
 
-  fold(s: UsageSnapshot): void {
+  fold(s: UsageForLearning): void {
     const day = Math.floor(s.windowStartMs / DAY_MS) * DAY_MS;
     for (const p of s.pods) {
       if (p.controllerName === "" || p.controllerKind === "Job" || p.runningSeconds <= 0) continue;

@@ -22,13 +22,34 @@ describe("shared copies of what the rollup keeps per pod", () => {
     expect(canon.string(["uid", "1"].join("-"))).toBe("uid-1");
   });
 
-  it("makes two snapshots of the same pods share their pod rows' strings, key lists and label sets", () => {
+  it("gives a pod seen again its shared identity, and a new one once what it is made of changes", () => {
     const canon = new Canon();
-    const first = snapshotDelta(pricedSnapshot(), ["team"], canon).pods[0];
-    const second = snapshotDelta(pricedSnapshot(), ["team"], canon).pods[0];
-    expect(second?.uid).toBe(first?.uid);
-    expect(second?.keys).toBe(first?.keys);
-    expect(second?.labels).toBe(first?.labels);
-    expect(second?.totals).not.toBe(first?.totals);
+    const first = snapshotDelta(pricedSnapshot(), ["team"], canon);
+    const second = snapshotDelta(pricedSnapshot(), ["team"], canon);
+    expect(second.pods[0]).toBe(first.pods[0]);
+    expect(second.rows).toEqual(first.rows);
+    expect(second.rows[0]).toBe(first.rows[0]);
+    expect(second.podTotals).toEqual(first.podTotals);
+    const relabelled = pricedSnapshot();
+    const pod = relabelled.pods[0];
+    if (pod === undefined) throw new Error("fixture without pods");
+    pod.labels = { ...pod.labels, team: "another-team" };
+    const third = snapshotDelta(relabelled, ["team"], canon).pods[0];
+    expect(third).not.toBe(first.pods[0]);
+    expect(third?.labels).toEqual({ team: "another-team" });
+    expect(third?.keys).toContain("label\u0000\u0000\u0000\u0000team\u0000another-team");
+    expect(third?.keys).not.toEqual(first.pods[0]?.keys);
+    // Moved to another node (a new uid in practice, but the identity must follow whatever it is told).
+    expect(snapshotDelta({ ...pricedSnapshot(), node: "node-elsewhere" }, ["team"], canon).pods[0]?.node).toBe("node-elsewhere");
+  });
+
+  it("sums each pod into every row it counts in", () => {
+    const priced = pricedSnapshot();
+    const d = snapshotDelta(priced, ["team"]);
+    const totalOf = (values: Float64Array, slot: number) => values[slot * 16 + 13] ?? NaN;
+    const podSum = priced.pods.reduce((s, p) => s + p.totalCost, 0);
+    const namespaceRows = d.rows.flatMap((r, j) => (r.dimension === "namespace" ? [totalOf(d.rowTotals, j)] : []));
+    expect(namespaceRows.reduce((a, b) => a + b, 0)).toBeCloseTo(podSum, 12);
+    priced.pods.forEach((p, i) => expect(totalOf(d.podTotals, i)).toBe(p.totalCost));
   });
 });

@@ -1,136 +1,85 @@
-import type { CostTotals, PodCost, PricedSnapshot } from "../../model/events.ts";
+import type { PodCost, PricedSnapshot } from "../../model/events.ts";
+import { T } from "../../model/cost-totals.ts";
 import { nodeSavings, savingsDenominator } from "../savings/savings.ts";
-import type { Canon } from "./canon.ts";
-import { rowKeysOf, type RowKey } from "./row-keys.ts";
+import { Canon, type PodInfo } from "./canon.ts";
+import type { RowKey } from "./row-keys.ts";
 
-export const emptyTotals = (): CostTotals => ({
-  podHours: 0,
-  cpuCoreHours: 0,
-  cpuCoreRequestHours: 0,
-  cpuCoreUsageHours: 0,
-  ramByteHours: 0,
-  ramByteRequestHours: 0,
-  ramByteUsageHours: 0,
-  gpuHours: 0,
-  cpuCost: 0,
-  ramCost: 0,
-  gpuCost: 0,
-  pvCost: 0,
-  networkCost: 0,
-  totalCost: 0,
-  realisedSavings: 0,
-  potentialSavings: 0,
-});
-
-/** Adds `b` into `a`. Written out field by field: this is the rollup's hottest loop. */
-export function addTotals(a: CostTotals, b: CostTotals): void {
-  a.podHours += b.podHours;
-  a.cpuCoreHours += b.cpuCoreHours;
-  a.cpuCoreRequestHours += b.cpuCoreRequestHours;
-  a.cpuCoreUsageHours += b.cpuCoreUsageHours;
-  a.ramByteHours += b.ramByteHours;
-  a.ramByteRequestHours += b.ramByteRequestHours;
-  a.ramByteUsageHours += b.ramByteUsageHours;
-  a.gpuHours += b.gpuHours;
-  a.cpuCost += b.cpuCost;
-  a.ramCost += b.ramCost;
-  a.gpuCost += b.gpuCost;
-  a.pvCost += b.pvCost;
-  a.networkCost += b.networkCost;
-  a.totalCost += b.totalCost;
-  a.realisedSavings += b.realisedSavings;
-  a.potentialSavings += b.potentialSavings;
-}
-
-function podTotals(pod: PodCost, savingsPerCost: { realised: number; potential: number }): CostTotals {
-  const compute = pod.cpuCost + pod.ramCost + pod.gpuCost;
-  return {
-    podHours: pod.runningSeconds / 3600,
-    cpuCoreHours: pod.cpuCoreHours,
-    cpuCoreRequestHours: pod.cpuCoreRequestHours,
-    cpuCoreUsageHours: pod.cpuCoreUsageHours,
-    ramByteHours: pod.ramByteHours,
-    ramByteRequestHours: pod.ramByteRequestHours,
-    ramByteUsageHours: pod.ramByteUsageHours,
-    gpuHours: pod.gpuHours,
-    cpuCost: pod.cpuCost,
-    ramCost: pod.ramCost,
-    gpuCost: pod.gpuCost,
-    pvCost: pod.pvCost,
-    networkCost: pod.networkCost,
-    totalCost: pod.totalCost,
-    realisedSavings: compute * savingsPerCost.realised,
-    potentialSavings: compute * savingsPerCost.potential,
-  };
-}
-
-/** A pod as a rollup row: who it is, where it ran, which rows it counts in, what it cost. */
-export interface PodRow {
-  uid: string;
-  pod: string;
-  namespace: string;
-  controllerKind: string;
-  controllerName: string;
-  node: string;
-  labels: Record<string, string>;
-  /** Keys of the namespace/controller/label rows this pod belongs to (distinct pod counts). */
-  keys: string[];
-  totals: CostTotals;
-}
-
-/** One snapshot's contribution, computed once and added to each of its 1m, 1h and 1d windows. */
+/**
+ * One snapshot's contribution, computed once and added to each of its 1m, 1h and 1d windows. Totals are in the
+ * TotalsColumns layout (`T` numbers a slot): `podTotals` slot i is `pods[i]`, `rowTotals` slot j is `rows[j]`.
+ */
 export interface SnapshotDelta {
-  rows: Map<string, { key: RowKey; totals: CostTotals }>;
-  pods: PodRow[];
+  /** The distinct namespace/controller/label rows the snapshot's pods count in. */
+  rows: RowKey[];
+  rowTotals: Float64Array;
+  /** The snapshot's pods, in its order (the storage ledger finds them by index). */
+  pods: PodInfo[];
+  podTotals: Float64Array;
   podComputeCost: number;
   /** The node's whole savings in this snapshot (idle share included). */
   realisedSavings: number;
   potentialSavings: number;
 }
 
-function pick(labels: Record<string, string>, keys: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const k of keys) {
-    const v = labels[k];
-    if (v !== undefined) out[k] = v;
-  }
-  return out;
+/** Writes a pod's totals into slot `i` of `out` (field order: model/totals-columns.ts). */
+function writePodTotals(out: Float64Array, i: number, pod: PodCost, realisedPerCost: number, potentialPerCost: number): void {
+  const compute = pod.cpuCost + pod.ramCost + pod.gpuCost;
+  const n = i * T;
+  out[n] = pod.runningSeconds / 3600;
+  out[n + 1] = pod.cpuCoreHours;
+  out[n + 2] = pod.cpuCoreRequestHours;
+  out[n + 3] = pod.cpuCoreUsageHours;
+  out[n + 4] = pod.ramByteHours;
+  out[n + 5] = pod.ramByteRequestHours;
+  out[n + 6] = pod.ramByteUsageHours;
+  out[n + 7] = pod.gpuHours;
+  out[n + 8] = pod.cpuCost;
+  out[n + 9] = pod.ramCost;
+  out[n + 10] = pod.gpuCost;
+  out[n + 11] = pod.pvCost;
+  out[n + 12] = pod.networkCost;
+  out[n + 13] = pod.totalCost;
+  out[n + 14] = compute * realisedPerCost;
+  out[n + 15] = compute * potentialPerCost;
 }
 
-/** Sums a snapshot's pods per row (namespace, controller, labels); with `canon`, the pod rows' strings, key lists and label sets are shared copies. */
-export function snapshotDelta(priced: PricedSnapshot, labelKeys: readonly string[], canon?: Canon): SnapshotDelta {
-  const rows = new Map<string, { key: RowKey; totals: CostTotals }>();
-  const pods: PodRow[] = [];
+/**
+ * Sums a snapshot's pods per row (namespace, controller, labels). Who each pod is comes from `canon` (one shared
+ * PodInfo per pod while it stays the same), so a pod seen before costs two map lookups, not a dozen new strings.
+ */
+export function snapshotDelta(priced: PricedSnapshot, labelKeys: readonly string[], canon: Canon = new Canon()): SnapshotDelta {
+  const count = priced.pods.length;
+  const pods: PodInfo[] = new Array<PodInfo>(count);
+  const podTotals = new Float64Array(count * T);
+  const rows: RowKey[] = [];
+  const rowAt = new Map<string, number>();
+  let rowTotals = new Float64Array(Math.max(8, count) * T);
   let podComputeCost = 0;
   const node = nodeSavings(priced);
   const denominator = savingsDenominator(priced);
-  const perCost = denominator > 0 ? { realised: node.realised / denominator, potential: node.potential / denominator } : { realised: 0, potential: 0 };
-  for (const pod of priced.pods) {
+  const realised = denominator > 0 ? node.realised / denominator : 0;
+  const potential = denominator > 0 ? node.potential / denominator : 0;
+  for (let i = 0; i < count; i++) {
+    const pod = priced.pods[i] as PodCost;
     podComputeCost += pod.cpuCost + pod.ramCost + pod.gpuCost;
-    const totals = podTotals(pod, perCost);
-    const keys = rowKeysOf(pod, labelKeys);
-    for (const k of keys) {
-      let row = rows.get(k.key);
-      if (row === undefined) {
-        row = { key: k, totals: emptyTotals() };
-        rows.set(k.key, row);
+    writePodTotals(podTotals, i, pod, realised, potential);
+    const info = canon.pod(pod, priced.node, labelKeys);
+    pods[i] = info;
+    for (const k of info.rowKeys) {
+      let j = rowAt.get(k.key);
+      if (j === undefined) {
+        j = rows.push(k) - 1;
+        rowAt.set(k.key, j);
+        if ((j + 1) * T > rowTotals.length) {
+          const grown = new Float64Array(rowTotals.length * 2);
+          grown.set(rowTotals);
+          rowTotals = grown;
+        }
       }
-      addTotals(row.totals, totals);
+      const at = j * T;
+      const src = i * T;
+      for (let c = 0; c < T; c++) rowTotals[at + c] = (rowTotals[at + c] as number) + (podTotals[src + c] as number);
     }
-    const labels = pick(pod.labels, labelKeys);
-    const rowKeys = keys.map((k) => k.key);
-    const c = (v: string) => (canon === undefined ? v : canon.string(v));
-    pods.push({
-      uid: c(pod.uid),
-      pod: c(pod.name),
-      namespace: c(pod.namespace),
-      controllerKind: c(pod.controllerKind),
-      controllerName: c(pod.controllerName),
-      node: c(priced.node),
-      labels: canon === undefined ? labels : canon.labels(labels),
-      keys: canon === undefined ? rowKeys : canon.list(rowKeys),
-      totals,
-    });
   }
-  return { rows, pods, podComputeCost, realisedSavings: node.realised, potentialSavings: node.potential };
+  return { rows, rowTotals, pods, podTotals, podComputeCost, realisedSavings: node.realised, potentialSavings: node.potential };
 }

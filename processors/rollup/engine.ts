@@ -3,6 +3,7 @@ import type { CostRollup, PricedSnapshot } from "../../model/events.ts";
 import { Canon } from "./canon.ts";
 import { snapshotDelta } from "./delta.ts";
 import { StorageLedger, type LedgerJson } from "./storage.ts";
+import type { Revision } from "./revision.ts";
 import { RESOLUTION_MS, WindowState, type WindowJson } from "./window.ts";
 
 /** The resolution that publishes live updates: the query API answers the current day from 1h windows. */
@@ -28,9 +29,21 @@ export class TooManyWindowsError extends Error {
   override readonly name = "TooManyWindowsError";
 }
 
+/** A window due for publishing and its revision (`rollup` is the revision as one event, for tests and tools). */
 export interface Emission {
-  rollup: CostRollup;
+  revision: Revision;
+  readonly rollup: CostRollup;
   window: WindowState;
+}
+
+function emission(window: WindowState, revision: Revision): Emission {
+  return {
+    window,
+    revision,
+    get rollup() {
+      return revision.rollup;
+    },
+  };
 }
 
 /**
@@ -159,7 +172,7 @@ export class RollupEngine {
       const interval = this.cfg.emitIntervalSeconds[window.resolution] * 1000;
       if (!final && !(window.dirty && nowMs - window.lastEmitMs >= interval)) continue;
       const rev = Math.max(window.lastRev + 1, nowMs);
-      out.push({ rollup: window.toRollup(rev, final), window });
+      out.push(emission(window, window.toRollup(rev, final)));
       window.lastRev = rev;
       window.lastEmitMs = nowMs;
       window.dirty = false;
@@ -182,9 +195,9 @@ export class RollupEngine {
    * (`WindowState.liveRollup`), with revisions from the same sequence as `due`'s. A window that closes now is left to
    * its final revision.
    */
-  live(nowMs: number): CostRollup[] {
+  live(nowMs: number): Revision[] {
     const closeBefore = this.closeBeforeMs(nowMs);
-    const out: CostRollup[] = [];
+    const out: Revision[] = [];
     for (const window of this.windows.values()) {
       if (!this.publishesLive(window) || window.windowEndMs <= closeBefore) continue;
       const rev = Math.max(window.lastRev + 1, nowMs);
@@ -250,7 +263,7 @@ export class RollupEngine {
     engine.lastEventAtMs = json.lastEventAtMs;
     Object.assign(engine.closedThroughMs, json.closedThroughMs);
     for (const w of json.windows) {
-      const window = WindowState.fromJSON(w, json.uids);
+      const window = WindowState.fromJSON(w, json.uids, engine.canon);
       if (engine.publishesLive(window)) window.trackChanges();
       engine.windows.set(`${window.resolution}|${window.cluster}|${window.windowStartMs}`, window);
     }

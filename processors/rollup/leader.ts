@@ -11,8 +11,8 @@ import type { Resolution } from "../../config/schema.ts";
 import type { CostRollup } from "../../model/events.ts";
 import { futureWindow } from "../pricer/validate.ts";
 import type { CheckpointStore } from "./checkpoint.ts";
-import { splitRollup } from "./parts.ts";
 import { RollupEngine, TooManyWindowsError, type Emission } from "./engine.ts";
+import type { Revision } from "./revision.ts";
 
 export const ROLLUP_COMPONENT = "rollup";
 
@@ -89,15 +89,15 @@ export async function startActiveRollup(rt: Runtime, checkpoints: CheckpointStor
     return "deferred";
   };
 
-  // A revision or live update in parts under the message size limit, each encoded as it is needed.
-  function* encodedParts(rollup: CostRollup): Generator<Encoded & { part: CostRollup }> {
-    for (const part of splitRollup(rollup, cfg.maxRowsPerMessage)) yield { part, ...rt.codecs.rollup.encode(part) };
+  // A revision or live update in parts under the message size limit, each made and encoded as it is needed.
+  function* encodedParts(revision: Revision): Generator<Encoded & { part: CostRollup }> {
+    for (const part of revision.parts(cfg.maxRowsPerMessage)) yield { part, ...rt.codecs.rollup.encode(part) };
   }
 
   const publish = async (emissions: Emission[]): Promise<void> => {
     const results = await Promise.allSettled(
-      emissions.map(async ({ rollup }) => {
-        for (const { part, data, headers } of encodedParts(rollup)) {
+      emissions.map(async ({ revision }) => {
+        for (const { part, data, headers } of encodedParts(revision)) {
           await rt.publisher.publish({
             subject: subjects.rollup(part.resolution as Resolution, part.cluster, part.windowStartMs, part.part),
             data,

@@ -1,24 +1,39 @@
-import type { CostRollup } from "../../model/events.ts";
+import type { CostRollup, RollupRow } from "../../model/events.ts";
+
+/** A revision's or live update's fields other than its rows and part numbers. */
+export type RollupHead = Omit<CostRollup, "rows" | "part" | "parts">;
+
+/** Rows of one kind as a length and a reader, so pod rows can be made one part at a time. */
+export interface RowSource {
+  readonly length: number;
+  at(i: number): RollupRow;
+}
 
 /**
- * Splits a window revision into messages of at most `maxRows` rows (NATS messages are limited to
- * 1 MiB by default). Part 0 carries every aggregate row (namespace, controller, label) and the node
- * rows, so readers that need no pod rows can use part 0 alone; pod rows fill the parts in order.
- * Every part carries the same rev and `parts`.
+ * The parts of a window revision: messages of at most `maxRows` rows (NATS messages are limited to 1 MiB by default).
+ * Part 0 carries every aggregate row (namespace, controller, label) and the node and volume rows, so readers that need
+ * no pod rows can use part 0 alone; pod rows fill the parts in order. Every part carries the same rev and `parts`.
+ * Pod rows are read from `pods` only as each part is made.
  */
+export function* partsOf(head: RollupHead, aggregates: readonly RollupRow[], pods: RowSource, maxRows: number): Generator<CostRollup> {
+  const firstRoom = Math.max(0, maxRows - aggregates.length);
+  const parts = 1 + Math.ceil(Math.max(0, pods.length - firstRoom) / maxRows);
+  const podRows = (from: number, to: number): RollupRow[] => {
+    const out: RollupRow[] = [];
+    for (let i = from; i < Math.min(to, pods.length); i++) out.push(pods.at(i));
+    return out;
+  };
+  for (let part = 0; part < parts; part++) {
+    const rows = part === 0 ? [...aggregates, ...podRows(0, firstRoom)] : podRows(firstRoom + (part - 1) * maxRows, firstRoom + part * maxRows);
+    yield { ...head, part, parts, rows, nodes: part === 0 ? head.nodes : [], volumes: part === 0 ? head.volumes : [] };
+  }
+}
+
+/** Splits a whole revision into its parts (see partsOf). */
 export function splitRollup(rollup: CostRollup, maxRows: number): CostRollup[] {
   const aggregates = rollup.rows.filter((r) => r.dimension !== "pod");
   const pods = rollup.rows.filter((r) => r.dimension === "pod");
-  const firstRoom = Math.max(0, maxRows - aggregates.length);
-  const parts = 1 + Math.ceil(Math.max(0, pods.length - firstRoom) / maxRows);
-  return Array.from({ length: parts }, (_, part) => ({
-    ...rollup,
-    part,
-    parts,
-    rows: part === 0 ? [...aggregates, ...pods.slice(0, firstRoom)] : pods.slice(firstRoom + (part - 1) * maxRows, firstRoom + part * maxRows),
-    nodes: part === 0 ? rollup.nodes : [],
-    volumes: part === 0 ? rollup.volumes : [],
-  }));
+  return [...partsOf(rollup, aggregates, { length: pods.length, at: (i) => pods[i] as RollupRow }, maxRows)];
 }
 
 interface Pending {

@@ -1,12 +1,13 @@
 import type { Resolution } from "../../config/schema.ts";
-import { isVolumeInventory, UNMOUNTED, type CostRollup, type CostTotals, type NodeRollupRow, type PricedSnapshot, type RollupRow, type VolumeRollupRow } from "../../model/events.ts";
+import { T, TotalsColumns, totalsAt } from "../../model/cost-totals.ts";
+import { isVolumeInventory, UNMOUNTED, type CostTotals, type NodeRollupRow, type PricedSnapshot, type RollupRow, type VolumeRollupRow } from "../../model/events.ts";
+import type { Canon, PodInfo } from "./canon.ts";
+import type { SnapshotDelta } from "./delta.ts";
+import { PodRows, Revision } from "./revision.ts";
 import type { StorageDelta } from "./storage.ts";
-import { addTotals, emptyTotals, type PodRow, type SnapshotDelta } from "./delta.ts";
 import { rowKey, type RowKey } from "./row-keys.ts";
 
 export const RESOLUTION_MS: Record<Resolution, number> = { "1m": 60_000, "1h": 3_600_000, "1d": 86_400_000 };
-
-type RowAccumulator = Omit<RowKey, "key"> & CostTotals;
 
 /** The parts of a window's checkpoint that grow with its pods. */
 type WindowArrays = "rows" | "pods" | "podKeys";
@@ -15,10 +16,15 @@ function* mapped<T, U>(items: Iterable<T>, f: (t: T) => U): Generator<U> {
   for (const t of items) yield f(t);
 }
 
+function* range(n: number): Generator<number> {
+  for (let i = 0; i < n; i++) yield i;
+}
+
 /** A pod row in a checkpoint: uid as an index into the checkpoint's uid table, rows as indices into `rows`. */
-interface PodJson extends Omit<PodRow, "uid" | "keys"> {
+interface PodJson extends Omit<PodInfo, "uid" | "keys" | "rowKeys"> {
   uid: number;
   keys: number[];
+  totals: CostTotals;
 }
 
 /** Serialized form of a window, as stored in checkpoints. */
@@ -69,21 +75,6 @@ const emptyNode = (node: string, n: PricedSnapshot["nodeCost"]): NodeRollupRow =
 
 const NO_POD = { pod: "", podUid: "", node: "", labels: {} };
 
-const podRollupRow = (p: PodRow): RollupRow => ({
-  dimension: "pod",
-  namespace: p.namespace,
-  controllerKind: p.controllerKind,
-  controllerName: p.controllerName,
-  labelKey: "",
-  labelValue: "",
-  pod: p.pod,
-  podUid: p.uid,
-  node: p.node,
-  labels: p.labels,
-  podCount: 1,
-  ...p.totals,
-});
-
 /** Adds a snapshot's volumes to per-volume rows (hours listed and cost). */
 function addVolumeRows(rows: Map<string, VolumeRollupRow>, priced: PricedSnapshot): void {
   for (const v of priced.volumes) {
@@ -96,9 +87,10 @@ function addVolumeRows(rows: Map<string, VolumeRollupRow>, priced: PricedSnapsho
 }
 
 /**
- * The running totals of one cluster over one window at one resolution: by namespace, by
- * controller, by configured label, by pod and by node. Each priced snapshot is folded in at most
- * once (keyed by node and snapshot start), so redelivery never double counts.
+ * The running totals of one cluster over one window at one resolution: by namespace, by controller, by configured
+ * label, by pod and by node. Each priced snapshot is folded in at most once (keyed by node and snapshot start), so
+ * redelivery never double counts. Row and pod totals are slots of TotalsColumns (one Float64Array each), who they are
+ * is shared with every other window (Canon): at 100,000 pods a window's pods took ~48 MB as objects, ~16 MB so.
  */
 export class WindowState {
   readonly resolution: Resolution;
@@ -109,19 +101,25 @@ export class WindowState {
   dirty = false;
   snapshotCount = 0;
   private readonly seen = new Map<string, Set<number>>();
-  private readonly rows = new Map<string, RowAccumulator>();
-  private readonly pods = new Map<string, PodRow>();
-  private readonly podKeys = new Map<string, string[]>();
-  /** Pods per aggregate row key, kept as pods arrive. */
-  private readonly podCounts = new Map<string, number>();
+  /** Aggregate rows: slot by key; identity and distinct pods (kept as pods arrive) by slot; totals in `rowTotals`. */
+  private readonly rowSlots = new Map<string, number>();
+  private readonly rowIds: RowKey[] = [];
+  private readonly podCounts: number[] = [];
+  private readonly rowTotals = new TotalsColumns();
+  /** Pod rows (windows that publish them): slot by uid, who by slot, totals in `podTotals`. */
+  private readonly podSlots = new Map<string, number>();
+  private readonly podInfos: PodInfo[] = [];
+  private readonly podTotals = new TotalsColumns();
+  /** Other windows keep only which rows each pod counted in, by uid. */
+  private readonly podKeys = new Map<string, readonly string[]>();
   private readonly nodes = new Map<string, NodeRollupRow>();
   private readonly volumes = new Map<string, VolumeRollupRow>();
   /** The same from the cluster's volume inventory: each volume once, so these win over the nodes' rows. */
   private readonly inventoryVolumes = new Map<string, VolumeRollupRow>();
   /** Whether this window publishes one row per pod; others only count pods (less memory, smaller checkpoints). */
   readonly withPods: boolean;
-  /** Keys of the rows, pods and nodes changed since the last revision or live update (windows that publish live updates). */
-  private changes: { rows: Set<string>; pods: Set<string>; nodes: Set<string> } | undefined;
+  /** Slots of the rows and pods, and names of the nodes, changed since the last revision or live update (windows that publish live updates). */
+  private changes: { rows: Set<number>; pods: Set<number>; nodes: Set<string> } | undefined;
 
   constructor(resolution: Resolution, cluster: string, windowStartMs: number, withPods: boolean) {
     this.resolution = resolution;
@@ -149,30 +147,30 @@ export class WindowState {
     this.snapshotCount += 1;
     this.dirty = true;
 
-    for (const [key, d] of delta.rows) {
-      let row = this.rows.get(key);
-      if (row === undefined) {
-        const { key: _key, ...identity } = d.key;
-        row = { ...identity, ...emptyTotals() };
-        this.rows.set(key, row);
-      }
-      addTotals(row, d.totals);
-      this.changes?.rows.add(key);
+    const changes = this.changes;
+    for (let j = 0; j < delta.rows.length; j++) {
+      const slot = this.rowSlot(delta.rows[j] as RowKey);
+      this.rowTotals.add(slot, delta.rowTotals, j);
+      changes?.rows.add(slot);
     }
-    for (const p of delta.pods) {
+    for (let i = 0; i < delta.pods.length; i++) {
+      const info = delta.pods[i] as PodInfo;
       if (!this.withPods) {
-        if (!this.podKeys.has(p.uid)) {
-          this.podKeys.set(p.uid, p.keys);
-          this.countPod(p.keys);
+        if (!this.podKeys.has(info.uid)) {
+          this.podKeys.set(info.uid, info.keys);
+          this.countPod(info.keys);
         }
         continue;
       }
-      const known = this.pods.get(p.uid);
-      if (known === undefined) {
-        this.pods.set(p.uid, { ...p, totals: { ...p.totals } });
-        this.countPod(p.keys);
-      } else addTotals(known.totals, p.totals);
-      this.changes?.pods.add(p.uid);
+      let slot = this.podSlots.get(info.uid);
+      if (slot === undefined) {
+        slot = this.podTotals.push();
+        this.podSlots.set(info.uid, slot);
+        this.podInfos.push(info);
+        this.countPod(info.keys);
+      }
+      this.podTotals.add(slot, delta.podTotals, i);
+      changes?.pods.add(slot);
     }
 
     if (isVolumeInventory(priced)) {
@@ -199,9 +197,32 @@ export class WindowState {
     node.realisedSavings += delta.realisedSavings;
     node.potentialSavings += delta.potentialSavings;
     this.nodes.set(priced.node, node);
-    this.changes?.nodes.add(priced.node);
+    changes?.nodes.add(priced.node);
     if (this.withPods) addVolumeRows(this.volumes, priced);
     return true;
+  }
+
+  /** The slot of an aggregate row, made (zero) the first time. */
+  private rowSlot(k: RowKey): number {
+    let slot = this.rowSlots.get(k.key);
+    if (slot === undefined) {
+      slot = this.rowTotals.push();
+      this.rowSlots.set(k.key, slot);
+      this.rowIds.push(k);
+      this.podCounts.push(0);
+    }
+    return slot;
+  }
+
+  /** A pod row's slot, made (zero) the first time. */
+  private podSlot(info: PodInfo): number {
+    let slot = this.podSlots.get(info.uid);
+    if (slot === undefined) {
+      slot = this.podTotals.push();
+      this.podSlots.set(info.uid, slot);
+      this.podInfos.push(info);
+    }
+    return slot;
   }
 
   /**
@@ -209,20 +230,18 @@ export class WindowState {
    * to the rows, pods and nodes of the pods that mounted the volumes, and to `__unmounted__` rows.
    */
   applyStorage(d: StorageDelta): void {
-    const add = (t: CostTotals, cost: number): void => {
-      t.pvCost += cost;
-      t.totalCost += cost;
-    };
     const c = this.changes;
     for (const [key, cost] of d.rows) {
-      const row = this.rows.get(key);
-      if (row !== undefined) add(row, cost);
-      c?.rows.add(key);
+      const slot = this.rowSlots.get(key);
+      if (slot === undefined) continue;
+      this.rowTotals.addStorage(slot, cost);
+      c?.rows.add(slot);
     }
     for (const [uid, cost] of d.pods) {
-      const pod = this.pods.get(uid);
-      if (pod !== undefined) add(pod.totals, cost);
-      c?.pods.add(uid);
+      const slot = this.podSlots.get(uid);
+      if (slot === undefined) continue;
+      this.podTotals.addStorage(slot, cost);
+      c?.pods.add(slot);
     }
     for (const [name, cost] of d.nodes) {
       const node = this.nodes.get(name);
@@ -231,33 +250,25 @@ export class WindowState {
     }
     for (const u of d.unmounted) {
       for (const k of u.keys) {
-        let row = this.rows.get(k.key);
-        if (row === undefined) {
-          const { key: _key, ...identity } = k;
-          row = { ...identity, ...emptyTotals() };
-          this.rows.set(k.key, row);
-        }
-        add(row, u.cost);
-        c?.rows.add(k.key);
+        const slot = this.rowSlot(k);
+        this.rowTotals.addStorage(slot, u.cost);
+        c?.rows.add(slot);
       }
       if (!this.withPods) continue;
-      const uid = `${UNMOUNTED}/${u.namespace}`;
-      const pod = this.pods.get(uid) ?? {
-        uid, pod: UNMOUNTED, namespace: u.namespace, controllerKind: "", controllerName: UNMOUNTED, node: "", labels: {}, keys: u.keys.map((k) => k.key), totals: emptyTotals(),
-      };
-      add(pod.totals, u.cost);
-      this.pods.set(uid, pod);
-      c?.pods.add(uid);
+      const keys = u.keys.map((k) => k.key);
+      const slot = this.podSlot({ uid: `${UNMOUNTED}/${u.namespace}`, pod: UNMOUNTED, namespace: u.namespace, controllerKind: "", controllerName: UNMOUNTED, node: "", labels: {}, rowKeys: u.keys, keys });
+      this.podTotals.addStorage(slot, u.cost);
+      c?.pods.add(slot);
     }
     this.dirty = true;
   }
 
-  /** The window as one event (split into parts by the publisher), with pod rows if it keeps them. */
-  toRollup(rev: number, final: boolean): CostRollup {
-    const rows: RollupRow[] = [...this.rows].map(([key, row]) => this.aggregateRow(key, row));
-    if (this.withPods) for (const p of this.pods.values()) rows.push(podRollupRow(p));
+  /** The window as one revision (split into parts by the publisher), with pod rows if it keeps them. */
+  toRollup(rev: number, final: boolean): Revision {
+    const aggregates = this.rowIds.map((_, slot) => this.aggregateRow(slot));
+    const pods = new PodRows(this.podInfos.slice(), this.podTotals.values.slice(0, this.podTotals.size * T));
     this.clearChanges();
-    return this.rollupOf(rev, final, rows, [...this.nodes.values()], this.volumeRows());
+    return new Revision(this.head(rev, final, [...this.nodes.values()], this.volumeRows()), aggregates, pods);
   }
 
   /**
@@ -265,26 +276,26 @@ export class WindowState {
    * totals so far (absolute, not increments: a reader keeps the newest value of each row, so a lost update costs
    * nothing once the next one or the next revision arrives). No volumes. Undefined if nothing changed.
    */
-  liveRollup(rev: number): CostRollup | undefined {
+  liveRollup(rev: number): Revision | undefined {
     const c = this.changes;
     if (c === undefined || c.rows.size + c.pods.size + c.nodes.size === 0) return undefined;
-    const rows: RollupRow[] = [];
-    for (const key of c.rows) {
-      const row = this.rows.get(key);
-      if (row !== undefined) rows.push(this.aggregateRow(key, row));
-    }
-    for (const uid of c.pods) {
-      const p = this.pods.get(uid);
-      if (p !== undefined) rows.push(podRollupRow(p));
+    const aggregates = [...c.rows].map((slot) => this.aggregateRow(slot));
+    const infos: PodInfo[] = [];
+    const totals = new Float64Array(c.pods.size * T);
+    const all = this.podTotals.values;
+    for (const slot of c.pods) {
+      totals.set(all.subarray(slot * T, slot * T + T), infos.length * T);
+      infos.push(this.podInfos[slot] as PodInfo);
     }
     const nodes = [...c.nodes].flatMap((name) => this.nodes.get(name) ?? []);
     this.clearChanges();
-    return this.rollupOf(rev, false, rows, nodes, []);
+    return new Revision(this.head(rev, false, nodes, []), aggregates, new PodRows(infos, totals));
   }
 
   /** A namespace, controller or label row as published, with how many pods count in it. */
-  private aggregateRow(key: string, row: RowAccumulator): RollupRow {
-    return { ...row, ...NO_POD, podCount: this.podCounts.get(key) ?? 0 };
+  private aggregateRow(slot: number): RollupRow {
+    const { key: _key, ...identity } = this.rowIds[slot] as RowKey;
+    return { ...identity, ...totalsAt(this.rowTotals.values, slot), ...NO_POD, podCount: this.podCounts[slot] ?? 0 };
   }
 
   private clearChanges(): void {
@@ -295,10 +306,13 @@ export class WindowState {
 
   /** Counts a pod seen for the first time in the rows it counts in (pods never leave a window; `__unmounted__` ones are not pods). */
   private countPod(keys: readonly string[]): void {
-    for (const k of keys) this.podCounts.set(k, (this.podCounts.get(k) ?? 0) + 1);
+    for (const k of keys) {
+      const slot = this.rowSlots.get(k);
+      if (slot !== undefined) this.podCounts[slot] = (this.podCounts[slot] ?? 0) + 1;
+    }
   }
 
-  private rollupOf(rev: number, final: boolean, rows: RollupRow[], nodes: readonly NodeRollupRow[], volumes: readonly VolumeRollupRow[]): CostRollup {
+  private head(rev: number, final: boolean, nodes: readonly NodeRollupRow[], volumes: readonly VolumeRollupRow[]): Revision["head"] {
     return {
       resolution: this.resolution,
       cluster: this.cluster,
@@ -307,9 +321,6 @@ export class WindowState {
       rev,
       final,
       snapshotCount: this.snapshotCount,
-      part: 0,
-      parts: 1,
-      rows,
       nodes: nodes.map((n) => ({ ...n })),
       volumes: volumes.map((v) => ({ ...v })),
     };
@@ -318,10 +329,9 @@ export class WindowState {
   /**
    * The window's checkpoint form in parts: the small fields, and the three arrays that grow with pods as iterables,
    * so a checkpoint can be written in batches without building the whole document (engine.jsonText). Pod uids
-   * become indices given by `intern` (one table per checkpoint).
+   * become indices given by `intern` (one table per checkpoint); a row's index is its slot.
    */
   jsonParts(intern: (uid: string) => number): { head: Omit<WindowJson, WindowArrays>; arrays: Record<WindowArrays, Iterable<unknown>> } {
-    const rowIndex = new Map([...this.rows.keys()].map((key, i) => [key, i]));
     const head: Omit<WindowJson, WindowArrays> = {
       resolution: this.resolution,
       cluster: this.cluster,
@@ -336,14 +346,19 @@ export class WindowState {
       volumes: [...this.volumes.values()],
       inventoryVolumes: [...this.inventoryVolumes.values()],
     };
-    const pods = this.pods.values();
-    const podKeys = this.podKeys.entries();
+    const slotsOf = (keys: readonly string[]) => keys.map((k) => this.rowSlots.get(k) ?? -1);
     return {
       head,
       arrays: {
-        rows: this.rows.values(),
-        pods: mapped(pods, (p) => ({ ...p, uid: intern(p.uid), keys: p.keys.map((k) => rowIndex.get(k) ?? -1) })),
-        podKeys: mapped(podKeys, ([uid, keys]) => [intern(uid), ...keys.map((k) => rowIndex.get(k) ?? -1)]),
+        rows: mapped(range(this.rowIds.length), (slot) => {
+          const { key: _key, ...identity } = this.rowIds[slot] as RowKey;
+          return { ...identity, ...totalsAt(this.rowTotals.values, slot) };
+        }),
+        pods: mapped(range(this.podInfos.length), (slot): PodJson => {
+          const p = this.podInfos[slot] as PodInfo;
+          return { uid: intern(p.uid), pod: p.pod, namespace: p.namespace, controllerKind: p.controllerKind, controllerName: p.controllerName, node: p.node, labels: p.labels, keys: slotsOf(p.keys), totals: totalsAt(this.podTotals.values, slot) };
+        }),
+        podKeys: mapped(this.podKeys.entries(), ([uid, keys]) => [intern(uid), ...slotsOf(keys)]),
       },
     };
   }
@@ -355,28 +370,29 @@ export class WindowState {
     return [...out.values()];
   }
 
-  static fromJSON(json: WindowJson, uids: readonly string[]): WindowState {
+  /** A window from its checkpoint form; who its pods are and its row identities become `canon`'s shared copies. */
+  static fromJSON(json: WindowJson, uids: readonly string[], canon: Canon): WindowState {
     const w = new WindowState(json.resolution, json.cluster, json.windowStartMs, json.withPods);
     w.lastRev = json.lastRev;
     w.lastEmitMs = json.lastEmitMs;
     w.dirty = json.dirty;
     w.snapshotCount = json.snapshotCount;
     for (const [node, offsets] of Object.entries(json.seen)) w.seen.set(node, new Set(offsets));
-    const keys: string[] = [];
     for (const row of json.rows) {
-      const { key } = rowKey(row.dimension, row.namespace, row.controllerKind, row.controllerName, row.labelKey, row.labelValue);
-      keys.push(key);
-      w.rows.set(key, { ...row });
+      const slot = w.rowSlot(canon.rowKey(rowKey(row.dimension, row.namespace, row.controllerKind, row.controllerName, row.labelKey, row.labelValue)));
+      w.rowTotals.set(slot, row);
     }
+    const rowKeysAt = (indices: readonly number[]): RowKey[] => indices.flatMap((i) => w.rowIds[i] ?? []);
     for (const p of json.pods) {
       const uid = uids[p.uid] ?? `unknown-${p.uid}`;
-      w.pods.set(uid, { ...p, uid, keys: p.keys.map((i) => keys[i] ?? "") });
+      const info = canon.podInfo({ uid, pod: p.pod, namespace: p.namespace, controllerKind: p.controllerKind, controllerName: p.controllerName, node: p.node, labels: p.labels, rowKeys: rowKeysAt(p.keys) });
+      w.podTotals.set(w.podSlot(info), p.totals);
+      if (info.pod !== UNMOUNTED) w.countPod(info.keys);
     }
-    for (const p of w.pods.values()) if (p.pod !== UNMOUNTED) w.countPod(p.keys);
     for (const [uidIndex = -1, ...rowIndices] of json.podKeys) {
-      const podKeys = rowIndices.map((i) => keys[i] ?? "");
-      w.podKeys.set(uids[uidIndex] ?? `unknown-${uidIndex}`, podKeys);
-      w.countPod(podKeys);
+      const keys = canon.list(rowKeysAt(rowIndices).map((k) => k.key));
+      w.podKeys.set(canon.string(uids[uidIndex] ?? `unknown-${uidIndex}`), keys);
+      w.countPod(keys);
     }
     // Checkpoints written before CostRollup v3 have no providerId.
     for (const node of json.nodes) w.nodes.set(node.node, { ...node, providerId: node.providerId ?? "" });

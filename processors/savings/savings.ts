@@ -1,4 +1,5 @@
-import type { NamespaceSavings, PricedSnapshotView, SavingsReport } from "../../model/events.ts";
+import type { PricedForSavings } from "../../codec/events.ts";
+import type { NamespaceSavings, SavingsReport } from "../../model/events.ts";
 
 export const IDLE_NAMESPACE = "__idle__";
 
@@ -9,7 +10,7 @@ export const IDLE_NAMESPACE = "__idle__";
  * Nodes of unknown capacity type save nothing (we cannot tell what they pay).
  */
 /** A node's savings over one window (USD): realised if spot, potential if on-demand. */
-export function nodeSavings(priced: PricedSnapshotView): { realised: number; potential: number } {
+export function nodeSavings(priced: Omit<PricedForSavings, "pods">): { realised: number; potential: number } {
   const n = priced.nodeCost;
   const hours = priced.windowSeconds / 3600;
   const realised = n.capacityType === "SPOT" && n.onDemandHourlyCost > n.hourlyCost ? (n.onDemandHourlyCost - n.hourlyCost) * hours : 0;
@@ -21,11 +22,11 @@ export function nodeSavings(priced: PricedSnapshotView): { realised: number; pot
 }
 
 /** The cost a node's savings are shared by: its pods' compute cost plus its idle cost. */
-export function savingsDenominator(priced: PricedSnapshotView): number {
+export function savingsDenominator(priced: PricedForSavings): number {
   return priced.pods.reduce((s, p) => s + p.cpuCost + p.ramCost + p.gpuCost, 0) + priced.nodeCost.idleCost;
 }
 
-export function savingsFor(priced: PricedSnapshotView): SavingsReport {
+export function savingsFor(priced: PricedForSavings): SavingsReport {
   const n = priced.nodeCost;
   const { realised, potential } = nodeSavings(priced);
 

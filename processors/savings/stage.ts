@@ -18,7 +18,7 @@ export function createSavings(rt: Runtime): Stage {
     durable: "kce-savings",
     filterSubject: subjects.streamFilter.priced,
     concurrency: rt.config.savings.concurrency,
-    input: rt.codecs.pricedView,
+    input: rt.codecs.pricedForSavings,
     output: rt.codecs.savings,
     // A volume inventory has no node and no pods: nothing to save.
     transform: (priced) => (isVolumeInventory(priced) ? undefined : savingsFor(priced)),

@@ -13,7 +13,7 @@ import { readPriceSnapshot, SnapshotPriceBook } from "../../pricing/snapshot/sna
 import { priceSnapshot } from "../../processors/pricer/cost-model.ts";
 import { createPricer } from "../../processors/pricer/stage.ts";
 import { createRollup } from "../../processors/rollup/stage.ts";
-import { emptyTotals } from "../../processors/rollup/delta.ts";
+import { emptyTotals } from "../../model/cost-totals.ts";
 import { podUsage, usageSnapshot } from "../../testkit/fixtures.ts";
 import { openTestRuntime, startInProcess, startNatsServer, testConfig, waitFor, type InProcessStages, type NatsServerHandle } from "../../testkit/index.ts";
 
