@@ -1,8 +1,7 @@
 import type { RollupDimension, RollupRow } from "../model/events.ts";
 import { labelsKey } from "../model/labels-key.ts";
 import { Interner } from "./interner.ts";
-import { rowIdentity } from "./live-window.ts";
-import { DIMENSIONS, dimensionRange, N, NUMBERS, S, STR, STRINGS, type RowColumns } from "./row-layout.ts";
+import { DIMENSIONS, dimensionRange, N, NUMBERS, rowIdentity, S, STR, STRINGS, type RowColumns } from "./row-layout.ts";
 
 export type { RowColumns } from "./row-layout.ts";
 
@@ -28,14 +27,15 @@ export function packRows(rows: readonly RollupRow[], pools: RowPools): RowColumn
   let at = 0;
   DIMENSIONS.forEach((dim, d) => {
     cols.ranges[2 * d] = at;
-    for (const row of rows) if (row.dimension === dim) put(cols, at++, row, pools);
+    for (const row of rows) if (row.dimension === dim) putRow(cols, at++, row, pools);
     cols.ranges[2 * d + 1] = at;
   });
   if (at !== n) throw new Error(`rollup rows of an unknown dimension: ${rows.find((r) => !DIMENSIONS.includes(r.dimension))?.dimension}`);
   return cols;
 }
 
-function put(cols: RowColumns, i: number, row: RollupRow, pools: RowPools): void {
+/** Writes a row into slot `i` of columns (its strings and label set interned: one reference each). */
+export function putRow(cols: Pick<RowColumns, "numbers" | "strings" | "labelIds">, i: number, row: RollupRow, pools: RowPools): void {
   for (let c = 0; c < N; c++) cols.numbers[i * N + c] = row[NUMBERS[c] as (typeof NUMBERS)[number]];
   for (let c = 0; c < S; c++) {
     const s = row[STRINGS[c] as (typeof STRINGS)[number]];
@@ -46,7 +46,7 @@ function put(cols: RowColumns, i: number, row: RollupRow, pools: RowPools): void
 }
 
 /** Gives a window's interned strings and label sets back (it is being replaced or dropped), by their ids. */
-function releaseIds(strings: Int32Array, labelIds: Int32Array, pools: RowPools): void {
+export function releaseIds(strings: Int32Array, labelIds: Int32Array, pools: RowPools): void {
   for (const id of strings) pools.strings.release(id);
   for (const id of labelIds) pools.labels.release(id);
 }
@@ -85,7 +85,7 @@ export function decodeColumns(buf: Buffer): RowColumns {
 }
 
 /** The row at `i` of a window's columns, as a new object (its label set shared and frozen). */
-function rowAt(cols: RowColumns, pools: RowPools, i: number): RollupRow {
+export function rowAt(cols: Pick<RowColumns, "numbers" | "strings" | "labelIds">, pools: RowPools, i: number): RollupRow {
   const num = cols.numbers;
   const str = cols.strings;
   const pool = pools.strings;

@@ -4,7 +4,7 @@ import { readPriceSnapshot, SnapshotPriceBook } from "../pricing/snapshot/snapsh
 import { priceSnapshot } from "../processors/pricer/cost-model.ts";
 import { RollupEngine } from "../processors/rollup/engine.ts";
 import { defaultConfig, podUsage, usageSnapshot } from "../testkit/fixtures.ts";
-import { rowIdentity } from "./live-window.ts";
+import { rowIdentity } from "./row-layout.ts";
 import { materialize, RollupIndex } from "./rollup-index.ts";
 import { HOUR_MS } from "./window.ts";
 
@@ -94,6 +94,9 @@ describe("live updates of open 1h windows", () => {
     index.applyLive(last);
     expect(index.liveWindows).toBe(0);
     expect(index.plan({ startMs: HOUR, endMs: HOUR + HOUR_MS }, NOW).windows[0]?.final).toBe(true);
+    // The updates' interned strings went back with them: once the window is past retention, nothing is held.
+    index.prune(NOW + 100 * 86_400_000);
+    expect(index.interned).toEqual({ strings: 0, labelSets: 0 });
   });
 
   it("are written in place into rows the window holds, and again over a revision older than them", () => {
@@ -125,6 +128,19 @@ describe("live updates of open 1h windows", () => {
     const laid = index.plan(hour, NOW).windows[0];
     const expected = hourOf(RollupEngine.fromJSON(config.rollup, e.toJSON(), NOW).due(NOW + 10_000).map((x) => x.rollup));
     expect(byIdentity(materialize(laid ?? ({} as never)).rows)).toEqual(byIdentity(expected.rows));
+  });
+
+  it("give their interned strings back when their window is dropped with updates still unlaid", () => {
+    const e = new RollupEngine(config.rollup, NOW);
+    const index = new RollupIndex({ hourlyRetentionHours: 48, dailyRetentionDays: 35, now: () => NOW });
+    e.fold(priced("node-a", 0), NOW);
+    index.apply(hourOf(e.due(NOW).map((x) => x.rollup)));
+    e.fold(priced("node-a", 1, 6), NOW + 1000);
+    index.applyLive(hourOf(e.live(NOW + 1000).map((r) => r.rollup)));
+    expect(index.liveWindows).toBe(1);
+    index.prune(NOW + 100 * 86_400_000);
+    expect(index.liveWindows).toBe(0);
+    expect(index.interned).toEqual({ strings: 0, labelSets: 0 });
   });
 
   it("are not kept for windows that publish none", () => {

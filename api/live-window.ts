@@ -1,35 +1,69 @@
 import type { CostRollup, NodeRollupRow, RollupRow } from "../model/events.ts";
-import { rowKey } from "../processors/rollup/row-keys.ts";
-
-/** A row's identity within its window: pods by uid, the other dimensions by what they aggregate over. */
-export function rowIdentity(r: Pick<RollupRow, "dimension" | "namespace" | "controllerKind" | "controllerName" | "labelKey" | "labelValue" | "podUid">): string {
-  return r.dimension === "pod" ? `pod\u0000${r.podUid}` : rowKey(r.dimension, r.namespace, r.controllerKind, r.controllerName, r.labelKey, r.labelValue).key;
-}
+import { putRow, releaseIds, rowAt, type RowPools } from "./compact-rows.ts";
+import { N, NUMBERS, rowIdentity, S } from "./row-layout.ts";
 
 interface Versioned<T> {
   rev: number;
   value: T;
 }
 
+/** Live rows packed as a window's rows are (row-layout.ts), with the rev each row's numbers are from. */
+class LiveRows {
+  numbers: Float64Array;
+  strings: Int32Array;
+  labelIds: Int32Array;
+  revs: Float64Array;
+  count = 0;
+
+  constructor(capacity: number) {
+    this.numbers = new Float64Array(capacity * N);
+    this.strings = new Int32Array(capacity * S);
+    this.labelIds = new Int32Array(capacity);
+    this.revs = new Float64Array(capacity);
+  }
+
+  /** A new slot (grown by doubling). */
+  push(): number {
+    if (this.count === this.revs.length) {
+      const grow = <A extends Float64Array | Int32Array>(a: A, make: (n: number) => A): A => {
+        const b = make(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.numbers = grow(this.numbers, (n) => new Float64Array(n));
+      this.strings = grow(this.strings, (n) => new Int32Array(n));
+      this.labelIds = grow(this.labelIds, (n) => new Int32Array(n));
+      this.revs = grow(this.revs, (n) => new Float64Array(n));
+    }
+    return this.count++;
+  }
+}
+
 /**
  * The live updates of one open window the index has not yet seen in a revision. An update carries the rows that
  * changed since the rollup's previous revision or update, with their totals so far (absolute values), so each row
- * keeps only its newest value, and a revision drops what it already holds (every value up to its own rev).
+ * keeps only its newest value, and a revision drops what it already holds (every value up to its own rev). Rows are
+ * kept packed, their strings interned in the index's pools (a row's strings never change within its window: only
+ * its numbers do): at 100,000 pods the decoded rows held ~97 MB, these ~20.
  */
 export class LiveWindow {
-  private readonly rows = new Map<string, Versioned<RollupRow>>();
+  private readonly pools: RowPools;
+  private rows = new LiveRows(64);
+  /** Slot by row identity (`rowIdentity`). */
+  private slots = new Map<string, number>();
   private readonly nodes = new Map<string, Versioned<NodeRollupRow>>();
   /** The rev of the revision the index holds for this window (0: none yet). */
   baseRev: number;
   /** Updates arrived since the window was last rebuilt with them. */
   dirty = false;
-  /** Rows updated since they were last laid over the window held, and whether that window is new (all must be laid). */
-  private readonly unlaid = { rows: new Set<string>(), all: true };
+  /** Slots updated since they were last laid over the window held, and whether that window is new (all must be laid). */
+  private readonly unlaid = { rows: new Set<number>(), all: true };
   private newest: CostRollup;
   readonly cluster: string;
   readonly windowStartMs: number;
 
-  constructor(first: CostRollup, baseRev: number) {
+  constructor(first: CostRollup, baseRev: number, pools: RowPools) {
+    this.pools = pools;
     this.newest = { ...first, rows: [], nodes: [] };
     this.cluster = first.cluster;
     this.windowStartMs = first.windowStartMs;
@@ -37,14 +71,25 @@ export class LiveWindow {
   }
 
   get empty(): boolean {
-    return this.rows.size + this.nodes.size === 0;
+    return this.slots.size + this.nodes.size === 0;
   }
 
   add(u: CostRollup): void {
     if (u.rev <= this.baseRev) return;
+    const live = this.rows;
     for (const row of u.rows) {
       const identity = rowIdentity(row);
-      if (keepNewer(this.rows, identity, u.rev, row)) this.unlaid.rows.add(identity);
+      let slot = this.slots.get(identity);
+      if (slot === undefined) {
+        slot = live.push();
+        this.slots.set(identity, slot);
+        putRow(this.rows, slot, row, this.pools);
+      } else {
+        if ((live.revs[slot] as number) >= u.rev) continue;
+        for (let c = 0; c < N; c++) live.numbers[slot * N + c] = row[NUMBERS[c] as (typeof NUMBERS)[number]];
+      }
+      this.rows.revs[slot] = u.rev;
+      this.unlaid.rows.add(slot);
     }
     for (const node of u.nodes) keepNewer(this.nodes, node.node, u.rev, node);
     if (u.rev >= this.newest.rev) this.newest = { ...u, rows: [], nodes: [] };
@@ -54,17 +99,35 @@ export class LiveWindow {
   /** A revision at `rev` holds every value up to it: those are dropped, newer ones stay to be laid over it. */
   covered(rev: number): void {
     this.baseRev = Math.max(this.baseRev, rev);
-    for (const [k, v] of this.rows) if (v.rev <= rev) this.rows.delete(k);
+    const old = this.rows;
+    const kept = new LiveRows(64);
+    const slots = new Map<string, number>();
+    for (const [identity, slot] of this.slots) {
+      if ((old.revs[slot] as number) <= rev) continue;
+      const at = kept.push();
+      kept.numbers.set(old.numbers.subarray(slot * N, slot * N + N), at * N);
+      kept.strings.set(old.strings.subarray(slot * S, slot * S + S), at * S);
+      kept.labelIds[at] = old.labelIds[slot] as number;
+      kept.revs[at] = old.revs[slot] as number;
+      old.labelIds[slot] = -1;
+      old.strings.fill(-1, slot * S, slot * S + S);
+      slots.set(identity, at);
+    }
+    // The ids of the rows dropped go back to the pools (those kept moved to the new columns).
+    releaseIds(old.strings.subarray(0, old.count * S).filter((id) => id >= 0), old.labelIds.subarray(0, old.count).filter((id) => id >= 0), this.pools);
+    this.rows = kept;
+    this.slots = slots;
     for (const [k, v] of this.nodes) if (v.rev <= rev) this.nodes.delete(k);
     // The index holds that revision now: what is left must all be laid over it.
+    this.unlaid.rows.clear();
     this.unlaid.all = true;
     this.dirty = !this.empty;
   }
 
   /** The rows to lay over the window held in place: those updated since the last lay, or all after a new revision. */
   rowsToLay(): RollupRow[] {
-    if (this.unlaid.all) return [...this.rows.values()].map((v) => v.value);
-    return [...this.unlaid.rows].flatMap((k) => this.rows.get(k)?.value ?? []);
+    const slots = this.unlaid.all ? this.slots.values() : this.unlaid.rows;
+    return [...slots].map((slot) => rowAt(this.rows, this.pools, slot));
   }
 
   /**
@@ -88,10 +151,18 @@ export class LiveWindow {
   over(base: Omit<CostRollup, "rows"> & { rows: Iterable<RollupRow> } | undefined): CostRollup {
     const rows = new Map<string, RollupRow>();
     for (const row of base?.rows ?? []) rows.set(rowIdentity(row), row);
-    for (const [k, v] of this.rows) rows.set(k, v.value);
+    for (const [k, slot] of this.slots) rows.set(k, rowAt(this.rows, this.pools, slot));
     const head = base ?? this.newest;
     this.laid();
     return { ...head, ...this.head(head), final: false, part: 0, parts: 1, rows: [...rows.values()], volumes: base?.volumes ?? [] };
+  }
+
+  /** Gives the interned strings back: the window is dropped. */
+  release(): void {
+    const r = this.rows;
+    releaseIds(r.strings.subarray(0, r.count * S).filter((id) => id >= 0), r.labelIds.subarray(0, r.count).filter((id) => id >= 0), this.pools);
+    this.rows = new LiveRows(1);
+    this.slots.clear();
   }
 }
 

@@ -63,7 +63,7 @@ export class RollupIndex {
     table.set(r.windowStartMs, byCluster);
     if (live !== undefined) {
       live.covered(r.rev);
-      if (r.final || live.empty) this.live.delete(liveKey(r));
+      if (r.final || live.empty) this.dropLive(live);
     }
     // A window that arrives already old (a replay at start) goes straight to its file.
     this.spillIfOld(stored, (this.retention.now ?? Date.now)());
@@ -80,10 +80,15 @@ export class RollupIndex {
     let live = this.live.get(liveKey(u));
     if (live === undefined) {
       if (known !== undefined && known.rev >= u.rev) return;
-      live = new LiveWindow(u, known?.rev ?? 0);
+      live = new LiveWindow(u, known?.rev ?? 0, this.pools);
       this.live.set(liveKey(u), live);
     }
     live.add(u);
+  }
+
+  private dropLive(live: LiveWindow): void {
+    live.release();
+    this.live.delete(liveKey(live));
   }
 
   /** Open windows with live updates, for the API's self-metrics. */
@@ -139,7 +144,7 @@ export class RollupIndex {
       }
     };
     drop(this.hourly, this.hourlyFrom(nowMs));
-    for (const [key, live] of this.live) if (live.windowStartMs < this.hourlyFrom(nowMs)) this.live.delete(key);
+    for (const live of this.live.values()) if (live.windowStartMs < this.hourlyFrom(nowMs)) this.dropLive(live);
     drop(this.daily, Math.floor(nowMs / DAY_MS) * DAY_MS - (this.retention.dailyRetentionDays - 1) * DAY_MS);
     this.spill(nowMs);
   }

@@ -1,4 +1,5 @@
 import type { CostTotals, RollupDimension, RollupRow } from "../model/events.ts";
+import { rowKey } from "../processors/rollup/row-keys.ts";
 
 /** The numbers of a packed row, in column order: the CostTotals fields, then podCount. */
 export const NUMBERS = [
@@ -47,4 +48,9 @@ export function totalsOf(sums: Float64Array): CostTotals {
 /** Adds CostTotals into sums kept in column order. */
 export function addToSums(sums: Float64Array, t: CostTotals): void {
   for (let c = 0; c < TOTALS; c++) sums[c] = (sums[c] as number) + t[NUMBERS[c] as keyof CostTotals];
+}
+
+/** A row's identity within its window: pods by uid, the other dimensions by what they aggregate over. */
+export function rowIdentity(r: Pick<RollupRow, "dimension" | "namespace" | "controllerKind" | "controllerName" | "labelKey" | "labelValue" | "podUid">): string {
+  return r.dimension === "pod" ? `pod\u0000${r.podUid}` : rowKey(r.dimension, r.namespace, r.controllerKind, r.controllerName, r.labelKey, r.labelValue).key;
 }
