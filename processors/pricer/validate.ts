@@ -61,37 +61,35 @@ function nodeProblem(s: UsageSnapshot): UsageProblem | undefined {
   return undefined;
 }
 
+/** The numbers of a pod that must be finite and non-negative. */
+const POD_NUMBERS = ["runningSeconds", "cpuRequestCores", "cpuCoreSeconds", "memoryRequestBytes", "memoryWorkingSetAvgBytes", "networkTxBytes", "gpuRequest"] as const;
+
+/** Why one pod's numbers are out of bounds for its node, or undefined. Messages are built only for a pod that fails (this runs for every pod). */
+function podProblem(s: UsageSnapshot, p: UsageSnapshot["pods"][number], maxCoreSeconds: number): UsageProblem | undefined {
+  const n = s.nodeInfo;
+  const who = () => `pod ${p.namespace}/${p.name}`;
+  for (const field of POD_NUMBERS) {
+    if (!finiteNonNegative(p[field])) return problem("invalid_usage", `${who()}: ${field} is ${p[field]}`);
+  }
+  if (p.runningSeconds > s.windowSeconds + 1) return problem("invalid_usage", `${who()}: runningSeconds ${p.runningSeconds} exceeds the window`);
+  const implausible = (detail: string) => problem("implausible_usage", `${who()}: ${detail}`);
+  if (p.cpuCoreSeconds > maxCoreSeconds) return implausible(`cpuCoreSeconds ${p.cpuCoreSeconds} > ${n.cpuCores} cores × ${s.windowSeconds} s`);
+  if (p.cpuRequestCores > n.cpuCores * BOUNDS.requestTolerance) return implausible(`cpuRequestCores ${p.cpuRequestCores} > the node's ${n.cpuCores} cores`);
+  if (p.memoryRequestBytes > n.memoryBytes * BOUNDS.requestTolerance) return implausible(`memoryRequestBytes ${p.memoryRequestBytes} > the node's ${n.memoryBytes}`);
+  if (p.memoryWorkingSetAvgBytes > n.memoryBytes * BOUNDS.usageTolerance) return implausible(`memoryWorkingSetAvgBytes ${p.memoryWorkingSetAvgBytes} > the node's ${n.memoryBytes}`);
+  if (p.gpuRequest > n.gpus) return implausible(`gpuRequest ${p.gpuRequest} > the node's ${n.gpus} GPUs`);
+  if (p.networkTxBytes > BOUNDS.maxNetworkBytesPerSecond * s.windowSeconds) return implausible(`networkTxBytes ${p.networkTxBytes} in ${s.windowSeconds} s is faster than any NIC`);
+  return undefined;
+}
+
 /** Per-pod bounds against the node's capacity; also the node-wide usage sums. */
 function podsProblem(s: UsageSnapshot): UsageProblem | undefined {
   const n = s.nodeInfo;
-  const slack = s.windowSeconds + 1;
   const maxCoreSeconds = n.cpuCores * s.windowSeconds * BOUNDS.usageTolerance;
   let coreSeconds = 0;
   for (const p of s.pods) {
-    const who = `pod ${p.namespace}/${p.name}`;
-    const numbers: Array<[string, number]> = [
-      ["runningSeconds", p.runningSeconds],
-      ["cpuRequestCores", p.cpuRequestCores],
-      ["cpuCoreSeconds", p.cpuCoreSeconds],
-      ["memoryRequestBytes", p.memoryRequestBytes],
-      ["memoryWorkingSetAvgBytes", p.memoryWorkingSetAvgBytes],
-      ["networkTxBytes", p.networkTxBytes],
-      ["gpuRequest", p.gpuRequest],
-    ];
-    for (const [field, value] of numbers) {
-      if (!finiteNonNegative(value)) return problem("invalid_usage", `${who}: ${field} is ${value}`);
-    }
-    if (p.runningSeconds > slack) return problem("invalid_usage", `${who}: runningSeconds ${p.runningSeconds} exceeds the window`);
-    const checks: Array<[boolean, string]> = [
-      [p.cpuCoreSeconds > maxCoreSeconds, `cpuCoreSeconds ${p.cpuCoreSeconds} > ${n.cpuCores} cores × ${s.windowSeconds} s`],
-      [p.cpuRequestCores > n.cpuCores * BOUNDS.requestTolerance, `cpuRequestCores ${p.cpuRequestCores} > the node's ${n.cpuCores} cores`],
-      [p.memoryRequestBytes > n.memoryBytes * BOUNDS.requestTolerance, `memoryRequestBytes ${p.memoryRequestBytes} > the node's ${n.memoryBytes}`],
-      [p.memoryWorkingSetAvgBytes > n.memoryBytes * BOUNDS.usageTolerance, `memoryWorkingSetAvgBytes ${p.memoryWorkingSetAvgBytes} > the node's ${n.memoryBytes}`],
-      [p.gpuRequest > n.gpus, `gpuRequest ${p.gpuRequest} > the node's ${n.gpus} GPUs`],
-      [p.networkTxBytes > BOUNDS.maxNetworkBytesPerSecond * s.windowSeconds, `networkTxBytes ${p.networkTxBytes} in ${s.windowSeconds} s is faster than any NIC`],
-    ];
-    const failed = checks.find(([bad]) => bad);
-    if (failed !== undefined) return problem("implausible_usage", `${who}: ${failed[1]}`);
+    const bad = podProblem(s, p, maxCoreSeconds);
+    if (bad !== undefined) return bad;
     coreSeconds += p.cpuCoreSeconds;
   }
   if (coreSeconds > maxCoreSeconds) return problem("implausible_usage", `pods used ${coreSeconds} core-seconds in ${s.windowSeconds} s on a ${n.cpuCores}-core node`);

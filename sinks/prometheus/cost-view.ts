@@ -2,7 +2,7 @@ import { isVolumeInventory, VOLUMES_NODE, type CostRollup, type PricedSnapshotVi
 import { HOURS_PER_MONTH } from "../../pricing/defaults.ts";
 import { VERSION } from "../../model/version.ts";
 import { costFamilies, type CostFamilies } from "./families.ts";
-import { labelBody, lineWith, sampleLine } from "./text-format.ts";
+import { escapeLabel, lineWith, sampleLine } from "./text-format.ts";
 
 const HOUR_MS = 3_600_000;
 
@@ -100,13 +100,15 @@ export class CostView {
       return;
     }
     this.setVolumes(group, this.inventoryClusters.has(cluster) ? { ...p, volumes: [] } : p);
-    this.setAllocations(group, p);
+    const bodies = podBodies(p);
+    this.setAllocations(group, p, bodies);
 
-    const pods = [...p.pods].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
-    f.podHourly.setGroup(
-      group,
-      pods.map((pod) => sampleLine(f.podHourly.name, [["cluster", cluster], ["namespace", pod.namespace], ["pod", pod.name], ["node", p.node]], pod.hourlyCost)).join(""),
-    );
+    const order = p.pods.map((_, i) => i).sort((i, j) => {
+      const a = p.pods[i] as PodView;
+      const b = p.pods[j] as PodView;
+      return a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name);
+    });
+    f.podHourly.setGroup(group, order.map((i) => lineWith(f.podHourly.name, bodies[i] as string, (p.pods[i] as PodView).hourlyCost)).join(""));
     const base = [["cluster", cluster], ["node", p.node]] as const;
     f.nodeHourly.setGroup(group, sampleLine(f.nodeHourly.name, [...base, ["instance_type", n.instanceType], ["capacity_type", n.capacityType]], n.hourlyCost));
     const hours = p.windowSeconds / 3600;
@@ -129,7 +131,7 @@ export class CostView {
   }
 
   /** OpenCost's per-pod allocation series and the node's capacity series. */
-  private setAllocations(group: string, p: PricedSnapshotView): void {
+  private setAllocations(group: string, p: PricedSnapshotView, bodies: readonly string[]): void {
     const f = this.families;
     const cluster = p.cluster;
     const n = p.nodeCost;
@@ -140,11 +142,12 @@ export class CostView {
     const allocations = this.options.openCostAllocations ?? true;
     const gpuFree = new Set<string>();
     const byClaim = new Map(p.volumes.map((v) => [`${v.claimNamespace}/${v.claimName}`, v]));
-    for (const pod of p.pods) {
+    const instance = `,instance="${escapeLabel(p.node)}"`;
+    for (const [i, pod] of p.pods.entries()) {
       const hours = pod.runningSeconds / 3600;
       if (hours <= 0) continue;
       if (allocations) {
-        const body = labelBody([["cluster", cluster], ["namespace", pod.namespace], ["pod", pod.name], ["node", p.node], ["instance", p.node]]);
+        const body = bodies[i] + instance;
         cpu.push(lineWith(f.containerCpu.name, body, pod.cpuCoreHours / hours));
         ram.push(lineWith(f.containerMemory.name, body, pod.ramByteHours / hours));
         if (pod.gpuHours > 0) gpu.push(lineWith(f.containerGpu.name, body, pod.gpuHours / hours));
@@ -380,4 +383,17 @@ export class CostView {
   render(): string {
     return Object.values(this.families).map((f) => f.render()).join("");
   }
+}
+
+type PodView = PricedSnapshotView["pods"][number];
+
+/**
+ * Each pod's label body `cluster="…",namespace="…",pod="…",node="…"` (escaped), in the snapshot's order: the pod
+ * families share it (OpenCost's allocation series add `,instance="…"`), and the node's and cluster's parts are
+ * escaped once per snapshot rather than once per pod and family.
+ */
+function podBodies(p: PricedSnapshotView): string[] {
+  const head = `cluster="${escapeLabel(p.cluster)}",namespace="`;
+  const tail = `",node="${escapeLabel(p.node)}"`;
+  return p.pods.map((pod) => `${head}${escapeLabel(pod.namespace)}",pod="${escapeLabel(pod.name)}${tail}`);
 }
