@@ -41,7 +41,7 @@ const MARKS = [1, 2, 4, 6, 12, 18, 24, 48];
  * chosen pace; its RSS and CPU are sampled every second. Prints RSS by event hour (the most it reached while
  * that hour was being published), so growth after the first hours shows, then the pace it kept.
  * Knobs (environment, not KCE_*): STEADY_NODES, STEADY_PODS, STEADY_HOURS, STEADY_PACE (windows/s), STEADY_NODE_FLAGS,
- * STEADY_HEAP_SNAPSHOT=1 (or a stage's name), STEADY_SPLIT=1, STEADY_BUILT=1, STEADY_STAGE_FLAGS, STEADY_LIVE, STEADY_SPILL=1 (pricer, rollup, savings, sink-prometheus and api as processes of their own,
+ * STEADY_HEAP_SNAPSHOT=1 (or a stage's name), STEADY_SPLIT=1, STEADY_BUILT=1, STEADY_STAGE_FLAGS, STEADY_ENV, STEADY_LIVE, STEADY_SPILL=1 (pricer, rollup, savings, sink-prometheus and api as processes of their own,
  * RSS per process).
  */
 export async function benchSteady(o: SteadyOptions = steadyOptionsFromEnv()): Promise<string[]> {
@@ -62,9 +62,11 @@ export async function benchSteady(o: SteadyOptions = steadyOptionsFromEnv()): Pr
   const file = writeConfigFile(raw);
   const names = o.split ? SPLIT_STAGES : ["all"];
   const main = o.built ? (await buildDist(), join(DIST, "main.js")) : undefined;
+  // STEADY_ENV="MALLOC_MMAP_THRESHOLD_=65536 …": environment over the install's for every process, for trying allocator settings.
+  const envOf = (name: string): Record<string, string> => ({ ...commandEnv(name), ...envFromString(process.env["STEADY_ENV"] ?? "") });
   const flagsOf = (name: string) => [...(o.stageFlags[name] ?? commandNodeFlags(name)), ...flags, ...(snapshot ? ["--heapsnapshot-signal=SIGUSR2"] : [])];
   // Each process with the install's environment for it (glibc settings), as its Deployment runs it.
-  const processes = names.map((name) => spawnKce([name, "--config", file], commandEnv(name), flagsOf(name), main));
+  const processes = names.map((name) => spawnKce([name, "--config", file], envOf(name), flagsOf(name), main));
   const rt = await openTestRuntime(validateConfig(raw), "kce-bench-steady");
   const windows = Math.round(o.hours * 60);
   const base = Math.floor(Date.now() / 60_000) * 60_000 - windows * 60_000;
@@ -116,7 +118,7 @@ export async function benchSteady(o: SteadyOptions = steadyOptionsFromEnv()): Pr
     watch.unsubscribe();
     for (const [i, p] of processes.entries()) if (snapshot && (snapshotOf === "1" || snapshotOf === names[i])) await heapSnapshot(p.pid);
     const memory = await selfMemory(metricsPort);
-    const restart = process.env["STEADY_RESTART"] === "1" && !o.split ? await restartAll(processes, () => spawnKce(["all", "--config", file], commandEnv("all"), flagsOf("all"), main), apiPort, base, windows) : undefined;
+    const restart = process.env["STEADY_RESTART"] === "1" && !o.split ? await restartAll(processes, () => spawnKce(["all", "--config", file], envOf("all"), flagsOf("all"), main), apiPort, base, windows) : undefined;
     const where = processes.map((p, i) => {
       const b = rssBreakdown(p.pid);
       return `${names[i]}: ${Math.round(rssMb(p.pid))} MB = glibc main heap ${b.mallocMain.toFixed(0)}, glibc arenas ${b.mallocArenas.toFixed(0)}, other anonymous (V8 heap, large buffers) ${b.anonymous.toFixed(0)}, mapped files ${b.files.toFixed(0)}, other ${b.other.toFixed(0)}`;
@@ -135,7 +137,7 @@ export async function benchSteady(o: SteadyOptions = steadyOptionsFromEnv()): Pr
         const acc = sumByHour[i]?.get(h);
         return acc === undefined ? NaN : Math.round(acc.sum / acc.n);
       };
-      const how = [...Object.entries(commandEnv(name)).map(([k, v]) => `${k}=${v}`), ...flagsOf(name)];
+      const how = [...Object.entries(envOf(name)).map(([k, v]) => `${k}=${v}`), ...flagsOf(name)];
       return `| ${name}${how.length > 0 ? ` \`${how.join(" ")}\`` : ""} | ${marks.map((h) => `${Math.round(at.get(h) ?? NaN)} / ${mean(h)}`).join(" | ")} | ${Math.round(Math.max(...at.values()))} | ${growth} | ${perSample} |`;
     });
     return [
@@ -222,6 +224,17 @@ function stageFlagsFromEnv(): Record<string, string[]> {
     const at = part.indexOf("=");
     if (at < 0) throw new Error(`STEADY_STAGE_FLAGS: expected stage=flags, got ${part}`);
     out[part.slice(0, at).trim()] = part.slice(at + 1).split(/\s+/).filter((f) => f !== "");
+  }
+  return out;
+}
+
+/** "A=1 B=2" as an environment. */
+function envFromString(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of text.split(/\s+/).filter((p) => p !== "")) {
+    const at = pair.indexOf("=");
+    if (at <= 0) throw new Error(`STEADY_ENV: expected NAME=value, got ${pair}`);
+    out[pair.slice(0, at)] = pair.slice(at + 1);
   }
   return out;
 }

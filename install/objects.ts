@@ -162,7 +162,10 @@ export const STAGE_NODE_FLAGS: Record<string, string[]> = {
   anomalies: ["--max-semi-space-size=8"],
   "sink-prometheus": ["--max-semi-space-size=8"],
   api: ["--max-semi-space-size=8"],
-  central: ["--max-semi-space-size=8"],
+  // The old generation may grow to 1.5× what survived the last full collection (V8 picks 1.1–4× by its own measure):
+  // memory follows the state. `kce all` at 10,000 pods for an hour: 347–364 / 317–327 → 310–316 / 266–267 MB peak /
+  // mean, CPU within the runs' spread (BENCHMARKS.md, "heap growth").
+  central: ["--max-semi-space-size=8", "--heap-growing-percent=50"],
 };
 
 /** The install's Node flags for a `kce` command as a Deployment runs it (`all` is the "central" one). */
@@ -249,8 +252,11 @@ function centralParts(v: InstallValues): CentralPart[] {
  * glibc serves allocations of 128 KiB and more from mmap, but raises that threshold after the first such block is
  * freed, and the query API's 2 MB window columns (packed per revision, spilled, read back per query) then stay in its
  * heap as fragments: 1.6 GB RSS in a 24-hour replay at 10,000 pods. Pinning the threshold returns them to the system.
+ * At 64 KiB it also takes the socket's 64 KiB read buffers, which NATS messages hold views of and which are freed in
+ * any order, out of the heap: `kce all` at 10,000 pods for an hour, 310–316 / 266–267 → 272–289 / 242–255 MB peak /
+ * mean (with --heap-growing-percent=50; two runs against three; BENCHMARKS.md).
  */
-export const MMAP_THRESHOLD = { name: "MALLOC_MMAP_THRESHOLD_", value: "131072" };
+export const MMAP_THRESHOLD = { name: "MALLOC_MMAP_THRESHOLD_", value: "65536" };
 
 /**
  * glibc gives threads that allocate (V8's GC helpers, libuv's pool) arenas of their own: 10–21 MB of RSS in a process

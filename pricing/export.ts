@@ -1,5 +1,5 @@
 import type { Config } from "../config/schema.ts";
-import { Registry } from "prom-client";
+import { Registry } from "../telemetry/prom.ts";
 import { cloudSource, type CloudProvider } from "./index.ts";
 import type { PriceSnapshot } from "./snapshot/snapshot.ts";
 

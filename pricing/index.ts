@@ -1,5 +1,5 @@
-import type { Registry } from "prom-client";
-import { Registry as PromRegistry } from "prom-client";
+import type { Registry } from "../telemetry/prom.ts";
+import { Registry as PromRegistry } from "../telemetry/prom.ts";
 import type { Config } from "../config/schema.ts";
 import { silentLogger, type Logger } from "../telemetry/log.ts";
 import { AwsPriceSource } from "./aws/source.ts";

@@ -1,6 +1,6 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { Gauge } from "prom-client";
+import { Gauge } from "../telemetry/prom.ts";
 import type { Runtime } from "../bus/runtime.ts";
 import type { Stage } from "../bus/stage-types.ts";
 import { latestRatios } from "./report.ts";

@@ -1,5 +1,5 @@
 import { getHeapStatistics } from "node:v8";
-import { Counter, Gauge, Registry, Summary } from "prom-client";
+import { Counter, Gauge, Registry, Summary } from "./prom.ts";
 
 /** The self-metrics every stage emits, labelled by component. */
 export interface ComponentMetrics {

@@ -1,4 +1,4 @@
-import { Counter, type Registry } from "prom-client";
+import { Counter, type Registry } from "../../telemetry/prom.ts";
 import { backoffMs } from "../../bus/backoff.ts";
 import { CircuitBreaker } from "./breaker.ts";
 import type { TokenBucket } from "./limiter.ts";

@@ -1,4 +1,4 @@
-import { Counter, Gauge, type Registry } from "prom-client";
+import { Counter, Gauge, type Registry } from "../../telemetry/prom.ts";
 import type { Config } from "../../config/schema.ts";
 import type { Logger } from "../../telemetry/log.ts";
 import { volumeTypeOf } from "../storage-classes.ts";

@@ -1,5 +1,5 @@
 import { DeliverPolicy, type JsMsg } from "@nats-io/jetstream";
-import { Gauge } from "prom-client";
+import { Gauge } from "../../telemetry/prom.ts";
 import { interval, type Subscription } from "rxjs";
 import { follow } from "../../bus/follow.ts";
 import type { Runtime } from "../../bus/runtime.ts";

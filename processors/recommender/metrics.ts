@@ -1,4 +1,4 @@
-import { Gauge, type Registry } from "prom-client";
+import { Gauge, type Registry } from "../../telemetry/prom.ts";
 import type { Recommendation } from "./recommender.ts";
 
 const LABELS = ["cluster", "namespace", "controller_kind", "controller", "container", "status"] as const;
