@@ -4,7 +4,7 @@ import { startSim } from "../sim/server.ts";
 import { openTestRuntime, readStream, spawnKce, startNatsServer, waitFor, writeConfigFile } from "../testkit/index.ts";
 import { testRawConfig } from "../testkit/config.ts";
 import { cpuSecondsOf, rssMb } from "./stats.ts";
-import { AGENT_NODE_FLAGS } from "../install/objects.ts";
+import { AGENT_NODE_FLAGS, commandEnv } from "../install/objects.ts";
 import { buildDist, DIST } from "../scripts/build.ts";
 import { join } from "node:path";
 
@@ -13,7 +13,7 @@ import { join } from "node:path";
  * simulated API server and kubelet, publishing to a real nats-server every `intervalSeconds`; RSS sampled
  * every second for `seconds`. The goal (issue 16) is ≤ 64 MB at 110 pods.
  */
-export async function benchAgent(pods = 110, seconds = 60, intervalSeconds = 5, nodeArgs: string[] = AGENT_NODE_FLAGS, main: "dist" | "sources" = "dist"): Promise<string[]> {
+export async function benchAgent(pods = 110, seconds = 60, intervalSeconds = 5, nodeArgs: string[] = AGENT_NODE_FLAGS, main: "dist" | "sources" = "dist", env: Record<string, string> = commandEnv("agent")): Promise<string[]> {
   const node = "node-1.bench.internal";
   const scenario = scenarioSchema.parse({
     cluster: "bench",
@@ -30,7 +30,7 @@ export async function benchAgent(pods = 110, seconds = 60, intervalSeconds = 5, 
   // As the DaemonSet runs it: the built CLI (npm run build) with its node flags.
   const entry = main === "dist" ? join(DIST, "main.js") : undefined;
   if (entry !== undefined) await buildDist();
-  const agent = spawnKce(["agent", "--config", writeConfigFile(raw), "--node", node, "--kube-server", sim.url], {}, nodeArgs, ...(entry === undefined ? [] : [entry]));
+  const agent = spawnKce(["agent", "--config", writeConfigFile(raw), "--node", node, "--kube-server", sim.url], env, nodeArgs, ...(entry === undefined ? [] : [entry]));
   try {
     await waitFor("the agent's first snapshot", async () => (await readStream(rt.js, rt.jsm, "KCE_USAGE")).length > 0 || undefined, 60_000, 500).catch((error: unknown) => {
       throw new Error(`${String(error)}\nagent output:\n${agent.output().slice(-2000)}`);
@@ -46,7 +46,7 @@ export async function benchAgent(pods = 110, seconds = 60, intervalSeconds = 5, 
     const sorted = [...samples].sort((a, b) => a - b);
     const median = sorted[Math.floor(sorted.length / 2)] ?? NaN;
     return [
-      `agent memory: 1 node, ${pods} pods (10 with volumes), ${intervalSeconds} s interval, ${seconds} s sampled, ${published} snapshots published; node ${nodeArgs.join(" ") || "(default flags)"} ${main === "dist" ? "dist/main.js (built)" : "cli/main.ts (sources)"}`,
+      `agent memory: 1 node, ${pods} pods (10 with volumes), ${intervalSeconds} s interval, ${seconds} s sampled, ${published} snapshots published; ${Object.entries(env).map(([k, v]) => `${k}=${v} `).join("")}node ${nodeArgs.join(" ") || "(default flags)"} ${main === "dist" ? "dist/main.js (built)" : "cli/main.ts (sources)"}`,
       `  RSS median ${median.toFixed(1)} MB, max ${Math.max(...samples).toFixed(1)} MB, first ${samples[0]?.toFixed(1)} MB, last ${samples.at(-1)?.toFixed(1)} MB (goal ≤ 64 MB); CPU ${cpu.toFixed(2)} s in ${seconds} s (${((cpu / seconds) * 100).toFixed(1)} % of a core)`,
     ];
   } finally {
