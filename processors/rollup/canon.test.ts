@@ -52,4 +52,17 @@ describe("shared copies of what the rollup keeps per pod", () => {
     expect(namespaceRows.reduce((a, b) => a + b, 0)).toBeCloseTo(podSum, 12);
     priced.pods.forEach((p, i) => expect(totalOf(d.podTotals, i)).toBe(p.totalCost));
   });
+
+  it("forgets pods not seen for two generations, and keeps those seen since", () => {
+    const canon = new Canon();
+    const seen = snapshotDelta(pricedSnapshot(), ["team"], canon).pods[0];
+    canon.rotate();
+    expect(snapshotDelta(pricedSnapshot(), ["team"], canon).pods[0]).toBe(seen); // used again: moves to the new generation
+    canon.rotate();
+    canon.rotate();
+    expect(canon.size).toBe(0);
+    const again = snapshotDelta(pricedSnapshot(), ["team"], canon).pods[0];
+    expect(again).not.toBe(seen);
+    expect(again).toEqual(seen);
+  });
 });

@@ -18,27 +18,77 @@ export interface PodInfo {
 }
 
 /**
+ * A map that forgets what was not used lately: entries live in the current generation, or in the previous one until
+ * they are used again (then they move to the current one); `rotate` drops the previous generation. So a table holds what
+ * was used within the last one or two generations, however many values came and went, and never more than `limit`.
+ */
+class RecentMap<V> {
+  private current = new Map<string, V>();
+  private previous = new Map<string, V>();
+  private readonly limit: number;
+
+  constructor(limit: number) {
+    this.limit = limit;
+  }
+
+  get(key: string): V | undefined {
+    const v = this.current.get(key);
+    if (v !== undefined) return v;
+    const old = this.previous.get(key);
+    if (old !== undefined) this.set(key, old);
+    return old;
+  }
+
+  set(key: string, value: V): void {
+    if (this.current.size >= this.limit) this.rotate();
+    this.current.set(key, value);
+  }
+
+  rotate(): void {
+    this.previous = this.current;
+    this.current = new Map();
+  }
+
+  get size(): number {
+    return this.current.size + this.previous.size;
+  }
+}
+
+/**
  * One shared copy of each distinct string, key list, label set and pod identity that the rollup's windows keep per
  * pod: every decoded snapshot brings its own copies, and a pod sits in a dozen open windows at once (the 1m windows
- * within the allowed lateness, its hour, its day). The tables are forgotten whenever they pass `limit` entries (pods
- * and controllers come and go); the values stay with the windows holding them.
+ * within the allowed lateness, its hour, its day). The tables forget what was not used for a generation or two
+ * (`rotate`, called by the engine every `rotateEveryMs` of processing time) or past `limit` entries, so pods that come and
+ * go (Jobs, rollouts) do not pile up; the values stay with the windows holding them.
  */
 export class Canon {
-  private readonly limit: number;
-  private strings = new Map<string, string>();
-  private lists = new Map<string, string[]>();
-  private labelSets = new Map<string, Record<string, string>>();
-  private rowKeys = new Map<string, RowKey>();
-  private pods = new Map<string, PodInfo>();
+  private readonly strings: RecentMap<string>;
+  private readonly lists: RecentMap<string[]>;
+  private readonly labelSets: RecentMap<Record<string, string>>;
+  private readonly rowKeys: RecentMap<RowKey>;
+  private readonly pods: RecentMap<PodInfo>;
 
   constructor(limit = 200_000) {
-    this.limit = limit;
+    this.strings = new RecentMap(limit);
+    this.lists = new RecentMap(limit);
+    this.labelSets = new RecentMap(limit);
+    this.rowKeys = new RecentMap(limit);
+    this.pods = new RecentMap(limit);
+  }
+
+  /** Starts a new generation: what was not used since the previous call is forgotten at the next. */
+  rotate(): void {
+    for (const t of [this.strings, this.lists, this.labelSets, this.rowKeys, this.pods]) t.rotate();
+  }
+
+  /** Entries held (both generations), for tests and self-metrics. */
+  get size(): number {
+    return this.pods.size;
   }
 
   string(s: string): string {
     const known = this.strings.get(s);
     if (known !== undefined) return known;
-    if (this.strings.size >= this.limit) this.strings = new Map();
     this.strings.set(s, s);
     return s;
   }
@@ -48,8 +98,7 @@ export class Canon {
     const key = items.join("\u0002");
     const known = this.lists.get(key);
     if (known !== undefined) return known;
-    if (this.lists.size >= this.limit) this.lists = new Map();
-    const shared = items.map((s) => this.string(s));
+    const shared = items.map((x) => this.string(x));
     this.lists.set(key, shared);
     return shared;
   }
@@ -59,7 +108,6 @@ export class Canon {
     const key = labelsKey(labels);
     const known = this.labelSets.get(key);
     if (known !== undefined) return known;
-    if (this.labelSets.size >= this.limit) this.labelSets = new Map();
     this.labelSets.set(key, labels);
     return labels;
   }
@@ -68,7 +116,6 @@ export class Canon {
   rowKey(k: RowKey): RowKey {
     const known = this.rowKeys.get(k.key);
     if (known !== undefined) return known;
-    if (this.rowKeys.size >= this.limit) this.rowKeys = new Map();
     const s = (v: string) => this.string(v);
     const shared: RowKey = { key: s(k.key), dimension: k.dimension, namespace: s(k.namespace), controllerKind: s(k.controllerKind), controllerName: s(k.controllerName), labelKey: s(k.labelKey), labelValue: s(k.labelValue) };
     this.rowKeys.set(shared.key, shared);
@@ -82,7 +129,6 @@ export class Canon {
   pod(p: Pick<PodCost, "uid" | "name" | "namespace" | "controllerKind" | "controllerName" | "labels">, node: string, labelKeys: readonly string[]): PodInfo {
     const known = this.pods.get(p.uid);
     if (known !== undefined && sameIdentity(known, p, node, labelKeys)) return known;
-    if (known === undefined && this.pods.size >= this.limit) this.pods = new Map();
     const rowKeys = rowKeysOf(p, labelKeys).map((k) => this.rowKey(k));
     const info = this.podInfo({ uid: p.uid, pod: p.name, namespace: p.namespace, controllerKind: p.controllerKind, controllerName: p.controllerName, node, labels: pick(p.labels, labelKeys), rowKeys });
     this.pods.set(info.uid, info);

@@ -24,6 +24,9 @@ export interface EngineJson {
   storage?: LedgerJson[];
 }
 
+/** How long a generation of the shared pod tables lasts (processing time): well above any agent interval that matters. */
+export const CANON_GENERATION_MS = 15 * 60_000;
+
 /** Raised when folding would open more windows than `rollup.maxOpenWindows` allows. */
 export class TooManyWindowsError extends Error {
   override readonly name = "TooManyWindowsError";
@@ -63,12 +66,14 @@ export class RollupEngine {
   /** Per open window of the finest resolution: what storage cost and who mounted it (StorageLedger). */
   private readonly ledgers = new Map<string, StorageLedger>();
   private readonly finest: Resolution;
-  /** Shared copies of what the windows keep per pod. */
+  /** Shared copies of what the windows keep per pod, and when its tables last started a new generation. */
   private readonly canon = new Canon();
+  private canonRotatedAtMs: number;
 
   constructor(cfg: Config["rollup"], nowMs: number = Date.now()) {
     this.cfg = cfg;
     this.lastFoldAtMs = nowMs;
+    this.canonRotatedAtMs = nowMs;
     this.finest = [...cfg.resolutions].sort((a, b) => RESOLUTION_MS[a] - RESOLUTION_MS[b])[0] ?? "1m";
   }
 
@@ -160,6 +165,11 @@ export class RollupEngine {
    * interval has passed. Each gets a revision greater than any it had before.
    */
   due(nowMs: number): Emission[] {
+    // Pods not seen for a generation or two are forgotten by the shared tables (their windows keep what they hold).
+    if (nowMs - this.canonRotatedAtMs >= CANON_GENERATION_MS) {
+      this.canon.rotate();
+      this.canonRotatedAtMs = nowMs;
+    }
     const closeBefore = this.closeBeforeMs(nowMs);
     this.settleStorage(closeBefore);
     for (const res of this.cfg.resolutions) {
