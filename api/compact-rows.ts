@@ -1,4 +1,5 @@
 import type { RollupDimension, RollupRow } from "../model/events.ts";
+import { totalsFrom } from "../model/cost-totals.ts";
 import { labelsKey } from "../model/labels-key.ts";
 import { Interner } from "./interner.ts";
 import { DIMENSIONS, dimensionRange, N, NUMBERS, rowIdentity, S, STR, STRINGS, type RowColumns } from "./row-layout.ts";
@@ -102,22 +103,7 @@ export function rowAt(cols: Pick<RowColumns, "numbers" | "strings" | "labelIds">
     podUid: pool.get(str[s + 7] as number),
     node: pool.get(str[s + 8] as number),
     labels: pools.labels.get(cols.labelIds[i] as number),
-    podHours: num[n] as number,
-    cpuCoreHours: num[n + 1] as number,
-    cpuCoreRequestHours: num[n + 2] as number,
-    cpuCoreUsageHours: num[n + 3] as number,
-    ramByteHours: num[n + 4] as number,
-    ramByteRequestHours: num[n + 5] as number,
-    ramByteUsageHours: num[n + 6] as number,
-    gpuHours: num[n + 7] as number,
-    cpuCost: num[n + 8] as number,
-    ramCost: num[n + 9] as number,
-    gpuCost: num[n + 10] as number,
-    pvCost: num[n + 11] as number,
-    networkCost: num[n + 12] as number,
-    totalCost: num[n + 13] as number,
-    realisedSavings: num[n + 14] as number,
-    potentialSavings: num[n + 15] as number,
+    ...totalsFrom(num, n),
     podCount: num[n + 16] as number,
   };
 }

@@ -1,11 +1,9 @@
 import type { CostTotals, RollupDimension, RollupRow } from "../model/events.ts";
+import { TOTAL_FIELDS } from "../model/cost-totals.ts";
 import { rowKey } from "../processors/rollup/row-keys.ts";
 
-/** The numbers of a packed row, in column order: the CostTotals fields, then podCount. */
-export const NUMBERS = [
-  "podHours", "cpuCoreHours", "cpuCoreRequestHours", "cpuCoreUsageHours", "ramByteHours", "ramByteRequestHours", "ramByteUsageHours", "gpuHours",
-  "cpuCost", "ramCost", "gpuCost", "pvCost", "networkCost", "totalCost", "realisedSavings", "potentialSavings", "podCount",
-] as const satisfies ReadonlyArray<keyof CostTotals | "podCount">;
+/** The numbers of a packed row, in column order: the CostTotals fields (model/cost-totals.ts), then podCount. */
+export const NUMBERS = [...TOTAL_FIELDS, "podCount"] as const satisfies ReadonlyArray<keyof CostTotals | "podCount">;
 /** The strings of a packed row, in column order (interned ids). */
 export const STRINGS = ["dimension", "namespace", "controllerKind", "controllerName", "labelKey", "labelValue", "pod", "podUid", "node"] as const satisfies ReadonlyArray<keyof RollupRow>;
 /** Numbers and strings per row. */

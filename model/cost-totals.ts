@@ -97,7 +97,11 @@ export class TotalsColumns {
 
 /** Slot `slot` of numbers in this layout as a CostTotals object. */
 export function totalsAt(values: Float64Array, slot: number): CostTotals {
-  const n = slot * T;
+  return totalsFrom(values, slot * T);
+}
+
+/** The T numbers from element `n` of `values` (TOTAL_FIELDS order) as a CostTotals object. */
+export function totalsFrom(values: Float64Array, n: number): CostTotals {
   return {
     podHours: values[n] as number,
     cpuCoreHours: values[n + 1] as number,

@@ -162,13 +162,9 @@ export class WindowState {
         }
         continue;
       }
-      let slot = this.podSlots.get(info.uid);
-      if (slot === undefined) {
-        slot = this.podTotals.push();
-        this.podSlots.set(info.uid, slot);
-        this.podInfos.push(info);
-        this.countPod(info.keys);
-      }
+      const held = this.podInfos.length;
+      const slot = this.podSlot(info);
+      if (this.podInfos.length > held) this.countPod(info.keys);
       this.podTotals.add(slot, delta.podTotals, i);
       changes?.pods.add(slot);
     }
