@@ -7,6 +7,7 @@ import { benchRecommender } from "./recommender.ts";
 import { benchFreshness } from "./freshness.ts";
 import { benchLive } from "./live.ts";
 import { benchFederation } from "./federation.ts";
+import { benchHotPaths } from "./hot-paths.ts";
 import { benchMetricsRender } from "./metrics-render.ts";
 import { benchPipeline, benchScaling } from "./pipeline.ts";
 import { benchPricing } from "./pricing.ts";
@@ -40,6 +41,7 @@ const BENCHES: Array<[name: string, group: string, run: () => Promise<string[]>]
   ["live", "freshness", () => Promise.resolve([...benchLive(100), ...benchLive(1000)])],
   ["scaling", "scaling", benchScaling],
   ["steady", "steady", () => benchSteady()],
+  ["hot-paths", "hot-paths", () => Promise.resolve(benchHotPaths())],
   ["checkpoint", "checkpoint", () => Promise.resolve([...benchCheckpoint(100), ...benchCheckpoint(1000)])],
   ["ui", "ui", benchUi],
 ];
