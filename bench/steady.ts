@@ -85,8 +85,15 @@ export async function benchSteady(o: SteadyOptions = steadyOptionsFromEnv()): Pr
         if (r !== undefined && r.snapshotCount >= o.nodes) latestRolled = Math.max(latestRolled, r.windowStartMs);
       });
     });
+    // The process's own account of its heap as each event hour starts (from /metrics): whether the live set grows, or RSS around it.
+    const heapByHour = new Map<number, string>();
+    let heapHour = 0;
     const sampler = setInterval(() => {
       const hour = Math.ceil((published * 60_000) / HOUR_MS) || 1;
+      if (hour !== heapHour && MARKS.includes(hour)) {
+        heapHour = hour;
+        void selfMemoryOf(metricsPort, ["heap_used", "heap_total", "external"]).then((m) => heapByHour.set(hour, m), () => undefined);
+      }
       processes.forEach((p, i) => {
         const rss = rssMb(p.pid) || 0;
         byHour[i]?.set(hour, Math.max(byHour[i]?.get(hour) ?? 0, rss));
@@ -149,6 +156,7 @@ export async function benchSteady(o: SteadyOptions = steadyOptionsFromEnv()): Pr
       "",
       `${samples.toLocaleString("en-US")} pod-samples in ${wall.toFixed(0)} s (published in ${((tPublished - t0) / 1000).toFixed(0)} s; the last window rolled ${((tDone - tPublished) / 1000).toFixed(1)} s after it was published): ${Math.round(samples / wall).toLocaleString("en-US")} pod-samples/s, ${((cpu / samples) * 1e6).toFixed(1)} µs CPU per pod-sample.`,
       `At the end (kube_cost_process_memory_bytes of the process serving /metrics): ${memory}.`,
+      `V8 heap used / total and external as event hours began (same process): ${[...heapByHour].map(([h, m]) => `h${h} ${m}`).join("; ")}.`,
       ...(restart === undefined ? [] : [restart]),
       `Resident memory at the end, by mapping (/proc/<pid>/smaps): ${where.join("; ")}.`,
     ];
@@ -191,6 +199,13 @@ async function selfMemory(port: number): Promise<string> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
   const kinds = [...text.matchAll(/^kube_cost_process_memory_bytes\{kind="([a-z0-9_]+)"\} (\S+)$/gm)];
   return kinds.map(([, kind, v]) => `${kind} ${Math.round(Number(v) / 2 ** 20)} MB`).join(", ");
+}
+
+/** Some kinds of the same account, as "a / b / c MB". */
+async function selfMemoryOf(port: number, kinds: readonly string[]): Promise<string> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const mb = (kind: string) => Math.round(Number(new RegExp(`^kube_cost_process_memory_bytes\\{kind="${kind}"\\} (\\S+)$`, "m").exec(text)?.[1] ?? NaN) / 2 ** 20);
+  return `${kinds.map(mb).join(" / ")} MB`;
 }
 
 /** Asks a process started with --heapsnapshot-signal=SIGUSR2 for a heap snapshot and waits until it is written. */

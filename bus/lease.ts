@@ -79,6 +79,13 @@ export class Lease {
       void this.release(false);
       onLost(why);
     };
+    const failed = (error: unknown): void => {
+      const silentMs = Date.now() - this.renewedAtMs;
+      this.log.warn("lease renewal failed", { key: this.options.key, silentMs, error });
+      // Step down just before the lease could have expired on the server (a standby acquires it only
+      // after that): a slow renewal under load is not a loss.
+      if (silentMs >= this.options.ttlMs * STEP_DOWN) lost(`not renewed for ${silentMs} ms`);
+    };
     const tick = async (): Promise<void> => {
       const kv = await this.bucket();
       try {
@@ -86,18 +93,21 @@ export class Lease {
         this.renewedAtMs = Date.now();
         return;
       } catch (error) {
-        if (/wrong last sequence|revision/i.test(String(error))) {
-          const entry = await kv.get(this.options.key).catch(() => null);
-          if (entry === null || entry.operation !== "PUT" || entry.string() !== this.options.holder) return lost("taken over by another holder");
-          this.revision = entry.revision;
-          return;
-        }
-        const silentMs = Date.now() - this.renewedAtMs;
-        this.log.warn("lease renewal failed", { key: this.options.key, silentMs, error });
-        // Step down just before the lease could have expired on the server (a standby acquires it only
-        // after that): a slow renewal under load is not a loss.
-        if (silentMs >= this.options.ttlMs * STEP_DOWN) lost(`not renewed for ${silentMs} ms`);
+        if (!/wrong last sequence|revision/i.test(String(error))) return failed(error);
       }
+      // Refused for its revision: an earlier renewal may have reached the server without its answer reaching us.
+      // Only the key itself can say whether another holder has it — a read that fails (a timeout under load) says
+      // nothing, and reading it as "taken over" made a busy `kce all` drop its own lease and stall for the lease and ack
+      // waits (`npm run bench -- pipeline-all`, one run in four).
+      let entry;
+      try {
+        entry = await kv.get(this.options.key);
+      } catch (error) {
+        return failed(error);
+      }
+      if (entry === null || entry.operation !== "PUT") return lost(`expired before it was renewed (not renewed for ${Date.now() - this.renewedAtMs} ms)`);
+      if (entry.string() !== this.options.holder) return lost(`taken over by ${entry.string()}`);
+      this.revision = entry.revision;
     };
     this.timer = setInterval(() => {
       if (renewing) return;
