@@ -20,7 +20,8 @@ export interface PodInfo {
 /**
  * A map that forgets what was not used lately: entries live in the current generation, or in the previous one until
  * they are used again (then they move to the current one); `rotate` drops the previous generation. So a table holds what
- * was used within the last one or two generations, however many values came and went, and never more than `limit`.
+ * was used within the last one or two generations, however many values came and went, and at most twice `limit` (a
+ * generation that reaches `limit` starts the next).
  */
 class RecentMap<V> {
   private current = new Map<string, V>();
@@ -58,7 +59,7 @@ class RecentMap<V> {
  * One shared copy of each distinct string, key list, label set and pod identity that the rollup's windows keep per
  * pod: every decoded snapshot brings its own copies, and a pod sits in a dozen open windows at once (the 1m windows
  * within the allowed lateness, its hour, its day). The tables forget what was not used for a generation or two
- * (`rotate`, called by the engine every `rotateEveryMs` of processing time) or past `limit` entries, so pods that come and
+ * (`rotate`, called by the engine every CANON_GENERATION_MS of processing time) or past `limit` entries, so pods that come and
  * go (Jobs, rollouts) do not pile up; the values stay with the windows holding them.
  */
 export class Canon {
@@ -81,7 +82,7 @@ export class Canon {
     for (const t of [this.strings, this.lists, this.labelSets, this.rowKeys, this.pods]) t.rotate();
   }
 
-  /** Entries held (both generations), for tests and self-metrics. */
+  /** Pod identities held (both generations), for tests. */
   get size(): number {
     return this.pods.size;
   }
@@ -129,8 +130,7 @@ export class Canon {
   pod(p: Pick<PodCost, "uid" | "name" | "namespace" | "controllerKind" | "controllerName" | "labels">, node: string, labelKeys: readonly string[]): PodInfo {
     const known = this.pods.get(p.uid);
     if (known !== undefined && sameIdentity(known, p, node, labelKeys)) return known;
-    const rowKeys = rowKeysOf(p, labelKeys).map((k) => this.rowKey(k));
-    const info = this.podInfo({ uid: p.uid, pod: p.name, namespace: p.namespace, controllerKind: p.controllerKind, controllerName: p.controllerName, node, labels: pick(p.labels, labelKeys), rowKeys });
+    const info = this.podInfo({ uid: p.uid, pod: p.name, namespace: p.namespace, controllerKind: p.controllerKind, controllerName: p.controllerName, node, labels: pick(p.labels, labelKeys), rowKeys: rowKeysOf(p, labelKeys) });
     this.pods.set(info.uid, info);
     return info;
   }

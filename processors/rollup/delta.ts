@@ -1,5 +1,5 @@
 import type { PodCost, PricedSnapshot } from "../../model/events.ts";
-import { T } from "../../model/cost-totals.ts";
+import { T, TotalsColumns } from "../../model/cost-totals.ts";
 import { nodeSavings, savingsDenominator } from "../savings/savings.ts";
 import { Canon, type PodInfo } from "./canon.ts";
 import type { RowKey } from "./row-keys.ts";
@@ -21,7 +21,7 @@ export interface SnapshotDelta {
   potentialSavings: number;
 }
 
-/** Writes a pod's totals into slot `i` of `out` (field order: model/totals-columns.ts). */
+/** Writes a pod's totals into slot `i` of `out` (field order: model/cost-totals.ts). */
 function writePodTotals(out: Float64Array, i: number, pod: PodCost, realisedPerCost: number, potentialPerCost: number): void {
   const compute = pod.cpuCost + pod.ramCost + pod.gpuCost;
   const n = i * T;
@@ -53,7 +53,7 @@ export function snapshotDelta(priced: PricedSnapshot, labelKeys: readonly string
   const podTotals = new Float64Array(count * T);
   const rows: RowKey[] = [];
   const rowAt = new Map<string, number>();
-  let rowTotals = new Float64Array(Math.max(8, count) * T);
+  const rowTotals = new TotalsColumns(Math.max(8, count));
   let podComputeCost = 0;
   const node = nodeSavings(priced);
   const denominator = savingsDenominator(priced);
@@ -68,18 +68,12 @@ export function snapshotDelta(priced: PricedSnapshot, labelKeys: readonly string
     for (const k of info.rowKeys) {
       let j = rowAt.get(k.key);
       if (j === undefined) {
-        j = rows.push(k) - 1;
+        j = rowTotals.push();
+        rows.push(k);
         rowAt.set(k.key, j);
-        if ((j + 1) * T > rowTotals.length) {
-          const grown = new Float64Array(rowTotals.length * 2);
-          grown.set(rowTotals);
-          rowTotals = grown;
-        }
       }
-      const at = j * T;
-      const src = i * T;
-      for (let c = 0; c < T; c++) rowTotals[at + c] = (rowTotals[at + c] as number) + (podTotals[src + c] as number);
+      rowTotals.add(j, podTotals, i);
     }
   }
-  return { rows, rowTotals, pods, podTotals, podComputeCost, realisedSavings: node.realised, potentialSavings: node.potential };
+  return { rows, rowTotals: rowTotals.values, pods, podTotals, podComputeCost, realisedSavings: node.realised, potentialSavings: node.potential };
 }

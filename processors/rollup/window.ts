@@ -290,8 +290,13 @@ export class WindowState {
 
   /** A namespace, controller or label row as published, with how many pods count in it. */
   private aggregateRow(slot: number): RollupRow {
+    return { ...this.rowTotalsOf(slot), ...NO_POD, podCount: this.podCounts[slot] ?? 0 };
+  }
+
+  /** An aggregate row's identity (without its map key) and totals: its checkpoint form. */
+  private rowTotalsOf(slot: number): Omit<RowKey, "key"> & CostTotals {
     const { key: _key, ...identity } = this.rowIds[slot] as RowKey;
-    return { ...identity, ...totalsAt(this.rowTotals.values, slot), ...NO_POD, podCount: this.podCounts[slot] ?? 0 };
+    return { ...identity, ...totalsAt(this.rowTotals.values, slot) };
   }
 
   private clearChanges(): void {
@@ -346,10 +351,7 @@ export class WindowState {
     return {
       head,
       arrays: {
-        rows: mapped(range(this.rowIds.length), (slot) => {
-          const { key: _key, ...identity } = this.rowIds[slot] as RowKey;
-          return { ...identity, ...totalsAt(this.rowTotals.values, slot) };
-        }),
+        rows: mapped(range(this.rowIds.length), (slot) => this.rowTotalsOf(slot)),
         pods: mapped(range(this.podInfos.length), (slot): PodJson => {
           const p = this.podInfos[slot] as PodInfo;
           return { uid: intern(p.uid), pod: p.pod, namespace: p.namespace, controllerKind: p.controllerKind, controllerName: p.controllerName, node: p.node, labels: p.labels, keys: slotsOf(p.keys), totals: totalsAt(this.podTotals.values, slot) };
