@@ -1,4 +1,5 @@
-import type { z } from "zod";
+import type * as core from "zod/v4/core";
+import { globalRegistry } from "zod/mini";
 import { envName } from "./env.ts";
 import { objectShape, unwrap } from "./introspect.ts";
 import { validateConfig } from "./load.ts";
@@ -11,18 +12,18 @@ interface KeyDoc {
   description: string;
 }
 
-function typeName(schema: z.ZodType): string {
-  const def = (unwrap(schema) as unknown as { _zod: { def: { type: string; entries?: Record<string, string>; element?: z.ZodType } } })._zod.def;
+function typeName(schema: core.$ZodType): string {
+  const def = (unwrap(schema) as unknown as { _zod: { def: { type: string; entries?: Record<string, string>; element?: core.$ZodType } } })._zod.def;
   if (def.type === "enum" && def.entries !== undefined) return Object.values(def.entries).join(" \\| ");
   if (def.type === "array" && def.element !== undefined) return `list of ${typeName(def.element)}`;
   if (def.type === "record") return "map";
   return def.type;
 }
 
-function walk(schema: z.ZodType, path: string[], defaults: unknown, out: KeyDoc[]): void {
+function walk(schema: core.$ZodType, path: string[], defaults: unknown, out: KeyDoc[]): void {
   const shape = objectShape(schema);
   if (shape === undefined) {
-    out.push({ path, type: typeName(schema), defaultValue: defaults, description: schema.description ?? "" });
+    out.push({ path, type: typeName(schema), defaultValue: defaults, description: globalRegistry.get(schema)?.description ?? "" });
     return;
   }
   for (const [key, child] of Object.entries(shape)) {
@@ -32,7 +33,7 @@ function walk(schema: z.ZodType, path: string[], defaults: unknown, out: KeyDoc[
 
 /** Every key under a config section (e.g. ["agent"]), with type, default and description. */
 export function sectionKeys(section: readonly string[]): KeyDoc[] {
-  let schema: z.ZodType = configSchema;
+  let schema: core.$ZodType = configSchema;
   let defaults: unknown = validateConfig({});
   for (const key of section) {
     const child = objectShape(schema)?.[key];

@@ -1,5 +1,5 @@
 import { parse as parseYaml } from "yaml";
-import type { z } from "zod";
+import type * as core from "zod/v4/core";
 import { ConfigError } from "./errors.ts";
 import { closest, leafPaths, objectShape } from "./introspect.ts";
 
@@ -18,9 +18,9 @@ export function envName(path: readonly string[]): string {
   return ENV_PREFIX + path.map(screamingSnake).join("__");
 }
 
-function resolvePath(schema: z.ZodType, segments: string[], variable: string): string[] {
+function resolvePath(schema: core.$ZodType, segments: string[], variable: string): string[] {
   const path: string[] = [];
-  let current: z.ZodType = schema;
+  let current: core.$ZodType = schema;
   for (const segment of segments) {
     const shape = objectShape(current);
     if (shape === undefined) {
@@ -36,7 +36,7 @@ function resolvePath(schema: z.ZodType, segments: string[], variable: string): s
       );
     }
     path.push(key);
-    current = shape[key] as z.ZodType;
+    current = shape[key] as core.$ZodType;
   }
   return path;
 }
@@ -59,7 +59,7 @@ function setPath(target: Record<string, unknown>, path: readonly string[], value
  */
 export function applyEnvOverrides(
   raw: Record<string, unknown>,
-  schema: z.ZodType,
+  schema: core.$ZodType,
   env: NodeJS.ProcessEnv,
 ): Record<string, unknown> {
   const result = structuredClone(raw);

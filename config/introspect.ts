@@ -1,18 +1,18 @@
-import type { z } from "zod";
+import type * as core from "zod/v4/core";
 
 /** Minimal view of zod's internal definition that the config tools need. */
 interface ZodDef {
   type: string;
-  innerType?: z.ZodType;
-  shape?: Record<string, z.ZodType>;
+  innerType?: core.$ZodType;
+  shape?: Record<string, core.$ZodType>;
 }
 
-function defOf(schema: z.ZodType): ZodDef {
+function defOf(schema: core.$ZodType): ZodDef {
   return (schema as unknown as { _zod: { def: ZodDef } })._zod.def;
 }
 
 /** Strips default/prefault/optional wrappers to reach the schema that describes the value. */
-export function unwrap(schema: z.ZodType): z.ZodType {
+export function unwrap(schema: core.$ZodType): core.$ZodType {
   let current = schema;
   for (;;) {
     const def = defOf(current);
@@ -22,13 +22,13 @@ export function unwrap(schema: z.ZodType): z.ZodType {
 }
 
 /** The keys of an object schema, or undefined when the schema is not an object. */
-export function objectShape(schema: z.ZodType): Record<string, z.ZodType> | undefined {
+export function objectShape(schema: core.$ZodType): Record<string, core.$ZodType> | undefined {
   const def = defOf(unwrap(schema));
   return def.type === "object" ? def.shape : undefined;
 }
 
 /** Every leaf key path of the schema (objects are walked; records and arrays are leaves). */
-export function leafPaths(schema: z.ZodType, prefix: string[] = []): string[][] {
+export function leafPaths(schema: core.$ZodType, prefix: string[] = []): string[][] {
   const shape = objectShape(schema);
   if (shape === undefined) return [prefix];
   return Object.entries(shape).flatMap(([key, child]) => leafPaths(child, [...prefix, key]));

@@ -1,22 +1,23 @@
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
-import type { z } from "zod";
+import type * as core from "zod/v4/core";
+import { safeParse } from "zod/mini";
 import { applyEnvOverrides } from "./env.ts";
 import { ConfigError, ConfigFileError } from "./errors.ts";
 import { closest, objectShape } from "./introspect.ts";
 import { configSchema, type Config } from "./schema.ts";
 
 function keysAt(path: readonly PropertyKey[]): string[] {
-  let current: z.ZodType | undefined = configSchema;
+  let current: core.$ZodType | undefined = configSchema;
   for (const key of path) {
-    const shape: Record<string, z.ZodType> | undefined = current === undefined ? undefined : objectShape(current);
+    const shape: Record<string, core.$ZodType> | undefined = current === undefined ? undefined : objectShape(current);
     current = shape?.[String(key)];
   }
   const shape = current === undefined ? undefined : objectShape(current);
   return shape === undefined ? [] : Object.keys(shape);
 }
 
-function describeIssue(issue: z.core.$ZodIssue): ConfigError {
+function describeIssue(issue: core.$ZodIssue): ConfigError {
   const where = issue.path.map(String).join(".");
   if (issue.code === "unrecognized_keys") {
     const key = issue.keys[0] ?? "";
@@ -44,7 +45,7 @@ function crossCheck(config: Config): Config {
 
 /** Validates a raw config object; throws a ConfigError naming the first offending key. */
 export function validateConfig(raw: unknown): Config {
-  const result = configSchema.safeParse(raw ?? {});
+  const result = safeParse(configSchema, raw ?? {});
   if (result.success) return crossCheck(result.data);
   const first = result.error.issues[0];
   if (first === undefined) throw new ConfigError("", "invalid configuration");

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { packagePath } from "../model/paths.ts";
 
 /** Raised when a scenario file is unreadable or invalid; names the file and the key. */
@@ -10,73 +10,71 @@ export class ScenarioError extends Error {
 
 const quantity = z.union([z.string(), z.number()]);
 
-const usage = z
-  .strictObject({
-    cpu: quantity.default(0),
-    memory: quantity.default(0),
-    /** Relative amplitude of a sine wave around the base usage (0 = constant). */
-    amplitude: z.number().min(0).max(1).default(0),
-    periodSeconds: z.number().positive().default(600),
-    /** Container restarts every N seconds (its CPU counter resets); 0 = never. */
-    restartEverySeconds: z.number().min(0).default(0),
-  })
-  .prefault({});
+const usage = z.prefault(z.strictObject({
+  cpu: z._default(quantity, 0),
+  memory: z._default(quantity, 0),
+  /** Relative amplitude of a sine wave around the base usage (0 = constant). */
+  amplitude: z._default(z.number().check(z.minimum(0), z.maximum(1)), 0),
+  periodSeconds: z._default(z.number().check(z.positive()), 600),
+  /** Container restarts every N seconds (its CPU counter resets); 0 = never. */
+  restartEverySeconds: z._default(z.number().check(z.minimum(0)), 0),
+}), {});
 
 const container = z.strictObject({
-  name: z.string().min(1),
-  requests: z.strictObject({ cpu: quantity.optional(), memory: quantity.optional(), gpu: z.number().int().min(0).optional() }).prefault({}),
-  limits: z.strictObject({ cpu: quantity.optional(), memory: quantity.optional(), gpu: z.number().int().min(0).optional() }).prefault({}),
+  name: z.string().check(z.minLength(1)),
+  requests: z.prefault(z.strictObject({ cpu: z.optional(quantity), memory: z.optional(quantity), gpu: z.optional(z.int().check(z.minimum(0))) }), {}),
+  limits: z.prefault(z.strictObject({ cpu: z.optional(quantity), memory: z.optional(quantity), gpu: z.optional(z.int().check(z.minimum(0))) }), {}),
   usage,
-  network: z.strictObject({ rxBytesPerSecond: z.number().min(0).default(0), txBytesPerSecond: z.number().min(0).default(0) }).prefault({}),
+  network: z.prefault(z.strictObject({ rxBytesPerSecond: z._default(z.number().check(z.minimum(0)), 0), txBytesPerSecond: z._default(z.number().check(z.minimum(0)), 0) }), {}),
 });
 
 const workload = z.strictObject({
   kind: z.enum(["Deployment", "StatefulSet", "DaemonSet", "CronJob", "Job", "Pod"]),
-  name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a DNS label"),
-  namespace: z.string().min(1).default("default"),
-  replicas: z.number().int().min(0).default(1),
-  labels: z.record(z.string(), z.string()).default({}),
+  name: z.string().check(z.regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a DNS label")),
+  namespace: z._default(z.string().check(z.minLength(1)), "default"),
+  replicas: z._default(z.int().check(z.minimum(0)), 1),
+  labels: z._default(z.record(z.string(), z.string()), {}),
   /** Pin pods to these nodes (round-robin); default: all nodes, round-robin across the cluster. */
-  nodes: z.array(z.string()).optional(),
-  containers: z.array(container).min(1),
-  volumeClaim: z.strictObject({ storageClass: z.string(), size: quantity }).optional(),
+  nodes: z.optional(z.array(z.string())),
+  containers: z.array(container).check(z.minLength(1)),
+  volumeClaim: z.optional(z.strictObject({ storageClass: z.string(), size: quantity })),
   /** Pod churn: each replica is replaced by a new pod every N seconds (staggered); 0 = never. */
-  replaceEverySeconds: z.number().min(0).default(0),
+  replaceEverySeconds: z._default(z.number().check(z.minimum(0)), 0),
   /** A one-time change of replicas (a scale-up to watch the anomaly detector): at start + afterSeconds, for forSeconds (default: for good). */
-  scale: z.strictObject({ afterSeconds: z.number().min(0), replicas: z.number().int().min(0), forSeconds: z.number().positive().optional() }).optional(),
+  scale: z.optional(z.strictObject({ afterSeconds: z.number().check(z.minimum(0)), replicas: z.int().check(z.minimum(0)), forSeconds: z.optional(z.number().check(z.positive())) })),
   /** CronJob: a new job every N seconds; each pod runs runSeconds, then completes. */
-  everySeconds: z.number().positive().default(300),
-  runSeconds: z.number().positive().default(60),
+  everySeconds: z._default(z.number().check(z.positive()), 300),
+  runSeconds: z._default(z.number().check(z.positive()), 60),
 });
 
 const node = z.strictObject({
-  name: z.string().min(1),
-  instanceType: z.string().min(1),
-  region: z.string().min(1),
-  zone: z.string().min(1),
-  capacityType: z.enum(["on-demand", "spot"]).default("on-demand"),
-  pool: z.string().default("default"),
-  cpu: quantity.optional(),
-  memory: quantity.optional(),
-  gpus: z.number().int().min(0).optional(),
+  name: z.string().check(z.minLength(1)),
+  instanceType: z.string().check(z.minLength(1)),
+  region: z.string().check(z.minLength(1)),
+  zone: z.string().check(z.minLength(1)),
+  capacityType: z._default(z.enum(["on-demand", "spot"]), "on-demand"),
+  pool: z._default(z.string(), "default"),
+  cpu: z.optional(quantity),
+  memory: z.optional(quantity),
+  gpus: z.optional(z.int().check(z.minimum(0))),
 });
 
 /** A PersistentVolume no workload creates: a claim nobody mounts, a Released volume, a pre-provisioned one. */
 const volume = z.strictObject({
-  name: z.string().min(1),
+  name: z.string().check(z.minLength(1)),
   storageClass: z.string(),
   size: quantity,
-  phase: z.enum(["Bound", "Released", "Available"]).default("Bound"),
-  claim: z.strictObject({ namespace: z.string().min(1), name: z.string().min(1) }).optional().describe("Bound: a claim is created; Released: the claim is gone, its ref stays"),
+  phase: z._default(z.enum(["Bound", "Released", "Available"]), "Bound"),
+  claim: z.optional(z.strictObject({ namespace: z.string().check(z.minLength(1)), name: z.string().check(z.minLength(1)) })).check(z.describe("Bound: a claim is created; Released: the claim is gone, its ref stays")),
 });
 
 export const scenarioSchema = z.strictObject({
-  cluster: z.string().min(1).default("sim"),
-  provider: z.enum(["aws", "gcp", "azure", "none"]).default("aws"),
-  seed: z.number().int().default(1),
-  nodes: z.array(node).min(1),
-  workloads: z.array(workload).default([]),
-  volumes: z.array(volume).default([]),
+  cluster: z._default(z.string().check(z.minLength(1)), "sim"),
+  provider: z._default(z.enum(["aws", "gcp", "azure", "none"]), "aws"),
+  seed: z._default(z.int(), 1),
+  nodes: z.array(node).check(z.minLength(1)),
+  workloads: z._default(z.array(workload), []),
+  volumes: z._default(z.array(volume), []),
 });
 
 export type Scenario = z.infer<typeof scenarioSchema>;
@@ -87,7 +85,7 @@ export type ScenarioVolume = z.infer<typeof volume>;
 
 /** Validates a scenario object; node names referenced by workloads must exist. */
 export function parseScenario(raw: unknown, source = "scenario"): Scenario {
-  const parsed = scenarioSchema.safeParse(raw);
+  const parsed = z.safeParse(scenarioSchema, raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new ScenarioError(`${source}: ${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid"}`);

@@ -5,7 +5,8 @@
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import { readFileSync, unwatchFile, watchFile } from "node:fs";
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { createServer as createHttpServer } from "./node-http.ts";
 import { createServer as createHttpsServer } from "node:https";
 import { handleLogin, LOGIN_PATH, sendLoginPage, sessionFor, sessionOf, wantsLoginPage } from "./browser-login.ts";
 

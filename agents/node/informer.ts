@@ -1,4 +1,5 @@
-import { request as httpRequest, type IncomingMessage } from "node:http";
+import type { IncomingMessage } from "node:http";
+import { request as httpRequest } from "../../telemetry/node-http.ts";
 import { request as httpsRequest } from "node:https";
 import { KubeApiError, type KubeAccess } from "./kube-access.ts";
 

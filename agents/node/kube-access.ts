@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { Agent as HttpAgent } from "node:http";
+import { Agent as HttpAgent } from "../../telemetry/node-http.ts";
 import { Agent as HttpsAgent } from "node:https";
 import { homedir } from "node:os";
 import { join } from "node:path";

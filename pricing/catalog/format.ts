@@ -3,20 +3,20 @@
  * this file), written by `scripts/price-catalog.ts` from public price tables and read lazily by
  * `catalog.ts`. Amounts are per hour in the region's `currency`.
  */
-import { z } from "zod";
+import * as z from "zod/mini";
 
 /** [vCPUs, memory GiB, GPUs] of an instance type; vCPUs may be fractional (shared-core types). */
-export const shapeTuple = z.tuple([z.number().positive(), z.number().positive(), z.number().int().nonnegative()]);
+export const shapeTuple = z.tuple([z.number().check(z.positive()), z.number().check(z.positive()), z.int().check(z.nonnegative())]);
 
-const priceTable = z.record(z.string(), z.number().nonnegative().finite());
+const priceTable = z.record(z.string(), z.number().check(z.nonnegative()));
 
 export const catalogRegion = z.strictObject({
   /** ISO 4217 code of every price in this region. */
-  currency: z.string().regex(/^[A-Z]{3}$/),
+  currency: z.string().check(z.regex(/^[A-Z]{3}$/)),
   /** Key into the file's `sources`. */
   source: z.string(),
   onDemand: priceTable,
-  spot: priceTable.optional(),
+  spot: z.optional(priceTable),
 });
 
 export const catalogFile = z.strictObject({

@@ -22,7 +22,7 @@
  */
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { HOURS_PER_MONTH } from "../defaults.ts";
 import { parseCsv, UnterminatedQuoteError } from "../../reconcile/csv.ts";
 
@@ -56,13 +56,13 @@ export class PriceSheetError extends Error {
   override readonly name = "PriceSheetError";
 }
 
-const price = z.number().nonnegative().finite();
-const rateShape = Object.fromEntries([...RATE_NAMES, ...Object.keys(MONTHLY)].map((n) => [n, price.optional()])) as Record<RateName | MonthlyName, z.ZodOptional<typeof price>>;
+const price = z.number().check(z.nonnegative());
+const rateShape = Object.fromEntries([...RATE_NAMES, ...Object.keys(MONTHLY)].map((n) => [n, z.optional(price)])) as Record<RateName | MonthlyName, z.ZodMiniOptional<typeof price>>;
 const yamlSheet = z.strictObject({
-  currency: z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code such as USD or EUR").optional(),
-  rates: z.strictObject(rateShape).default({}),
-  nodes: z.array(z.strictObject({ instanceType: z.string().min(1), region: z.string().optional(), hourly: price, spotHourly: price.optional() })).default([]),
-  discountPct: z.number().min(0).max(100).default(0),
+  currency: z.optional(z.string().check(z.regex(/^[A-Z]{3}$/, "must be an ISO 4217 code such as USD or EUR"))),
+  rates: z._default(z.strictObject(rateShape), {}),
+  nodes: z._default(z.array(z.strictObject({ instanceType: z.string().check(z.minLength(1)), region: z.optional(z.string()), hourly: price, spotHourly: z.optional(price) })), []),
+  discountPct: z._default(z.number().check(z.minimum(0), z.maximum(100)), 0),
 });
 
 const emptySheet = (): PriceSheet => ({ currency: undefined, rates: {}, nodes: [], volumes: [], discountPct: 0, warnings: [] });
@@ -87,7 +87,7 @@ function fromYaml(path: string, text: string): PriceSheet {
   } catch (cause) {
     throw new PriceSheetError(`${path}: not valid YAML: ${(cause as Error).message}`, { cause });
   }
-  const r = yamlSheet.safeParse(raw ?? {});
+  const r = z.safeParse(yamlSheet, raw ?? {});
   if (!r.success) {
     const issue = r.error.issues[0];
     const where = issue?.path.join(".") ?? "";

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { Config } from "../../config/schema.ts";
 import { shippedCatalog, type CatalogEntry, type PriceCatalog } from "../catalog/catalog.ts";
 import { familyEstimate, type Sibling } from "../catalog/family.ts";
@@ -13,27 +13,27 @@ const nodeEntry = z.strictObject({
   provider: z.string(),
   region: z.string(),
   instanceType: z.string(),
-  vcpu: z.number().positive(),
-  memoryGiB: z.number().positive(),
-  gpus: z.number().int().nonnegative(),
-  onDemand: z.number().nonnegative(),
+  vcpu: z.number().check(z.positive()),
+  memoryGiB: z.number().check(z.positive()),
+  gpus: z.int().check(z.nonnegative()),
+  onDemand: z.number().check(z.nonnegative()),
   onDemandSource: z.string(),
-  spot: z.number().nonnegative().optional(),
-  spotSource: z.string().optional(),
+  spot: z.optional(z.number().check(z.nonnegative())),
+  spotSource: z.optional(z.string()),
 });
 
 const storageEntry = z.strictObject({
   provider: z.string(),
   region: z.string(),
   volumeType: z.string(),
-  gibMonth: z.number().nonnegative(),
+  gibMonth: z.number().check(z.nonnegative()),
   source: z.string(),
 });
 
 const snapshotFile = z.strictObject({
   schemaVersion: z.literal(1),
   asOf: z.iso.datetime(),
-  notes: z.string().optional(),
+  notes: z.optional(z.string()),
   sources: z.record(z.string(), z.string()),
   nodes: z.array(nodeEntry),
   storage: z.array(storageEntry),
@@ -60,7 +60,7 @@ export function readPriceSnapshot(path: string = SHIPPED_SNAPSHOT): PriceSnapsho
   } catch (cause) {
     throw new PriceSnapshotError(path, "cannot be read as JSON", { cause });
   }
-  const parsed = snapshotFile.safeParse(raw);
+  const parsed = z.safeParse(snapshotFile, raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new PriceSnapshotError(path, `${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid"}`);
