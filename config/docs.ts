@@ -1,5 +1,5 @@
 import type * as core from "zod/v4/core";
-import { globalRegistry } from "zod/mini";
+import * as z from "../model/zod.ts";
 import { envName } from "./env.ts";
 import { objectShape, unwrap } from "./introspect.ts";
 import { validateConfig } from "./load.ts";
@@ -23,7 +23,7 @@ function typeName(schema: core.$ZodType): string {
 function walk(schema: core.$ZodType, path: string[], defaults: unknown, out: KeyDoc[]): void {
   const shape = objectShape(schema);
   if (shape === undefined) {
-    out.push({ path, type: typeName(schema), defaultValue: defaults, description: globalRegistry.get(schema)?.description ?? "" });
+    out.push({ path, type: typeName(schema), defaultValue: defaults, description: z.globalRegistry.get(schema)?.description ?? "" });
     return;
   }
   for (const [key, child] of Object.entries(shape)) {

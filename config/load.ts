@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import type * as core from "zod/v4/core";
-import { safeParse } from "zod/mini";
+import * as z from "../model/zod.ts";
 import { applyEnvOverrides } from "./env.ts";
 import { ConfigError, ConfigFileError } from "./errors.ts";
 import { closest, objectShape } from "./introspect.ts";
@@ -45,7 +45,7 @@ function crossCheck(config: Config): Config {
 
 /** Validates a raw config object; throws a ConfigError naming the first offending key. */
 export function validateConfig(raw: unknown): Config {
-  const result = safeParse(configSchema, raw ?? {});
+  const result = z.safeParse(configSchema, raw ?? {});
   if (result.success) return crossCheck(result.data);
   const first = result.error.issues[0];
   if (first === undefined) throw new ConfigError("", "invalid configuration");

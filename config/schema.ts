@@ -1,9 +1,4 @@
-import * as z from "zod/mini";
-import en from "zod/v4/locales/en.js";
-
-// zod/mini (tree-shaken: ~30 KB of the package bundled) instead of zod's chained API (all of its ~450 KB, +8.5 MB of
-// RSS in every process, the agent's DaemonSet pods too): the same validator and messages, written as functions.
-z.config(en());
+import * as z from "../model/zod.ts";
 
 /**
  * The one configuration schema. Every key, its type and its default live here; component READMEs

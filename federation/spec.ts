@@ -2,7 +2,7 @@
  * The small YAML an operator writes to describe a federation: one hub, N workload clusters. `kce
  * federation render` turns it into every nats-server config and kce config the topology needs.
  */
-import * as z from "zod/mini";
+import * as z from "../model/zod.ts";
 
 const port = z.int().check(z.minimum(1), z.maximum(65535));
 const name = z.string().check(z.minLength(1), z.maxLength(253));

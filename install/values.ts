@@ -2,7 +2,7 @@
  * The values `kce install` renders manifests from: what differs between clusters, nothing more.
  * Everything else is the kce config (`config:`), passed through into the ConfigMap.
  */
-import * as z from "zod/mini";
+import * as z from "../model/zod.ts";
 
 const resources = z.strictObject({
   requests: z.strictObject({ cpu: z.string(), memory: z.string() }),

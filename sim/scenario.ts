@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
-import * as z from "zod/mini";
+import * as z from "../model/zod.ts";
 import { packagePath } from "../model/paths.ts";
 
 /** Raised when a scenario file is unreadable or invalid; names the file and the key. */

@@ -3,7 +3,7 @@
  * this file), written by `scripts/price-catalog.ts` from public price tables and read lazily by
  * `catalog.ts`. Amounts are per hour in the region's `currency`.
  */
-import * as z from "zod/mini";
+import * as z from "../../model/zod.ts";
 
 /** [vCPUs, memory GiB, GPUs] of an instance type; vCPUs may be fractional (shared-core types). */
 export const shapeTuple = z.tuple([z.number().check(z.positive()), z.number().check(z.positive()), z.int().check(z.nonnegative())]);

@@ -22,7 +22,7 @@
  */
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
-import * as z from "zod/mini";
+import * as z from "../../model/zod.ts";
 import { HOURS_PER_MONTH } from "../defaults.ts";
 import { parseCsv, UnterminatedQuoteError } from "../../reconcile/csv.ts";
 

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import * as z from "zod/mini";
+import * as z from "../../model/zod.ts";
 import type { Config } from "../../config/schema.ts";
 import { shippedCatalog, type CatalogEntry, type PriceCatalog } from "../catalog/catalog.ts";
 import { familyEstimate, type Sibling } from "../catalog/family.ts";
