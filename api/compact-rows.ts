@@ -1,7 +1,7 @@
 import type { RollupDimension, RollupRow } from "../model/events.ts";
 import { totalsFrom } from "../model/cost-totals.ts";
 import { labelsKey } from "../model/labels-key.ts";
-import { Interner } from "./interner.ts";
+import { Interner } from "../model/interner.ts";
 import { DIMENSIONS, dimensionRange, N, NUMBERS, rowIdentity, S, STR, STRINGS, type RowColumns } from "./row-layout.ts";
 
 export type { RowColumns } from "./row-layout.ts";

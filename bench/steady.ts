@@ -41,7 +41,7 @@ const MARKS = [1, 2, 4, 6, 12, 18, 24, 48];
  * chosen pace; its RSS and CPU are sampled every second. Prints RSS by event hour (the most it reached while
  * that hour was being published), so growth after the first hours shows, then the pace it kept.
  * Knobs (environment, not KCE_*): STEADY_NODES, STEADY_PODS, STEADY_HOURS, STEADY_PACE (windows/s), STEADY_NODE_FLAGS,
- * STEADY_HEAP_SNAPSHOT=1 (or a stage's name), STEADY_SPLIT=1, STEADY_BUILT=1, STEADY_STAGE_FLAGS, STEADY_ENV, STEADY_LIVE, STEADY_SPILL=1 (pricer, rollup, savings, sink-prometheus and api as processes of their own,
+ * STEADY_HEAP_SNAPSHOT=1 (or a stage's name), STEADY_HEAP_SNAPSHOT_HOURS, STEADY_SPLIT=1, STEADY_BUILT=1, STEADY_STAGE_FLAGS, STEADY_ENV, STEADY_LIVE, STEADY_SPILL=1 (pricer, rollup, savings, sink-prometheus and api as processes of their own,
  * RSS per process).
  */
 export async function benchSteady(o: SteadyOptions = steadyOptionsFromEnv()): Promise<string[]> {
@@ -57,6 +57,8 @@ export async function benchSteady(o: SteadyOptions = steadyOptionsFromEnv()): Pr
   // A stage's name instead of 1: that process only (with STEADY_SPLIT=1).
   const snapshotOf = process.env["STEADY_HEAP_SNAPSHOT"];
   const snapshot = snapshotOf !== undefined && snapshotOf !== "" && snapshotOf !== "0";
+  // STEADY_HEAP_SNAPSHOT_HOURS="6,24": also as those event hours begin (with STEADY_HEAP_SNAPSHOT), to compare with scripts/heap-tree.ts.
+  const snapshotHours = (process.env["STEADY_HEAP_SNAPSHOT_HOURS"] ?? "").split(",").filter((h) => h.trim() !== "").map(Number);
   // STEADY_NODE_FLAGS: V8/Node flags for kce all (e.g. "--max-old-space-size=320"), as an install would set them.
   const flags = (process.env["STEADY_NODE_FLAGS"] ?? "").split(/\s+/).filter((f) => f !== "");
   const file = writeConfigFile(raw);
@@ -88,11 +90,18 @@ export async function benchSteady(o: SteadyOptions = steadyOptionsFromEnv()): Pr
     // The process's own account of its heap as each event hour starts (from /metrics): whether the live set grows, or RSS around it.
     const heapByHour = new Map<number, string>();
     let heapHour = 0;
+    let snapshotHour = 0;
+    let snapshots = Promise.resolve();
+    const snapshotTargets = processes.filter((_, i) => snapshot && (snapshotOf === "1" || snapshotOf === names[i]));
     const sampler = setInterval(() => {
       const hour = Math.ceil((published * 60_000) / HOUR_MS) || 1;
       if (hour !== heapHour && MARKS.includes(hour)) {
         heapHour = hour;
         void selfMemoryOf(metricsPort, ["heap_used", "heap_total", "external"]).then((m) => heapByHour.set(hour, m), () => undefined);
+      }
+      if (hour !== snapshotHour && snapshotHours.includes(hour)) {
+        snapshotHour = hour;
+        for (const p of snapshotTargets) snapshots = snapshots.then(() => heapSnapshot(p.pid));
       }
       processes.forEach((p, i) => {
         const rss = rssMb(p.pid) || 0;
@@ -123,7 +132,8 @@ export async function benchSteady(o: SteadyOptions = steadyOptionsFromEnv()): Pr
     const cpu = cpuEach.reduce((a, b) => a + b, 0);
     clearInterval(sampler);
     watch.unsubscribe();
-    for (const [i, p] of processes.entries()) if (snapshot && (snapshotOf === "1" || snapshotOf === names[i])) await heapSnapshot(p.pid);
+    await snapshots;
+    for (const p of snapshotTargets) await heapSnapshot(p.pid);
     const memory = await selfMemory(metricsPort);
     const restart = process.env["STEADY_RESTART"] === "1" && !o.split ? await restartAll(processes, () => spawnKce(["all", "--config", file], envOf("all"), flagsOf("all"), main), apiPort, base, windows) : undefined;
     const where = processes.map((p, i) => {

@@ -3,6 +3,7 @@ import { HOURS_PER_MONTH } from "../../pricing/defaults.ts";
 import { VERSION } from "../../model/version.ts";
 import { costFamilies, type CostFamilies } from "./families.ts";
 import { escapeLabel, lineWith, sampleLine } from "./text-format.ts";
+import { WorkloadHours, type HourUse, type WorkloadUse } from "./workload-hours.ts";
 
 const HOUR_MS = 3_600_000;
 
@@ -16,21 +17,11 @@ interface HourWindow {
   byNamespace: Map<string, number>;
   /** namespace → cost by resource (cpu, ram, gpu, pv, network). */
   resources: Map<string, Record<Resource, number>>;
-  /** namespace/kind/name → requested and used core- and byte-hours. */
-  workloads: Map<string, WorkloadUse>;
+  /** controllers' requested and used core- and byte-hours, packed (workload-hours.ts). */
+  workloads: HourUse;
 }
 
 type Resource = "cpu" | "ram" | "gpu" | "pv" | "network";
-
-interface WorkloadUse {
-  namespace: string;
-  kind: string;
-  name: string;
-  cpuRequest: number;
-  cpuUsage: number;
-  ramRequest: number;
-  ramUsage: number;
-}
 
 const RESOURCES: Resource[] = ["cpu", "ram", "gpu", "pv", "network"];
 
@@ -70,6 +61,8 @@ export class CostView {
   /** Clusters whose opencost_build_info sample is rendered. */
   private readonly buildInfoClusters = new Set<string>();
   private readonly hours = new Map<string, Map<number, HourWindow>>();
+  /** The controller rows of those hours (names shared by all of them). */
+  private readonly workloadHours = new WorkloadHours();
   private readonly savings = new Map<string, Map<string, number>>();
   /** Savings reports already counted: cluster\0node → window start → when it was seen (dedupe of redeliveries). */
   private readonly savingsSeen = new Map<string, Map<number, number>>();
@@ -230,24 +223,13 @@ export class CostView {
     if (known !== undefined && known.rev >= r.rev) return;
     const byNamespace = new Map<string, number>();
     const resources = new Map<string, Record<Resource, number>>();
-    const workloads = new Map<string, WorkloadUse>();
     for (const row of r.rows) {
-      if (row.dimension === "namespace") {
-        byNamespace.set(row.namespace, row.totalCost);
-        resources.set(row.namespace, { cpu: row.cpuCost, ram: row.ramCost, gpu: row.gpuCost, pv: row.pvCost, network: row.networkCost });
-      } else if (row.dimension === "controller") {
-        workloads.set(`${row.namespace}\u0000${row.controllerKind}\u0000${row.controllerName}`, {
-          namespace: row.namespace,
-          kind: row.controllerKind,
-          name: row.controllerName,
-          cpuRequest: row.cpuCoreRequestHours,
-          cpuUsage: row.cpuCoreUsageHours,
-          ramRequest: row.ramByteRequestHours,
-          ramUsage: row.ramByteUsageHours,
-        });
-      }
+      if (row.dimension !== "namespace") continue;
+      byNamespace.set(row.namespace, row.totalCost);
+      resources.set(row.namespace, { cpu: row.cpuCost, ram: row.ramCost, gpu: row.gpuCost, pv: row.pvCost, network: row.networkCost });
     }
-    windows.set(r.windowStartMs, { rev: r.rev, byNamespace, resources, workloads });
+    if (known !== undefined) this.workloadHours.release(known.workloads);
+    windows.set(r.windowStartMs, { rev: r.rev, byNamespace, resources, workloads: this.workloadHours.pack(r.rows) });
     this.renderNamespaceDaily(r.cluster, nowMs);
   }
 
@@ -257,10 +239,10 @@ export class CostView {
     const from = Math.floor(nowMs / HOUR_MS) * HOUR_MS - (this.options.namespaceDailyHours - 1) * HOUR_MS;
     const totals = new Map<string, number>();
     const resources = new Map<string, Record<Resource, number>>();
-    const workloads = new Map<string, WorkloadUse>();
     for (const [start, window] of windows) {
       if (start < from) {
         windows.delete(start);
+        this.workloadHours.release(window.workloads);
         continue;
       }
       for (const [ns, cost] of window.byNamespace) totals.set(ns, (totals.get(ns) ?? 0) + cost);
@@ -269,16 +251,8 @@ export class CostView {
         for (const res of RESOURCES) sum[res] += split[res];
         resources.set(ns, sum);
       }
-      for (const [key, w] of window.workloads) {
-        const sum = workloads.get(key) ?? { ...w, cpuRequest: 0, cpuUsage: 0, ramRequest: 0, ramUsage: 0 };
-        sum.cpuRequest += w.cpuRequest;
-        sum.cpuUsage += w.cpuUsage;
-        sum.ramRequest += w.ramRequest;
-        sum.ramUsage += w.ramUsage;
-        workloads.set(key, sum);
-      }
     }
-    this.renderSplitAndEfficiency(cluster, resources, workloads);
+    this.renderSplitAndEfficiency(cluster, resources, this.workloadHours.sum([...windows.values()].map((w) => w.workloads)));
     const f = this.families.namespaceDaily;
     const lines = [...totals.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
@@ -287,7 +261,7 @@ export class CostView {
   }
 
   /** The 24-hour cost split by resource per namespace, and each workload's used ÷ requested CPU and memory. */
-  private renderSplitAndEfficiency(cluster: string, resources: Map<string, Record<Resource, number>>, workloads: Map<string, WorkloadUse>): void {
+  private renderSplitAndEfficiency(cluster: string, resources: Map<string, Record<Resource, number>>, workloads: readonly WorkloadUse[]): void {
     const split = this.families.namespaceResourceDaily;
     const splitLines: string[] = [];
     for (const [ns, r] of [...resources].sort(([a], [b]) => a.localeCompare(b))) {
@@ -298,7 +272,7 @@ export class CostView {
     const ram = this.families.workloadMemoryEfficiency;
     const cpuLines: string[] = [];
     const ramLines: string[] = [];
-    for (const w of [...workloads.values()].sort((a, b) => `${a.namespace}/${a.kind}/${a.name}`.localeCompare(`${b.namespace}/${b.kind}/${b.name}`))) {
+    for (const w of [...workloads].sort((a, b) => `${a.namespace}/${a.kind}/${a.name}`.localeCompare(`${b.namespace}/${b.kind}/${b.name}`))) {
       const labels: Array<[string, string]> = [["cluster", cluster], ["namespace", w.namespace], ["controller_kind", w.kind], ["controller", w.name]];
       if (w.cpuRequest > 0) cpuLines.push(sampleLine(cpu.name, labels, w.cpuUsage / w.cpuRequest));
       if (w.ramRequest > 0) ramLines.push(sampleLine(ram.name, labels, w.ramUsage / w.ramRequest));

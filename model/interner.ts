@@ -1,7 +1,7 @@
 /**
  * Values shared by key with reference counts: the query API's windows hold a pod's name, uid, node and
- * label set once for all the windows it appears in, and a value is dropped when the last window holding
- * it is. Ids are reused after release.
+ * label set once for all the windows it appears in (the Prometheus sink's 24 hours a workload's name),
+ * and a value is dropped when the last window holding it is. Ids are reused after release.
  */
 export class Interner<T> {
   private readonly ids = new Map<string, number>();
@@ -37,6 +37,11 @@ export class Interner<T> {
     this.keys[id] = "";
     this.values[id] = undefined as T;
     this.free.push(id);
+  }
+
+  /** One more than the highest id handed out so far (for arrays indexed by id). */
+  get idLimit(): number {
+    return this.keys.length;
   }
 
   /** Distinct values held. */
