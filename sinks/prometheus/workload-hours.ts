@@ -39,7 +39,11 @@ export class WorkloadHours {
     const use = new Float64Array(controllers.length * FIELDS);
     controllers.forEach((r, i) => {
       ids[i] = this.names.intern(`${r.namespace}\u0000${r.controllerKind}\u0000${r.controllerName}`, () => ({ namespace: r.namespace, kind: r.controllerKind, name: r.controllerName }));
-      use.set([r.cpuCoreRequestHours, r.cpuCoreUsageHours, r.ramByteRequestHours, r.ramByteUsageHours], i * FIELDS);
+      const at = i * FIELDS;
+      use[at] = r.cpuCoreRequestHours;
+      use[at + 1] = r.cpuCoreUsageHours;
+      use[at + 2] = r.ramByteRequestHours;
+      use[at + 3] = r.ramByteUsageHours;
     });
     return { ids, use };
   }
