@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { buildDist, DIST } from "../scripts/build.ts";
 import { commandNodeFlags } from "../install/objects.ts";
+import { benchEnv } from "./env.ts";
 import { DeliverPolicy } from "@nats-io/jetstream";
 import { ordered$ } from "../bus/ordered.ts";
 import type { Outgoing } from "../bus/publisher.ts";
@@ -32,7 +33,8 @@ export async function benchPipeline(topology: "all" | "split", nodes = 100, pods
   // built: the stages as the image runs them (npm run build → dist/main.js), else from the sources.
   const main = built ? (await buildDist(), join(DIST, "main.js")) : undefined;
   // Each stage with the Node flags the install gives it.
-  const spawnStage = (args: string[]) => spawnKce(args, {}, commandNodeFlags(args[0] ?? ""), main);
+  // The install's environment (its allocator settings) per stage; PIPELINE_ENV="A=1 …" over it.
+  const spawnStage = (args: string[]) => spawnKce(args, benchEnv(args[0] ?? "", process.env["PIPELINE_ENV"] ?? "", "PIPELINE_ENV"), commandNodeFlags(args[0] ?? ""), main);
   const nats = await startNatsServer();
   const raw = testRawConfig(nats.url, {
     cluster: "bench",

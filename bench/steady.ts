@@ -7,10 +7,11 @@ import { snapshotId, subjects } from "../bus/subjects.ts";
 import { validateConfig } from "../config/load.ts";
 import { freePort } from "../local/ports.ts";
 import type { CostRollup } from "../model/events.ts";
-import { commandEnv, commandNodeFlags } from "../install/objects.ts";
+import { commandNodeFlags } from "../install/objects.ts";
 import { RollupAssembler } from "../processors/rollup/parts.ts";
 import { buildDist, DIST } from "../scripts/build.ts";
 import { openTestRuntime, spawnKce, type KceProcess, startNatsServer, testRawConfig, waitFor, writeConfigFile } from "../testkit/index.ts";
+import { benchEnv } from "./env.ts";
 import { cpuSecondsOf, rssBreakdown, rssMb } from "./stats.ts";
 import { publishAll, syntheticSnapshot } from "./synth.ts";
 
@@ -65,7 +66,7 @@ export async function benchSteady(o: SteadyOptions = steadyOptionsFromEnv()): Pr
   const names = o.split ? SPLIT_STAGES : ["all"];
   const main = o.built ? (await buildDist(), join(DIST, "main.js")) : undefined;
   // STEADY_ENV="MALLOC_MMAP_THRESHOLD_=65536 …": environment over the install's for every process, for trying allocator settings.
-  const envOf = (name: string): Record<string, string> => ({ ...commandEnv(name), ...envFromString(process.env["STEADY_ENV"] ?? "") });
+  const envOf = (name: string): Record<string, string> => benchEnv(name, process.env["STEADY_ENV"] ?? "", "STEADY_ENV");
   const flagsOf = (name: string) => [...(o.stageFlags[name] ?? commandNodeFlags(name)), ...flags, ...(snapshot ? ["--heapsnapshot-signal=SIGUSR2"] : [])];
   // Each process with the install's environment for it (glibc settings), as its Deployment runs it.
   const processes = names.map((name) => spawnKce([name, "--config", file], envOf(name), flagsOf(name), main));
@@ -253,13 +254,3 @@ function stageFlagsFromEnv(): Record<string, string[]> {
   return out;
 }
 
-/** "A=1 B=2" as an environment. */
-function envFromString(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const pair of text.split(/\s+/).filter((p) => p !== "")) {
-    const at = pair.indexOf("=");
-    if (at <= 0) throw new Error(`STEADY_ENV: expected NAME=value, got ${pair}`);
-    out[pair.slice(0, at)] = pair.slice(at + 1);
-  }
-  return out;
-}

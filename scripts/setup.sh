@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what kube-cost-exporter needs on Debian/Ubuntu: Debian packages (nats-server, prometheus
 # and promtool, prometheus-alertmanager for amtool, clickhouse-server for the ClickHouse sink's tests,
-# a kubectl, openssl for the TLS tests, chromium and firefox-esr for the web app's browser tests, Node.js/npm if absent) and the npm packages, including the pinned Node 24 that every npm
+# a kubectl, openssl for the TLS tests, libjemalloc2 for the benchmarks of `kce all`, chromium and firefox-esr for the web app's browser tests, Node.js/npm if absent) and the npm packages, including the pinned Node 24 that every npm
 # script runs on. Safe to run again; installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +24,8 @@ have openssl || packages+=(openssl)
 # … and Debian's Firefox ESR (puppeteer-core, WebDriver BiDi).
 [ -x /usr/bin/firefox-esr ] || packages+=(firefox-esr)
 { have node && have npm; } || packages+=(nodejs npm)
+# jemalloc: the install preloads it for `kce all`, and the benchmarks run the stages as the install does.
+compgen -G "/usr/lib/*/libjemalloc.so.2" >/dev/null || packages+=(libjemalloc2)
 
 if [ "${#packages[@]}" -gt 0 ]; then
   echo "setup: installing Debian packages: ${packages[*]}"

@@ -1,6 +1,10 @@
 import type { UsageForLearning } from "../../codec/events.ts";
 import { Sketch, type SketchJson } from "../../model/sketch.ts";
 
+type LearnedPod = UsageForLearning["pods"][number];
+/** What is learned of a container, or of a pod that reports none (the pod as one container). */
+type LearnedPart = Pick<LearnedPod, "cpuRequestCores" | "memoryRequestBytes" | "cpuLimitCores" | "memoryLimitBytes" | "cpuUsageCores" | "memoryWorkingSetMaxBytes">;
+
 /**
  * Request right-sizing from the usage stream. Per controller (Deployment, StatefulSet, DaemonSet, …), container
  * and UTC day it keeps two sketches of its pods' samples — CPU cores (each agent interval's average) and
@@ -132,26 +136,33 @@ export class Recommender {
     for (const p of s.pods) {
       if (p.controllerName === "" || p.controllerKind === "Job" || p.runningSeconds <= 0) continue;
       // Per container where the agent reports them (UsageSnapshot v3), else the pod as one.
-      const parts = (p.containers ?? []).length > 0 ? p.containers : [{ ...p, name: "" }];
-      for (const part of parts) {
-        const c = this.controller(s.cluster, p.namespace, p.controllerKind, p.controllerName, part.name);
-        if (s.windowStartMs >= c.lastSeenMs) {
-          c.cpuRequestCores = part.cpuRequestCores;
-          c.memoryRequestBytes = part.memoryRequestBytes;
-          c.cpuLimitCores = part.cpuLimitCores;
-          c.memoryLimitBytes = part.memoryLimitBytes;
-          c.lastSeenMs = s.windowStartMs;
-        }
-        const d: Day = c.days.get(day) ?? { cpu: new Sketch(), memory: new Sketch(), podSeconds: 0, nodes: new Map(), firstMs: s.windowStartMs, lastMs: s.windowStartMs };
-        c.days.set(day, d);
-        d.cpu.add(part.cpuUsageCores);
-        d.memory.add(part.memoryWorkingSetMaxBytes);
-        d.podSeconds += p.runningSeconds;
-        d.nodes.set(s.node, (d.nodes.get(s.node) ?? 0) + p.runningSeconds);
-        d.firstMs = Math.min(d.firstMs, s.windowStartMs);
-        d.lastMs = Math.max(d.lastMs, s.windowStartMs + s.windowSeconds * 1000);
-      }
+      const containers = p.containers ?? [];
+      if (containers.length === 0) this.foldPart(s, day, p, p, "");
+      else for (const part of containers) this.foldPart(s, day, p, part, part.name);
     }
+  }
+
+  private foldPart(s: UsageForLearning, day: number, p: LearnedPod, part: LearnedPart, container: string): void {
+    const c = this.controller(s.cluster, p.namespace, p.controllerKind, p.controllerName, container);
+    if (s.windowStartMs >= c.lastSeenMs) {
+      c.cpuRequestCores = part.cpuRequestCores;
+      c.memoryRequestBytes = part.memoryRequestBytes;
+      c.cpuLimitCores = part.cpuLimitCores;
+      c.memoryLimitBytes = part.memoryLimitBytes;
+      c.lastSeenMs = s.windowStartMs;
+    }
+    let d = c.days.get(day);
+    if (d === undefined) {
+      d = { cpu: new Sketch(), memory: new Sketch(), podSeconds: 0, nodes: new Map(), firstMs: s.windowStartMs, lastMs: s.windowStartMs };
+      c.days.set(day, d);
+    }
+    d.cpu.add(part.cpuUsageCores);
+    d.memory.add(part.memoryWorkingSetMaxBytes);
+    d.podSeconds += p.runningSeconds;
+    d.nodes.set(s.node, (d.nodes.get(s.node) ?? 0) + p.runningSeconds);
+    if (s.windowStartMs < d.firstMs) d.firstMs = s.windowStartMs;
+    const end = s.windowStartMs + s.windowSeconds * 1000;
+    if (end > d.lastMs) d.lastMs = end;
   }
 
   private controller(cluster: string, namespace: string, kind: string, name: string, container: string): Controller {
