@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { loadValues } from "../../cli/commands/install.ts";
 import { kustomizeStale } from "../../install/kustomize.ts";
-import { API_SPILL_DIR, IMAGE_MAIN, MMAP_THRESHOLD, ONE_ARENA, STAGE_NODE_FLAGS, STAGE_RESOURCES, type K8sObject } from "../../install/objects.ts";
+import { API_SPILL_DIR, IMAGE_MAIN, JEMALLOC, MMAP_THRESHOLD, ONE_ARENA, STAGE_NODE_FLAGS, STAGE_RESOURCES, type K8sObject } from "../../install/objects.ts";
 import { renderObjects } from "../../install/render.ts";
 
 /** The manifests `kce install` renders, checked with tools that run here: kubectl kustomize and the Kubernetes OpenAPI schemas. */
@@ -98,6 +98,12 @@ describe("kce install", () => {
     expect(central?.command).toEqual(["node", ...(STAGE_NODE_FLAGS["central"] ?? []), IMAGE_MAIN]);
     expect(central?.resources).toEqual(example.central.resources);
     expect(central?.env).toContainEqual(MMAP_THRESHOLD);
+    // jemalloc where it measured ≥ 10 MB less (test/deploy/allocator.test.ts loads it).
+    for (const env of JEMALLOC) {
+      expect(central?.env).toContainEqual(env);
+      for (const stage of ["rollup", "sink-prometheus"]) expect(split.get(stage)?.env).toContainEqual(env);
+      for (const stage of ["pricer", "savings", "api"]) expect(split.get(stage)?.env ?? []).not.toContainEqual(env);
+    }
     const config = renderObjects(example).find((o) => o.kind === "ConfigMap") as K8sObject & { data: Record<string, string> };
     expect(config.data["config.yaml"]).toContain(`spillDir: ${API_SPILL_DIR}`);
     // GCP's live book holds the whole SKU catalog: no old-space cap on the stages that price.
