@@ -15,10 +15,6 @@ export function connectionOptions(cfg: Config["nats"], name: string): NodeConnec
     maxReconnectAttempts: cfg.maxReconnectAttempts,
     reconnectTimeWait: cfg.reconnectTimeWaitMs,
     pingInterval: 20_000,
-    // Without this, nats.js builds an Error (a captured stack) for every request and every request's timer, so a
-    // timeout could name its caller: each JetStream publish and ack is a request, and at 10,000 pods the two error
-    // constructors were ~2 % of kce all's CPU (a --cpu-prof of `npm run bench -- steady`). Our logs name the operation.
-    noAsyncTraces: true,
   };
   if (cfg.user !== undefined) options.user = cfg.user;
   if (cfg.pass !== undefined) options.pass = cfg.pass;
