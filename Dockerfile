@@ -9,8 +9,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
 FROM node:24.21.0-bookworm-slim
-# Debian's jemalloc, which the manifests preload for `kce all` (LD_PRELOAD, install/objects.ts: −20 MB of RSS at
-# 10,000 pods, BENCHMARKS.md), linked at one path whatever the architecture's library directory.
+# Debian's jemalloc, which the manifests preload for `kce all` and a split install's rollup and sink (LD_PRELOAD,
+# install/objects.ts: −20 MB of RSS at 10,000 pods, BENCHMARKS.md), linked at one path whatever the architecture's
+# library directory.
 RUN apt-get update \
   && apt-get install -y --no-install-recommends libjemalloc2 \
   && rm -rf /var/lib/apt/lists/* \

@@ -274,14 +274,15 @@ export const JEMALLOC_PATH = "/usr/local/lib/libjemalloc.so.2";
 
 /**
  * jemalloc instead of glibc's malloc for `kce all` (and a split install's rollup and sink), preloaded, with one arena
- * and dirty pages returned after a second. At 10,000 pods over 6 hours of event time (`STEADY_BUILT=1 STEADY_SPILL=1 STEADY_HOURS=6 npm run bench -- steady`,
- * the built CLI, interleaved runs), peak / mean RSS in hour 6 and at the end: glibc with the two settings above
+ * and dirty pages returned after a second. At 10,000 pods over 6 hours of event time
+ * (`STEADY_BUILT=1 STEADY_SPILL=1 STEADY_HOURS=6 npm run bench -- steady`, the built CLI, interleaved runs), peak / mean RSS in hour 6 and at the end: glibc with the two settings above
  * 313 / 268, 290 / 268 → 270, 267 MB; jemalloc 277 / 252, 271 / 258, 269 / 257 → 248, 249, 246 MB (BENCHMARKS.md).
  * Split (`STEADY_SPLIT=1 STEADY_BUILT=1 STEADY_HOURS=1`), mean RSS glibc → jemalloc: rollup 155 → 140, sink-prometheus
  * 131 → 121, api 138 → 134, pricer 116 → 111, savings 100 → 98 MB; so the rollup and the sink get it too. It costs CPU:
  * +9 % per pod-sample in both comparisons (96 → 105 µs summed over the split stages; 87–89 → 95–100 in `kce all`), which
  * at a real 10,000-pod cluster's 167 pod-samples/s (a 60 s agent interval) is ~0.15 % of a core; the burst bench
- * (`pipeline-all`) showed no difference within its ±15 %. glibc's settings stay: they apply wherever the library is missing (an image built otherwise).
+ * (`pipeline-all`) showed no difference within its ±15 %. At 100,000 pods it was not measured apart from a change since
+ * reverted (BENCHMARKS.md). glibc's settings stay: they apply wherever the library is missing (an image built otherwise).
  */
 export const JEMALLOC = [
   { name: "LD_PRELOAD", value: JEMALLOC_PATH },
