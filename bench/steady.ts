@@ -13,6 +13,7 @@ import { buildDist, DIST } from "../scripts/build.ts";
 import { openTestRuntime, spawnKce, type KceProcess, startNatsServer, testRawConfig, waitFor, writeConfigFile } from "../testkit/index.ts";
 import { benchEnv } from "./env.ts";
 import { cpuSecondsOf, rssBreakdown, rssMb } from "./stats.ts";
+import { timeQueries } from "./steady-queries.ts";
 import { publishAll, syntheticSnapshot } from "./synth.ts";
 
 export interface SteadyOptions {
@@ -34,7 +35,7 @@ export interface SteadyOptions {
 const SPLIT_STAGES = ["pricer", "rollup", "savings", "sink-prometheus", "api"];
 
 const HOUR_MS = 3_600_000;
-const MARKS = [1, 2, 4, 6, 12, 18, 24, 48];
+const MARKS = [1, 2, 4, 6, 12, 18, 24, 30, 36, 42, 48];
 
 /**
  * `npm run bench -- steady` (issue 16): `kce all` with the production emit intervals and retention is fed
@@ -141,28 +142,36 @@ export async function benchSteady(o: SteadyOptions = steadyOptionsFromEnv()): Pr
       const b = rssBreakdown(p.pid);
       return `${names[i]}: ${Math.round(rssMb(p.pid))} MB = glibc main heap ${b.mallocMain.toFixed(0)}, glibc arenas ${b.mallocArenas.toFixed(0)}, other anonymous (V8 heap, large buffers) ${b.anonymous.toFixed(0)}, mapped files ${b.files.toFixed(0)}, other ${b.other.toFixed(0)}`;
     });
+    // After the breakdown above: the answers a query builds would show in it.
+    const queries = await timeQueries(apiPort, metricsPort, base, base + windows * 60_000, processes.map((p) => p.pid));
     const samples = windows * o.nodes * o.pods;
     const wall = (tDone - t0) / 1000;
     const hours = Math.ceil(o.hours);
     const marks = MARKS.filter((h) => h <= hours && byHour[0]?.get(h) !== undefined);
     const rows = names.map((name, i) => {
       const at = byHour[i] ?? new Map<number, number>();
-      const six = at.get(6);
-      const end = at.get(hours);
-      const growth = six !== undefined && end !== undefined ? `${(((end - six) / six) * 100).toFixed(1)} %` : "—";
       const perSample = (((cpuEach[i] ?? NaN) / samples) * 1e6).toFixed(1);
       const mean = (h: number) => {
         const acc = sumByHour[i]?.get(h);
         return acc === undefined ? NaN : Math.round(acc.sum / acc.n);
       };
+      // Growth of the peak (and of the mean) from one event hour to the last: flat after the first day is the goal.
+      const growthFrom = (from: number): string => {
+        const start = at.get(from);
+        const end = at.get(hours);
+        if (start === undefined || end === undefined || from >= hours) return "—";
+        const pct = (a: number, b: number) => `${b >= a ? "+" : ""}${(((b - a) / a) * 100).toFixed(1)} %`;
+        return `${pct(start, end)} (mean ${pct(mean(from), mean(hours))})`;
+      };
+      const growth = [growthFrom(6), ...(hours > 24 ? [growthFrom(24)] : [])].join(" | ");
       const how = [...Object.entries(envOf(name)).map(([k, v]) => `${k}=${v}`), ...flagsOf(name)];
       return `| ${name}${how.length > 0 ? ` \`${how.join(" ")}\`` : ""} | ${marks.map((h) => `${Math.round(at.get(h) ?? NaN)} / ${mean(h)}`).join(" | ")} | ${Math.round(Math.max(...at.values()))} | ${growth} | ${perSample} |`;
     });
     return [
       `## Steady state: ${o.split ? "one process per stage" : "kce all"}${o.built ? " (built)" : ""}${spillDir !== "" ? " (api.spillDir set)" : ""}${flags.length > 0 ? ` (${flags.join(" ")})` : ""}, ${(o.nodes * o.pods).toLocaleString("en-US")} pods (${o.nodes} nodes × ${o.pods}), ${o.hours} h of event time at ${o.windowsPerSecond} windows/s`,
       "",
-      `| RSS (MB) at event hour, peak / mean | ${marks.map((h) => String(h)).join(" | ")} | peak | growth h6→h${hours} | CPU µs / pod-sample |`,
-      `|---|${marks.map(() => "---|").join("")}---|---|---|`,
+      `| RSS (MB) at event hour, peak / mean | ${marks.map((h) => String(h)).join(" | ")} | peak | growth h6→h${hours}${hours > 24 ? ` | growth h24→h${hours}` : ""} | CPU µs / pod-sample |`,
+      `|---|${marks.map(() => "---|").join("")}---|---|${hours > 24 ? "---|" : ""}---|`,
       ...rows,
       "",
       `${samples.toLocaleString("en-US")} pod-samples in ${wall.toFixed(0)} s (published in ${((tPublished - t0) / 1000).toFixed(0)} s; the last window rolled ${((tDone - tPublished) / 1000).toFixed(1)} s after it was published): ${Math.round(samples / wall).toLocaleString("en-US")} pod-samples/s, ${((cpu / samples) * 1e6).toFixed(1)} µs CPU per pod-sample.`,
@@ -170,6 +179,7 @@ export async function benchSteady(o: SteadyOptions = steadyOptionsFromEnv()): Pr
       `V8 heap used / total and external as event hours began (same process): ${[...heapByHour].map(([h, m]) => `h${h} ${m}`).join("; ")}.`,
       ...(restart === undefined ? [] : [restart]),
       `Resident memory at the end, by mapping (/proc/<pid>/smaps): ${where.join("; ")}.`,
+      queries,
     ];
   } finally {
     for (const p of processes) await p.stop();

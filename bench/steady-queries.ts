@@ -1,0 +1,55 @@
+import { fmt, percentile, rssMb, timeRuns } from "./stats.ts";
+
+/** A query the steady bench times at the end of its run, against the running stages over real HTTP. */
+interface TimedRequest {
+  what: string;
+  url: string;
+}
+
+/** The answer was not a 200: a latency of an error page would say nothing. */
+export class BenchRequestError extends Error {
+  constructor(url: string, status: number) {
+    super(`GET ${url} answered ${status}`);
+    this.name = "BenchRequestError";
+  }
+}
+
+/** One GET, its body read to the end; returns the body's size in bytes. */
+async function get(url: string): Promise<number> {
+  const res = await fetch(url);
+  const body = await res.arrayBuffer();
+  if (res.status !== 200) throw new BenchRequestError(url, res.status);
+  return body.byteLength;
+}
+
+/**
+ * Latency of what a user of this cluster size asks for, once the run's data is in (for the scaling table: RSS, CPU and
+ * query latency at 1k / 10k / 100k pods from one run): /allocation over the whole run by namespace, controller and pod,
+ * and a full /metrics scrape. Each request `runs` times after one warm-up, one at a time; also the most RSS any of the
+ * processes reached meanwhile (a query may build large answers).
+ */
+export async function timeQueries(apiPort: number, metricsPort: number, fromMs: number, toMs: number, pids: readonly number[], runs = 10): Promise<string> {
+  const window = `${Math.floor(fromMs / 1000)},${Math.ceil(toMs / 1000)}`;
+  const api = (aggregate: string) => `http://127.0.0.1:${apiPort}/allocation?window=${window}&aggregate=${aggregate}&accumulate=true`;
+  const requests: TimedRequest[] = [
+    { what: "/allocation by namespace", url: api("namespace") },
+    { what: "by controller", url: api("controller") },
+    { what: "by pod", url: api("pod") },
+    { what: "/metrics scrape", url: `http://127.0.0.1:${metricsPort}/metrics` },
+  ];
+  let peak = 0;
+  const sampler = setInterval(() => {
+    for (const pid of pids) peak = Math.max(peak, rssMb(pid) || 0);
+  }, 100);
+  try {
+    const parts: string[] = [];
+    for (const r of requests) {
+      let bytes = 0;
+      const ms = await timeRuns(runs, 1, async () => (bytes = await get(r.url)));
+      parts.push(`${r.what} p50 ${fmt(percentile(ms, 50))} / p99 ${fmt(percentile(ms, 99))} (${(bytes / 2 ** 20).toFixed(2)} MB)`);
+    }
+    return `Queries at the end, over the whole run, ${runs} of each one at a time (p99 is the worst of ${runs}): ${parts.join("; ")}; peak RSS meanwhile ${Math.round(peak)} MB.`;
+  } finally {
+    clearInterval(sampler);
+  }
+}
