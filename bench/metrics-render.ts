@@ -1,20 +1,13 @@
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { Gauge, Registry } from "prom-client";
 import { validateConfig } from "../config/load.ts";
 import { readPriceSnapshot, SnapshotPriceBook } from "../pricing/snapshot/snapshot.ts";
 import { priceSnapshot } from "../processors/pricer/cost-model.ts";
 import { CostView } from "../sinks/prometheus/cost-view.ts";
 import { startMetricsServer } from "../telemetry/http.ts";
-import { fmt, percentile, timeRuns } from "./stats.ts";
+import { curlGet, fmt, percentile, timeRuns } from "./stats.ts";
 import { syntheticSnapshot } from "./synth.ts";
 
-const run = promisify(execFile);
-
-/**
- * Scrape latency as a separate client measures it: curl's own time_total (connect to last byte),
- * so the client's work does not share this process's thread with the server.
- */
+/** Scrape latency as a separate client measures it (curl, see curlGet). */
 async function scrapeTimes(render: () => Promise<string | Array<string | Buffer>> | string | Array<string | Buffer>, runs: number, between?: () => void): Promise<{ times: number[]; bytes: number }> {
   const server = await startMetricsServer({ host: "127.0.0.1", port: 0, path: "/metrics", render });
   const url = `http://127.0.0.1:${server.port}/metrics`;
@@ -22,10 +15,9 @@ async function scrapeTimes(render: () => Promise<string | Array<string | Buffer>
   const times: number[] = [];
   for (let i = 0; i < runs + 5; i++) {
     between?.();
-    const { stdout } = await run("curl", ["-s", "-o", "/dev/null", "-w", "%{time_total} %{size_download}", url]);
-    const [total = "0", size = "0"] = stdout.trim().split(" ");
-    bytes = Number(size);
-    if (i >= 5) times.push(Number(total) * 1000);
+    const got = await curlGet(url);
+    bytes = got.bytes;
+    if (i >= 5) times.push(got.ms);
   }
   await server.close();
   return { times, bytes };

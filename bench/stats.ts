@@ -1,4 +1,6 @@
+import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { promisify } from "node:util";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 /** Percentile of a sample (nearest rank), in the sample's unit. */
@@ -17,6 +19,15 @@ export async function timeRuns(runs: number, warmup: number, fn: () => unknown):
     out.push(performance.now() - t);
   }
   return out;
+}
+
+const run = promisify(execFile);
+
+/** One GET timed as a separate client sees it: curl's time_total (connect to last byte), so the client's work does not share a thread with the server's. */
+export async function curlGet(url: string): Promise<{ ms: number; bytes: number; status: number }> {
+  const { stdout } = await run("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code} %{time_total} %{size_download}", url]);
+  const [status = "0", total = "0", size = "0"] = stdout.trim().split(" ");
+  return { ms: Number(total) * 1000, bytes: Number(size), status: Number(status) };
 }
 
 export const fmt = (ms: number): string => (ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.toFixed(2)} ms`);

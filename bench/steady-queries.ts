@@ -1,4 +1,4 @@
-import { fmt, percentile, rssMb, timeRuns } from "./stats.ts";
+import { curlGet, fmt, percentile, rssMb } from "./stats.ts";
 
 /** A query the steady bench times at the end of its run, against the running stages over real HTTP. */
 interface TimedRequest {
@@ -14,19 +14,24 @@ export class BenchRequestError extends Error {
   }
 }
 
-/** One GET, its body read to the end; returns the body's size in bytes. */
-async function get(url: string): Promise<number> {
-  const res = await fetch(url);
-  const body = await res.arrayBuffer();
-  if (res.status !== 200) throw new BenchRequestError(url, res.status);
-  return body.byteLength;
+/** `runs` GETs of `url` one at a time after one warm-up: milliseconds each, and the body's size. */
+async function timeGets(url: string, runs: number): Promise<{ ms: number[]; bytes: number }> {
+  const ms: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i <= runs; i++) {
+    const got = await curlGet(url);
+    if (got.status !== 200) throw new BenchRequestError(url, got.status);
+    bytes = got.bytes;
+    if (i > 0) ms.push(got.ms);
+  }
+  return { ms, bytes };
 }
 
 /**
  * Latency of what a user of this cluster size asks for, once the run's data is in (for the scaling table: RSS, CPU and
  * query latency at 1k / 10k / 100k pods from one run): /allocation over the whole run by namespace, controller and pod,
- * and a full /metrics scrape. Each request `runs` times after one warm-up, one at a time; also the most RSS any of the
- * processes reached meanwhile (a query may build large answers).
+ * and a full /metrics scrape, timed by curl. Each request `runs` times after one warm-up, one at a time; also the most
+ * RSS any of the processes reached meanwhile (a query may build large answers).
  */
 export async function timeQueries(apiPort: number, metricsPort: number, fromMs: number, toMs: number, pids: readonly number[], runs = 10): Promise<string> {
   const window = `${Math.floor(fromMs / 1000)},${Math.ceil(toMs / 1000)}`;
@@ -44,11 +49,10 @@ export async function timeQueries(apiPort: number, metricsPort: number, fromMs: 
   try {
     const parts: string[] = [];
     for (const r of requests) {
-      let bytes = 0;
-      const ms = await timeRuns(runs, 1, async () => (bytes = await get(r.url)));
+      const { ms, bytes } = await timeGets(r.url, runs);
       parts.push(`${r.what} p50 ${fmt(percentile(ms, 50))} / p99 ${fmt(percentile(ms, 99))} (${(bytes / 2 ** 20).toFixed(2)} MB)`);
     }
-    return `Queries at the end, over the whole run, ${runs} of each one at a time (p99 is the worst of ${runs}): ${parts.join("; ")}; peak RSS meanwhile ${Math.round(peak)} MB.`;
+    return `Queries at the end (curl), over the whole run, ${runs} of each one at a time (p99 is the worst of ${runs}): ${parts.join("; ")}; peak RSS meanwhile ${Math.round(peak)} MB.`;
   } finally {
     clearInterval(sampler);
   }
