@@ -5,7 +5,7 @@ import type { PodUsage, UsageSnapshot } from "../model/events.ts";
 const keepLabels = labelFilter(DEFAULT_POD_LABELS);
 
 const GiB = 2 ** 30;
-const NAMESPACES = ["production", "staging", "ml-training", "dev", "monitoring", "kube-system", "data", "web", "search", "payments"];
+export const NAMESPACES = ["production", "staging", "ml-training", "dev", "monitoring", "kube-system", "data", "web", "search", "payments"];
 
 /** A synthetic node snapshot with `pods` pods spread over ten namespaces, ~15 labels per pod like real clusters. */
 export function syntheticSnapshot(cluster: string, nodeIndex: number, windowStartMs: number, pods: number, windowSeconds = 60): UsageSnapshot {
